@@ -33,11 +33,34 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - RPC runtime
+
+        /// Transport-agnostic RPC runtime: frames, status, calls, server, client, health, reflection.
+        .target(name: "RPCCore", dependencies: ["Wire", "ServerSupport"]),
+        /// TCP transport over Glibc sockets and an epoll event loop.
+        .target(name: "RPCTransportTCP", dependencies: ["RPCCore", "ServerSupport"]),
+        /// In-memory connected transport pair (tests, single-process runs).
+        .target(name: "RPCInProcessTransport", dependencies: ["RPCCore", "ServerSupport"]),
+        /// Benchmark client/server for `tools/bench-rpc`.
+        .executableTarget(
+            name: "RPCBenchmark",
+            dependencies: ["RPCCore", "RPCTransportTCP", "ServerSupport"],
+            path: "tools/Benchmarks/RPCBenchmark"
+        ),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(
+            name: "RPCCoreTests",
+            dependencies: ["RPCCore", "RPCInProcessTransport", "ServerSupport"]
+        ),
+        .testTarget(
+            name: "RPCTransportTCPTests",
+            dependencies: ["RPCCore", "RPCTransportTCP", "ServerSupport"]
+        ),
     ]
 )
 
