@@ -20,6 +20,9 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        /// epoll, eventfd and accept4 for the TCP transport (headers only, part of libc).
+        .systemLibrary(name: "CRPCLinux", path: "Sources/CRPCLinux"),
+
         // MARK: - Foundations
 
         /// Lock box, logging facade, hashing, signals: shared by every layer, depends on nothing.
@@ -38,7 +41,7 @@ let package = Package(
         /// Transport-agnostic RPC runtime: frames, status, calls, server, client, health, reflection.
         .target(name: "RPCCore", dependencies: ["Wire", "ServerSupport"]),
         /// TCP transport over Glibc sockets and an epoll event loop.
-        .target(name: "RPCTransportTCP", dependencies: ["RPCCore", "ServerSupport"]),
+        .target(name: "RPCTransportTCP", dependencies: ["CRPCLinux", "RPCCore", "ServerSupport"]),
         /// In-memory connected transport pair (tests, single-process runs).
         .target(name: "RPCInProcessTransport", dependencies: ["RPCCore", "ServerSupport"]),
         /// Benchmark client/server for `tools/bench-rpc`.
@@ -53,13 +56,19 @@ let package = Package(
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        /// Test services and fixtures shared by the RPC test targets.
+        .target(
+            name: "RPCTestSupport",
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTransportTCP", "ServerSupport"],
+            path: "Tests/RPCTestSupport"
+        ),
         .testTarget(
             name: "RPCCoreTests",
-            dependencies: ["RPCCore", "RPCInProcessTransport", "ServerSupport"]
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport"]
         ),
         .testTarget(
             name: "RPCTransportTCPTests",
-            dependencies: ["RPCCore", "RPCTransportTCP", "ServerSupport"]
+            dependencies: ["RPCCore", "RPCTransportTCP", "RPCTestSupport", "ServerSupport"]
         ),
     ]
 )
