@@ -20,6 +20,7 @@ protocol EventLoopRegistrant: AnyObject {
 public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
     // @unchecked Sendable: `shared` is only touched under `lock`; `registrants`,
     // `endOfIteration`, `scratch` and `events` only on the loop thread; the rest is immutable.
+    // Those rules make runtime exclusivity checks redundant (hence `@exclusivity(unchecked)`).
 
     private enum Job {
         case closure(@Sendable () -> Void)
@@ -37,11 +38,11 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
     private let epollFD: CInt
     private let wakeFD: CInt
     private let lock = NSLock()
-    private var shared = Shared()
+    @exclusivity(unchecked) private var shared = Shared()
     private var threadID: pthread_t?
-    private var registrants: [UInt64: any EventLoopRegistrant] = [:]
+    @exclusivity(unchecked) private var registrants: [UInt64: any EventLoopRegistrant] = [:]
     private var nextRegistrationID: UInt64 = 1
-    private var endOfIteration: [@Sendable () -> Void] = []
+    @exclusivity(unchecked) private var endOfIteration: [@Sendable () -> Void] = []
     /// Receive buffer shared by every socket of this loop (reads copy out exactly what arrived).
     let scratch: UnsafeMutableRawBufferPointer
     private let name: String

@@ -3,30 +3,31 @@
 /// Every mutable field is guarded by the owning connection's ``FrameChannel`` lock.
 final class ClientCall: @unchecked Sendable {
     // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock
-    // (or before the call is shared, in `init`).
+    // (or before the call is shared, in `init`), which also makes their runtime exclusivity
+    // checks redundant (hence `@exclusivity(unchecked)`).
 
     let connection: ClientConnection
     /// Wake the waiter on every MESSAGE (streaming responses) or only at the end (unary).
     let wakesOnMessage: Bool
     /// The call id, assigned when HEADERS is queued.
-    var id: UInt32 = 0
+    @exclusivity(unchecked) var id: UInt32 = 0
 
     // MARK: Guarded by the connection lock
 
-    var inbound: [ArraySlice<UInt8>] = []
+    @exclusivity(unchecked) var inbound: [ArraySlice<UInt8>] = []
     /// Response bytes received and not yet granted back (enforces the window we announced).
-    var unacknowledgedInboundBytes = 0
+    @exclusivity(unchecked) var unacknowledgedInboundBytes = 0
     /// The call's outcome: trailers on OK, the error otherwise. Set once.
-    var outcome: Result<Metadata, RPCError>?
+    @exclusivity(unchecked) var outcome: Result<Metadata, RPCError>?
     /// The call failed because the server never processed it (GOAWAY below its id, connection
     /// not usable): safe to retry on another connection.
-    var isRetriable = false
-    var waiter: UnsafeContinuation<Void, Never>?
-    var sendWindow: Int = 0
-    var windowWaiter: UnsafeContinuation<Void, Never>?
-    var deadlineTimer: (any RPCTimer)?
+    @exclusivity(unchecked) var isRetriable = false
+    @exclusivity(unchecked) var waiter: UnsafeContinuation<Void, Never>?
+    @exclusivity(unchecked) var sendWindow: Int = 0
+    @exclusivity(unchecked) var windowWaiter: UnsafeContinuation<Void, Never>?
+    @exclusivity(unchecked) var deadlineTimer: (any RPCTimer)?
     /// END has been queued.
-    var isHalfClosed = false
+    @exclusivity(unchecked) var isHalfClosed = false
 
     init(connection: ClientConnection, wakesOnMessage: Bool) {
         self.connection = connection

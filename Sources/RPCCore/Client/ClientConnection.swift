@@ -52,9 +52,9 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
     let configuration: RPCClient.Configuration
     let logger: Logger
     let target: String
-    private var decoder: FrameDecoder
+    @exclusivity(unchecked) private var decoder: FrameDecoder
     private var tickTimer: (any RPCTimer)?
-    private var hasPreface = false
+    @exclusivity(unchecked) private var hasPreface = false
     private let onClose: @Sendable (ClientConnection) -> Void
 
     private init(

@@ -28,8 +28,9 @@ final class FrameChannel<State>: @unchecked Sendable {
     let loop: any RPCEventLoop
 
     private let lock = NSLock()
-    private var state: State
-    private var outbound = Outbound()
+    // Exclusivity is guaranteed by `lock`; unchecked saves a runtime check per access.
+    @exclusivity(unchecked) private var state: State
+    @exclusivity(unchecked) private var outbound = Outbound()
 
     private struct Outbound {
         /// Bytes appended and not yet taken by a flusher.

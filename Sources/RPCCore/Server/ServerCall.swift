@@ -5,7 +5,8 @@
 /// guards the outbound buffer: deciding to send a frame and appending it is one atomic step, so
 /// a call's STATUS is sent exactly once whoever gets there first (handler, deadline, shutdown).
 final class ServerCall: @unchecked Sendable {
-    // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock.
+    // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock,
+    // which also makes their runtime exclusivity checks redundant (hence `@exclusivity(unchecked)`).
 
     let id: UInt32
     let connection: ServerConnection
@@ -15,28 +16,28 @@ final class ServerCall: @unchecked Sendable {
     // MARK: Guarded by the connection lock
 
     /// No frame will be sent for this call any more (STATUS sent, CANCEL received, connection gone).
-    var isClosed = false
+    @exclusivity(unchecked) var isClosed = false
     /// Why the call closed before its handler finished; what a late `send`/`receive` throws.
-    var closeReason: RPCError?
+    @exclusivity(unchecked) var closeReason: RPCError?
     /// Request messages received and not yet consumed, from `inboundHead`.
-    var inbound: [ArraySlice<UInt8>] = []
-    var inboundHead = 0
+    @exclusivity(unchecked) var inbound: [ArraySlice<UInt8>] = []
+    @exclusivity(unchecked) var inboundHead = 0
     /// END received.
-    var isInboundFinished = false
+    @exclusivity(unchecked) var isInboundFinished = false
     /// The handler waiting for a request message.
-    var inboundWaiter: UnsafeContinuation<Void, Never>?
+    @exclusivity(unchecked) var inboundWaiter: UnsafeContinuation<Void, Never>?
     /// Request bytes (10 + payload per MESSAGE) received and not yet granted back.
-    var unacknowledgedInboundBytes = 0
+    @exclusivity(unchecked) var unacknowledgedInboundBytes = 0
     /// Request bytes consumed since the last WINDOW_UPDATE.
-    var consumedSinceUpdate = 0
+    @exclusivity(unchecked) var consumedSinceUpdate = 0
     /// Bytes the handler may still send before waiting for WINDOW_UPDATE (may go negative by one message).
-    var sendWindow: Int
+    @exclusivity(unchecked) var sendWindow: Int
     /// The handler waiting for window.
-    var windowWaiter: UnsafeContinuation<Void, Never>?
+    @exclusivity(unchecked) var windowWaiter: UnsafeContinuation<Void, Never>?
     /// The handler's task, to cancel it.
-    var task: Task<Void, Never>?
+    @exclusivity(unchecked) var task: Task<Void, Never>?
     /// The deadline timer.
-    var deadlineTimer: (any RPCTimer)?
+    @exclusivity(unchecked) var deadlineTimer: (any RPCTimer)?
 
     init(id: UInt32, connection: ServerConnection, method: RegisteredMethod, head: RequestHead, sendWindow: Int) {
         self.id = id
@@ -140,7 +141,38 @@ final class ServerCall: @unchecked Sendable {
     }
 
     /// Sends one response message, waiting while the flow-control window is exhausted.
+    @inline(__always)
     func send(_ bytes: [UInt8]) async throws {
+        // Synchronous fast path: no async frame when the window is open.
+        if try self.trySend(bytes) { return }
+        try await self.sendWaitingForWindow(bytes)
+    }
+
+    /// Queues the message if the window allows; `false` when the caller must wait.
+    func trySend(_ bytes: [UInt8]) throws -> Bool {
+        let outcome = self.channel.withLock(flush: .batched) { state, buffer -> SendOutcome in
+            if self.isClosed { return .failed(self.closeReason ?? Self.cancelledError) }
+            if bytes.count > Int(state.peerSettings.maxFrameSize) {
+                return .failed(
+                    RPCError(
+                        code: .resourceExhausted,
+                        message: "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                    )
+                )
+            }
+            guard self.sendWindow > 0 else { return .wait }
+            self.sendWindow -= bytes.count + Frame.headerSize
+            FrameEncoder.appendMessage(bytes, callID: self.id, into: &buffer)
+            return .sent
+        }
+        switch outcome {
+        case .sent: return true
+        case .wait: return false
+        case .failed(let error): throw error
+        }
+    }
+
+    private func sendWaitingForWindow(_ bytes: [UInt8]) async throws {
         while true {
             let outcome = self.channel.withLock(flush: .batched) { state, buffer -> SendOutcome in
                 if self.isClosed { return .failed(self.closeReason ?? Self.cancelledError) }

@@ -40,7 +40,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     let runtime: ServerRuntime
     let channel: FrameChannel<State>
     let logger: Logger
-    private var decoder: FrameDecoder
+    @exclusivity(unchecked) private var decoder: FrameDecoder
     private var tickTimer: (any RPCTimer)?
     private let openedAt: UInt64
 
