@@ -95,6 +95,8 @@ VALID = [
     ("status-unauthenticated", "STATUS UNAUTHENTICATED (16).",
      {"kind": "STATUS", "callID": 11, "code": "UNAUTHENTICATED", "message": "missing credential",
       "trailers": []}, None),
+    ("status-unknown-number", "STATUS with number 2 (gRPC UNKNOWN, not in the closed set): receivers read it as INTERNAL.",
+     {"kind": "STATUS", "callID": 13, "code": "INTERNAL", "message": "x", "trailers": []}, None),
     ("cancel", "CANCEL: the client abandons call 3.",
      {"kind": "CANCEL", "callID": 3}, None),
     ("ping", "PING with 8 opaque bytes (call id 0).",
@@ -115,7 +117,11 @@ VALID = [
 ]
 
 # Vectors that only decode: a SETTINGS frame omitting settings re-encodes with all of them.
-DECODE_ONLY = {"settings-unknown-id"}
+DECODE_ONLY = {"settings-unknown-id", "status-unknown-number"}
+# Raw bytes that differ from what encode() produces for the described frame.
+RAW_OVERRIDES = {
+    "status-unknown-number": struct.pack(">IBBI", 6, 4, 0, 13) + b"\x02" + string16("x") + b"\x00\x00",
+}
 
 # Invalid inputs: raw bytes, the decoder's maximum frame size, the expected error and the
 # GOAWAY code the receiver sends before closing.
@@ -160,7 +166,8 @@ def main():
             raw = b"PILOTAGE" + struct.pack(">H", preface["version"])
             vector = {"name": name, "description": description, "hex": raw.hex(), "preface": preface}
         else:
-            vector = {"name": name, "description": description, "hex": encode(f).hex(), "frame": f}
+            raw = RAW_OVERRIDES.get(name, encode(f))
+            vector = {"name": name, "description": description, "hex": raw.hex(), "frame": f}
             if name in DECODE_ONLY:
                 vector["roundTrip"] = False
         with open(os.path.join(HERE, name + ".json"), "w") as out:
