@@ -73,3 +73,46 @@ public func eventually(
     }
     return try await condition()
 }
+
+/// Runs a TCP server on 127.0.0.1:`port` (0 = any) for the duration of `body`, then shuts it
+/// down gracefully and waits for `serve()` to return.
+public func withTCPServer<Result: Sendable>(
+    port: Int = 0,
+    services: [ServiceDefinition],
+    configuration: RPCServer.Configuration = RPCServer.Configuration(),
+    interceptors: [any ServerInterceptor] = [],
+    logger: Logger = .silent(),
+    _ body: @Sendable (RPCServer) async throws -> Result
+) async throws -> Result {
+    let server = try RPCServer(
+        transport: TCPServerTransport(host: "127.0.0.1", port: port),
+        services: services,
+        configuration: configuration,
+        interceptors: interceptors,
+        logger: logger
+    )
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.serve() }
+        do {
+            _ = try await server.listeningAddress
+            let result = try await body(server)
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        } catch {
+            server.beginGracefulShutdown()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// A TCP client transport to 127.0.0.1:`port`.
+public func tcpClientTransport(port: Int) -> any RPCClientTransport {
+    TCPClientTransport(host: "127.0.0.1", port: port)
+}
+
+/// A TCP server transport on 127.0.0.1:`port`.
+public func tcpServerTransport(port: Int) -> any RPCServerTransport {
+    TCPServerTransport(host: "127.0.0.1", port: port)
+}
