@@ -197,6 +197,14 @@ public final class RPCServer: Sendable {
         self.runtime.connections.reduce(0) { $0 + $1.unwrittenByteCount }
     }
 
+    /// How many handlers are suspended in a response `write`, waiting for flow-control window
+    /// (tests: proves a slow reader suspends the writer).
+    package var handlersWaitingForWindow: Int {
+        self.runtime.connections.reduce(0) { total, connection in
+            total + connection.channel.withStateLock { state in state.calls.values.filter { $0.windowWaiter != nil }.count }
+        }
+    }
+
     private func publish(_ result: Result<RPCAddress, any Error>, phase: State.Phase) {
         let waiters = self.state.withLock { state -> [UnsafeContinuation<Result<RPCAddress, any Error>, Never>] in
             state.phase = phase
