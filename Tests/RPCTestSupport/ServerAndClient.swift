@@ -116,3 +116,11 @@ public func tcpClientTransport(port: Int) -> any RPCClientTransport {
 public func tcpServerTransport(port: Int) -> any RPCServerTransport {
     TCPServerTransport(host: "127.0.0.1", port: port)
 }
+
+/// Builds in-process transports for tests that construct servers directly.
+public enum InProcessTransportFactory {
+    /// The server side of a fresh in-process pair.
+    public static func server() -> any RPCServerTransport {
+        InProcessTransport().server
+    }
+}
