@@ -148,6 +148,13 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
         self.registrants[id] = nil
     }
 
+    /// Drops the bookkeeping of a registration whose descriptor was already closed (closing
+    /// removed it from the epoll set).
+    func forget(_ id: UInt64) {
+        precondition(self.inEventLoop)
+        self.registrants[id] = nil
+    }
+
     // MARK: - The loop
 
     private func run() {

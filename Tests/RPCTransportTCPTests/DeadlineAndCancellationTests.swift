@@ -8,12 +8,14 @@ struct DeadlineAndCancellationTests {
     func deadlineExceeded() async throws {
         let recorder = ProbeRecorder()
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
+            // Connect first, so the deadline covers the call only.
+            _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "warm-up"))
             let start = ContinuousClock.now
             let error = await #expect(throws: RPCError.self) {
                 _ = try await client.unary(
                     Probe.sleep,
                     Probe.SleepRequest(milliseconds: 10_000, tag: "slow"),
-                    deadline: .now + .milliseconds(200)
+                    deadline: .now + .milliseconds(500)
                 )
             }
             #expect(error?.code == .deadlineExceeded)

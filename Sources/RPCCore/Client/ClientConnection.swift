@@ -424,7 +424,7 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             case none, ping, drop
         }
         let action = self.channel.withStateLock { state -> Action in
-            guard state.phase != .closed else { return .none }
+            guard state.phase == .ready || state.phase == .draining else { return .none }
             guard let interval = self.configuration.keepaliveInterval else { return .none }
             if let sentAt = state.pingSentAt {
                 return now - sentAt > self.configuration.keepaliveTimeout.clampedNanoseconds ? .drop : .none

@@ -173,6 +173,13 @@ final class ConnectionManager: Sendable {
             }
         }
         let cause = lastError
+        if let deadline, ContinuousClock.now >= deadline {
+            var message = "the deadline passed while connecting to \(self.transport.target)"
+            if let cause { message += " (last error: \(cause.message))" }
+            let error = RPCError(code: .deadlineExceeded, message: message, cause: cause)
+            self.finishConnecting(.failed(error))
+            throw error
+        }
         var message = "cannot connect to \(self.transport.target) after \(attempt) attempt\(attempt == 1 ? "" : "s")"
         if let cause { message += ": \(cause.message)" }
         let error = RPCError(code: cause?.code == .unimplemented ? .unimplemented : .unavailable, message: message, cause: cause)

@@ -479,6 +479,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .goAway(.ok, "idle timeout")
             }
             if let interval = configuration.keepaliveInterval, state.pingSentAt == nil,
+                state.phase == .open || state.phase == .draining,
                 now - state.lastReadAt > interval.clampedNanoseconds
             {
                 state.pingSentAt = now
