@@ -44,6 +44,7 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
     private var nextRegistrationID: UInt64 = 1
     @exclusivity(unchecked) private var endOfIteration: [@Sendable () -> Void] = []
     /// Receive buffer shared by every socket of this loop (reads copy out exactly what arrived).
+    /// 64 KiB keeps each copy below malloc's mmap threshold (no page faults per read).
     let scratch: UnsafeMutableRawBufferPointer
     private let name: String
 
@@ -57,7 +58,7 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
         self.epollFD = try Posix.epollCreate()
         self.wakeFD = try Posix.eventFD()
         try Posix.epollControl(self.epollFD, EPOLL_CTL_ADD, self.wakeFD, events: EPOLLIN.rawValue, data: Self.wakeRegistration)
-        self.scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        self.scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             self.lock.withLock { self.threadID = pthread_self() }

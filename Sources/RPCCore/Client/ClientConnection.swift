@@ -240,9 +240,27 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
                 try preface.checkVersion()
                 self.hasPreface = true
             }
+            // Consecutive MESSAGE frames of one call (a response stream) are delivered together:
+            // one lock and one call lookup per run instead of per message.
+            var runCallID: UInt32 = 0
+            var run: [ArraySlice<UInt8>] = []
             while let frame = try self.decoder.nextFrame() {
+                if frame.kind == .message, frame.flags.rawValue == 0, frame.callID != 0 {
+                    if frame.callID != runCallID, !run.isEmpty {
+                        try self.deliver(run, callID: runCallID)
+                        run.removeAll(keepingCapacity: true)
+                    }
+                    runCallID = frame.callID
+                    run.append(frame.payload)
+                    continue
+                }
+                if !run.isEmpty {
+                    try self.deliver(run, callID: runCallID)
+                    run.removeAll(keepingCapacity: true)
+                }
                 try self.handle(frame)
             }
+            if !run.isEmpty { try self.deliver(run, callID: runCallID) }
         } catch let error as FrameError {
             self.logger.info("protocol error from server, closing connection", metadata: ["error": "\(error)"])
             self.channel.withLock(flush: .immediate) { _, buffer in
@@ -270,21 +288,7 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             }
             waiter?.resume(returning: .success(()))
         case .message(let bytes):
-            let overflow = try self.channel.withStateLock { state -> ClientCall? in
-                try self.requireReady(state, frame.kind)
-                guard let call = state.calls[frame.callID] else { return nil }
-                call.unacknowledgedInboundBytes += bytes.count + Frame.headerSize
-                if call.unacknowledgedInboundBytes > self.configuration.initialWindowSize + self.configuration.maxFrameSize + Frame.headerSize {
-                    return call
-                }
-                call.inbound.append(bytes)
-                if call.wakesOnMessage, let waiter = call.waiter {
-                    call.waiter = nil
-                    waiter.resume()
-                }
-                return nil
-            }
-            overflow?.cancel(with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window"))
+            try self.deliver([bytes], callID: frame.callID)
         case .status(let status, let trailers):
             try self.channel.withStateLock { state in
                 try self.requireReady(state, frame.kind)
@@ -315,6 +319,26 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .headers, .end, .cancel:
             throw FrameError(code: .protocolViolation, message: "\(frame.kind.name) is only sent by clients")
         }
+    }
+
+    /// Hands response messages to their call (one lock for the whole run).
+    private func deliver(_ messages: [ArraySlice<UInt8>], callID: UInt32) throws {
+        let limit = self.configuration.initialWindowSize + self.configuration.maxFrameSize + Frame.headerSize
+        let overflow = try self.channel.withStateLock { state -> ClientCall? in
+            try self.requireReady(state, .message)
+            guard let call = state.calls[callID] else { return nil }
+            for message in messages {
+                call.unacknowledgedInboundBytes += message.count + Frame.headerSize
+                if call.unacknowledgedInboundBytes > limit { return call }
+                call.inbound.append(message)
+            }
+            if call.wakesOnMessage, let waiter = call.waiter {
+                call.waiter = nil
+                waiter.resume()
+            }
+            return nil
+        }
+        overflow?.cancel(with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window"))
     }
 
     private func requireReady(_ state: State, _ kind: Frame.Kind) throws {

@@ -22,13 +22,15 @@ struct PassthroughCodec: MessageCodec {
     struct Unsupported: Error {}
 
     func serialize<Message: Encodable>(_ message: Message) throws -> [UInt8] {
-        guard let payload = message as? Payload else { throw Unsupported() }
-        return payload.bytes
+        guard Message.self == Payload.self else { throw Unsupported() }
+        // Checked above: Message is Payload.
+        return unsafeBitCast(message, to: Payload.self).bytes
     }
 
     func deserialize<Message: Decodable>(_ type: Message.Type, from bytes: ArraySlice<UInt8>) throws -> Message {
-        guard let message = Payload(bytes: Array(bytes)) as? Message else { throw Unsupported() }
-        return message
+        guard Message.self == Payload.self else { throw Unsupported() }
+        // Checked above: Message is Payload.
+        return unsafeBitCast(Payload(bytes: Array(bytes)), to: Message.self)
     }
 }
 
