@@ -177,8 +177,8 @@ struct ConnectionLifecycleTests {
             try await raw.handshake()
             var bytes: [UInt8] = []
             Frame.encode(.headers(RequestHead(method: "pilotage.health.Health/Check")), callID: 1, into: &bytes)
-            try await raw.send(Array(bytes.prefix(bytes.count / 2)))
             let start = ContinuousClock.now
+            try await raw.send(Array(bytes.prefix(bytes.count / 2)))
             let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
             #expect(ContinuousClock.now - start >= .milliseconds(100))
             let goAway = try frames.last.map { try $0.decodePayload() }
