@@ -18,7 +18,8 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
 
         /// Creates a pair; the key is lowercased.
         public init(key: String, value: String) {
-            self.key = key.lowercased()
+            let isLowercase = key.utf8.allSatisfy { $0 < UInt8(ascii: "A") || $0 > UInt8(ascii: "Z") }
+            self.key = isLowercase ? key : key.lowercased()
             self.value = value
         }
     }

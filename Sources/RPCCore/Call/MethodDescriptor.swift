@@ -63,16 +63,16 @@ public struct MethodDescriptor<Request: Codable & Sendable, Response: Codable & 
     public let method: String
     /// The call shape.
     public let kind: RPCKind
+    /// `"Service/Method"`, as sent in HEADERS (computed once: it is sent with every call).
+    public let fullName: String
 
     /// Creates a descriptor.
     public init(service: String, method: String, kind: RPCKind) {
         self.service = service
         self.method = method
         self.kind = kind
+        self.fullName = "\(service)/\(method)"
     }
-
-    /// `"Service/Method"`, as sent in HEADERS.
-    public var fullName: String { "\(self.service)/\(self.method)" }
 
     /// The type-erased description used by the router and reflection.
     public var info: MethodInfo {

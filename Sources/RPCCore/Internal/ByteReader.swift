@@ -79,8 +79,7 @@ struct ByteReader {
                     message: "\(self.kind.name) \(field) key is not a valid metadata key (lowercase a-z 0-9 - _ . , 1-255 bytes)"
                 )
             }
-            // Keys are validated ASCII, so decoding cannot fail.
-            let key = String(decoding: keyBytes, as: UTF8.self)
+            let key = Metadata.internedKey(keyBytes) ?? String(decoding: keyBytes, as: UTF8.self)
             let value = try self.readString16(field + " value")
             metadata.appendUnchecked(key: key, value: value)
         }
@@ -99,6 +98,18 @@ struct ByteReader {
 }
 
 extension Metadata {
+    private static let wellKnownKeys: [(bytes: [UInt8], key: String)] = [
+        MetadataKey.requestID, MetadataKey.tenant, MetadataKey.authorization, MetadataKey.user,
+    ].map { (Array($0.utf8), $0) }
+
+    /// The shared `String` of a well-known key (no allocation per call), `nil` for other keys.
+    static func internedKey(_ bytes: ArraySlice<UInt8>) -> String? {
+        for entry in Self.wellKnownKeys where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.key
+        }
+        return nil
+    }
+
     /// `Metadata.isValidKey` over raw bytes.
     static func isValidKey(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= 255 else { return false }

@@ -99,6 +99,14 @@ final class FrameChannel<State>: @unchecked Sendable {
         return try body(&self.state)
     }
 
+    /// Runs `body` under the channel's lock (for per-call state owned by other objects).
+    @inline(__always)
+    func withCallStateLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        return try body()
+    }
+
     /// Bytes appended but not yet accepted by the stream (for limits and tests).
     var unwrittenByteCount: Int {
         self.lock.withLock { self.outbound.unwrittenByteCount }
@@ -281,3 +289,5 @@ final class FrameChannel<State>: @unchecked Sendable {
         }
     }
 }
+
+extension FrameChannel: CallStateLock {}

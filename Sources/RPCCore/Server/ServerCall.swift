@@ -102,6 +102,15 @@ final class ServerCall: @unchecked Sendable {
     ///
     /// - Throws: `INVALID_ARGUMENT` when the client sent no message or more than one.
     func receiveSingleRequest() async throws -> ArraySlice<UInt8> {
+        // Fast path: HEADERS, MESSAGE and END usually arrive together, before the handler runs.
+        let ready = self.channel.withStateLock { _ -> ArraySlice<UInt8>? in
+            guard !self.isClosed, self.isInboundFinished, self.inbound.count - self.inboundHead == 1 else { return nil }
+            let message = self.inbound[self.inboundHead]
+            self.inbound.removeAll()
+            self.inboundHead = 0
+            return message
+        }
+        if let ready { return ready }
         guard let message = try await self.receive() else {
             throw RPCError(code: .invalidArgument, message: "the call ended without a request message")
         }

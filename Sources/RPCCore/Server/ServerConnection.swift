@@ -291,7 +291,8 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             deadline: deadline,
             peer: self.peer,
             requestID: requestID,
-            logger: self.logger
+            logger: self.logger,
+            lock: self.channel
         )
         let runtime = self.runtime
         let body: @Sendable () async -> Void = {
@@ -385,16 +386,20 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
 
     /// The handler task of `call` ended: forget the call; close the connection when draining and empty.
     private func callFinished(_ call: ServerCall) {
-        let now = monotonicNanoseconds()
-        let shouldClose = self.channel.withStateLock { state -> Bool in
+        let (shouldClose, isFinished) = self.channel.withStateLock { state -> (Bool, Bool) in
             if !call.isClosed { call.closeLocked(reason: nil) }
             call.task = nil
             state.calls[call.id] = nil
-            if state.calls.isEmpty { state.idleSince = now }
-            return state.calls.isEmpty && state.phase == .draining
+            guard state.calls.isEmpty else { return (false, false) }
+            state.idleSince = monotonicNanoseconds()
+            if state.phase == .closed, !state.isFinished {
+                state.isFinished = true
+                return (false, true)
+            }
+            return (state.phase == .draining, false)
         }
         if shouldClose { self.channel.closeAfterFlush() }
-        self.checkFinished()
+        if isFinished { self.runtime.connectionFinished(self) }
     }
 
     /// Reports the connection to the runtime once its stream is closed and no handler runs.

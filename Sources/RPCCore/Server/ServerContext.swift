@@ -1,10 +1,13 @@
+internal import Foundation
 public import ServerSupport
 
 /// What a handler (and an interceptor) knows about its call: method, metadata, deadline, peer,
 /// request id, a logger; and where it sets trailers and per-call values.
 ///
 /// One context per call, shared by the interceptors and the handler; safe to use from any task.
-public final class ServerContext: Sendable {
+public final class ServerContext: @unchecked Sendable {
+    // @unchecked Sendable: `mutable` is only accessed while `lock` is held (the connection's
+    // lock: one lock fewer to allocate per call); everything else is immutable.
     /// The method being called.
     public let method: MethodInfo
     /// The call metadata sent by the client (tenant, credential, user, request id…).
@@ -17,7 +20,8 @@ public final class ServerContext: Sendable {
     public let requestID: String
 
     private let baseLogger: Logger
-    private let mutable: LockedValueBox<Mutable>
+    private let lock: any CallStateLock
+    @exclusivity(unchecked) private var mutable = Mutable()
 
     private struct Mutable {
         var trailers = Metadata()
@@ -30,7 +34,8 @@ public final class ServerContext: Sendable {
         deadline: ContinuousClock.Instant?,
         peer: String,
         requestID: String,
-        logger: Logger
+        logger: Logger,
+        lock: any CallStateLock = StandaloneCallStateLock()
     ) {
         self.method = method
         self.metadata = metadata
@@ -38,7 +43,7 @@ public final class ServerContext: Sendable {
         self.peer = peer
         self.requestID = requestID
         self.baseLogger = logger
-        self.mutable = LockedValueBox(Mutable())
+        self.lock = lock
     }
 
     /// A logger carrying the call's method, request id and peer as metadata.
@@ -52,13 +57,13 @@ public final class ServerContext: Sendable {
 
     /// The trailers sent with the final status (the request id is added automatically).
     public var trailers: Metadata {
-        get { self.mutable.withLock { $0.trailers } }
-        set { self.mutable.withLock { $0.trailers = newValue } }
+        get { self.lock.withCallStateLock { self.mutable.trailers } }
+        set { self.lock.withCallStateLock { self.mutable.trailers = newValue } }
     }
 
     /// Adds one trailer.
     public func addTrailer(_ key: String, _ value: String) {
-        self.mutable.withLock { $0.trailers.add(key, value) }
+        self.lock.withCallStateLock { self.mutable.trailers.add(key, value) }
     }
 
     /// A per-call value set by an interceptor (the authenticated principal…) and read by the handler.
@@ -68,8 +73,8 @@ public final class ServerContext: Sendable {
     /// context[Principal.self] = "cabinet-dupont"
     /// ```
     public subscript<Key: ServerContextKey>(key: Key.Type) -> Key.Value? {
-        get { self.mutable.withLock { $0.values[ObjectIdentifier(key)] as? Key.Value } }
-        set { self.mutable.withLock { $0.values[ObjectIdentifier(key)] = newValue } }
+        get { self.lock.withCallStateLock { self.mutable.values[ObjectIdentifier(key)] as? Key.Value } }
+        set { self.lock.withCallStateLock { self.mutable.values[ObjectIdentifier(key)] = newValue } }
     }
 
     /// Time left before the deadline, or `nil` without a deadline.
@@ -82,4 +87,22 @@ public final class ServerContext: Sendable {
 public protocol ServerContextKey {
     /// The value's type.
     associatedtype Value: Sendable
+}
+
+/// A lock guarding per-call state; the connection's lock in practice.
+package protocol CallStateLock: AnyObject, Sendable {
+    /// Runs `body` while holding the lock.
+    func withCallStateLock<Result>(_ body: () throws -> Result) rethrows -> Result
+}
+
+/// A lock of its own, for contexts created outside a connection.
+package final class StandaloneCallStateLock: CallStateLock {
+    private let lock = NSLock()
+
+    /// Creates a lock.
+    package init() {}
+
+    package func withCallStateLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try self.lock.withLock(body)
+    }
 }
