@@ -284,17 +284,20 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 if call.isClosed { timer.cancel() } else { call.deadlineTimer = timer }
             }
         }
-        let requestID = call.head.metadata[MetadataKey.requestID] ?? self.runtime.makeRequestID(connection: self.id, call: call.id)
+        let requestID = call.head.metadata.isEmpty ? nil : call.head.metadata[MetadataKey.requestID]
+        let runtime = self.runtime
+        let connectionID = self.id
+        let callID = call.id
         let context = ServerContext(
             method: call.method.info,
             metadata: call.head.metadata,
             deadline: deadline,
             peer: self.peer,
             requestID: requestID,
+            makeRequestID: { runtime.makeRequestID(connection: connectionID, call: callID) },
             logger: self.logger,
             lock: self.channel
         )
-        let runtime = self.runtime
         let body: @Sendable () async -> Void = {
             await runtime.run(call, context: context)
             self.callFinished(call)

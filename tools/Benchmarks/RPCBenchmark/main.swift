@@ -1,6 +1,6 @@
 // RPCBenchmark: the Swift side of `tools/bench-rpc`.
 //
-//   RPCBenchmark server [--port P] [--loops N]     serve until stdin closes; prints "PORT <n>"
+//   RPCBenchmark server [--port P] [--loops N] [--spin-us U]   serve until stdin closes; prints "PORT <n>"
 //   RPCBenchmark unary --port P --concurrency C --seconds S [--size B]
 //   RPCBenchmark stream --port P --count N [--size B]
 //
@@ -65,7 +65,7 @@ func runServer() async throws {
         for _ in 0..<count { try await writer.write(message) }
     }
     let loops = argument("loops", default: 1)
-    let group = try EventLoopGroup(loopCount: loops, name: "bench.server")
+    let group = try EventLoopGroup(loopCount: loops, name: "bench.server", spinDuration: .microseconds(argument("spin-us", default: 0)))
     var configuration = RPCServer.Configuration()
     configuration.maxConcurrentCallsPerConnection = 1000
     let server = try RPCServer(
@@ -95,7 +95,7 @@ func runServer() async throws {
 /// between the socket and the awaiting task), unless `--pool` asks for the cooperative pool.
 let clientGroup: EventLoopGroup = {
     do {
-        return try EventLoopGroup(loopCount: 1, name: "bench.client")
+        return try EventLoopGroup(loopCount: 1, name: "bench.client", spinDuration: .microseconds(argument("spin-us", default: 0)))
     } catch {
         fatalError("cannot start the client loop: \(error)")
     }
