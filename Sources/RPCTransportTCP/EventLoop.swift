@@ -43,6 +43,8 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var registrants: [UInt64: any EventLoopRegistrant] = [:]
     private var nextRegistrationID: UInt64 = 1
     @exclusivity(unchecked) private var endOfIteration: [@Sendable () -> Void] = []
+    /// The jobs being run (swapped with the queue under the lock).
+    @exclusivity(unchecked) private var running: [Job] = []
     /// Receive buffer shared by every socket of this loop (reads copy out exactly what arrived).
     /// 64 KiB keeps each copy below malloc's mmap threshold (no page faults per read).
     let scratch: UnsafeMutableRawBufferPointer
@@ -246,19 +248,19 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
         var didRun = false
         // Bounded so a task that keeps re-enqueuing itself cannot starve socket events.
         for _ in 0..<64 {
-            let jobs = self.lock.withLock { () -> [Job] in
-                let jobs = self.shared.jobs
-                self.shared.jobs = []
-                return jobs
+            // Double-buffered: the two arrays keep their capacity, no allocation per iteration.
+            self.lock.withLock {
+                swap(&self.running, &self.shared.jobs)
             }
-            if jobs.isEmpty { return didRun }
+            if self.running.isEmpty { return didRun }
             didRun = true
-            for job in jobs {
-                switch job {
+            for index in self.running.indices {
+                switch self.running[index] {
                 case .closure(let work): work()
                 case .task(let job): job.runSynchronously(on: self.asUnownedTaskExecutor())
                 }
             }
+            self.running.removeAll(keepingCapacity: true)
         }
         return didRun
     }

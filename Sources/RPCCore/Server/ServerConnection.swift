@@ -6,7 +6,7 @@ internal import ServerSupport
 /// Inbound bytes are decoded on the stream's event loop; call state lives under the channel lock
 /// shared with the outbound buffer (see ``FrameChannel``).
 final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `tickTimer` and `openedAt` are only touched on the
+    // @unchecked Sendable: `decoder`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
     // stream's event loop (inbound callbacks and timers run there); everything else shared is
     // either immutable or inside `channel` under its lock.
 
@@ -41,6 +41,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     let channel: FrameChannel<State>
     let logger: Logger
     @exclusivity(unchecked) private var decoder: FrameDecoder
+    /// Calls opened by the current batch of frames, started at its end (loop only).
+    @exclusivity(unchecked) private var pendingStarts: [ServerCall] = []
+    /// Set (on the loop) once the connection stops processing input.
+    @exclusivity(unchecked) private var stopsReading = false
     private var tickTimer: (any RPCTimer)?
     private let openedAt: UInt64
 
@@ -88,13 +92,23 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                     FrameEncoder.appendSettings(self.runtime.configuration.settings, into: &buffer)
                 }
             }
-            while let frame = try self.decoder.nextFrame() {
+            while !self.stopsReading, let frame = try self.decoder.nextFrame() {
                 try self.handle(frame)
-                if self.channel.withStateLock({ $0.phase == .closing || $0.phase == .closed }) { return }
             }
         } catch {
             self.failConnection(error)
         }
+        self.startPendingCalls()
+    }
+
+    /// Starts the handlers of the calls opened by the frames just decoded. Deferred to the end of
+    /// the batch so a unary call's MESSAGE and END (usually in the same read) are already
+    /// buffered: the handler then runs to completion at once, without suspending.
+    private func startPendingCalls() {
+        guard !self.pendingStarts.isEmpty else { return }
+        let calls = self.pendingStarts
+        self.pendingStarts.removeAll(keepingCapacity: true)
+        for call in calls { self.startCall(call) }
     }
 
     func streamBecameWritable() {
@@ -102,6 +116,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     func streamClosed(error: (any Error)?) {
+        self.stopsReading = true
         self.channel.markBroken()
         self.tickTimer?.cancel()
         self.tickTimer = nil
@@ -130,6 +145,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
 
     /// Sends GOAWAY and closes once it is written (or after a second if the peer does not read).
     func goAwayAndClose(code: RPCStatus.Code, message: String, sendPreface: Bool = false) {
+        if self.loop.inEventLoop { self.stopsReading = true }
         let calls = self.channel.withLock(flush: .immediate) { state, buffer -> [ServerCall] in
             guard state.phase != .closing, state.phase != .closed else { return [] }
             if sendPreface || state.phase == .awaitingPreface {
@@ -268,7 +284,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 self.logger.info("call refused", metadata: ["rpc.method": head.method, "rpc.status": "\(status)"])
             }
         case .start(let call):
-            self.startCall(call)
+            self.pendingStarts.append(call)
         }
     }
 
@@ -305,7 +321,12 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let task: Task<Void, Never>
         switch runtime.configuration.handlerExecution {
         case .eventLoop:
-            task = Task(executorPreference: self.loop.taskExecutor, operation: body)
+            // Runs synchronously on this (loop) thread until its first suspension: no job
+            // round trip through the loop's queue for handlers that do not suspend.
+            task = Task.immediate(executorPreference: self.loop.taskExecutor) {
+                await runtime.run(call, context: context)
+                self.callFinished(call)
+            }
         case .globalExecutor:
             task = Task(executorPreference: globalConcurrentExecutor, operation: body)
         }
