@@ -45,6 +45,15 @@ final class ConnectionManager: Sendable {
     ///
     /// - Throws: `UNAVAILABLE` (with the last connection error as cause) once the backoff
     ///   attempts are exhausted or `deadline` passes; `CANCELLED` when the task is cancelled.
+    /// The ready connection, without suspending, or `nil` when one must be (re)opened.
+    @inline(__always)
+    func readyConnection() -> ClientConnection? {
+        self.state.withLock { state in
+            if case .ready(let connection) = state.phase, connection.isReady { return connection }
+            return nil
+        }
+    }
+
     func connection(deadline: ContinuousClock.Instant?) async throws -> ClientConnection {
         while true {
             enum Step {

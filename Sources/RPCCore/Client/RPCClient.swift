@@ -224,7 +224,12 @@ public final class RPCClient: Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            let connection = try await self.manager.connection(deadline: deadline)
+            let connection: ClientConnection
+            if let ready = self.manager.readyConnection() {
+                connection = ready
+            } else {
+                connection = try await self.manager.connection(deadline: deadline)
+            }
             var timeout: UInt64?
             if let deadline {
                 let remaining = deadline - ContinuousClock.now

@@ -52,8 +52,9 @@ struct ByteReader {
     }
 
     mutating func readString(count: Int, _ field: String) throws(FrameError) -> String {
+        guard count > 0 else { return "" }
         let raw = try self.readBytes(count, field)
-        guard let text = String(validating: raw, as: UTF8.self) else {
+        guard let text = raw.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
             throw FrameError(code: .malformedFrame, message: "\(self.kind.name) field '\(field)' is not valid UTF-8")
         }
         return text

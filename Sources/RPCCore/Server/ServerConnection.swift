@@ -41,6 +41,8 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     let channel: FrameChannel<State>
     let logger: Logger
     @exclusivity(unchecked) private var decoder: FrameDecoder
+    /// The last method name decoded (loop only).
+    private let methodCache = MethodNameCache()
     /// Calls opened by the current batch of frames, started at its end (loop only).
     @exclusivity(unchecked) private var pendingStarts: [ServerCall] = []
     /// Set (on the loop) once the connection stops processing input.
@@ -166,7 +168,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     private func handle(_ frame: Frame) throws {
-        let payload = try frame.decodePayload()
+        let payload = try frame.decodePayload(methodCache: self.methodCache)
         switch payload {
         case .settings(let settings):
             let isExpected = self.channel.withStateLock { state -> Bool in
@@ -310,7 +312,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             deadline: deadline,
             peer: self.peer,
             requestID: requestID,
-            makeRequestID: { runtime.makeRequestID(connection: connectionID, call: callID) },
+            generatedRequestID: ServerContext.GeneratedRequestID(runtimeTag: runtime.instanceTag, connection: connectionID, call: callID),
             logger: self.logger,
             lock: self.channel
         )

@@ -20,12 +20,23 @@ public final class ServerContext: @unchecked Sendable {
     /// most calls never need it). Sent back in the trailers when the client sent one, and with
     /// every non-OK status.
     public var requestID: String {
-        self.providedRequestID ?? self.makeRequestID()
+        self.providedRequestID ?? self.generatedRequestID?.make() ?? ""
     }
 
     /// The request id the client sent, if any.
     let providedRequestID: String?
-    private let makeRequestID: @Sendable () -> String
+    private let generatedRequestID: GeneratedRequestID?
+
+    /// What a server-generated request id is built from (no closure allocation per call).
+    package struct GeneratedRequestID: Sendable {
+        let runtimeTag: String
+        let connection: UInt64
+        let call: UInt32
+
+        func make() -> String {
+            self.runtimeTag + "-" + String(self.connection, radix: 36) + "-" + String(self.call, radix: 36)
+        }
+    }
 
     private let baseLogger: Logger
     private let lock: any CallStateLock
@@ -42,7 +53,7 @@ public final class ServerContext: @unchecked Sendable {
         deadline: ContinuousClock.Instant?,
         peer: String,
         requestID: String?,
-        makeRequestID: @escaping @Sendable () -> String = { "" },
+        generatedRequestID: GeneratedRequestID? = nil,
         logger: Logger,
         lock: any CallStateLock = StandaloneCallStateLock()
     ) {
@@ -51,7 +62,7 @@ public final class ServerContext: @unchecked Sendable {
         self.deadline = deadline
         self.peer = peer
         self.providedRequestID = requestID
-        self.makeRequestID = makeRequestID
+        self.generatedRequestID = generatedRequestID
         self.baseLogger = logger
         self.lock = lock
     }

@@ -9,7 +9,8 @@ final class ServerRuntime: Sendable {
     let codec: any MessageCodec
     let interceptors: [any ServerInterceptor]
     let logger: Logger
-    private let instanceTag: String
+    /// A random tag distinguishing this server instance's generated request ids.
+    let instanceTag: String
     private let registry = LockedValueBox(Registry())
     private let nextConnectionID = LockedValueBox<UInt64>(0)
 
