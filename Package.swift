@@ -33,11 +33,17 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - Services
+
+        /// Batch validation of ingested rows: decoding per row, value rules, references, conflicts.
+        .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
     ]
 )
 
