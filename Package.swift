@@ -33,11 +33,21 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - Storage
+
+        /// SQLite wrapper, database actors, migrations, tenant pool, catalog (firms, credentials, leases).
+        .target(
+            name: "Storage",
+            dependencies: ["CSQLite", "ServerSupport", "Wire"],
+            swiftSettings: [.strictMemorySafety()]
+        ),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
     ]
 )
 
