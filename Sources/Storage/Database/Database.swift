@@ -143,6 +143,9 @@ public actor Database {
     /// Reader connections opened so far (tests, metrics).
     public nonisolated var readerCount: Int { self.readers.createdCount }
 
+    /// Reads waiting for a free reader connection (tests, metrics).
+    public nonisolated var waitingReadCount: Int { self.readers.waiterCount }
+
     private func writerConnection() throws -> SQLiteConnection {
         guard !self.isClosed, let writer = self.writer else {
             throw StorageError(code: .closed, message: "\(self.path) is closed")

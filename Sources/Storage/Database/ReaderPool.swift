@@ -115,6 +115,9 @@ final class ReaderPool: Sendable {
         return idle
     }
 
+    /// Callers waiting for a reader (tests, metrics).
+    var waiterCount: Int { self.state.withLock { $0.waiters.count } }
+
     /// Readers created so far (tests).
     var createdCount: Int { self.state.withLock { $0.created } }
 }
