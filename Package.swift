@@ -37,6 +37,14 @@ let package = Package(
 
         /// Batch validation of ingested rows: decoding per row, value rules, references, conflicts.
         .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
+        // MARK: - Storage
+
+        /// SQLite wrapper, database actors, migrations, tenant pool, catalog (firms, credentials, leases).
+        .target(
+            name: "Storage",
+            dependencies: ["CSQLite", "ServerSupport", "Wire"],
+            swiftSettings: [.strictMemorySafety()]
+        ),
 
         // MARK: - Tests
 
@@ -44,6 +52,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
     ]
 )
 
