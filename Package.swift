@@ -33,11 +33,27 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - Imports
+
+        /// FEC, CSV and JSON-lines readers (streaming, per-row errors) and the demo-firm generator.
+        .target(name: "Imports", dependencies: ["PilotageProtocol", "Wire"]),
+        /// Writes a generated demo firm as JSON lines and reports the generation speed.
+        .executableTarget(
+            name: "DemoGenerator",
+            dependencies: ["Imports", "PilotageProtocol"],
+            path: "tools/Benchmarks/DemoGenerator"
+        ),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(
+            name: "ImportsTests",
+            dependencies: ["Imports", "PilotageProtocol", "Wire"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
 
