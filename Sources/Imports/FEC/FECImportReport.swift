@@ -87,9 +87,19 @@ public struct FECImportReport: Sendable, Hashable {
     /// adjustment dated on the opening date for the difference, so AR in the new year follows
     /// its own opening entries (kpi-definitions §10.4).
     public struct OpeningMismatch: Sendable, Hashable {
+        /// Client key.
         public var client: String
+        /// The client's customer balance at the end of the previous fiscal year (cents).
         public var previousClosing: Int64
+        /// Σ of the client's opening lines (cents).
         public var opening: Int64
+
+        /// Creates a mismatch.
+        public init(client: String, previousClosing: Int64, opening: Int64) {
+            self.client = client
+            self.previousClosing = previousClosing
+            self.opening = opening
+        }
     }
 
     /// Lettering groups and what they produced.
