@@ -83,7 +83,7 @@ public struct LineReader<Source: ByteSource> {
                 self.lineNumber += 1
                 let lineStart = self.start
                 self.start = index + endLength
-                if discarded > 0 {
+                if discarded > 0 || index - lineStart > self.maximumLineLength {
                     return .tooLong(length: discarded + (index - lineStart))
                 }
                 return .text(self.buffer[lineStart..<index])
@@ -93,7 +93,9 @@ public struct LineReader<Source: ByteSource> {
                 self.lineNumber += 1
                 let lineStart = self.start
                 self.start = self.buffer.count
-                if discarded > 0 { return .tooLong(length: discarded + (self.buffer.count - lineStart)) }
+                if discarded > 0 || self.buffer.count - lineStart > self.maximumLineLength {
+                    return .tooLong(length: discarded + (self.buffer.count - lineStart))
+                }
                 return .text(self.buffer[lineStart..<self.buffer.count])
             }
             if self.buffer.count - self.start > self.maximumLineLength {
