@@ -37,6 +37,7 @@ let package = Package(
 
         /// Batch validation of ingested rows: decoding per row, value rules, references, conflicts.
         .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
+
         // MARK: - Storage
 
         /// SQLite wrapper, database actors, migrations, tenant pool, catalog (firms, credentials, leases).
@@ -46,6 +47,17 @@ let package = Package(
             swiftSettings: [.strictMemorySafety()]
         ),
 
+        // MARK: - Imports
+
+        /// FEC, CSV and JSON-lines readers (streaming, per-row errors) and the demo-firm generator.
+        .target(name: "Imports", dependencies: ["PilotageProtocol", "Wire"]),
+        /// Writes a generated demo firm as JSON lines and reports the generation speed.
+        .executableTarget(
+            name: "DemoGenerator",
+            dependencies: ["Imports", "PilotageProtocol"],
+            path: "tools/Benchmarks/DemoGenerator"
+        ),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
@@ -53,6 +65,11 @@ let package = Package(
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
+        .testTarget(
+            name: "ImportsTests",
+            dependencies: ["Imports", "PilotageProtocol", "Wire"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
 

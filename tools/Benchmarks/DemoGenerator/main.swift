@@ -1,0 +1,2 @@
+// Placeholder: replaced by the generator benchmark.
+print("DemoGenerator")
