@@ -77,7 +77,7 @@ struct CSVReaderTests {
         var kind: EntityKind
         var text: String
         var field: String?
-        var reason: RowReason
+        var reason: Imports.RowReason
         var testDescription: String { "\(self.reason) \(self.field ?? "-")" }
     }
 

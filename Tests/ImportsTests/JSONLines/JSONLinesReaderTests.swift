@@ -59,7 +59,7 @@ struct JSONLinesReaderTests {
     struct BadLine: Sendable, CustomTestStringConvertible {
         var line: String
         var field: String?
-        var reason: RowReason
+        var reason: Imports.RowReason
         var testDescription: String { "\(self.reason) \(self.field ?? "-")" }
     }
 
