@@ -37,6 +37,8 @@ let package = Package(
 
         /// Batch validation of ingested rows: decoding per row, value rules, references, conflicts.
         .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
+        /// A firm's file: schema, stored records, batch writer, client groups, dirty partitions.
+        .target(name: "TenantStore", dependencies: ["Storage", "Ingestion", "PilotageProtocol", "Wire"]),
 
         // MARK: - Storage
 
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
+        .testTarget(name: "TenantStoreTests", dependencies: ["TenantStore", "Storage", "Ingestion", "PilotageProtocol", "Wire"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
         .testTarget(
             name: "ImportsTests",

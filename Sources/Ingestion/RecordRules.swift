@@ -270,7 +270,11 @@ extension CollectionEventRecord: RecordRules {
         reference("installment", .installment, self.installment) + reference("actor", .collaborator, self.actor)
     }
     public var ownership: Ownership { .via(RecordKey(.installment, self.installment)) }
-    public var businessDates: [CalendarDate] { [] }
+    /// The day before the UTC date of `at`, so that the firm's local date is covered whatever its time zone.
+    public var businessDates: [CalendarDate] {
+        let utcDay = Int((self.at.timeIntervalSince1970 / 86_400).rounded(.down))
+        return CalendarDate(daysSinceEpoch: Int32(clamping: utcDay - 1)).map { [$0] } ?? []
+    }
 }
 
 extension DealRecord: RecordRules {
