@@ -33,6 +33,11 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - Tools
+
+        /// Wire coder benchmark: Codable path vs fast path vs Foundation JSON (tools/bench-coder).
+        .executableTarget(name: "CoderBenchmark", dependencies: ["Wire"], path: "tools/Benchmarks/CoderBenchmark"),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
