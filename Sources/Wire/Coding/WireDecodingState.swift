@@ -358,6 +358,9 @@ final class WireDecodingState: Decoder {
         try self.enterContainerValue(type: [Key: Value].self)
         defer { self.depth -= 1 }
         self.reader.offset = start
+        if Key.self == String.self, (try? self.reader.peekTag()) == .struct {
+            return try self.decodeStructAsDictionary(Value.self, at: start, as: [Key: Value].self)
+        }
         let count: Int
         do {
             count = try self.reader.readMapHeader()
@@ -377,6 +380,25 @@ final class WireDecodingState: Decoder {
             }
         }
         return result
+    }
+
+    /// A struct read as `[String: Value]` (its keys are strings, duplicates already rejected).
+    private func decodeStructAsDictionary<Value: Decodable, Result>(_ value: Value.Type, at start: Int, as: Result.Type) throws -> Result {
+        let frame = try self.openFrame(at: start, depth: self.depth, pathDepth: self.path.count, type: Result.self)
+        let keys: [String]
+        do {
+            keys = try frame.allKeys(&self.reader)
+        } catch {
+            throw self.decodingError(error, type: Result.self)
+        }
+        var result: [String: Value] = [:]
+        result.reserveCapacity(keys.count)
+        for (index, key) in keys.enumerated() {
+            result[key] = try self.decodeNested(Value.self, at: frame.entries[index].valueStart, component: .name(key))
+        }
+        self.reader.offset = try self.finish(frame, type: Result.self)
+        // Result == [String: Value]: checked by the caller (Key == String).
+        return same(result, as: Result.self)
     }
 
     func decodeOptional<Wrapped: Decodable>(_ type: Wrapped.Type, at start: Int) throws -> Wrapped? {
