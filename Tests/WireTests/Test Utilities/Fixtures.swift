@@ -26,6 +26,22 @@ enum Shape: Codable, Hashable, Sendable {
     case empty
 }
 
+extension Shape: WireSchemaProviding {
+    /// Synthesized keyed shape: one field named after the case.
+    static var wireSchema: WireSchema {
+        .struct(
+            name: "Shape",
+            fields: [
+                .init(name: "circle", schema: .struct(name: "Shape.circle", fields: [.init(name: "radius", schema: .int)]), isOptional: true),
+                .init(name: "square", schema: .struct(name: "Shape.square", fields: [.init(name: "side", schema: .int)]), isOptional: true),
+                .init(name: "empty", schema: .struct(name: "Shape.empty", fields: []), isOptional: true),
+            ]
+        )
+    }
+
+    static var wireSchemaSample: Shape? { .empty }
+}
+
 /// Every scalar kind, optionals, collections and special types in one struct.
 struct Kitchen: Codable, Hashable, Sendable {
     var flag: Bool
