@@ -59,6 +59,10 @@ let package = Package(
             dependencies: ["Imports", "PilotageProtocol"],
             path: "tools/Benchmarks/DemoGenerator"
         ),
+        // MARK: - Tools
+
+        /// Wire coder benchmark: Codable path vs fast path vs Foundation JSON (tools/bench-coder).
+        .executableTarget(name: "CoderBenchmark", dependencies: ["Wire"], path: "tools/Benchmarks/CoderBenchmark"),
 
         // MARK: - Tests
 

@@ -115,6 +115,17 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         return "\(self.code) at \(self.codingPath): \(self.message)"
     }
 
+    /// A required field is absent: for hand-written ``WireFastDecodable`` conformances.
+    public static func keyNotFound(_ key: String) -> WireError {
+        WireError(code: .keyNotFound, message: "required field \"\(key)\" is absent", codingPath: key)
+    }
+
+    /// A string is not one of the values of an enumeration: for hand-written
+    /// ``WireFastDecodable`` conformances.
+    public static func unknownCase(_ value: String, of type: String) -> WireError {
+        WireError(code: .dataCorrupted, message: "unknown \(type) value \"\(value.prefix(40))\"")
+    }
+
     /// The same error with `component` prepended to its coding path.
     @usableFromInline
     package func prefixingPath(_ component: String) -> WireError {

@@ -13,22 +13,27 @@ final class WireDecodingValidity {
 /// key once and decodes its value directly, and the end of a value is found without a second
 /// pass when its type consumed all of it.
 final class WireDecodingState: Decoder {
+    // Exclusivity: the mutable properties below are marked `@exclusivity(unchecked)`. One
+    // decode runs on one thread and its methods never hold two accesses to the same property
+    // at once; the dynamic checks (`swift_beginAccess`) are a large share of the Codable path
+    // otherwise.
+
     /// Cursor over the whole buffer; `reader.offset` is only meaningful around one operation.
-    var reader: WireReader
+    @exclusivity(unchecked) var reader: WireReader
     /// When `false`, ``WireFastDecodable`` conformances are ignored (tests compare both paths).
     let usesFastPath: Bool
     /// Path of the value being decoded.
-    var path: [WireCodingPathComponent]
+    @exclusivity(unchecked) var path: [WireCodingPathComponent]
     /// Nesting depth of container values.
-    var depth: Int
+    @exclusivity(unchecked) var depth: Int
     let validity: WireDecodingValidity
 
     /// Start of the value whose `init(from:)` is running.
-    var valueStart: Int = 0
+    @exclusivity(unchecked) var valueStart: Int = 0
     /// Keyed container opened for that value, if any.
-    var valueFrame: WireKeyedDecodingFrame?
+    @exclusivity(unchecked) var valueFrame: WireKeyedDecodingFrame?
     /// End of that value when a container or single-value decode consumed it entirely (-1 = unknown).
-    var valueEnd: Int = -1
+    @exclusivity(unchecked) var valueEnd: Int = -1
 
     init(
         reader: WireReader,
@@ -180,32 +185,65 @@ final class WireDecodingState: Decoder {
 
     /// Decodes the value that starts at `start` and leaves `reader.offset` at its end.
     func decodeValue<T: Decodable>(_ type: T.Type, at start: Int) throws -> T {
-        // Each branch tests T against a concrete type, then casts; the cast cannot fail.
-        if T.self == String.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readString() as! T } }
-        if T.self == Int.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInt() as! T } }
-        if T.self == Int64.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInt64() as! T } }
-        if T.self == Bool.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readBool() as! T } }
-        if T.self == Double.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readDouble() as! T } }
-        if T.self == CalendarDate.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readDate() as! T } }
-        if T.self == Date.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInstant() as! T } }
-        if T.self == Int32.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(Int32.self) as! T } }
-        if T.self == UInt64.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readUInt64() as! T } }
-        if T.self == UInt.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(UInt.self) as! T } }
-        if T.self == Float.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try WireDecodingState.float(reader.readDouble()) as! T } }
-        if T.self == Int8.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(Int8.self) as! T } }
-        if T.self == Int16.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(Int16.self) as! T } }
-        if T.self == UInt8.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(UInt8.self) as! T } }
-        if T.self == UInt16.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(UInt16.self) as! T } }
-        if T.self == UInt32.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in try reader.readInteger(UInt32.self) as! T } }
-        if T.self == Data.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in Data(try reader.readBytesNoCopy()) as! T } }
+        // Each branch tests T against a concrete type, then reinterprets the result as T.
+        if T.self == String.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readString(), as: T.self) } }
+        if T.self == Int.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInt(), as: T.self) } }
+        if T.self == Int64.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInt64(), as: T.self) } }
+        if T.self == Bool.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readBool(), as: T.self) } }
+        if T.self == Double.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readDouble(), as: T.self) } }
+        if T.self == CalendarDate.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readDate(), as: T.self) } }
+        if T.self == Date.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInstant(), as: T.self) } }
+        if T.self == Int32.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(Int32.self), as: T.self) } }
+        if T.self == UInt64.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readUInt64(), as: T.self) } }
+        if T.self == UInt.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(UInt.self), as: T.self) } }
+        if T.self == Float.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try WireDecodingState.float(reader.readDouble()), as: T.self) } }
+        if T.self == Int8.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(Int8.self), as: T.self) } }
+        if T.self == Int16.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(Int16.self), as: T.self) } }
+        if T.self == UInt8.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(UInt8.self), as: T.self) } }
+        if T.self == UInt16.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(UInt16.self), as: T.self) } }
+        if T.self == UInt32.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(try reader.readInteger(UInt32.self), as: T.self) } }
+        if T.self == Data.self { return try self.readScalar(T.self, at: start) { reader throws(WireError) in same(Data(try reader.readBytesNoCopy()), as: T.self) } }
 
-        if self.usesFastPath, let fast = T.self as? any WireFastDecodable.Type {
+        switch self.kind(of: T.self) {
+        case .fast(let fast):
             return try self.decodeFast(fast, as: T.self, at: start)
+        case .special(let special):
+            return same(try special.wireDecode(from: self, at: start), as: T.self)
+        case .composite:
+            return try self.decodeComposite(type, at: start)
         }
-        if let special = T.self as? any WireSpecialDecodable.Type {
-            return try special.wireDecode(from: self, at: start) as! T
+    }
+
+    /// How values of a non-scalar type are decoded.
+    enum Kind {
+        case fast(any WireFastDecodable.Type)
+        case special(any WireSpecialDecodable.Type)
+        case composite
+    }
+
+    /// Kinds found so far in this decode (conformance lookups are the dominant per-value cost
+    /// otherwise), with the last one kept apart for arrays of one type.
+    @exclusivity(unchecked) private var kinds: [ObjectIdentifier: Kind] = [:]
+    @exclusivity(unchecked) private var lastKind: (id: ObjectIdentifier, kind: Kind)?
+
+    private func kind(of type: any Decodable.Type) -> Kind {
+        let id = ObjectIdentifier(type)
+        if let last = self.lastKind, last.id == id { return last.kind }
+        let kind: Kind
+        if let known = self.kinds[id] {
+            kind = known
+        } else {
+            if self.usesFastPath, let fast = type as? any WireFastDecodable.Type {
+                kind = .fast(fast)
+            } else if let special = type as? any WireSpecialDecodable.Type {
+                kind = .special(special)
+            } else {
+                kind = .composite
+            }
+            self.kinds[id] = kind
         }
-        return try self.decodeComposite(type, at: start)
+        self.lastKind = (id, kind)
+        return kind
     }
 
     /// Narrows a float64 to `Float`: values beyond Float's range are out of range (infinities
@@ -235,7 +273,7 @@ final class WireDecodingState: Decoder {
         defer { self.reader.depth = savedDepth }
         do {
             // F was found from `T.self as? any WireFastDecodable.Type`, so F == T.
-            return try F(from: &self.reader) as! T
+            return same(try F(from: &self.reader), as: T.self)
         } catch {
             throw self.decodingError(error, type: T.self)
         }
@@ -320,6 +358,9 @@ final class WireDecodingState: Decoder {
         try self.enterContainerValue(type: [Key: Value].self)
         defer { self.depth -= 1 }
         self.reader.offset = start
+        if Key.self == String.self, (try? self.reader.peekTag()) == .struct {
+            return try self.decodeStructAsDictionary(Value.self, at: start, as: [Key: Value].self)
+        }
         let count: Int
         do {
             count = try self.reader.readMapHeader()
@@ -339,6 +380,25 @@ final class WireDecodingState: Decoder {
             }
         }
         return result
+    }
+
+    /// A struct read as `[String: Value]` (its keys are strings, duplicates already rejected).
+    private func decodeStructAsDictionary<Value: Decodable, Result>(_ value: Value.Type, at start: Int, as: Result.Type) throws -> Result {
+        let frame = try self.openFrame(at: start, depth: self.depth, pathDepth: self.path.count, type: Result.self)
+        let keys: [String]
+        do {
+            keys = try frame.allKeys(&self.reader)
+        } catch {
+            throw self.decodingError(error, type: Result.self)
+        }
+        var result: [String: Value] = [:]
+        result.reserveCapacity(keys.count)
+        for (index, key) in keys.enumerated() {
+            result[key] = try self.decodeNested(Value.self, at: frame.entries[index].valueStart, component: .name(key))
+        }
+        self.reader.offset = try self.finish(frame, type: Result.self)
+        // Result == [String: Value]: checked by the caller (Key == String).
+        return same(result, as: Result.self)
     }
 
     func decodeOptional<Wrapped: Decodable>(_ type: Wrapped.Type, at start: Int) throws -> Wrapped? {

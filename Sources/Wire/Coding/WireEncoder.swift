@@ -43,9 +43,10 @@ public struct WireEncoder: Sendable {
 
     private func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8], usesFastPath: Bool) throws(WireError) {
         let originalCount = bytes.count
-        var writer = WireWriter(appendingTo: [], limits: self.limits)
-        swap(&writer.bytes, &bytes)
-        defer { swap(&writer.bytes, &bytes) }
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        var writer = WireWriter(appendingTo: taken, limits: self.limits)
+        defer { bytes = writer.takeBytes() }
         do {
             if usesFastPath, let fast = value as? any WireFastEncodable {
                 writer.depth = 1
@@ -53,11 +54,11 @@ public struct WireEncoder: Sendable {
                 return
             }
             let state = WireEncodingState(writer: writer, usesFastPath: usesFastPath)
-            writer.bytes = []
+            writer = WireWriter(capacity: 0, limits: self.limits)
             defer { writer = state.takeWriter() }
             try state.encodeRoot(value)
         } catch {
-            writer.bytes.removeSubrange(originalCount...)
+            writer.truncate(to: originalCount)
             throw error
         }
     }

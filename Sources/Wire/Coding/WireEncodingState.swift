@@ -13,14 +13,18 @@ internal import Foundation
 /// its parent moved on) throws `EncodingError.invalidValue`. Synthesized `Encodable`
 /// conformances never do that.
 final class WireEncodingState: Encoder {
+    // Exclusivity: the mutable properties below are marked `@exclusivity(unchecked)`. One
+    // encode runs on one thread and its methods never hold two accesses to the same property
+    // at once; the dynamic checks (`swift_beginAccess`) cost ~20% of the Codable path otherwise.
+
     /// The output.
-    var writer: WireWriter
+    @exclusivity(unchecked) var writer: WireWriter
     /// When `false`, ``WireFastEncodable`` conformances are ignored (tests compare both paths).
     let usesFastPath: Bool
     /// Path of the value being encoded.
-    var path: [WireCodingPathComponent] = []
+    @exclusivity(unchecked) var path: [WireCodingPathComponent] = []
     /// Nesting depth of container values.
-    var depth: Int
+    @exclusivity(unchecked) var depth: Int
 
     /// An open container whose count is not written yet.
     struct Frame {
@@ -39,16 +43,16 @@ final class WireEncodingState: Encoder {
         let state: WireEncodingState
     }
 
-    var frames: [Frame] = []
+    @exclusivity(unchecked) var frames: [Frame] = []
     /// Super encoders not spliced yet, by frame id.
-    private var pending: [Int: [PendingSuperEncoder]] = [:]
-    private var nextFrameID = 1
+    @exclusivity(unchecked) private var pending: [Int: [PendingSuperEncoder]] = [:]
+    @exclusivity(unchecked) private var nextFrameID = 1
     /// Start of the value whose `encode(to:)` is running.
-    private var valueStart = 0
+    @exclusivity(unchecked) private var valueStart = 0
     /// Container opened for that value (0 = none yet).
-    private var valueFrameID = 0
+    @exclusivity(unchecked) private var valueFrameID = 0
     /// Set once the bytes of a `superEncoder` state have been spliced into their parent.
-    private var isSealed = false
+    @exclusivity(unchecked) private var isSealed = false
 
     init(writer: WireWriter, usesFastPath: Bool = true, path: [WireCodingPathComponent] = []) {
         self.writer = writer
@@ -104,8 +108,7 @@ final class WireEncodingState: Encoder {
 
     /// Writes a container tag with a reserved count byte and opens a frame for it.
     func pushFrame(tag: WireTag) -> Int {
-        self.writer.bytes.append(tag.rawValue)
-        self.writer.bytes.append(0)
+        self.writer.appendTagged(tag, 0)
         let id = self.nextFrameID
         self.nextFrameID += 1
         self.frames.append(Frame(id: id, tag: tag, countOffset: self.writer.count - 1, count: 0))
@@ -167,9 +170,8 @@ final class WireEncodingState: Encoder {
             if item.state.writer.count == 0 {
                 item.state.writer.writeStructHeader(fieldCount: 0)
             }
-            self.writer.bytes.append(contentsOf: item.state.writer.bytes)
+            self.writer.appendRaw(contentsOf: item.state.writer.takeBytes())
             item.state.isSealed = true
-            item.state.writer.bytes = []
         }
     }
 
@@ -207,41 +209,43 @@ final class WireEncodingState: Encoder {
     /// Encodes one value at the end of the buffer: primitives and special types directly, fast
     /// types through their conformance, anything else through `encode(to:)`.
     func encodeValue<T: Encodable>(_ value: T) throws {
-        // Each branch tests T against a concrete type, then casts; the cast cannot fail.
-        if T.self == String.self { self.writer.writeString(value as! String); return }
-        if T.self == Int.self { self.writer.writeInt(Int64(value as! Int)); return }
-        if T.self == Int64.self { self.writer.writeInt(value as! Int64); return }
-        if T.self == Bool.self { self.writer.writeBool(value as! Bool); return }
-        if T.self == Double.self { self.writer.writeDouble(value as! Double); return }
-        if T.self == CalendarDate.self { self.writer.writeDate(value as! CalendarDate); return }
+        // Each branch tests T against a concrete type, then reinterprets the value as that type.
+        if T.self == String.self { self.writer.writeString(same(value, as: String.self)); return }
+        if T.self == Int.self { self.writer.writeInt(Int64(same(value, as: Int.self))); return }
+        if T.self == Int64.self { self.writer.writeInt(same(value, as: Int64.self)); return }
+        if T.self == Bool.self { self.writer.writeBool(same(value, as: Bool.self)); return }
+        if T.self == Double.self { self.writer.writeDouble(same(value, as: Double.self)); return }
+        if T.self == CalendarDate.self { self.writer.writeDate(same(value, as: CalendarDate.self)); return }
         if T.self == Date.self {
             do {
-                try self.writer.writeInstant(value as! Date)
+                try self.writer.writeInstant(same(value, as: Date.self))
             } catch {
                 throw error.prefixingPathString(WireCodingPath.dotted(self.path))
             }
             return
         }
-        if T.self == Int32.self { self.writer.writeInt(Int64(value as! Int32)); return }
-        if T.self == UInt64.self { self.writer.writeUInt(value as! UInt64); return }
-        if T.self == UInt.self { self.writer.writeUInt(UInt64(value as! UInt)); return }
-        if T.self == Float.self { self.writer.writeDouble(Double(value as! Float)); return }
-        if T.self == Int8.self { self.writer.writeInt(Int64(value as! Int8)); return }
-        if T.self == Int16.self { self.writer.writeInt(Int64(value as! Int16)); return }
-        if T.self == UInt8.self { self.writer.writeUInt(UInt64(value as! UInt8)); return }
-        if T.self == UInt16.self { self.writer.writeUInt(UInt64(value as! UInt16)); return }
-        if T.self == UInt32.self { self.writer.writeUInt(UInt64(value as! UInt32)); return }
-        if T.self == Data.self { self.writer.writeBytes(value as! Data); return }
+        if T.self == Int32.self { self.writer.writeInt(Int64(same(value, as: Int32.self))); return }
+        if T.self == UInt64.self { self.writer.writeUInt(same(value, as: UInt64.self)); return }
+        if T.self == UInt.self { self.writer.writeUInt(UInt64(same(value, as: UInt.self))); return }
+        if T.self == Float.self { self.writer.writeDouble(Double(same(value, as: Float.self))); return }
+        if T.self == Int8.self { self.writer.writeInt(Int64(same(value, as: Int8.self))); return }
+        if T.self == Int16.self { self.writer.writeInt(Int64(same(value, as: Int16.self))); return }
+        if T.self == UInt8.self { self.writer.writeUInt(UInt64(same(value, as: UInt8.self))); return }
+        if T.self == UInt16.self { self.writer.writeUInt(UInt64(same(value, as: UInt16.self))); return }
+        if T.self == UInt32.self { self.writer.writeUInt(UInt64(same(value, as: UInt32.self))); return }
+        if T.self == Data.self { self.writer.writeBytes(same(value, as: Data.self)); return }
 
-        if self.usesFastPath, let fast = T.self as? any WireFastEncodable.Type {
+        switch self.kind(of: T.self) {
+        case .fast(let fast):
             try self.enterContainerValue()
             defer { self.depth -= 1 }
             try self.encodeFast(fast, value)
             return
-        }
-        if let special = T.self as? any WireSpecialEncodable.Type {
+        case .special(let special):
             try special.wireEncode(value, into: self)
             return
+        case .composite:
+            break
         }
 
         try self.enterContainerValue()
@@ -263,9 +267,41 @@ final class WireEncodingState: Encoder {
         }
     }
 
+    /// How values of a non-scalar type are encoded.
+    enum Kind {
+        case fast(any WireFastEncodable.Type)
+        case special(any WireSpecialEncodable.Type)
+        case composite
+    }
+
+    /// Kinds found so far in this encode (conformance lookups are the dominant per-value cost
+    /// otherwise), with the last one kept apart for arrays of one type.
+    @exclusivity(unchecked) private var kinds: [ObjectIdentifier: Kind] = [:]
+    @exclusivity(unchecked) private var lastKind: (id: ObjectIdentifier, kind: Kind)?
+
+    private func kind(of type: any Encodable.Type) -> Kind {
+        let id = ObjectIdentifier(type)
+        if let last = self.lastKind, last.id == id { return last.kind }
+        let kind: Kind
+        if let known = self.kinds[id] {
+            kind = known
+        } else {
+            if self.usesFastPath, let fast = type as? any WireFastEncodable.Type {
+                kind = .fast(fast)
+            } else if let special = type as? any WireSpecialEncodable.Type {
+                kind = .special(special)
+            } else {
+                kind = .composite
+            }
+            self.kinds[id] = kind
+        }
+        self.lastKind = (id, kind)
+        return kind
+    }
+
     private func encodeFast<F: WireFastEncodable, T>(_ type: F.Type, _ value: T) throws {
         // `F` was obtained from `T.self as? any WireFastEncodable.Type`, so T == F.
-        let typed = value as! F
+        let typed = same(value, as: F.self)
         let savedDepth = self.writer.depth
         self.writer.depth = self.depth
         defer { self.writer.depth = savedDepth }
@@ -305,8 +341,12 @@ final class WireEncodingState: Encoder {
         try self.enterContainerValue()
         defer { self.depth -= 1 }
         self.writer.writeArrayHeader(count: array.count)
-        for (index, element) in array.enumerated() {
-            try self.encodeNested(element, component: .index(index))
+        // Index loop: `enumerated()` in this unspecialized generic code instantiates iterator and
+        // tuple metadata on every call.
+        var index = 0
+        while index < array.count {
+            try self.encodeNested(array[index], component: .index(index))
+            index += 1
         }
     }
 
@@ -326,12 +366,12 @@ final class WireEncodingState: Encoder {
             entries.append((start, keyEnd, self.writer.count))
         }
         guard entries.count > 1 else { return }
-        let encoded = Array(self.writer.bytes[base...])
+        let encoded = self.writer.suffix(from: base)
         func key(_ entry: (start: Int, keyEnd: Int, end: Int)) -> ArraySlice<UInt8> {
             encoded[(entry.start - base)..<(entry.keyEnd - base)]
         }
         entries.sort { key($0).lexicographicallyPrecedes(key($1)) }
-        self.writer.bytes.removeSubrange(base...)
+        self.writer.truncate(to: base)
         var previous: ArraySlice<UInt8>?
         for entry in entries {
             let current = key(entry)
@@ -342,7 +382,7 @@ final class WireEncodingState: Encoder {
                 )
             }
             previous = current
-            self.writer.bytes.append(contentsOf: encoded[(entry.start - base)..<(entry.end - base)])
+            self.writer.appendRaw(contentsOf: encoded[(entry.start - base)..<(entry.end - base)])
         }
     }
 }
@@ -360,14 +400,14 @@ protocol WireSpecialEncodable {
 extension Array: WireSpecialEncodable where Element: Encodable {
     static func wireEncode<V>(_ value: V, into state: WireEncodingState) throws {
         // V == Self: see the protocol requirement.
-        try state.encodeArray(value as! Self)
+        try state.encodeArray(same(value, as: Self.self))
     }
 }
 
 extension Optional: WireSpecialEncodable where Wrapped: Encodable {
     static func wireEncode<V>(_ value: V, into state: WireEncodingState) throws {
         // V == Self: see the protocol requirement.
-        switch value as! Self {
+        switch same(value, as: Self.self) {
         case .none: state.writer.writeNull()
         case .some(let wrapped): try state.encodeValue(wrapped)
         }
@@ -377,6 +417,16 @@ extension Optional: WireSpecialEncodable where Wrapped: Encodable {
 extension Dictionary: WireSpecialEncodable where Key: Encodable, Value: Encodable {
     static func wireEncode<V>(_ value: V, into state: WireEncodingState) throws {
         // V == Self: see the protocol requirement.
-        try state.encodeDictionary(value as! Self)
+        try state.encodeDictionary(same(value, as: Self.self))
     }
+}
+
+/// Returns `value` as a `U`, where the caller has established that `T` and `U` are the same type
+/// (`T.self == U.self`, or `U` found from `T.self` by a conformance cast).
+///
+/// Safety: same type, same layout; `unsafeBitCast` copies with the right ownership. It replaces
+/// `as!`, whose runtime cast showed up in profiles for every scalar of the Codable path.
+@inline(__always)
+func same<T, U>(_ value: T, as type: U.Type) -> U {
+    unsafeBitCast(value, to: U.self)
 }

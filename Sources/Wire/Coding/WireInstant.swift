@@ -30,17 +30,13 @@ enum WireInstant {
         return sum
     }
 
-    /// The instant `micros` microseconds after 1970-01-01T00:00:00Z.
+    /// The instant `micros` microseconds after 1970-01-01T00:00:00Z:
+    /// `Date(timeIntervalSince1970: Double(micros) / 1e6)`, so a date built the same way from a
+    /// whole number of microseconds round-trips exactly (the division is exact below 2^53 µs,
+    /// ±285 years around 1970).
     @usableFromInline
     static func date(microseconds micros: Int64) -> Date {
-        let offset = Self.referenceOffsetSeconds * 1_000_000
-        let (relative, overflow) = micros.subtractingReportingOverflow(offset)
-        if overflow {
-            return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
-        }
-        let seconds = relative / 1_000_000
-        let remainder = relative % 1_000_000
-        return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(remainder) / 1_000_000)
+        Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
 
     // MARK: - RFC 3339

@@ -20,16 +20,19 @@ final class WireKeyedDecodingFrame {
     /// Length of the state's coding path when the container was created.
     let pathDepth: Int
 
+    // Exclusivity: unchecked for the same reason as in `WireDecodingState` (one thread, no
+    // overlapping accesses).
+
     /// Keys read so far, in wire order.
-    private(set) var entries: [Entry] = []
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
     /// Offset of the next key to read, valid when `pendingValueStart < 0`.
-    private var nextKeyOffset: Int
+    @exclusivity(unchecked) private var nextKeyOffset: Int
     /// Start of the last read field's value whose end is not known yet, or -1.
-    private var pendingValueStart = -1
+    @exclusivity(unchecked) private var pendingValueStart = -1
     /// Index of the entry expected to be asked for next.
-    private var cursor = 0
+    @exclusivity(unchecked) private var cursor = 0
     /// Keys of large structs, for duplicate detection in constant time.
-    private var keySet: Set<WireFieldKey>?
+    @exclusivity(unchecked) private var keySet: Set<WireFieldKey>?
 
     init(start: Int, fieldStart: Int, fieldCount: Int, depth: Int, pathDepth: Int) {
         self.start = start

@@ -77,12 +77,20 @@ public struct WireReader {
     /// Reads a varint (unsigned LEB128). Over-long encodings and values above 64 bits are errors.
     @inlinable
     public mutating func readVarint() throws(WireError) -> UInt64 {
-        if self.offset < self.end {
-            let byte = self.buffer[self.offset]
+        // Up to nine bytes (63 bits) inline; the tenth byte and every error go to the slow path.
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        var index = self.offset
+        while index < self.end, shift < 63 {
+            let byte = self.buffer[index]
+            result |= UInt64(byte & 0x7F) << shift
+            index += 1
             if byte < 0x80 {
-                self.offset += 1
-                return UInt64(byte)
+                if byte == 0, shift > 0 { break }  // over-long: let the slow path report it
+                self.offset = index
+                return result
             }
+            shift += 7
         }
         return try self.readVarintSlow()
     }
@@ -127,17 +135,24 @@ public struct WireReader {
     mutating func readLength(limit: Int, minimumSize: Int, what: StaticString) throws(WireError) -> Int {
         let start = self.offset
         let raw = try self.readVarint()
-        guard raw <= UInt64(limit) else {
-            throw WireError(code: .limitExceeded, message: "\(what) \(raw) at byte \(start) is above the limit \(limit)")
+        let remaining = self.end - self.offset
+        // `raw <= remaining` first keeps the multiplication below from overflowing.
+        if raw <= UInt64(remaining), raw <= UInt64(limit), Int(raw) * minimumSize <= remaining {
+            return Int(raw)
         }
-        let length = Int(raw)
-        guard length <= (self.end - self.offset) / minimumSize else {
-            throw WireError(
-                code: .truncated,
-                message: "\(what) \(length) at byte \(start) needs at least \(length * minimumSize) bytes, \(self.end - self.offset) remain"
-            )
+        throw self.lengthError(raw, start: start, limit: limit, minimumSize: minimumSize, what: what)
+    }
+
+    @usableFromInline
+    func lengthError(_ raw: UInt64, start: Int, limit: Int, minimumSize: Int, what: StaticString) -> WireError {
+        let remaining = self.end - self.offset
+        if raw > UInt64(limit) {
+            return WireError(code: .limitExceeded, message: "\(what) \(raw) at byte \(start) is above the limit \(limit)")
         }
-        return length
+        return WireError(
+            code: .truncated,
+            message: "\(what) \(raw) at byte \(start) needs at least \(raw) × \(minimumSize) bytes, \(remaining) remain"
+        )
     }
 
     /// Returns the tag of the next value without consuming it.
@@ -290,10 +305,30 @@ public struct WireReader {
 
     @usableFromInline
     static func makeString(_ bytes: UnsafeRawBufferPointer, at position: Int) throws(WireError) -> String {
+        if Self.isASCII(bytes) {
+            // ASCII is valid UTF-8: `decoding` takes its contiguous fast path and repairs nothing.
+            return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        }
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw WireError(code: .invalidUTF8, message: "string at byte \(position) is not valid UTF-8")
         }
         return string
+    }
+
+    /// `true` when every byte is below 0x80 (eight bytes at a time).
+    @usableFromInline
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Reads a byte string.
@@ -384,12 +419,7 @@ public struct WireReader {
         let start = self.offset
         self.offset += length
         let bytes = UnsafeRawBufferPointer(rebasing: self.buffer[start..<(start + length)])
-        var ascii = true
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if !ascii, String(validating: bytes, as: UTF8.self) == nil {
+        if !WireReader.isASCII(bytes), String(validating: bytes, as: UTF8.self) == nil {
             throw WireError(code: .invalidUTF8, message: "field key at byte \(start) is not valid UTF-8")
         }
         return WireFieldKey(bytes: bytes)
@@ -450,7 +480,8 @@ public struct WireReader {
 
     /// Reads a struct: calls `body` once per field with its key and the reader positioned on the
     /// value. The body reads the value, or reads nothing to have it skipped (unknown fields).
-    /// Duplicate keys are rejected with ``WireError/Code/duplicateKey``.
+    /// Duplicate keys are rejected with ``WireError/Code/duplicateKey``; errors thrown by `body`
+    /// get the field key prepended to their coding path.
     @inlinable
     public mutating func forEachField(
         _ body: (WireFieldKey, inout WireReader) throws(WireError) -> Void
@@ -458,68 +489,36 @@ public struct WireReader {
         try self.forEachField(depth: self.depth, body)
     }
 
-    @usableFromInline
+    @inlinable
     mutating func forEachField(
         depth: Int,
         _ body: (WireFieldKey, inout WireReader) throws(WireError) -> Void
     ) throws(WireError) {
         let structStart = self.offset
         let count = try self.readStructHeader()
-        if count == 0 { return }
-        if count <= 32 {
-            // Small structs: remember (offset, length) of each key on the stack and compare each
-            // new key with the previous ones, length first, so most comparisons are one integer
-            // compare.
-            try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * count) { (seen) throws(WireError) in
-                for index in 0..<count {
-                    let key = try self.readFieldKey()
-                    let keyOffset = self.offset - key.count
-                    for previous in 0..<index where seen[2 * previous + 1] == key.count {
-                        let other = seen[2 * previous]
-                        if WireFieldKey(bytes: UnsafeRawBufferPointer(rebasing: self.buffer[other..<(other + key.count)])) == key {
-                            throw WireError(
-                                code: .duplicateKey,
-                                message: "field \"\(key.stringValue)\" appears twice in the struct at byte \(structStart)"
-                            )
-                        }
-                    }
-                    seen[2 * index] = keyOffset
-                    seen[2 * index + 1] = key.count
-                    try self.readFieldValue(key: key, depth: depth, body)
-                }
+        var seen = WireKeyTable()
+        for _ in 0..<count {
+            let key = try self.readFieldKey()
+            let keyOffset = self.offset - key.count
+            if try !seen.insert(key, at: keyOffset, in: self.buffer) {
+                throw WireError(
+                    code: .duplicateKey,
+                    message: "field \"\(key.stringValue)\" appears twice in the struct at byte \(structStart)"
+                )
             }
-        } else {
-            var seen = Set<WireFieldKey>()
-            for _ in 0..<count {
-                let key = try self.readFieldKey()
-                guard seen.insert(key).inserted else {
-                    throw WireError(
-                        code: .duplicateKey,
-                        message: "field \"\(key.stringValue)\" appears twice in the struct at byte \(structStart)"
-                    )
-                }
-                try self.readFieldValue(key: key, depth: depth, body)
+            let valueStart = self.offset
+            let savedDepth = self.depth
+            self.depth = depth
+            do {
+                try body(key, &self)
+            } catch {
+                self.depth = savedDepth
+                throw error.prefixingPath(key.stringValue)
             }
-        }
-    }
-
-    @inlinable
-    mutating func readFieldValue(
-        key: WireFieldKey,
-        depth: Int,
-        _ body: (WireFieldKey, inout WireReader) throws(WireError) -> Void
-    ) throws(WireError) {
-        let valueStart = self.offset
-        let savedDepth = self.depth
-        self.depth = depth
-        defer { self.depth = savedDepth }
-        do {
-            try body(key, &self)
-        } catch {
-            throw error.prefixingPath(key.stringValue)
-        }
-        if self.offset == valueStart {
-            try self.skipValue(depth: depth)
+            self.depth = savedDepth
+            if self.offset == valueStart {
+                try self.skipValue(depth: depth)
+            }
         }
     }
 
@@ -562,10 +561,21 @@ public struct WireReader {
         return result
     }
 
+    /// Reads a nested ``WireFastDecodable`` value (statically dispatched). Enforces
+    /// ``WireLimits/maxDepth``.
+    @inlinable
+    public mutating func read<T: WireFastDecodable>(_ type: T.Type) throws(WireError) -> T {
+        guard self.depth < self.limits.maxDepth else {
+            throw WireError(code: .depthExceeded, message: "values nested deeper than \(self.limits.maxDepth) at byte \(self.offset)")
+        }
+        self.depth += 1
+        defer { self.depth -= 1 }
+        return try T(from: &self)
+    }
+
     mutating func readFast<F: WireFastDecodable, T>(_ fast: F.Type, as: T.Type) throws(WireError) -> T {
-        let value = try F(from: &self)
         // `F` was obtained from `T.self as? any WireFastDecodable.Type`, so F == T.
-        return value as! T
+        return same(try F(from: &self), as: T.self)
     }
 }
 

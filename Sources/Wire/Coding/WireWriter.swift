@@ -16,69 +16,223 @@ public import Foundation
 /// writer.writeInt(360_000)
 /// ```
 public struct WireWriter: Sendable {
-    /// The bytes written so far (and whatever the buffer held when the writer was created).
-    public var bytes: [UInt8]
+    /// The buffer: `length` bytes written, then zero padding up to `storage.count` (its capacity).
+    ///
+    /// Keeping the padding initialized lets every write go through one
+    /// `withUnsafeMutableBufferPointer` (one uniqueness check, direct stores) instead of
+    /// `Array.append` per byte or per small chunk.
+    @usableFromInline
+    var storage: [UInt8]
+
+    /// Number of bytes written.
+    @usableFromInline
+    var length: Int
 
     /// Current nesting depth of ``write(_:)`` calls, checked against ``limits``.
     @usableFromInline
     var depth: Int = 0
 
-    /// Limits applied to nested Codable values written through ``write(_:)``.
+    /// Limits applied to nested values written through ``write(_:)``.
     public var limits: WireLimits
 
     /// Creates a writer over an empty buffer with room for `capacity` bytes.
     public init(capacity: Int = 256, limits: WireLimits = .default) {
-        self.bytes = []
-        self.bytes.reserveCapacity(capacity)
+        self.storage = [UInt8](repeating: 0, count: Swift.max(capacity, 16))
+        self.length = 0
         self.limits = limits
     }
 
     /// Creates a writer that appends to `bytes`.
     public init(appendingTo bytes: [UInt8], limits: WireLimits = .default) {
-        self.bytes = bytes
+        self.storage = bytes
+        self.length = bytes.count
         self.limits = limits
     }
 
-    /// Number of bytes in the buffer.
+    /// The bytes written so far (a copy; ``takeBytes()`` gives them without copying).
+    public var bytes: [UInt8] {
+        get { Array(self.storage[..<self.length]) }
+        set {
+            self.storage = newValue
+            self.length = newValue.count
+        }
+    }
+
+    /// Returns the bytes written and leaves the writer empty (no copy).
+    public mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &self.storage)
+        taken.removeSubrange(self.length...)
+        self.length = 0
+        return taken
+    }
+
+    /// Number of bytes written.
     @inlinable
-    public var count: Int { self.bytes.count }
+    public var count: Int { self.length }
+
+    // MARK: - Raw space
+
+    /// Runs `body` with a pointer to at least `maxCount` writable bytes at the end of the
+    /// buffer; `body` returns how many it wrote.
+    @inlinable
+    mutating func withSpace(_ maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if self.storage.count - self.length < maxCount {
+            self.grow(minimum: maxCount)
+        }
+        let length = self.length
+        let written = self.storage.withUnsafeMutableBufferPointer { buffer in
+            // `grow` guarantees a non-empty buffer, so the base address exists.
+            body(buffer.baseAddress.unsafelyUnwrapped + length)
+        }
+        self.length += written
+    }
+
+    @usableFromInline
+    mutating func grow(minimum: Int) {
+        let extra = Swift.max(minimum, self.storage.count, 64)
+        self.storage.append(contentsOf: repeatElement(0, count: extra))
+    }
+
+    /// Stores the minimal varint of `value` at `pointer`; returns its length (1…10).
+    @inlinable
+    static func putVarint(_ value: UInt64, at pointer: UnsafeMutablePointer<UInt8>) -> Int {
+        var value = value
+        var count = 0
+        while value >= 0x80 {
+            pointer[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            count += 1
+        }
+        pointer[count] = UInt8(truncatingIfNeeded: value)
+        return count + 1
+    }
+
+    /// Appends raw bytes.
+    @inlinable
+    mutating func appendRaw(_ raw: UnsafeRawBufferPointer) {
+        guard raw.count > 0 else { return }
+        self.withSpace(raw.count) { pointer in
+            UnsafeMutableRawPointer(pointer).copyMemory(from: raw.baseAddress.unsafelyUnwrapped, byteCount: raw.count)
+            return raw.count
+        }
+    }
+
+    /// Appends raw bytes from any collection.
+    @inlinable
+    mutating func appendRaw(contentsOf collection: some Collection<UInt8>) {
+        let copied: Void? = collection.withContiguousStorageIfAvailable { buffer in
+            self.appendRaw(UnsafeRawBufferPointer(buffer))
+        }
+        if copied == nil {
+            let count = collection.count
+            self.withSpace(count) { pointer in
+                var index = 0
+                for byte in collection where index < count {
+                    pointer[index] = byte
+                    index += 1
+                }
+                return index
+            }
+        }
+    }
+
+    /// Appends one byte.
+    @inlinable
+    mutating func appendByte(_ byte: UInt8) {
+        self.withSpace(1) { pointer in
+            pointer[0] = byte
+            return 1
+        }
+    }
+
+    /// Appends a tag and a varint.
+    @inlinable
+    mutating func appendTagged(_ tag: WireTag, _ value: UInt64) {
+        self.withSpace(11) { pointer in
+            pointer[0] = tag.rawValue
+            return 1 + WireWriter.putVarint(value, at: pointer + 1)
+        }
+    }
+
+    /// Appends a varint length then the UTF-8 of `text` (contiguous fast path for native strings).
+    @inlinable
+    mutating func appendLengthPrefixedUTF8(_ text: String, tag: WireTag?) {
+        let utf8 = text.utf8
+        let count = utf8.count
+        let copied: Void? = utf8.withContiguousStorageIfAvailable { buffer in
+            self.withSpace(11 + count) { pointer in
+                var offset = 0
+                if let tag {
+                    pointer[0] = tag.rawValue
+                    offset = 1
+                }
+                offset += WireWriter.putVarint(UInt64(count), at: pointer + offset)
+                if count > 0 {
+                    (pointer + offset).update(from: buffer.baseAddress.unsafelyUnwrapped, count: count)
+                }
+                return offset + count
+            }
+        }
+        if copied == nil {
+            if let tag {
+                self.appendTagged(tag, UInt64(count))
+            } else {
+                self.writeVarint(UInt64(count))
+            }
+            self.appendRaw(contentsOf: utf8)
+        }
+    }
+
+    /// The byte at `offset`.
+    func byte(at offset: Int) -> UInt8 {
+        self.storage[offset]
+    }
+
+    /// Removes every byte from `offset` on.
+    mutating func truncate(to offset: Int) {
+        guard offset < self.length else { return }
+        self.storage.withUnsafeMutableBufferPointer { buffer in
+            for index in offset..<self.length { buffer[index] = 0 }
+        }
+        self.length = offset
+    }
+
+    /// A copy of the bytes from `offset` to the end.
+    func suffix(from offset: Int) -> [UInt8] {
+        Array(self.storage[offset..<self.length])
+    }
 
     // MARK: - Scalars
 
     /// Writes a varint (unsigned LEB128, minimal length). Not a value by itself: a building block.
     @inlinable
     public mutating func writeVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            self.bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        self.bytes.append(UInt8(truncatingIfNeeded: value))
+        self.withSpace(10) { pointer in WireWriter.putVarint(value, at: pointer) }
     }
 
     /// Writes a tag byte. Not a value by itself: a building block.
     @inlinable
     public mutating func writeTag(_ tag: WireTag) {
-        self.bytes.append(tag.rawValue)
+        self.appendByte(tag.rawValue)
     }
 
     /// Writes `null`.
     @inlinable
     public mutating func writeNull() {
-        self.bytes.append(WireTag.null.rawValue)
+        self.appendByte(WireTag.null.rawValue)
     }
 
     /// Writes `true` or `false`.
     @inlinable
     public mutating func writeBool(_ value: Bool) {
-        self.bytes.append(value ? WireTag.true.rawValue : WireTag.false.rawValue)
+        self.appendByte(value ? WireTag.true.rawValue : WireTag.false.rawValue)
     }
 
     /// Writes a signed integer (tag `int`, zigzag varint). Money in cents is written this way.
     @inlinable
     public mutating func writeInt(_ value: Int64) {
-        self.bytes.append(WireTag.int.rawValue)
-        self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        self.appendTagged(.int, UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
     /// Writes a signed integer of any width (tag `int`).
@@ -90,46 +244,40 @@ public struct WireWriter: Sendable {
     /// Writes an unsigned integer (tag `uint`, varint).
     @inlinable
     public mutating func writeUInt(_ value: UInt64) {
-        self.bytes.append(WireTag.uint.rawValue)
-        self.writeVarint(value)
+        self.appendTagged(.uint, value)
     }
 
     /// Writes an IEEE 754 binary64 (tag `float64`, 8 bytes big-endian). NaN payloads are kept.
     @inlinable
     public mutating func writeDouble(_ value: Double) {
-        self.bytes.append(WireTag.float64.rawValue)
         let bits = value.bitPattern
-        var shift: UInt64 = 56
-        while true {
-            self.bytes.append(UInt8(truncatingIfNeeded: bits >> shift))
-            if shift == 0 { break }
-            shift -= 8
+        self.withSpace(9) { pointer in
+            pointer[0] = WireTag.float64.rawValue
+            for index in 0..<8 {
+                pointer[1 + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index))
+            }
+            return 9
         }
     }
 
     /// Writes a string (tag `string`, varint byte length, UTF-8).
     @inlinable
     public mutating func writeString(_ value: String) {
-        self.bytes.append(WireTag.string.rawValue)
-        let utf8 = value.utf8
-        self.writeVarint(UInt64(utf8.count))
-        self.bytes.append(contentsOf: utf8)
+        self.appendLengthPrefixedUTF8(value, tag: .string)
     }
 
     /// Writes a byte string (tag `bytes`, varint length, raw bytes).
     @inlinable
     public mutating func writeBytes(_ value: some Collection<UInt8>) {
-        self.bytes.append(WireTag.bytes.rawValue)
-        self.writeVarint(UInt64(value.count))
-        self.bytes.append(contentsOf: value)
+        self.appendTagged(.bytes, UInt64(value.count))
+        self.appendRaw(contentsOf: value)
     }
 
     /// Writes a calendar date (tag `date`, zigzag varint of days since 1970-01-01).
     @inlinable
     public mutating func writeDate(_ value: CalendarDate) {
-        self.bytes.append(WireTag.date.rawValue)
         let days = Int64(value.daysSinceEpoch)
-        self.writeVarint(UInt64(bitPattern: (days << 1) ^ (days >> 63)))
+        self.appendTagged(.date, UInt64(bitPattern: (days << 1) ^ (days >> 63)))
     }
 
     /// Writes an instant (tag `instant`, zigzag varint of microseconds since 1970-01-01T00:00:00Z).
@@ -145,8 +293,7 @@ public struct WireWriter: Sendable {
     /// Writes an instant given as microseconds since 1970-01-01T00:00:00Z.
     @inlinable
     public mutating func writeInstant(microseconds: Int64) {
-        self.bytes.append(WireTag.instant.rawValue)
-        self.writeVarint(UInt64(bitPattern: (microseconds << 1) ^ (microseconds >> 63)))
+        self.appendTagged(.instant, UInt64(bitPattern: (microseconds << 1) ^ (microseconds >> 63)))
     }
 
     // MARK: - Containers
@@ -154,39 +301,40 @@ public struct WireWriter: Sendable {
     /// Writes an array header; `count` values must follow.
     @inlinable
     public mutating func writeArrayHeader(count: Int) {
-        self.bytes.append(WireTag.array.rawValue)
-        self.writeVarint(UInt64(count))
+        self.appendTagged(.array, UInt64(count))
     }
 
     /// Writes a map header; `count` key–value pairs must follow.
     @inlinable
     public mutating func writeMapHeader(count: Int) {
-        self.bytes.append(WireTag.map.rawValue)
-        self.writeVarint(UInt64(count))
+        self.appendTagged(.map, UInt64(count))
     }
 
     /// Writes a struct header; `fieldCount` (key, value) pairs must follow.
     @inlinable
     public mutating func writeStructHeader(fieldCount: Int) {
-        self.bytes.append(WireTag.struct.rawValue)
-        self.writeVarint(UInt64(fieldCount))
+        self.appendTagged(.struct, UInt64(fieldCount))
     }
 
     /// Writes a field key (varint length + UTF-8); its value must follow.
     @inlinable
     public mutating func writeFieldKey(_ key: StaticString) {
         key.withUTF8Buffer { utf8 in
-            self.writeVarint(UInt64(utf8.count))
-            self.bytes.append(contentsOf: utf8)
+            let count = utf8.count
+            self.withSpace(10 + count) { pointer in
+                let offset = WireWriter.putVarint(UInt64(count), at: pointer)
+                if count > 0 {
+                    (pointer + offset).update(from: utf8.baseAddress.unsafelyUnwrapped, count: count)
+                }
+                return offset + count
+            }
         }
     }
 
     /// Writes a field key (varint length + UTF-8); its value must follow.
     @inlinable
     public mutating func writeFieldKey(_ key: String) {
-        let utf8 = key.utf8
-        self.writeVarint(UInt64(utf8.count))
-        self.bytes.append(contentsOf: utf8)
+        self.appendLengthPrefixedUTF8(key, tag: nil)
     }
 
     /// A place in the buffer where a count will be written later by ``endStruct(_:fieldCount:)``
@@ -205,9 +353,8 @@ public struct WireWriter: Sendable {
     /// Writes a struct tag and reserves its field count, for when the count is known only at the end.
     @inlinable
     public mutating func beginStruct() -> CountMark {
-        self.bytes.append(WireTag.struct.rawValue)
-        self.bytes.append(0)
-        return CountMark(offset: self.bytes.count - 1)
+        self.appendTagged(.struct, 0)
+        return CountMark(offset: self.length - 1)
     }
 
     /// Writes the field count of a struct begun with ``beginStruct()``.
@@ -219,9 +366,8 @@ public struct WireWriter: Sendable {
     /// Writes an array tag and reserves its element count, for when the count is known only at the end.
     @inlinable
     public mutating func beginArray() -> CountMark {
-        self.bytes.append(WireTag.array.rawValue)
-        self.bytes.append(0)
-        return CountMark(offset: self.bytes.count - 1)
+        self.appendTagged(.array, 0)
+        return CountMark(offset: self.length - 1)
     }
 
     /// Writes the element count of an array begun with ``beginArray()``.
@@ -236,7 +382,7 @@ public struct WireWriter: Sendable {
     @inlinable
     mutating func patchCount(at offset: Int, count: Int) {
         if count < 0x80 {
-            self.bytes[offset] = UInt8(truncatingIfNeeded: count)
+            self.storage[offset] = UInt8(truncatingIfNeeded: count)
             return
         }
         self.patchLongCount(at: offset, count: count)
@@ -251,10 +397,32 @@ public struct WireWriter: Sendable {
             value >>= 7
         }
         varint.append(UInt8(truncatingIfNeeded: value))
-        self.bytes.replaceSubrange(offset..<(offset + 1), with: varint)
+        let extra = varint.count - 1
+        self.withSpace(extra) { _ in extra }
+        self.storage.withUnsafeMutableBufferPointer { buffer in
+            // Shift the bytes after the reserved one to make room, then store the varint.
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            let tail = self.length - extra - (offset + 1)
+            (base + offset + 1 + extra).update(from: base + offset + 1, count: tail)
+            for (index, byte) in varint.enumerated() {
+                base[offset + index] = byte
+            }
+        }
     }
 
     // MARK: - Nested values
+
+    /// Writes a nested ``WireFastEncodable`` value (statically dispatched). Enforces
+    /// ``WireLimits/maxDepth``.
+    @inlinable
+    public mutating func write<T: WireFastEncodable>(_ value: T) throws(WireError) {
+        guard self.depth < self.limits.maxDepth else {
+            throw WireError(code: .depthExceeded, message: "values nested deeper than \(self.limits.maxDepth)")
+        }
+        self.depth += 1
+        defer { self.depth -= 1 }
+        try value.encode(to: &self)
+    }
 
     /// Writes any `Encodable` value: through its ``WireFastEncodable`` conformance when it has one,
     /// else through the Codable path. Both give the same bytes.
@@ -272,7 +440,8 @@ public struct WireWriter: Sendable {
             return
         }
         let state = WireEncodingState(writer: self)
-        self.bytes = []
+        self.storage = []
+        self.length = 0
         defer { self = state.takeWriter() }
         try state.encodeRoot(value)
     }

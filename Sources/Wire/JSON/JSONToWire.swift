@@ -188,12 +188,12 @@ struct JSONToWire {
         var keyWriter = WireWriter(capacity: 32, limits: self.limits)
         var entryWriter = WireWriter(capacity: 64, limits: self.limits)
         func add(_ keyValue: JSONValue, _ item: JSONValue, label: String, into converter: inout JSONToWire) throws(WireError) {
-            keyWriter.bytes.removeAll(keepingCapacity: true)
-            entryWriter.bytes.removeAll(keepingCapacity: true)
+            keyWriter.truncate(to: 0)
+            entryWriter.truncate(to: 0)
             converter.path.append(.name(label))
             defer { converter.path.removeLast() }
             try converter.write(keyValue, schema: key, into: &keyWriter)
-            entryWriter.bytes.append(contentsOf: keyWriter.bytes)
+            entryWriter.appendRaw(contentsOf: keyWriter.bytes)
             try converter.write(item, schema: valueSchema, into: &entryWriter)
             entries.append((keyWriter.bytes, entryWriter.bytes))
         }
@@ -221,7 +221,7 @@ struct JSONToWire {
         }
         writer.writeMapHeader(count: entries.count)
         for entry in entries {
-            writer.bytes.append(contentsOf: entry.entry)
+            writer.appendRaw(contentsOf: entry.entry)
         }
     }
 

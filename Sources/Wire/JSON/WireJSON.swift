@@ -21,7 +21,7 @@ public enum WireJSON {
         var converter = JSONToWire(limits: limits)
         var writer = WireWriter(capacity: 256, limits: limits)
         try converter.write(value, schema: schema, into: &writer)
-        return writer.bytes
+        return writer.takeBytes()
     }
 
     /// Renders wire bytes as JSON, using `schema` for field order, optional omission and map

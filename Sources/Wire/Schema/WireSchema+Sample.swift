@@ -5,7 +5,7 @@ extension WireSchema {
     package func sampleBytes() -> [UInt8] {
         var writer = WireWriter(capacity: 32)
         self.writeSample(into: &writer, depth: 0)
-        return writer.bytes
+        return writer.takeBytes()
     }
 
     private func writeSample(into writer: inout WireWriter, depth: Int) {

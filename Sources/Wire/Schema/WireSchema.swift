@@ -77,6 +77,8 @@ public indirect enum WireSchema: Codable, Sendable, Hashable, CustomStringConver
         case .map(let key, let value): "[\(key): \(value)]"
         case .reference(let name): name
         case .enumeration(let name, let cases): "enum \(name) { \(cases.joined(separator: ", ")) }"
+        case .struct(let name, let fields) where fields.isEmpty:
+            "struct \(name) {}"
         case .struct(let name, let fields):
             "struct \(name) { "
                 + fields.map { "\($0.name)\($0.isOptional ? "?" : ""): \($0.schema)" }.joined(separator: ", ")
@@ -119,10 +121,22 @@ public indirect enum WireSchema: Codable, Sendable, Hashable, CustomStringConver
 /// A type that states its own wire schema instead of letting ``WireSchema/of(_:)`` derive it.
 ///
 /// `String`-raw-value enums that are `CaseIterable` get a default: an enumeration of their raw
-/// values (``WireSchema/of(_:)`` also finds those without the conformance).
+/// values (``WireSchema/of(_:)`` also finds those without the conformance). Enums with
+/// associated values cannot be derived (their synthesized decoding needs the case names); state
+/// their schema here, with a ``wireSchemaSample`` so that types containing them can be derived.
 public protocol WireSchemaProviding {
     /// The schema of values of this type.
     static var wireSchema: WireSchema { get }
+
+    /// Any value of the type. ``WireSchema/of(_:)`` hands it to the `init(from:)` of a type that
+    /// contains this one while it records that type's fields. The default (`nil`) decodes the
+    /// smallest value of ``wireSchema`` instead.
+    static var wireSchemaSample: Self? { get }
+}
+
+extension WireSchemaProviding {
+    /// `nil`: sample values are decoded from the smallest value of ``wireSchema``.
+    public static var wireSchemaSample: Self? { nil }
 }
 
 extension WireSchemaProviding where Self: CaseIterable & RawRepresentable, Self.RawValue == String {

@@ -64,7 +64,11 @@ final class WireSchemaRecorder {
         let sample: T
         if let provider = type as? any WireSchemaProviding.Type {
             schema = provider.wireSchema
-            sample = try Self.sample(type, schema: schema)
+            if let provided = Self.providedSample(provider), let typed = provided as? T {
+                sample = typed
+            } else {
+                sample = try Self.sample(type, schema: schema)
+            }
         } else if let enumeration = Self.enumerationSchema(type) {
             schema = enumeration
             sample = try Self.sample(type, schema: schema)
@@ -82,6 +86,10 @@ final class WireSchemaRecorder {
         }
         self.cache[id] = (schema, sample)
         return (schema, sample)
+    }
+
+    private static func providedSample<P: WireSchemaProviding>(_ provider: P.Type) -> Any? {
+        provider.wireSchemaSample
     }
 
     /// Decodes a sample value of `type` from the sample bytes of `schema`.
