@@ -33,11 +33,23 @@ let package = Package(
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
         .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
 
+        // MARK: - Domain
+
+        /// KPI domain: facts, exact arithmetic, calendars, additive parts and every formula of
+        /// kpi-definitions.md (pure: no I/O, no SQLite).
+        .target(name: "KPI", dependencies: ["Wire"]),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+
+        // MARK: - Benchmarks
+
+        /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
+        .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
     ]
 )
 
