@@ -30,7 +30,7 @@ public struct Rational: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// `numerator / denominator` from wide sums; `nil` when the denominator is 0.
-    public init?(_ numerator: WideInt, _ denominator: WideInt) {
+    public init?(_ numerator: WideInt, over denominator: WideInt) {
         self.init(numerator.value, denominator.value)
     }
 

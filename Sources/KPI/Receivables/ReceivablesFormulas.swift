@@ -8,7 +8,7 @@ public import Wire
 public enum ReceivablesFormulas {
     /// `numerator / denominator × factor`, `nil` on overflow or zero denominator.
     static func ratio(_ numerator: WideInt, _ denominator: WideInt, times factor: Int) -> Rational? {
-        Rational(numerator, denominator)?.multiplied(by: factor)
+        Rational(numerator, over: denominator)?.multiplied(by: factor)
     }
 
     // MARK: - DSO family
@@ -83,7 +83,7 @@ public enum ReceivablesFormulas {
             if let first = firstDataDate, segment.period.start < first { flags.insert(.partialHistory) }
             let sales = Swift.max(segment.sales, .zero)
             if sales > .zero && remaining <= sales {
-                let fraction = Rational(remaining, sales)?.multiplied(by: segment.period.length)
+                let fraction = Rational(remaining, over: sales)?.multiplied(by: segment.period.length)
                 return .checked(fraction.flatMap { days.adding($0) }, unit: .days, rounding: .r1, flags: flags)
             }
             guard let next = days.adding(Rational(segment.period.length)) else {
@@ -127,14 +127,14 @@ public enum ReceivablesFormulas {
     /// AR-DBT = Σ open × dpd / Σ open over overdue items (days, R1); none → `null NO_DATA`.
     public static func daysBeyondTerms(overdueDaysWeighted: WideInt, overdue: WideInt, flags: Set<KPIFlag> = []) -> KPIValue {
         guard overdue > .zero else { return .null(.noData, unit: .days, rounding: .r1, flags: flags) }
-        return .checked(Rational(overdueDaysWeighted, overdue), unit: .days, rounding: .r1, flags: flags)
+        return .checked(Rational(overdueDaysWeighted, over: overdue), unit: .days, rounding: .r1, flags: flags)
     }
 
     /// A weighted average of days (AR-ADD, AR-PAYDELAY, AR-ADTP, AR-REC-DELAY, AR-DSP-TIME):
     /// `weighted / weight` (days, R1); weight ≤ 0 → `null NO_DATA`.
     public static func weightedDays(_ weighted: WideInt, over weight: WideInt, flags: Set<KPIFlag> = []) -> KPIValue {
         guard weight > .zero else { return .null(.noData, unit: .days, rounding: .r1, flags: flags) }
-        return .checked(Rational(weighted, weight), unit: .days, rounding: .r1, flags: flags)
+        return .checked(Rational(weighted, over: weight), unit: .days, rounding: .r1, flags: flags)
     }
 
     /// A share in percent `part / whole × 100` (R1); whole ≤ 0 → `null` with `reason`.
@@ -170,7 +170,7 @@ public enum ReceivablesFormulas {
         guard sales > .zero else { return .null(.noSales, unit: .days, rounding: .r1, flags: flags) }
         let twiceAverage = opening + closing
         guard twiceAverage > .zero else { return .null(.creditBalance, unit: .days, rounding: .r1, flags: flags) }
-        let value = Rational(twiceAverage, sales + sales)?.multiplied(by: periodDays)
+        let value = Rational(twiceAverage, over: sales + sales)?.multiplied(by: periodDays)
         return .checked(value, unit: .days, rounding: .r1, flags: flags)
     }
 
@@ -182,7 +182,7 @@ public enum ReceivablesFormulas {
         for (index, openHT) in openHTByBucket.enumerated() where index < gridBasisPoints.count {
             total += WideInt(openHT.value * Int128(gridBasisPoints[index]))
         }
-        return .checked(Rational(total, WideInt(10_000)), unit: .cents, rounding: .r0)
+        return .checked(Rational(total, over: WideInt(10_000)), unit: .cents, rounding: .r0)
     }
 
     // MARK: - Widget
@@ -208,7 +208,7 @@ public enum ReceivablesFormulas {
     public static func forecast(_ parts: ForecastParts, asOf date: CalendarDate, settings: KPISettings, grain: BucketKind)
         -> ForecastResult
     {
-        let delay = Rational(parts.historyDelayWeighted, parts.historyAmount).flatMap(Rounding.integer)
+        let delay = Rational(parts.historyDelayWeighted, over: parts.historyAmount).flatMap(Rounding.integer)
         let tomorrow = date.clampedAdding(days: 1)
         var byDate = parts.scheduled
         for (due, amount) in parts.pendingByDueDate {

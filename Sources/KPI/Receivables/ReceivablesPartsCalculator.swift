@@ -364,7 +364,7 @@ public struct ReceivablesPartsCalculator: Sendable {
             guard chosen.count >= self.settings.forecastMinimumInstallments else { continue }
             let weighted = chosen.reduce(WideInt.zero) { $0 + $1.value.weighted }
             let amount = chosen.reduce(WideInt.zero) { $0 + $1.value.amount }
-            if let delay = Rational(weighted, amount).flatMap(Rounding.integer) {
+            if let delay = Rational(weighted, over: amount).flatMap(Rounding.integer) {
                 histories[client].ownDelay = delay
             }
         }
