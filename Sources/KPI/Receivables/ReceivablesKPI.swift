@@ -7,7 +7,7 @@ public import Wire
 /// (90 days) ending at D unless a period is given (then `W = P`, `L = len(P)`); CEI uses the
 /// month to date of D (§10.8); `PARTIAL_HISTORY` is set when a window reaches before the first
 /// data date of the context.
-public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
+public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluator {
     /// Parts provider for the selection.
     public let source: Source
     /// Settings and first data date.
@@ -34,7 +34,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
     // MARK: - DSO family
 
     /// AR-DSO-STD at D (or over `period`, D = its end).
-    public func dsoStandard(asOf date: CalendarDate, period: Period? = nil) -> KPIValue {
+    public func dsoStandard(asOf date: CalendarDate, period: Period?) -> KPIValue {
         let window = self.dsoWindow(asOf: date, period: period)
         let (balance, _) = self.dsoNumerators(self.source.snapshot(at: window.end))
         return ReceivablesFormulas.dsoStandard(
@@ -46,7 +46,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
     }
 
     /// AR-BPDSO at D (or over `period`).
-    public func bestPossibleDSO(asOf date: CalendarDate, period: Period? = nil) -> KPIValue {
+    public func bestPossibleDSO(asOf date: CalendarDate, period: Period?) -> KPIValue {
         let window = self.dsoWindow(asOf: date, period: period)
         let (_, current) = self.dsoNumerators(self.source.snapshot(at: window.end))
         return ReceivablesFormulas.bestPossibleDSO(
@@ -58,7 +58,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
     }
 
     /// AR-DSO-DELQ at D (or over `period`).
-    public func delinquentDSO(asOf date: CalendarDate, period: Period? = nil) -> KPIValue {
+    public func delinquentDSO(asOf date: CalendarDate, period: Period?) -> KPIValue {
         let window = self.dsoWindow(asOf: date, period: period)
         let (balance, current) = self.dsoNumerators(self.source.snapshot(at: window.end))
         return ReceivablesFormulas.delinquentDSO(
@@ -88,31 +88,6 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
         return ReceivablesFormulas.countbackDSO(balance: balance, segments: segments, firstDataDate: self.context.firstDataDate)
     }
 
-    // MARK: - Trends
-
-    /// AR-…-TREND: `kpi(D) − kpi(D⁻)` with D⁻ the previous month of D (§1.2), same parameters.
-    /// `PARTIAL_HISTORY` when D⁻ is before the first data date or either value has it.
-    public func trend(asOf date: CalendarDate, of kpi: (CalendarDate) -> KPIValue) -> KPIValue {
-        let previousDate = date.previousMonth
-        return ReceivablesFormulas.trend(
-            current: kpi(date),
-            previous: kpi(previousDate),
-            flags: self.context.historyFlags(reachingBackTo: previousDate)
-        )
-    }
-
-    /// Trend of a KPI over an explicit calendar month: K(month of D) − K(previous month), each
-    /// evaluated over its full month (AR-CEI-TREND "March vs February").
-    public func monthlyTrend(month date: CalendarDate, of kpi: (Period) -> KPIValue) -> KPIValue {
-        let month = Period.month(containing: date)
-        let previous = Period.month(containing: month.dayBeforeStart)
-        return ReceivablesFormulas.trend(
-            current: kpi(month),
-            previous: kpi(previous),
-            flags: self.context.historyFlags(reachingBackTo: previous.start)
-        )
-    }
-
     // MARK: - CEI, DBT
 
     /// AR-CEI over P = [s, e]: B = AR(s − 1), S = SALES(P), E = AR(e), EC = CUR(e).
@@ -126,11 +101,6 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
             closingCurrent: closing.current,
             flags: self.context.historyFlags(reachingBackTo: period.start)
         )
-    }
-
-    /// AR-CEI at D: the month to date `[first of month, D]` (the calendar month at a month end).
-    public func collectionEffectiveness(asOf date: CalendarDate) -> KPIValue {
-        self.collectionEffectiveness(over: .monthToDate(date))
     }
 
     /// AR-DBT at D.
@@ -310,7 +280,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource> {
     // MARK: - Forecast and widget
 
     /// AR-FCST at D, bucketed by `grain` over the horizon of the settings.
-    public func forecast(asOf date: CalendarDate, grain: BucketKind = .month) -> ForecastResult {
+    public func forecast(asOf date: CalendarDate, grain: BucketKind) -> ForecastResult {
         ReceivablesFormulas.forecast(self.source.forecast(asOf: date), asOf: date, settings: self.settings, grain: grain)
     }
 
