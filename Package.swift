@@ -59,10 +59,17 @@ let package = Package(
             dependencies: ["Imports", "PilotageProtocol"],
             path: "tools/Benchmarks/DemoGenerator"
         ),
+
         // MARK: - Tools
 
         /// Wire coder benchmark: Codable path vs fast path vs Foundation JSON (tools/bench-coder).
         .executableTarget(name: "CoderBenchmark", dependencies: ["Wire"], path: "tools/Benchmarks/CoderBenchmark"),
+
+        // MARK: - Domain
+
+        /// KPI domain: facts, exact arithmetic, calendars, additive parts and every formula of
+        /// kpi-definitions.md (pure: no I/O, no SQLite).
+        .target(name: "KPI", dependencies: ["Wire"]),
 
         // MARK: - Tests
 
@@ -77,6 +84,12 @@ let package = Package(
             dependencies: ["Imports", "PilotageProtocol", "Wire"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+
+        // MARK: - Benchmarks
+
+        /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
+        .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
     ]
 )
 
