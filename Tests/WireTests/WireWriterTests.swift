@@ -82,7 +82,7 @@ struct WireWriterTests {
         writer.writeUInt(UInt64.max)
         writer.writeInt(127)
         let bytes = writer.bytes
-        try WireDecoder().withReader(over: bytes) { (reader) throws(WireError) in
+        _ = try WireDecoder().withReader(over: bytes) { (reader) throws(WireError) in
             #expect(throws: WireError.self) { _ = try reader.readInteger(Int8.self) }
         }
         let results = try WireDecoder().withReader(over: bytes) { (reader) throws(WireError) -> [Result<Int64, WireError>] in
