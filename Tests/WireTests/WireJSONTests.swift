@@ -73,7 +73,7 @@ struct WireJSONTests {
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1.5, "offset": 1, "roles": []}"#, .typeMismatch, "$.limit"),
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 9223372036854775808, "roles": []}"#, .valueOutOfRange, "$.offset"),
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": ["RED", "BLUE"]}"#, .dataCorrupted, "$.roles[1]"),
-            (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": [], "extra": 1}"#, .dataCorrupted, "$"),
+            (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": [], "extra": 1}"#, .dataCorrupted, "unknown field \"extra\""),
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": [], "at": "2025-01-15 10:00"}"#, .dataCorrupted, "$.at"),
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": [], "token": "%%%"}"#, .dataCorrupted, "$.token"),
             (#"{"tenant": "t", "from": "2025-01-01", "limit": 1, "offset": 1, "roles": [], "points": [{"x": 1}]}"#, .keyNotFound, "$.points[0].y"),
@@ -87,9 +87,25 @@ struct WireJSONTests {
             Issue.record("accepted \(json)")
         } catch let error as WireError {
             #expect(error.code == code, "\(error)")
-            #expect(error.message.contains(path), "\(error)")
+            #expect("\(error)".contains(path), "\(error)")
         } catch {
             Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("the error description reads as code, JSON path, explanation")
+    func description() {
+        do {
+            _ = try WireJSON.encode(json: #"{"rows":[{},{},{},{"due_date":5}]}"#, schema: WireSchema.of(Batch.self))
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)" == "keyNotFound at $.rows[0].id: required field \"id\" of Row is absent")
+        }
+        do {
+            _ = try WireJSON.encode(json: #"{"id":"a","due_date":5,"amount":1}"#, schema: WireSchema.of(Row.self))
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)" == "typeMismatch at $.due_date: expected a date string YYYY-MM-DD, found a number")
         }
     }
 
