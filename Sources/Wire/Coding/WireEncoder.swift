@@ -123,6 +123,7 @@ public struct WireDecoder: Sendable {
     }
 
     /// Runs `body` with a reader over `bytes`, checking the message size limit first.
+    @discardableResult
     public func withReader<R>(
         over bytes: [UInt8],
         _ body: (inout WireReader) throws(WireError) -> R
@@ -137,6 +138,7 @@ public struct WireDecoder: Sendable {
     }
 
     /// Runs `body` with a reader over `bytes`, checking the message size limit first.
+    @discardableResult
     public func withReader<R>(
         over bytes: ArraySlice<UInt8>,
         _ body: (inout WireReader) throws(WireError) -> R
@@ -152,6 +154,7 @@ public struct WireDecoder: Sendable {
 
     /// Runs `body` with a reader over `buffer`, checking the message size limit first. The
     /// reader must not escape `body`.
+    @discardableResult
     public func withReader<R>(
         over buffer: UnsafeRawBufferPointer,
         _ body: (inout WireReader) throws(WireError) -> R

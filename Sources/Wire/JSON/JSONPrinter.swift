@@ -3,6 +3,7 @@
 /// Strings are escaped minimally (`"`, `\`, control characters); other characters are written
 /// as UTF-8. Numbers are written as their literal text.
 package enum JSONPrinter {
+    /// The text of `value`: compact, or pretty with two-space indentation and `": "`.
     package static func print(_ value: JSONValue, pretty: Bool) -> String {
         var output = ""
         Self.write(value, into: &output, pretty: pretty, indent: 0)
@@ -51,6 +52,7 @@ package enum JSONPrinter {
         output += String(repeating: "  ", count: indent)
     }
 
+    /// Appends `string` as a JSON string literal.
     package static func writeString(_ string: String, into output: inout String) {
         output += "\""
         for scalar in string.unicodeScalars {

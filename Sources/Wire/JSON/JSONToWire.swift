@@ -25,8 +25,9 @@ struct JSONToWire {
         return text
     }
 
+    /// Errors of the bridge carry the JSON path (`$.rows[3].due_date`) as their coding path.
     private func error(_ code: WireError.Code, _ message: String) -> WireError {
-        WireError(code: code, message: "at \(self.jsonPath): \(message)", codingPath: WireCodingPath.dotted(self.path))
+        WireError(code: code, message: message, codingPath: self.jsonPath)
     }
 
     private func mismatch(_ expected: String, _ value: JSONValue) -> WireError {

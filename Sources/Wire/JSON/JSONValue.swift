@@ -1,9 +1,14 @@
 /// A parsed JSON value (RFC 8259). Numbers keep their text so 64-bit integers stay exact.
 package enum JSONValue: Hashable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, as written.
     case number(JSONNumber)
+    /// A string (escapes resolved).
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in document order (keys are unique: the parser rejects duplicates).
     case object([JSONMember])
@@ -23,9 +28,12 @@ package enum JSONValue: Hashable, Sendable {
 
 /// One `"key": value` member of a JSON object.
 package struct JSONMember: Hashable, Sendable {
+    /// The member name.
     package var key: String
+    /// The member value.
     package var value: JSONValue
 
+    /// Creates a member.
     package init(key: String, value: JSONValue) {
         self.key = key
         self.value = value
@@ -39,16 +47,19 @@ package struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     /// `true` when the literal has no fraction and no exponent.
     package let isInteger: Bool
 
+    /// A number from its literal text (which must be valid JSON number syntax).
     package init(text: String, isInteger: Bool) {
         self.text = text
         self.isInteger = isInteger
     }
 
+    /// The literal of a signed integer.
     package init(_ value: Int64) {
         self.text = String(value)
         self.isInteger = true
     }
 
+    /// The literal of an unsigned integer.
     package init(_ value: UInt64) {
         self.text = String(value)
         self.isInteger = true
@@ -69,5 +80,6 @@ package struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     /// The nearest double (correctly rounded).
     package var double: Double? { Double(self.text) }
 
+    /// The literal text.
     package var description: String { self.text }
 }
