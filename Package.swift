@@ -41,13 +41,19 @@ let package = Package(
             dependencies: ["CSQLite", "ServerSupport", "Wire"],
             swiftSettings: [.strictMemorySafety()]
         ),
+        /// Child process of the storage crash tests (killed mid-transaction on purpose).
+        .executableTarget(
+            name: "StorageCrashChild",
+            dependencies: ["Storage"],
+            path: "tools/FaultInjection/StorageCrashChild"
+        ),
 
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
     ]
 )
 
