@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["CSQLite", "ServerSupport", "Wire"],
             swiftSettings: [.strictMemorySafety()]
         ),
+        /// Child process of the storage crash tests (killed mid-transaction on purpose).
+        .executableTarget(
+            name: "StorageCrashChild",
+            dependencies: ["Storage"],
+            path: "tools/FaultInjection/StorageCrashChild"
+        ),
 
         // MARK: - Imports
 
@@ -90,6 +96,7 @@ let package = Package(
 
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
     ]
 )
 
