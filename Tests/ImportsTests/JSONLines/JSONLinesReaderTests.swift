@@ -142,7 +142,7 @@ struct JSONLinesReaderTests {
         again += try writer.tombstone(kind: .creditDocument, id: "P9")
         #expect(again == bytes)
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains(#"{"entity":"credit_document","amount":120,"#))
+        #expect(text.contains(#"{"entity":"credit_document","id":"P1","kind":"CREDIT_NOTE","client":"A","date":"2025-01-03","amount":120,"amount_ht":100}"#))
         #expect(text.contains(#""at":"2023-11-14T22:13:20.500Z""#))
     }
 
