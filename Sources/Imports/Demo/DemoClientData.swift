@@ -32,7 +32,9 @@ struct DemoClientData {
 
     // MARK: - Practice: supplier rules and documents
 
-    private static let channels: [DocumentChannel] = [.email, .upload, .mobile, .bankFeed, .supplierFetch, .paper, .api]
+    private static let channels: [DocumentChannel] = [
+        .email, .upload, .mobile, .bankFeed, .supplierFetch, .paper, .api,
+    ]
     private static let channelWeights: [Double] = [30, 20, 15, 15, 10, 5, 5]
 
     mutating func addPractice(of client: DemoClient, parameters p: DemoFirmParameters) {
@@ -64,7 +66,9 @@ struct DemoClientData {
         // Receive dates according to frequency and activity.
         let start = max(p.dataStart, client.since)
         var end = client.deactivatedOn ?? p.today
-        if client.activity == .inactive, client.deactivatedOn == nil { end = p.today.advanced(by: -(35 + random.below(120))) }
+        if client.activity == .inactive, client.deactivatedOn == nil {
+            end = p.today.advanced(by: -(35 + random.below(120)))
+        }
         end = max(start, end)
         let span = start.days(until: end) + 1
         let recentStart = p.today.advanced(by: -29)
@@ -198,18 +202,50 @@ struct DemoClientData {
                     amountHT: amountHT,
                     paymentMode: client.paymentMode
                 )
-                items.append(OpenItem(index: self.installments.count, open: amount, due: due, invoiceDate: date, amountHT: amountHT, amount: amount))
+                items.append(
+                    OpenItem(
+                        index: self.installments.count,
+                        open: amount,
+                        due: due,
+                        invoiceDate: date,
+                        amountHT: amountHT,
+                        amount: amount
+                    )
+                )
                 self.installments.append(installment)
             }
         }
 
-        func credit(_ kind: CreditDocumentKind, _ prefix: String, _ counter: inout Int, date: CalendarDate, amount: Int64, amountHT: Int64? = nil) -> String {
+        func credit(
+            _ kind: CreditDocumentKind,
+            _ prefix: String,
+            _ counter: inout Int,
+            date: CalendarDate,
+            amount: Int64,
+            amountHT: Int64? = nil
+        ) -> String {
             counter += 1
             let id = "\(prefix)\(tag)-\(DemoNames.id("", counter, width: 4))"
-            self.creditDocuments.append(CreditDocumentRecord(id: id, kind: kind, client: client.id, date: date, amount: amount, amountHT: amountHT))
+            self.creditDocuments.append(
+                CreditDocumentRecord(
+                    id: id,
+                    kind: kind,
+                    client: client.id,
+                    date: date,
+                    amount: amount,
+                    amountHT: amountHT
+                )
+            )
             return id
         }
-        func allocate(_ source: String, _ target: String, kind: AllocationTargetKind = .installment, amount: Int64, recordedOn: CalendarDate, method: AllocationMethod) {
+        func allocate(
+            _ source: String,
+            _ target: String,
+            kind: AllocationTargetKind = .installment,
+            amount: Int64,
+            recordedOn: CalendarDate,
+            method: AllocationMethod
+        ) {
             counters.allocation += 1
             self.allocations.append(
                 AllocationRecord(
@@ -232,7 +268,10 @@ struct DemoClientData {
         if random.chance(0.03), span > 30 {
             let date = start.advanced(by: random.below(span - 15))
             let amount = Int64(500 + random.below(2_500)) * 100
-            prepayment = (credit(.prepayment, "AC", &counters.payment, date: date, amount: amount), date, amount, random.chance(0.5))
+            prepayment = (
+                credit(.prepayment, "AC", &counters.payment, date: date, amount: amount), date, amount,
+                random.chance(0.5)
+            )
         }
 
         let actions = world.actionsByStrategy[client.strategy] ?? []
@@ -276,7 +315,14 @@ struct DemoClientData {
                 if date <= today {
                     let share = Int64(10 + random.below(91))
                     let amount = max(1, min(item.open, item.amount * share / 100))
-                    let id = credit(.creditNote, "AV", &counters.creditNote, date: date, amount: amount, amountHT: amount * 5 / 6)
+                    let id = credit(
+                        .creditNote,
+                        "AV",
+                        &counters.creditNote,
+                        date: date,
+                        amount: amount,
+                        amountHT: amount * 5 / 6
+                    )
                     allocate(id, installmentID, amount: amount, recordedOn: date, method: .manual)
                     item.open -= amount
                     if item.open == 0 { settledOn = date }
@@ -304,12 +350,24 @@ struct DemoClientData {
                     // Partial payment, the rest later (or never).
                     let first = max(1, item.open * Int64(30 + random.below(41)) / 100)
                     let id = credit(.payment, "RG", &counters.payment, date: payDate, amount: first)
-                    allocate(id, installmentID, amount: first, recordedOn: matchingDate(payDate, isManual: true), method: .manual)
+                    allocate(
+                        id,
+                        installmentID,
+                        amount: first,
+                        recordedOn: matchingDate(payDate, isManual: true),
+                        method: .manual
+                    )
                     item.open -= first
                     let second = payDate.advanced(by: 15 + random.below(46))
                     if second <= today, client.payer != .bad || random.chance(0.3) {
                         let id = credit(.payment, "RG", &counters.payment, date: second, amount: item.open)
-                        allocate(id, installmentID, amount: item.open, recordedOn: matchingDate(second, isManual: isManual), method: isManual ? .manual : .auto)
+                        allocate(
+                            id,
+                            installmentID,
+                            amount: item.open,
+                            recordedOn: matchingDate(second, isManual: isManual),
+                            method: isManual ? .manual : .auto
+                        )
                         item.open = 0
                         settledOn = second
                     }
@@ -320,7 +378,13 @@ struct DemoClientData {
                     let recordedOn = matchingDate(payDate, isManual: true)
                     allocate(id, installmentID, amount: item.open - short, recordedOn: recordedOn, method: .manual)
                     if short > 0 {
-                        let adjustment = credit(.adjustment, "AJ", &counters.adjustment, date: recordedOn, amount: short)
+                        let adjustment = credit(
+                            .adjustment,
+                            "AJ",
+                            &counters.adjustment,
+                            date: recordedOn,
+                            amount: short
+                        )
                         allocate(adjustment, installmentID, amount: short, recordedOn: recordedOn, method: .manual)
                     }
                     item.open = 0
@@ -329,19 +393,46 @@ struct DemoClientData {
                     // Overpayment, refunded later.
                     let excess = Int64(10 + random.below(190)) * 100
                     let id = credit(.payment, "RG", &counters.payment, date: payDate, amount: item.open + excess)
-                    allocate(id, installmentID, amount: item.open, recordedOn: matchingDate(payDate, isManual: isManual), method: isManual ? .manual : .auto)
+                    allocate(
+                        id,
+                        installmentID,
+                        amount: item.open,
+                        recordedOn: matchingDate(payDate, isManual: isManual),
+                        method: isManual ? .manual : .auto
+                    )
                     item.open = 0
                     settledOn = payDate
                     let refundDate = payDate.advanced(by: 10 + random.below(21))
                     if refundDate <= today {
                         counters.refund += 1
                         let refundID = "RB\(tag)-\(DemoNames.id("", counters.refund, width: 4))"
-                        self.debitDocuments.append(DebitDocumentRecord(id: refundID, kind: .refund, client: client.id, date: refundDate, amount: excess))
-                        allocate(id, refundID, kind: .debitDocument, amount: excess, recordedOn: refundDate, method: .manual)
+                        self.debitDocuments.append(
+                            DebitDocumentRecord(
+                                id: refundID,
+                                kind: .refund,
+                                client: client.id,
+                                date: refundDate,
+                                amount: excess
+                            )
+                        )
+                        allocate(
+                            id,
+                            refundID,
+                            kind: .debitDocument,
+                            amount: excess,
+                            recordedOn: refundDate,
+                            method: .manual
+                        )
                     }
                 } else {
                     let id = credit(.payment, "RG", &counters.payment, date: payDate, amount: item.open)
-                    allocate(id, installmentID, amount: item.open, recordedOn: matchingDate(payDate, isManual: isManual), method: isManual ? .manual : .auto)
+                    allocate(
+                        id,
+                        installmentID,
+                        amount: item.open,
+                        recordedOn: matchingDate(payDate, isManual: isManual),
+                        method: isManual ? .manual : .auto
+                    )
                     item.open = 0
                     settledOn = payDate
                 }
@@ -381,16 +472,20 @@ struct DemoClientData {
             // Collection events: actions triggered while the item was still open.
             for action in actions where action.paymentMode == nil || action.paymentMode == client.paymentMode {
                 let trigger = item.due.advanced(by: action.offsetDays)
-                guard trigger <= today, trigger >= item.invoiceDate, settledOn.map({ trigger < $0 }) ?? true, random.chance(0.8) else {
+                guard trigger <= today, trigger >= item.invoiceDate, settledOn.map({ trigger < $0 }) ?? true,
+                    random.chance(0.8)
+                else {
                     continue
                 }
                 counters.event += 1
                 let draw = random.unit()
                 let outcome: CollectionOutcome =
-                    action.channel == .letter && draw < 0.5 ? .printed
+                    action.channel == .letter && draw < 0.5
+                    ? .printed
                     : draw < 0.7 ? .validated : draw < 0.8 ? .modified : draw < 0.9 ? .ignored : .printed
                 let replacement = outcome == .modified ? actions.filter { $0.code != action.code }.first?.code : nil
-                let seconds = Int(trigger.daysSinceEpoch) * 86_400 + (7 + random.below(9)) * 3_600 + random.below(60) * 60
+                let seconds =
+                    Int(trigger.daysSinceEpoch) * 86_400 + (7 + random.below(9)) * 3_600 + random.below(60) * 60
                 self.events.append(
                     CollectionEventRecord(
                         id: "EV\(tag)-\(DemoNames.id("", counters.event))",
@@ -412,7 +507,9 @@ struct DemoClientData {
             counters.debitAdjustment += 1
             let id = "DA\(tag)-\(DemoNames.id("", counters.debitAdjustment, width: 4))"
             let amount = Int64(5 + random.below(46)) * 100
-            self.debitDocuments.append(DebitDocumentRecord(id: id, kind: .debitAdjustment, client: client.id, date: date, amount: amount))
+            self.debitDocuments.append(
+                DebitDocumentRecord(id: id, kind: .debitAdjustment, client: client.id, date: date, amount: amount)
+            )
             let paid = date.advanced(by: 10 + random.below(30))
             if paid <= today, random.chance(0.6) {
                 let payment = credit(.payment, "RG", &counters.payment, date: paid, amount: amount)

@@ -19,7 +19,7 @@ internal import Wire
 ///
 /// Every client's records come from its own PRNG stream (xoshiro256** seeded from the seed and
 /// the client's number), so the same seed gives byte-identical output whatever the batch size.
-public struct DemoFirmGenerator: Sequence, IteratorProtocol {
+public struct DemoFirmGenerator: Sequence, IteratorProtocol, Sendable {
     /// The parameters.
     public let parameters: DemoFirmParameters
     private let world: DemoWorld

@@ -68,7 +68,10 @@ public struct DemoFirmParameters: Sendable, Hashable {
             if !condition { throw ImportError(code: .invalidParameter, message: message) }
         }
         try check((1...12).contains(self.fiscalYearStartMonth), "fiscal year start month must be 1–12")
-        try check(self.regions >= 1 && self.agencies >= self.regions && self.offices >= self.agencies, "need 1 ≤ regions ≤ agencies ≤ offices")
+        try check(
+            self.regions >= 1 && self.agencies >= self.regions && self.offices >= self.agencies,
+            "need 1 ≤ regions ≤ agencies ≤ offices"
+        )
         try check(self.collaborators >= 4, "need at least 4 collaborators")
         try check(self.clients >= 1, "need at least 1 client")
         try check(self.documents >= 0 && self.installments >= 0 && self.deals >= 0, "counts must not be negative")

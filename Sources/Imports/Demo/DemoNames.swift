@@ -52,7 +52,9 @@ enum DemoNames {
         "Prestation contestée", "Erreur de facturation", "Retard de livraison", "Montant erroné", "Doublon",
         "Litige qualité", "Bon de commande manquant",
     ]
-    static let disputeOutcomes = ["Avoir émis", "Réclamation rejetée", "Paiement reçu", "Geste commercial", "Refacturation"]
+    static let disputeOutcomes = [
+        "Avoir émis", "Réclamation rejetée", "Paiement reçu", "Geste commercial", "Refacturation",
+    ]
     static let exposureKinds = ["BILL_DISCOUNTED", "LCR_NOT_MATURED", "FACTORING_RECOURSE", "GUARANTEE"]
     static let offerTypes = ["Lettre de mission", "Proposition commerciale", "Avenant"]
     static let offerTemplates = [
@@ -68,7 +70,8 @@ enum DemoNames {
     static func company(_ random: inout Xoshiro256) -> String {
         switch random.below(4) {
         case 0: "\(random.pick(Self.trades)) \(random.pick(Self.lastNames))"
-        case 1: "\(random.pick(Self.legalForms)) \(random.pick(Self.lastNames)) \(random.chance(0.3) ? "Frères" : "& Fils")"
+        case 1:
+            "\(random.pick(Self.legalForms)) \(random.pick(Self.lastNames)) \(random.chance(0.3) ? "Frères" : "& Fils")"
         case 2: "\(random.pick(Self.legalForms)) \(random.pick(Self.brands))"
         default: "\(random.pick(Self.trades)) \(random.pick(Self.brands))"
         }

@@ -2,17 +2,17 @@ internal import PilotageProtocol
 internal import Wire
 
 /// How a demo client pays.
-enum DemoPayer: CaseIterable {
+enum DemoPayer: CaseIterable, Sendable {
     case good, average, late, bad
 }
 
 /// How a demo client sends documents.
-enum DemoActivity {
+enum DemoActivity: Sendable {
     case normal, declining, inactive
 }
 
 /// The hidden profile of a demo client: what its records are generated from.
-struct DemoClient {
+struct DemoClient: Sendable {
     var index: Int
     var id: String
     var office: String
@@ -35,7 +35,7 @@ struct DemoClient {
 
 /// Everything about the firm that the per-client generation needs: units, staff, strategies,
 /// client profiles. Small (a few thousand entries even for the large firm).
-struct DemoWorld {
+struct DemoWorld: Sendable {
     var settings: FirmSettingsRecord
     var units: [OrganisationUnitRecord] = []
     var offices: [(id: String, region: Int)] = []
@@ -112,8 +112,12 @@ struct DemoWorld {
         var random = Xoshiro256(seed: p.seed, stream: 1, index: 0)
         var agencyRegion: [Int] = []
         for region in 0..<p.regions {
-            let name = DemoNames.regions[region % DemoNames.regions.count] + (region >= DemoNames.regions.count ? " \(region + 1)" : "")
-            self.units.append(OrganisationUnitRecord(id: DemoNames.id("REG-", region + 1, width: 2), name: name, kind: .region))
+            let name =
+                DemoNames.regions[region % DemoNames.regions.count]
+                + (region >= DemoNames.regions.count ? " \(region + 1)" : "")
+            self.units.append(
+                OrganisationUnitRecord(id: DemoNames.id("REG-", region + 1, width: 2), name: name, kind: .region)
+            )
         }
         var cities = DemoNames.cities
         for index in stride(from: cities.count - 1, to: 0, by: -1) { cities.swapAt(index, random.below(index + 1)) }
@@ -229,7 +233,9 @@ struct DemoWorld {
             let activityDraw = random.unit()
             let activity: DemoActivity = activityDraw < 0.06 ? .inactive : activityDraw < 0.14 ? .declining : .normal
             let bookkeeping: BookkeepingMode = random.chance(0.75) ? .firm : .client
-            let frequency = SendingFrequency.allCases[random.weighted(bookkeeping == .firm ? [60, 30, 10] : [40, 40, 20])]
+            let frequency = SendingFrequency.allCases[
+                random.weighted(bookkeeping == .firm ? [60, 30, 10] : [40, 40, 20])
+            ]
             let skew = random.unit()
             let feeLevel = 120 + Int(skew * skew * skew * 2_400)
             var since = random.chance(0.85) ? start : start.advanced(by: random.below(max(1, period - 30)))
@@ -301,7 +307,9 @@ struct DemoWorld {
         let quotas = weights.map { Double(total) * Swift.max(0, $0) / sum }
         var counts = quotas.map { Int($0) }
         var left = total - counts.reduce(0, +)
-        let order = quotas.indices.sorted { (quotas[$0] - Double(counts[$0]), -$0) > (quotas[$1] - Double(counts[$1]), -$1) }
+        let order = quotas.indices.sorted {
+            (quotas[$0] - Double(counts[$0]), -$0) > (quotas[$1] - Double(counts[$1]), -$1)
+        }
         var position = 0
         while left > 0 {
             counts[order[position % order.count]] += 1

@@ -108,8 +108,10 @@ private final class EncoderState {
         let (year, month, day) = date.components
         func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
         let text: [UInt8] = [
-            UInt8(ascii: "\""), digit(year / 1_000 % 10), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10),
-            UInt8(ascii: "-"), digit(month / 10), digit(month % 10), UInt8(ascii: "-"), digit(day / 10), digit(day % 10),
+            UInt8(ascii: "\""), digit(year / 1_000 % 10), digit(year / 100 % 10), digit(year / 10 % 10),
+            digit(year % 10),
+            UInt8(ascii: "-"), digit(month / 10), digit(month % 10), UInt8(ascii: "-"), digit(day / 10),
+            digit(day % 10),
             UInt8(ascii: "\""),
         ]
         self.bytes.append(contentsOf: text)
@@ -125,7 +127,10 @@ private final class EncoderState {
 
     func writeFloat<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "JSON has no NaN or infinity"))
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(codingPath: [], debugDescription: "JSON has no NaN or infinity")
+            )
         }
         self.bytes += Array(value.description.utf8)
     }
@@ -196,7 +201,10 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         try self.state.encodeValue(value, depth: self.depth)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type,
+        forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         self.state.writeKey(key.stringValue, depth: self.depth)
         return StreamEncoder(state: self.state, depth: self.depth).container(keyedBy: NestedKey.self)
     }
@@ -233,7 +241,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         try self.state.encodeValue(value, depth: self.depth)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         self.state.beginMember(depth: self.depth)
         return StreamEncoder(state: self.state, depth: self.depth).container(keyedBy: NestedKey.self)
     }

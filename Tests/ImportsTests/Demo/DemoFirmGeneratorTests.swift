@@ -9,7 +9,12 @@ struct DemoFirmGeneratorTests {
     static let today = day("2025-03-31")
 
     static func small(seed: UInt64 = 42, fiscalYearStartMonth: Int = 1, batchSize: Int = 5_000) -> DemoFirmParameters {
-        var parameters = DemoFirmParameters(size: .small, today: Self.today, seed: seed, fiscalYearStartMonth: fiscalYearStartMonth)
+        var parameters = DemoFirmParameters(
+            size: .small,
+            today: Self.today,
+            seed: seed,
+            fiscalYearStartMonth: fiscalYearStartMonth
+        )
         parameters.batchSize = batchSize
         return parameters
     }
@@ -72,8 +77,10 @@ struct DemoFirmGeneratorTests {
         #expect(throws: ImportError.self) { try DemoFirmGenerator(parameters: bad) }
     }
 
-    @Test("consistency: references resolve when emitted, amounts balance, dates are ordered and never after today",
-          arguments: [1, 7])
+    @Test(
+        "consistency: references resolve when emitted, amounts balance, dates are ordered and never after today",
+        arguments: [1, 7]
+    )
     func consistency(fiscalYearStartMonth: Int) throws {
         let parameters = Self.small(seed: 5, fiscalYearStartMonth: fiscalYearStartMonth, batchSize: 500)
         var checker = DemoInvariantChecker(parameters: parameters)
@@ -151,7 +158,9 @@ struct DemoFirmGeneratorTests {
         let byID = Dictionary(uniqueKeysWithValues: installments.map { ($0.id, $0) })
         let cash = allocations.filter { $0.source.hasPrefix("RG") && $0.targetKind == .installment }
         let late = cash.filter { allocation in
-            guard let paid = paymentDates[allocation.source], let due = byID[allocation.target]?.dueDate else { return false }
+            guard let paid = paymentDates[allocation.source], let due = byID[allocation.target]?.dueDate else {
+                return false
+            }
             return paid > due
         }
         #expect(late.count > cash.count / 10 && late.count < cash.count * 9 / 10)
@@ -166,9 +175,11 @@ struct DemoFirmGeneratorTests {
 
         // Collection: the seed's strategy, events of every outcome.
         let seed = try #require(strategies.first { $0.id == "STRAT-SEED" })
-        #expect(seed.actions.map { "\($0.channel.rawValue) \($0.offsetDays) \($0.paymentMode ?? "-")" } == [
-            "CALL -10 C", "EMAIL 5 C", "LETTER 10 C", "CALL 2 V30", "SMS 1 N30",
-        ])
+        #expect(
+            seed.actions.map { "\($0.channel.rawValue) \($0.offsetDays) \($0.paymentMode ?? "-")" } == [
+                "CALL -10 C", "EMAIL 5 C", "LETTER 10 C", "CALL 2 V30", "SMS 1 N30",
+            ]
+        )
         #expect(Set(events.map(\.outcome)) == Set(CollectionOutcome.allCases))
         #expect(events.filter { $0.outcome == .modified }.allSatisfy { $0.replacementCode != nil })
 

@@ -42,7 +42,9 @@ struct DemoInvariantChecker {
     }
 
     mutating func check(_ batch: RecordBatch) {
-        if batch.count > self.parameters.batchSize { self.problem("batch of \(batch.count) > \(self.parameters.batchSize)") }
+        if batch.count > self.parameters.batchSize {
+            self.problem("batch of \(batch.count) > \(self.parameters.batchSize)")
+        }
         let start = self.parameters.dataStart.advanced(by: -400)
         for record in batch.records {
             self.recordCount += 1
@@ -59,7 +61,9 @@ struct DemoInvariantChecker {
                 self.require(collaborator.office, .organisationUnit, from: collaborator.id)
             case let client as ClientRecord:
                 self.require(client.office, .organisationUnit, from: client.id)
-                for collaborator in client.assignedCollaborators { self.require(collaborator, .collaborator, from: client.id) }
+                for collaborator in client.assignedCollaborators {
+                    self.require(collaborator, .collaborator, from: client.id)
+                }
                 self.require(client.collectionAgent, .collaborator, from: client.id)
                 self.require(client.strategy, .collectionStrategy, from: client.id)
             case let rule as SupplierRuleRecord:
@@ -69,13 +73,19 @@ struct DemoInvariantChecker {
                 self.require(document.client, .client, from: document.id)
                 self.date(document.receivedOn, document.id, notBefore: self.parameters.dataStart)
                 self.ascending(document.statusHistory.map { ($0.status, $0.on) }, document.id)
-                if document.statusHistory.first?.on != document.receivedOn { self.problem("\(document.id) history does not start on reception") }
+                if document.statusHistory.first?.on != document.receivedOn {
+                    self.problem("\(document.id) history does not start on reception")
+                }
                 for change in document.statusHistory { self.date(change.on, document.id) }
             case let installment as InstallmentRecord:
                 self.require(installment.client, .client, from: installment.id)
                 self.date(installment.invoiceDate, installment.id, notBefore: self.parameters.dataStart)
-                if let due = installment.dueDate, due < installment.invoiceDate { self.problem("\(installment.id) due before invoice") }
-                if let ht = installment.amountHT, ht > installment.amount { self.problem("\(installment.id) HT above TTC") }
+                if let due = installment.dueDate, due < installment.invoiceDate {
+                    self.problem("\(installment.id) due before invoice")
+                }
+                if let ht = installment.amountHT, ht > installment.amount {
+                    self.problem("\(installment.id) HT above TTC")
+                }
                 self.amounts[installment.id] = installment.amount
                 self.dates[installment.id] = installment.invoiceDate
             case let debit as DebitDocumentRecord:
@@ -90,7 +100,11 @@ struct DemoInvariantChecker {
                 self.dates[credit.id] = credit.date
             case let allocation as AllocationRecord:
                 self.require(allocation.source, .creditDocument, from: allocation.id)
-                self.require(allocation.target, allocation.targetKind == .installment ? .installment : .debitDocument, from: allocation.id)
+                self.require(
+                    allocation.target,
+                    allocation.targetKind == .installment ? .installment : .debitDocument,
+                    from: allocation.id
+                )
                 self.allocatedTo[allocation.target, default: 0] += allocation.amount
                 self.allocatedFrom[allocation.source, default: 0] += allocation.amount
                 if self.allocatedTo[allocation.target, default: 0] > self.amounts[allocation.target, default: 0] {
@@ -115,7 +129,9 @@ struct DemoInvariantChecker {
             case let event as CollectionEventRecord:
                 self.require(event.installment, .installment, from: event.id)
                 self.require(event.actor, .collaborator, from: event.id)
-                let endOfToday = Date(timeIntervalSince1970: Double(Int(self.parameters.today.daysSinceEpoch) + 1) * 86_400)
+                let endOfToday = Date(
+                    timeIntervalSince1970: Double(Int(self.parameters.today.daysSinceEpoch) + 1) * 86_400
+                )
                 if event.at >= endOfToday { self.problem("\(event.id) after today") }
             case let deal as DealRecord:
                 self.require(deal.organisationUnit, .organisationUnit, from: deal.id)

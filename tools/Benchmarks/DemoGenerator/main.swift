@@ -47,7 +47,9 @@ func parseOptions() -> Options {
             guard let today = CalendarDate(value(argument)) else { fail("--today needs YYYY-MM-DD") }
             options.today = today
         case "--fiscal-start-month":
-            guard let month = Int(value(argument)), (1...12).contains(month) else { fail("--fiscal-start-month is 1–12") }
+            guard let month = Int(value(argument)), (1...12).contains(month) else {
+                fail("--fiscal-start-month is 1–12")
+            }
             options.fiscalStartMonth = month
         case "--output": options.output = value(argument)
         case "--no-output": options.output = nil
@@ -58,7 +60,9 @@ func parseOptions() -> Options {
             guard let lines = Int(value(argument)), lines > 0 else { fail("--fec-lines needs a positive integer") }
             options.fecLines = lines
         case "--help", "-h":
-            print("usage: DemoGenerator [--size small|medium|large] [--seed N] [--today YYYY-MM-DD] [--fiscal-start-month M] [--output PATH|-] [--no-output] [--runs N] [--fec-lines N]")
+            print(
+                "usage: DemoGenerator [--size small|medium|large] [--seed N] [--today YYYY-MM-DD] [--fiscal-start-month M] [--output PATH|-] [--no-output] [--runs N] [--fec-lines N]"
+            )
             exit(0)
         default: fail("unknown argument \(argument)")
         }
@@ -72,7 +76,8 @@ func seconds(_ duration: Duration) -> Double {
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func report(_ line: String) {
@@ -81,7 +86,12 @@ func report(_ line: String) {
 
 /// Generates (and writes) the firm once; returns (records, seconds).
 func generateOnce(_ options: Options, write: Bool) throws -> (Int, Double, [EntityKind: Int]) {
-    var parameters = DemoFirmParameters(size: options.size, today: options.today, seed: options.seed, fiscalYearStartMonth: options.fiscalStartMonth)
+    var parameters = DemoFirmParameters(
+        size: options.size,
+        today: options.today,
+        seed: options.seed,
+        fiscalYearStartMonth: options.fiscalStartMonth
+    )
     parameters.batchSize = 5_000
     var generator = try DemoFirmGenerator(parameters: parameters)
     let handle: FileHandle? =
@@ -125,7 +135,8 @@ func generateOnce(_ options: Options, write: Bool) throws -> (Int, Double, [Enti
 func fecBenchmark(lines: Int, runs: Int) throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("demo-bench-\(getpid()).fec")
     defer { try? FileManager.default.removeItem(at: url) }
-    var text = "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n"
+    var text =
+        "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n"
     var random = Xoshiro256(seed: 7)
     var written = 0
     var entry = 0
@@ -138,16 +149,22 @@ func fecBenchmark(lines: Int, runs: Int) throws {
         let date = "2024\(month < 10 ? "0" : "")\(month)\(day < 10 ? "0" : "")\(day)"
         let ht = 100 + random.below(5_000)
         let letter = random.chance(0.7) ? "L\(entry)" : ""
-        text += "VT|Ventes|\(entry)|\(date)|411000|Clients|\(client)|Client \(client)|F\(entry)|\(date)|Facture F\(entry)|\(ht * 12 / 10),00|0,00|\(letter)||\(date)||\n"
-        text += "VT|Ventes|\(entry)|\(date)|706000|Prestations|||F\(entry)|\(date)|Facture F\(entry)|0,00|\(ht),00|||\(date)||\n"
-        text += "VT|Ventes|\(entry)|\(date)|445710|TVA|||F\(entry)|\(date)|Facture F\(entry)|0,00|\(ht * 2 / 10),00|||\(date)||\n"
+        text +=
+            "VT|Ventes|\(entry)|\(date)|411000|Clients|\(client)|Client \(client)|F\(entry)|\(date)|Facture F\(entry)|\(ht * 12 / 10),00|0,00|\(letter)||\(date)||\n"
+        text +=
+            "VT|Ventes|\(entry)|\(date)|706000|Prestations|||F\(entry)|\(date)|Facture F\(entry)|0,00|\(ht),00|||\(date)||\n"
+        text +=
+            "VT|Ventes|\(entry)|\(date)|445710|TVA|||F\(entry)|\(date)|Facture F\(entry)|0,00|\(ht * 2 / 10),00|||\(date)||\n"
         text += "OD|Divers|X\(entry)|\(date)|606000|Achats|||A\(entry)|\(date)|Achat|\(ht),00|0,00|||\(date)||\n"
-        text += "OD|Divers|X\(entry)|\(date)|401000|Fournisseurs|F1|Fournisseur|A\(entry)|\(date)|Achat|0,00|\(ht),00|||\(date)||\n"
+        text +=
+            "OD|Divers|X\(entry)|\(date)|401000|Fournisseurs|F1|Fournisseur|A\(entry)|\(date)|Achat|0,00|\(ht),00|||\(date)||\n"
         written += 5
         if !letter.isEmpty {
             entry += 1
-            text += "BQ|Banque|\(entry)|\(date)|512000|Banque|||R\(entry)|\(date)|Virement|\(ht * 12 / 10),00|0,00|||\(date)||\n"
-            text += "BQ|Banque|\(entry)|\(date)|411000|Clients|\(client)|Client \(client)|R\(entry)|\(date)|Virement|0,00|\(ht * 12 / 10),00|\(letter)||\(date)||\n"
+            text +=
+                "BQ|Banque|\(entry)|\(date)|512000|Banque|||R\(entry)|\(date)|Virement|\(ht * 12 / 10),00|0,00|||\(date)||\n"
+            text +=
+                "BQ|Banque|\(entry)|\(date)|411000|Clients|\(client)|Client \(client)|R\(entry)|\(date)|Virement|0,00|\(ht * 12 / 10),00|\(letter)||\(date)||\n"
             written += 2
         }
         if text.utf8.count > 1 << 20 {
@@ -173,7 +190,9 @@ func fecBenchmark(lines: Int, runs: Int) throws {
         )
     }
     let best = median(timings)
-    report("fec median: \(String(format: "%.2f", best)) s, \(Int(Double(written) / best)) lines/s, \(Int(Double(data.count) / best / 1_048_576)) MiB/s")
+    report(
+        "fec median: \(String(format: "%.2f", best)) s, \(Int(Double(written) / best)) lines/s, \(Int(Double(data.count) / best / 1_048_576)) MiB/s"
+    )
 }
 
 let options = parseOptions()
@@ -188,12 +207,17 @@ do {
         let (total, elapsed, counts) = try generateOnce(options, write: run == options.runs)
         timings.append(elapsed)
         records = total
-        let detail = EntityKind.dependencyOrder.compactMap { kind in counts[kind].map { "\(kind.rawValue)=\($0)" } }.joined(separator: " ")
-        report("run \(run): \(total) records in \(String(format: "%.2f", elapsed)) s = \(Int(Double(total) / elapsed)) records/s\(run == options.runs && options.output != nil ? " (with JSON output)" : "")")
+        let detail = EntityKind.dependencyOrder.compactMap { kind in counts[kind].map { "\(kind.rawValue)=\($0)" } }
+            .joined(separator: " ")
+        report(
+            "run \(run): \(total) records in \(String(format: "%.2f", elapsed)) s = \(Int(Double(total) / elapsed)) records/s\(run == options.runs && options.output != nil ? " (with JSON output)" : "")"
+        )
         if run == options.runs { report("  \(detail)") }
     }
     let middle = median(timings)
-    report("median: \(String(format: "%.2f", middle)) s, \(Int(Double(records) / middle)) records/s (size \(options.size.rawValue), seed \(options.seed))")
+    report(
+        "median: \(String(format: "%.2f", middle)) s, \(Int(Double(records) / middle)) records/s (size \(options.size.rawValue), seed \(options.seed))"
+    )
 } catch {
     report("DemoGenerator: \(error)")
     exit(1)
