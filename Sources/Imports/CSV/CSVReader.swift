@@ -41,14 +41,20 @@ public struct CSVReader<Source: ByteSource> {
         var header: ArraySlice<UInt8>?
         while let line = try self.lines.nextLine() {
             guard case .text(let bytes) = line else {
-                throw ImportError(code: .missingHeader, message: "\(name): the header row is longer than \(limits.maximumLineBytes) bytes")
+                throw ImportError(
+                    code: .missingHeader,
+                    message: "\(name): the header row is longer than \(limits.maximumLineBytes) bytes"
+                )
             }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             header = bytes
             break
         }
         guard let header else {
-            throw ImportError(code: .missingHeader, message: "\(name): the file is empty (a CSV file starts with a header row)")
+            throw ImportError(
+                code: .missingHeader,
+                message: "\(name): the file is empty (a CSV file starts with a header row)"
+            )
         }
         self.separatorByte = Self.detectSeparator(header)
         self.separator = Character(Unicode.Scalar(self.separatorByte))
@@ -69,10 +75,20 @@ public struct CSVReader<Source: ByteSource> {
                 used.append(false)
             } else if !known.contains(root) {
                 used.append(false)
-                collector.warn("UNKNOWN_COLUMN", source: name, line: 1, "column '\(column)' is not a field of \(kind.rawValue); it was ignored")
+                collector.warn(
+                    "UNKNOWN_COLUMN",
+                    source: name,
+                    line: 1,
+                    "column '\(column)' is not a field of \(kind.rawValue); it was ignored"
+                )
             } else if !seen.insert(column).inserted {
                 used.append(false)
-                collector.warn("DUPLICATE_COLUMN", source: name, line: 1, "column '\(column)' appears twice; the first one is read")
+                collector.warn(
+                    "DUPLICATE_COLUMN",
+                    source: name,
+                    line: 1,
+                    "column '\(column)' appears twice; the first one is read"
+                )
             } else {
                 used.append(true)
             }
@@ -101,7 +117,12 @@ public struct CSVReader<Source: ByteSource> {
             let number = self.lines.lineNumber
             guard case .text(var bytes) = line else {
                 return .rejected(
-                    RowIssue(source: name, line: startLine == 0 ? number : startLine, reason: .malformed, message: "row longer than \(self.limits.maximumLineBytes) bytes")
+                    RowIssue(
+                        source: name,
+                        line: startLine == 0 ? number : startLine,
+                        reason: .malformed,
+                        message: "row longer than \(self.limits.maximumLineBytes) bytes"
+                    )
                 )
             }
             if startLine == 0 {
@@ -113,7 +134,14 @@ public struct CSVReader<Source: ByteSource> {
                 pending.append(contentsOf: bytes)
                 bytes = pending[...]
                 guard pending.count <= self.limits.maximumLineBytes else {
-                    return .rejected(RowIssue(source: name, line: startLine, reason: .malformed, message: "row longer than \(self.limits.maximumLineBytes) bytes"))
+                    return .rejected(
+                        RowIssue(
+                            source: name,
+                            line: startLine,
+                            reason: .malformed,
+                            message: "row longer than \(self.limits.maximumLineBytes) bytes"
+                        )
+                    )
                 }
             }
             switch Self.split(bytes, separator: self.separatorByte) {
@@ -128,7 +156,14 @@ public struct CSVReader<Source: ByteSource> {
             return self.makeRow(cells, line: startLine, source: name)
         }
         if startLine != 0 {
-            return .rejected(RowIssue(source: name, line: startLine, reason: .malformed, message: "a quoted cell is not closed before the end of the file"))
+            return .rejected(
+                RowIssue(
+                    source: name,
+                    line: startLine,
+                    reason: .malformed,
+                    message: "a quoted cell is not closed before the end of the file"
+                )
+            )
         }
         return nil
     }
@@ -148,7 +183,12 @@ public struct CSVReader<Source: ByteSource> {
     private func makeRow(_ cells: [String], line: Int, source: String) -> RowOutcome {
         guard cells.count <= self.columns.count else {
             return .rejected(
-                RowIssue(source: source, line: line, reason: .malformed, message: "the row has \(cells.count) cells, the header \(self.columns.count)")
+                RowIssue(
+                    source: source,
+                    line: line,
+                    reason: .malformed,
+                    message: "the row has \(cells.count) cells, the header \(self.columns.count)"
+                )
             )
         }
         var fields: [String: FieldValue] = [:]
@@ -257,7 +297,8 @@ extension CSVReader where Source == FileByteSource {
             guard let kind = kind ?? Self.entityKind(forFileName: url.lastPathComponent) else {
                 throw ImportError(
                     code: .unknownEntityKind,
-                    message: "\(url.lastPathComponent): the file name does not name an entity kind (client.csv, installment.csv …)"
+                    message:
+                        "\(url.lastPathComponent): the file name does not name an entity kind (client.csv, installment.csv …)"
                 )
             }
             let source = try FileByteSource(url: url)
@@ -272,7 +313,7 @@ extension CSVReader where Source == FileByteSource {
 }
 
 /// The CSV files of a directory, one per entity kind.
-public enum CSVDirectory {
+public enum CSVDirectory: Sendable {
     /// The `<kind>.csv` files of `directory` in dependency order, and the other files, ignored.
     ///
     /// - Throws: ``ImportError`` `.unreadableSource` when the directory cannot be listed.
@@ -281,7 +322,10 @@ public enum CSVDirectory {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw ImportError(code: .unreadableSource, message: "cannot list \(directory.path): \(error.localizedDescription)")
+            throw ImportError(
+                code: .unreadableSource,
+                message: "cannot list \(directory.path): \(error.localizedDescription)"
+            )
         }
         var byKind: [EntityKind: URL] = [:]
         var ignored: [URL] = []
@@ -297,3 +341,5 @@ public enum CSVDirectory {
         return (files, ignored)
     }
 }
+
+extension CSVReader: Sendable where Source: Sendable {}

@@ -9,7 +9,7 @@ internal import PilotageProtocol
 /// | status history (`status_history` of documents, deals, offers) | `STATUS@YYYY-MM-DD` items separated by `\|` | `TO_REVIEW@2025-01-02\|PUBLISHED@2025-01-05` |
 /// | strategy actions (`actions`) | `CODE:CHANNEL:OFFSET[:PAYMENT_MODE]` items separated by `\|` | `C-CALL:CALL:-10:C\|C-MAIL:EMAIL:5:C` |
 /// | object (`team`) | `key=value` pairs separated by `\|` (or one column per key: `team.partner`) | `partner=P1\|manager=M2` |
-public enum CompactCellSyntax {
+public enum CompactCellSyntax: Sendable {
     /// The expanded value of `text` when `type` has a compact form of its own, else `nil`.
     package static func expand<T>(_ text: String, as type: T.Type, codingPath: [any CodingKey]) throws -> FieldValue? {
         guard !Self.looksLikeJSON(text) else { return nil }
@@ -18,7 +18,10 @@ public enum CompactCellSyntax {
                 try Self.items(text).map { item in
                     guard let at = item.lastIndex(of: "@") else {
                         throw DecodingError.dataCorrupted(
-                            DecodingError.Context(codingPath: codingPath, debugDescription: "expected STATUS@YYYY-MM-DD, got '\(item.prefix(40))'")
+                            DecodingError.Context(
+                                codingPath: codingPath,
+                                debugDescription: "expected STATUS@YYYY-MM-DD, got '\(item.prefix(40))'"
+                            )
                         )
                     }
                     return .object([
@@ -36,11 +39,14 @@ public enum CompactCellSyntax {
                         throw DecodingError.dataCorrupted(
                             DecodingError.Context(
                                 codingPath: codingPath,
-                                debugDescription: "expected CODE:CHANNEL:OFFSET[:PAYMENT_MODE], got '\(item.prefix(40))'"
+                                debugDescription:
+                                    "expected CODE:CHANNEL:OFFSET[:PAYMENT_MODE], got '\(item.prefix(40))'"
                             )
                         )
                     }
-                    var members: [String: FieldValue] = ["code": .cell(parts[0]), "channel": .cell(parts[1]), "offset_days": .cell(parts[2])]
+                    var members: [String: FieldValue] = [
+                        "code": .cell(parts[0]), "channel": .cell(parts[1]), "offset_days": .cell(parts[2]),
+                    ]
                     if parts.count == 4, !parts[3].isEmpty { members["payment_mode"] = .cell(parts[3]) }
                     return .object(members)
                 }
@@ -62,7 +68,10 @@ public enum CompactCellSyntax {
         for item in Self.items(text) {
             guard let equals = item.firstIndex(of: "=") else {
                 throw DecodingError.dataCorrupted(
-                    DecodingError.Context(codingPath: codingPath, debugDescription: "expected key=value pairs separated by '|', got '\(item.prefix(40))'")
+                    DecodingError.Context(
+                        codingPath: codingPath,
+                        debugDescription: "expected key=value pairs separated by '|', got '\(item.prefix(40))'"
+                    )
                 )
             }
             let value = String(item[item.index(after: equals)...])
@@ -85,7 +94,10 @@ public enum CompactCellSyntax {
             return try JSONValueParser.parse(text)
         } catch {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: codingPath, debugDescription: "invalid JSON in the cell: \(error.message)")
+                DecodingError.Context(
+                    codingPath: codingPath,
+                    debugDescription: "invalid JSON in the cell: \(error.message)"
+                )
             )
         }
     }

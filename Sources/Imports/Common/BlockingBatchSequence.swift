@@ -32,7 +32,7 @@ public struct BlockingBatchSequence<Element: Sendable>: AsyncSequence, Sendable 
     }
 
     /// Pulls one element per call on the private queue.
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         fileprivate let state: ProducerState<Element>
 
         public mutating func next() async throws -> Element? {

@@ -61,7 +61,10 @@ public struct FileByteSource: ByteSource {
         do {
             self.handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw ImportError(code: .unreadableSource, message: "cannot open \(url.path): \(error.localizedDescription)")
+            throw ImportError(
+                code: .unreadableSource,
+                message: "cannot open \(url.path): \(error.localizedDescription)"
+            )
         }
         self.name = url.lastPathComponent
         self.closesHandle = true
@@ -72,7 +75,10 @@ public struct FileByteSource: ByteSource {
         do {
             data = try self.handle.read(upToCount: maximumCount)
         } catch {
-            throw ImportError(code: .unreadableSource, message: "cannot read \(self.name): \(error.localizedDescription)")
+            throw ImportError(
+                code: .unreadableSource,
+                message: "cannot read \(self.name): \(error.localizedDescription)"
+            )
         }
         guard let data, !data.isEmpty else { return 0 }
         buffer.append(contentsOf: data)
@@ -84,3 +90,7 @@ public struct FileByteSource: ByteSource {
         if self.closesHandle { try? self.handle.close() }
     }
 }
+
+/// A file source owns a read position: it is moved to the reading thread, never shared.
+@available(*, unavailable)
+extension FileByteSource: Sendable {}

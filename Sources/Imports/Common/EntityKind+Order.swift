@@ -35,7 +35,8 @@ extension EntityKind {
                 "id", "client", "received_on", "channel", "kind", "supplier", "status_history", "auto_categorised",
                 "auto_published", "amount",
             ]
-        case .installment: ["id", "client", "invoice_id", "invoice_date", "due_date", "amount", "amount_ht", "payment_mode"]
+        case .installment:
+            ["id", "client", "invoice_id", "invoice_date", "due_date", "amount", "amount_ht", "payment_mode"]
         case .debitDocument: ["id", "kind", "client", "date", "amount"]
         case .creditDocument: ["id", "kind", "client", "date", "amount", "amount_ht"]
         case .allocation: ["id", "source", "target", "target_kind", "amount", "recorded_on", "method"]
@@ -43,7 +44,8 @@ extension EntityKind {
         case .provision: ["id", "installment", "amount_ht", "date", "released_on"]
         case .offLedgerExposure: ["id", "client", "date", "amount", "kind", "ends_on"]
         case .collectionStrategy: ["id", "name", "actions"]
-        case .collectionEvent: ["id", "installment", "action_code", "outcome", "replacement_code", "actor", "at", "note"]
+        case .collectionEvent:
+            ["id", "installment", "action_code", "outcome", "replacement_code", "actor", "at", "note"]
         case .deal: ["id", "prospect_name", "organisation_unit", "fiscal_year", "team", "status_history"]
         case .offerDocument:
             [

@@ -14,7 +14,7 @@ internal import Foundation
 ///
 /// Errors are `DecodingError`s with an exact coding path; ``describe(_:)`` turns them into the
 /// contract's reason codes.
-public enum FieldValueDecoder {
+public enum FieldValueDecoder: Sendable {
     /// Decodes a `T` from `value`.
     public static func decode<T: Decodable>(_ type: T.Type, from value: FieldValue) throws -> T {
         try ValueDecoder(value: value, codingPath: []).decodeValue(T.self)
@@ -87,7 +87,10 @@ private struct ValueDecoder: Decoder {
     }
 
     func mismatch<T>(_ type: T.Type, expected: String) -> DecodingError {
-        DecodingError.typeMismatch(type, self.context("expected \(expected), found \(self.value.typeName)\(self.excerpt)"))
+        DecodingError.typeMismatch(
+            type,
+            self.context("expected \(expected), found \(self.value.typeName)\(self.excerpt)")
+        )
     }
 
     private var excerpt: String {
@@ -109,7 +112,9 @@ private struct ValueDecoder: Decoder {
         if T.self == Int.self { return try self.decodeInteger(Int.self) as! T }
         if T.self == Bool.self { return try self.decodeBool() as! T }
         if T.self == Date.self { return try self.decodeDate() as! T }
-        if case .cell(let text) = self.value, let expanded = try CompactCellSyntax.expand(text, as: T.self, codingPath: self.codingPath) {
+        if case .cell(let text) = self.value,
+            let expanded = try CompactCellSyntax.expand(text, as: T.self, codingPath: self.codingPath)
+        {
             return try T(from: ValueDecoder(value: expanded, codingPath: self.codingPath))
         }
         return try T(from: self)
@@ -165,7 +170,9 @@ private struct ValueDecoder: Decoder {
     func decodeDate() throws -> Date {
         let text = try self.decodeString()
         guard let date = RFC3339.date(from: text.trimmingSpaces()) else {
-            throw DecodingError.dataCorrupted(self.context("expected an RFC 3339 instant (2025-03-01T09:30:00Z), got '\(text.prefix(40))'"))
+            throw DecodingError.dataCorrupted(
+                self.context("expected an RFC 3339 instant (2025-03-01T09:30:00Z), got '\(text.prefix(40))'")
+            )
         }
         return date
     }
@@ -236,8 +243,12 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try self.child(key).decodeValue(T.self) }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try self.child(key).decodeValue(Bool.self) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try self.child(key).decodeValue(String.self) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try self.child(key).decodeFloatingPoint(Double.self) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try self.child(key).decodeFloatingPoint(Float.self) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try self.child(key).decodeFloatingPoint(Double.self)
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try self.child(key).decodeFloatingPoint(Float.self)
+    }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try self.child(key).decodeInteger(Int.self) }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try self.child(key).decodeInteger(Int8.self) }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try self.child(key).decodeInteger(Int16.self) }
@@ -245,11 +256,20 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try self.child(key).decodeInteger(Int64.self) }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try self.child(key).decodeInteger(UInt.self) }
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try self.child(key).decodeInteger(UInt8.self) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try self.child(key).decodeInteger(UInt16.self) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try self.child(key).decodeInteger(UInt32.self) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try self.child(key).decodeInteger(UInt64.self) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try self.child(key).decodeInteger(UInt16.self)
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try self.child(key).decodeInteger(UInt32.self)
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try self.child(key).decodeInteger(UInt64.self)
+    }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type,
+        forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try self.child(key).container(keyedBy: NestedKey.self)
     }
 
@@ -283,10 +303,16 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         guard !self.isAtEnd else {
             throw DecodingError.valueNotFound(
                 FieldValue.self,
-                DecodingError.Context(codingPath: self.codingPath + [IndexKey(self.currentIndex)], debugDescription: "no more elements")
+                DecodingError.Context(
+                    codingPath: self.codingPath + [IndexKey(self.currentIndex)],
+                    debugDescription: "no more elements"
+                )
             )
         }
-        let decoder = ValueDecoder(value: self.elements[self.currentIndex], codingPath: self.codingPath + [IndexKey(self.currentIndex)])
+        let decoder = ValueDecoder(
+            value: self.elements[self.currentIndex],
+            codingPath: self.codingPath + [IndexKey(self.currentIndex)]
+        )
         self.currentIndex += 1
         return decoder
     }
@@ -313,7 +339,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try self.next().decodeInteger(UInt32.self) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try self.next().decodeInteger(UInt64.self) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try self.next().container(keyedBy: NestedKey.self)
     }
 

@@ -6,7 +6,7 @@
 /// ``Line/tooLong(length:)``) so that a file without line ends cannot exhaust memory.
 public struct LineReader<Source: ByteSource> {
     /// One line, without its line end.
-    public enum Line {
+    public enum Line: Sendable {
         /// The bytes of the line (a view into the reader's buffer, valid until the next call).
         case text(ArraySlice<UInt8>)
         /// The line was longer than the limit and was skipped.
@@ -141,3 +141,5 @@ public struct LineReader<Source: ByteSource> {
         return count > 0
     }
 }
+
+extension LineReader: Sendable where Source: Sendable {}

@@ -3,7 +3,7 @@ internal import Wire
 
 /// Parsing and formatting of RFC 3339 instants (`2025-03-01T09:30:00Z`, `2025-03-01T10:30:00.250+01:00`),
 /// the JSON and CSV form of UTC instants in the data contract.
-public enum RFC3339 {
+public enum RFC3339: Sendable {
     /// Parses an RFC 3339 date-time (`T` or space between date and time, optional fraction, `Z` or
     /// a numeric offset); `nil` for anything else.
     public static func date(from text: some StringProtocol) -> Date? {

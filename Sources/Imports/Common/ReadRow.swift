@@ -112,7 +112,9 @@ package enum RowBuilder {
             default: kind == .firmSettings ? "settings" : nil
             }
         func reject(_ field: String?, _ reason: RowReason, _ message: String) -> Outcome {
-            .rejected(RowIssue(source: source, line: line, recordID: rawID, field: field, reason: reason, message: message))
+            .rejected(
+                RowIssue(source: source, line: line, recordID: rawID, field: field, reason: reason, message: message)
+            )
         }
         if let deleted = fields.removeValue(forKey: "deleted") {
             let isDeleted: Bool
@@ -123,7 +125,11 @@ package enum RowBuilder {
             }
             if isDeleted {
                 guard let id = rawID, !id.isEmpty else {
-                    return reject("id", .missingField, "a tombstone (deleted: true) needs the id of the record to delete")
+                    return reject(
+                        "id",
+                        .missingField,
+                        "a tombstone (deleted: true) needs the id of the record to delete"
+                    )
                 }
                 guard id.utf8.count <= limits.maximumIDBytes else {
                     return reject("id", .tooLong, "id has \(id.utf8.count) bytes, more than \(limits.maximumIDBytes)")
@@ -148,7 +154,10 @@ package enum RowBuilder {
         return .accepted(ReadRow(line: line, kind: kind, id: record.id, content: .record(record)))
     }
 
-    private static func decode<R: IngestibleRecord>(_ type: R.Type, fields: [String: FieldValue]) throws -> any IngestibleRecord {
+    private static func decode<R: IngestibleRecord>(
+        _ type: R.Type,
+        fields: [String: FieldValue]
+    ) throws -> any IngestibleRecord {
         try FieldValueDecoder.decode(R.self, from: .object(fields))
     }
 }

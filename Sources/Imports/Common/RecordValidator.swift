@@ -6,7 +6,7 @@ public import Wire
 /// row: ids present and at most 128 bytes (`MISSING_FIELD`, `TOO_LONG`), strings within the
 /// limit (`TOO_LONG`), amounts that must be positive or non-negative, dates within 1900–2200,
 /// months and days in range (`BAD_VALUE`). References and duplicates are the server's checks.
-public enum RecordValidator {
+public enum RecordValidator: Sendable {
     /// One rule a record breaks.
     public struct Violation: Hashable, Sendable {
         /// Contract field name.
@@ -18,7 +18,8 @@ public enum RecordValidator {
     }
 
     /// Every rule `record` breaks (empty when it is valid).
-    public static func violations(of record: any IngestibleRecord, limits: RecordLimits = RecordLimits()) -> [Violation] {
+    public static func violations(of record: any IngestibleRecord, limits: RecordLimits = RecordLimits()) -> [Violation]
+    {
         var checker = RecordChecker(limits: limits)
         if let record = record as? any ValidatableRecord {
             record.validate(&checker)
@@ -76,7 +77,11 @@ public struct RecordChecker: Sendable {
         if isRequired, value.isEmpty {
             self.add(field, .missingField, "\(field) is empty")
         } else if value.utf8.count > self.limits.maximumStringBytes {
-            self.add(field, .tooLong, "\(field) has \(value.utf8.count) bytes, more than \(self.limits.maximumStringBytes)")
+            self.add(
+                field,
+                .tooLong,
+                "\(field) has \(value.utf8.count) bytes, more than \(self.limits.maximumStringBytes)"
+            )
         }
     }
 
@@ -101,15 +106,23 @@ public struct RecordChecker: Sendable {
     public mutating func date(_ value: CalendarDate?, field: String) {
         guard let value else { return }
         if value.year < self.limits.earliestYear || value.year > self.limits.latestYear {
-            self.add(field, .badValue, "\(field) \(value) is outside \(self.limits.earliestYear)–\(self.limits.latestYear)")
+            self.add(
+                field,
+                .badValue,
+                "\(field) \(value) is outside \(self.limits.earliestYear)–\(self.limits.latestYear)"
+            )
         }
     }
 
     /// An instant within the year limits.
     public mutating func instant(_ value: Date, field: String) {
         let seconds = value.timeIntervalSince1970
-        let earliest = Double(Int(CalendarDate(year: self.limits.earliestYear, month: 1, day: 1)?.daysSinceEpoch ?? 0) * 86_400)
-        let latest = Double(Int(CalendarDate(year: self.limits.latestYear, month: 12, day: 31)?.daysSinceEpoch ?? 0) * 86_400 + 86_399)
+        let earliest = Double(
+            Int(CalendarDate(year: self.limits.earliestYear, month: 1, day: 1)?.daysSinceEpoch ?? 0) * 86_400
+        )
+        let latest = Double(
+            Int(CalendarDate(year: self.limits.latestYear, month: 12, day: 31)?.daysSinceEpoch ?? 0) * 86_400 + 86_399
+        )
         if seconds < earliest || seconds > latest {
             self.add(field, .badValue, "\(field) is outside \(self.limits.earliestYear)–\(self.limits.latestYear)")
         }
@@ -142,7 +155,9 @@ extension FirmSettingsRecord: ValidatableRecord {
         for (index, boundary) in (self.agedBucketBoundaries ?? []).enumerated() {
             checker.within(boundary, 0...36_600, field: "aged_bucket_boundaries[\(index)]")
         }
-        if let boundaries = self.agedBucketBoundaries, zip(boundaries, boundaries.dropFirst()).contains(where: { $0 >= $1 }) {
+        if let boundaries = self.agedBucketBoundaries,
+            zip(boundaries, boundaries.dropFirst()).contains(where: { $0 >= $1 })
+        {
             checker.flag("aged_bucket_boundaries", .badValue, "aged_bucket_boundaries must be strictly increasing")
         }
         for (index, rate) in (self.provisionGridBasisPoints ?? []).enumerated() {
@@ -152,7 +167,8 @@ extension FirmSettingsRecord: ValidatableRecord {
             (self.riskDaysPastDue, "risk_days_past_due"), (self.onTimeGraceDays, "on_time_grace_days"),
             (self.forecastHistoryInstallments, "forecast_history_installments"),
             (self.forecastMinimumInstallments, "forecast_minimum_installments"),
-            (self.forecastHorizonDays, "forecast_horizon_days"), (self.forecastMaxDaysPastDue, "forecast_max_days_past_due"),
+            (self.forecastHorizonDays, "forecast_horizon_days"),
+            (self.forecastMaxDaysPastDue, "forecast_max_days_past_due"),
             (self.inactivityDays, "inactivity_days"), (self.decliningRatioPercent, "declining_ratio_percent"),
             (self.decliningMinimumDocuments, "declining_minimum_documents"),
             (self.minimumDaysBetweenActions, "minimum_days_between_actions"),

@@ -33,7 +33,10 @@ package struct FECFiscalYearReader {
         let name = source.name
         var summary = FECImportReport.FileSummary(name: name, fiscalYear: self.year.name)
         guard let first = try reader.nextLine() else {
-            throw ImportError(code: .missingHeader, message: "\(name): the file is empty (a FEC starts with its header line)")
+            throw ImportError(
+                code: .missingHeader,
+                message: "\(name): the file is empty (a FEC starts with its header line)"
+            )
         }
         guard case .text(let headerBytes) = first else {
             throw ImportError(code: .missingHeader, message: "\(name): the first line is too long to be a FEC header")
@@ -65,7 +68,12 @@ package struct FECFiscalYearReader {
             case .text(let bytes):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 if FECHeader.looksLikeHeader(bytes) {
-                    self.collector.warn("REPEATED_HEADER", source: name, line: number, "a header line repeated inside the file was skipped")
+                    self.collector.warn(
+                        "REPEATED_HEADER",
+                        source: name,
+                        line: number,
+                        "a header line repeated inside the file was skipped"
+                    )
                     continue
                 }
                 do {
@@ -74,7 +82,13 @@ package struct FECFiscalYearReader {
                 } catch let issue as LineIssue {
                     summary.rejectedLines += 1
                     self.collector.reject(
-                        RowIssue(source: name, line: number, field: issue.field, reason: issue.reason, message: issue.message)
+                        RowIssue(
+                            source: name,
+                            line: number,
+                            field: issue.field,
+                            reason: issue.reason,
+                            message: issue.message
+                        )
                     )
                 }
             }
@@ -173,7 +187,11 @@ package struct FECFiscalYearReader {
         func required(_ column: FECColumn) throws -> String {
             let value = text(column)
             guard !value.isEmpty else {
-                throw LineIssue(field: column.displayName, reason: .missingField, message: "\(column.displayName) is empty")
+                throw LineIssue(
+                    field: column.displayName,
+                    reason: .missingField,
+                    message: "\(column.displayName) is empty"
+                )
             }
             return value
         }
@@ -181,7 +199,11 @@ package struct FECFiscalYearReader {
             switch FECValueParser.date(raw(column)) {
             case .empty:
                 if isRequired {
-                    throw LineIssue(field: column.displayName, reason: .missingField, message: "\(column.displayName) is empty")
+                    throw LineIssue(
+                        field: column.displayName,
+                        reason: .missingField,
+                        message: "\(column.displayName) is empty"
+                    )
                 }
                 return nil
             case .value(let value, let isNonStandard):
@@ -243,7 +265,11 @@ package struct FECFiscalYearReader {
             case "D", "+1", "1", "+": signed = value
             case "C", "-1", "-": signed = -value
             default:
-                throw LineIssue(field: "Sens", reason: .badValue, message: "Sens '\(text(.direction))' is not D, C, +1 or -1")
+                throw LineIssue(
+                    field: "Sens",
+                    reason: .badValue,
+                    message: "Sens '\(text(.direction))' is not D, C, +1 or -1"
+                )
             }
         } else {
             signed = try amount(.debit) - amount(.credit)

@@ -157,7 +157,8 @@ package struct FECHeader: Sendable {
         )
     }
 
-    private init(separator: UInt8, fieldCount: Int, hasTrailingSeparator: Bool, extraColumns: [String], indices: [Int]) {
+    private init(separator: UInt8, fieldCount: Int, hasTrailingSeparator: Bool, extraColumns: [String], indices: [Int])
+    {
         self.separator = separator
         self.fieldCount = fieldCount
         self.hasTrailingSeparator = hasTrailingSeparator

@@ -30,7 +30,7 @@ public import PilotageProtocol
 /// | allocation | `FEC:<source id without FEC:>><target id without FEC:>` (`FEC:BQ-3-20250110/1>FA-A1`), `#2` … if the pair repeats |
 ///
 /// Ids longer than 128 bytes are shortened with a hash suffix.
-public struct FECImporter {
+public struct FECImporter: Sendable {
     private let options: FECImportOptions
     private var collector: WarningCollector
     private var years: [FECFiscalYear] = []
@@ -79,7 +79,10 @@ public struct FECImporter {
     /// Imports fiscal-year files (one file per fiscal year, any order) off the cooperative pool.
     ///
     /// - Throws: ``ImportError`` when a file cannot be read or is not a FEC.
-    public static func importFiles(_ urls: [URL], options: FECImportOptions = FECImportOptions()) async throws -> FECImportResult {
+    public static func importFiles(
+        _ urls: [URL],
+        options: FECImportOptions = FECImportOptions()
+    ) async throws -> FECImportResult {
         try await runOffCooperativePool(label: "imports.fec") {
             var importer = FECImporter(options: options)
             for url in urls {

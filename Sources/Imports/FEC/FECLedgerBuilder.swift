@@ -203,7 +203,12 @@ package struct FECLedgerBuilder {
             case .opening: self.report.kinds.openingLines += 1
             case .zero:
                 self.report.zeroAmountLines += 1
-                self.collector.warn("ZERO_AMOUNT", source: line.source, line: line.line, "a customer line with a zero amount was skipped")
+                self.collector.warn(
+                    "ZERO_AMOUNT",
+                    source: line.source,
+                    line: line.line,
+                    "a customer line with a zero amount was skipped"
+                )
             }
         }
         // Documents.
@@ -317,7 +322,13 @@ package struct FECLedgerBuilder {
         let creditNoteLines = indices.filter { state.roles[$0] == .creditNote }
         let mixed = !invoiceLines.isEmpty && !creditNoteLines.isEmpty
         let invoiceHT = self.amountsHT(for: invoiceLines, sign: 1, entry: entry, lines: lines, perReferenceOnly: mixed)
-        let creditNoteHT = self.amountsHT(for: creditNoteLines, sign: -1, entry: entry, lines: lines, perReferenceOnly: mixed)
+        let creditNoteHT = self.amountsHT(
+            for: creditNoteLines,
+            sign: -1,
+            entry: entry,
+            lines: lines,
+            perReferenceOnly: mixed
+        )
         var htByLine: [Int: Int64] = [:]
         for (index, value) in zip(invoiceLines, invoiceHT) { htByLine[index] = value }
         for (index, value) in zip(creditNoteLines, creditNoteHT) { htByLine[index] = value }
@@ -359,19 +370,37 @@ package struct FECLedgerBuilder {
                     )
                 } else {
                     state.documents[index] = .credit(
-                        self.addCredit(line: line, kind: .adjustment, date: line.pieceDate ?? entry.key.date, amountHT: nil, isOpening: true)
+                        self.addCredit(
+                            line: line,
+                            kind: .adjustment,
+                            date: line.pieceDate ?? entry.key.date,
+                            amountHT: nil,
+                            isOpening: true
+                        )
                     )
                 }
             case .payment:
-                state.documents[index] = .credit(self.addCredit(line: line, kind: .payment, date: entry.key.date, amountHT: nil, isOpening: false))
+                state.documents[index] = .credit(
+                    self.addCredit(line: line, kind: .payment, date: entry.key.date, amountHT: nil, isOpening: false)
+                )
             case .creditNote:
                 state.documents[index] = .credit(
-                    self.addCredit(line: line, kind: .creditNote, date: entry.key.date, amountHT: htByLine[index], isOpening: false)
+                    self.addCredit(
+                        line: line,
+                        kind: .creditNote,
+                        date: entry.key.date,
+                        amountHT: htByLine[index],
+                        isOpening: false
+                    )
                 )
             case .writeOff:
-                state.documents[index] = .credit(self.addCredit(line: line, kind: .writeOff, date: entry.key.date, amountHT: nil, isOpening: false))
+                state.documents[index] = .credit(
+                    self.addCredit(line: line, kind: .writeOff, date: entry.key.date, amountHT: nil, isOpening: false)
+                )
             case .adjustment:
-                state.documents[index] = .credit(self.addCredit(line: line, kind: .adjustment, date: entry.key.date, amountHT: nil, isOpening: false))
+                state.documents[index] = .credit(
+                    self.addCredit(line: line, kind: .adjustment, date: entry.key.date, amountHT: nil, isOpening: false)
+                )
             case .refund:
                 state.documents[index] = .debit(self.addDebit(line: line, kind: .refund, date: entry.key.date))
             case .debitAdjustment:
@@ -485,7 +514,8 @@ package struct FECLedgerBuilder {
         if isOpening { self.openingItemIDs.insert(id) }
         let index = self.installments.count
         self.installments.append(Item(record: record, dueDate: dueDate, issueDate: invoiceDate))
-        self.installmentsByReference[ClientReference(client: line.client, reference: invoiceReference), default: []].append(index)
+        self.installmentsByReference[ClientReference(client: line.client, reference: invoiceReference), default: []]
+            .append(index)
         self.debitsByClient[line.client, default: []].append(.installment(index))
         return index
     }
@@ -509,11 +539,20 @@ package struct FECLedgerBuilder {
         isOpening: Bool
     ) -> Int {
         let id = self.lineDocumentID(line)
-        let record = CreditDocumentRecord(id: id, kind: kind, client: line.client, date: date, amount: -line.amount, amountHT: amountHT)
+        let record = CreditDocumentRecord(
+            id: id,
+            kind: kind,
+            client: line.client,
+            date: date,
+            amount: -line.amount,
+            amountHT: amountHT
+        )
         if isOpening { self.openingItemIDs.insert(id) }
         let index = self.creditDocuments.count
         self.creditDocuments.append(Item(record: record, dueDate: date, issueDate: date))
-        self.creditsByReference[ClientReference(client: line.client, reference: line.reference), default: []].append(index)
+        self.creditsByReference[ClientReference(client: line.client, reference: line.reference), default: []].append(
+            index
+        )
         self.creditsByClient[line.client, default: []].append(index)
         return index
     }
@@ -551,7 +590,9 @@ package struct FECLedgerBuilder {
             let before = closing[client] ?? 0
             let after = opening[client] ?? 0
             if before != after {
-                mismatches.append(FECImportReport.OpeningMismatch(client: client, previousClosing: before, opening: after))
+                mismatches.append(
+                    FECImportReport.OpeningMismatch(client: client, previousClosing: before, opening: after)
+                )
             }
         }
         self.report.openingChecks.append(
@@ -589,7 +630,13 @@ package struct FECLedgerBuilder {
                 let index = self.debitDocuments.count
                 self.debitDocuments.append(
                     Item(
-                        record: DebitDocumentRecord(id: id, kind: .debitAdjustment, client: mismatch.client, date: date, amount: difference),
+                        record: DebitDocumentRecord(
+                            id: id,
+                            kind: .debitAdjustment,
+                            client: mismatch.client,
+                            date: date,
+                            amount: difference
+                        ),
                         dueDate: date,
                         issueDate: date
                     )
@@ -599,7 +646,13 @@ package struct FECLedgerBuilder {
                 let index = self.creditDocuments.count
                 self.creditDocuments.append(
                     Item(
-                        record: CreditDocumentRecord(id: id, kind: .adjustment, client: mismatch.client, date: date, amount: -difference),
+                        record: CreditDocumentRecord(
+                            id: id,
+                            kind: .adjustment,
+                            client: mismatch.client,
+                            date: date,
+                            amount: -difference
+                        ),
                         dueDate: date,
                         issueDate: date
                     )
@@ -659,18 +712,40 @@ package struct FECLedgerBuilder {
             if let letteringDate = line.letteringDate { recordedOn = max(recordedOn ?? letteringDate, letteringDate) }
             latestEntry = max(latestEntry ?? line.entry.date, line.entry.date)
             if line.amount > 0 {
-                for (offset, (target, capacity)) in self.debitTargets(of: position, lines: lines, state: &state).enumerated() {
+                for (offset, (target, capacity)) in self.debitTargets(of: position, lines: lines, state: &state)
+                    .enumerated()
+                {
                     let (due, issue) = self.dates(target)
-                    debits.append(DebitSlot(target: target, capacity: capacity, dueDate: due, issueDate: issue, order: position * 1_000 + offset))
+                    debits.append(
+                        DebitSlot(
+                            target: target,
+                            capacity: capacity,
+                            dueDate: due,
+                            issueDate: issue,
+                            order: position * 1_000 + offset
+                        )
+                    )
                 }
             } else {
                 switch (state.roles[position], state.documents[position]) {
                 case (.transfer, _):
-                    credits.append(CreditSlot(source: .transfer(line: position), capacity: -line.amount, date: line.entry.date, order: position * 1_000))
+                    credits.append(
+                        CreditSlot(
+                            source: .transfer(line: position),
+                            capacity: -line.amount,
+                            date: line.entry.date,
+                            order: position * 1_000
+                        )
+                    )
                 case (_, .credit(let index)):
                     let unapplied = self.creditDocuments[index].record.amount - self.creditDocuments[index].allocated
                     credits.append(
-                        CreditSlot(source: .document(index), capacity: min(-line.amount, unapplied), date: line.entry.date, order: position * 1_000)
+                        CreditSlot(
+                            source: .document(index),
+                            capacity: min(-line.amount, unapplied),
+                            date: line.entry.date,
+                            order: position * 1_000
+                        )
                     )
                 default:
                     // An opening credit standing for earlier unapplied credits.
@@ -698,7 +773,11 @@ package struct FECLedgerBuilder {
         let matchedOn = recordedOn ?? latestEntry ?? .min
         for creditIndex in credits.indices {
             for debitIndex in debits.indices {
-                let available = min(credits[creditIndex].capacity, debits[debitIndex].capacity, self.remaining(debits[debitIndex].target))
+                let available = min(
+                    credits[creditIndex].capacity,
+                    debits[debitIndex].capacity,
+                    self.remaining(debits[debitIndex].target)
+                )
                 guard available > 0 else { continue }
                 credits[creditIndex].capacity -= available
                 debits[debitIndex].capacity -= available
@@ -738,12 +817,23 @@ package struct FECLedgerBuilder {
         }
         self.usedAllocationIDs.insert(id)
         self.allocations.append(
-            AllocationRecord(id: id, source: sourceID, target: targetID, targetKind: targetKind, amount: amount, recordedOn: recordedOn)
+            AllocationRecord(
+                id: id,
+                source: sourceID,
+                target: targetID,
+                targetKind: targetKind,
+                amount: amount,
+                recordedOn: recordedOn
+            )
         )
     }
 
     /// The debit items a lettered debit line stands for, with the capacity it gives each.
-    private mutating func debitTargets(of position: Int, lines: [FECCustomerLine], state: inout YearState) -> [(Target, Int64)] {
+    private mutating func debitTargets(
+        of position: Int,
+        lines: [FECCustomerLine],
+        state: inout YearState
+    ) -> [(Target, Int64)] {
         let line = lines[position]
         switch state.documents[position] {
         case .installment(let index):
@@ -768,10 +858,14 @@ package struct FECLedgerBuilder {
     /// Earlier items an opening debit line carries forward: same client and invoice reference,
     /// else the client's open items oldest due date first, up to the line's amount.
     private func openingDebitAlias(_ line: FECCustomerLine) -> [(Target, Int64)] {
-        let byReference = (self.installmentsByReference[ClientReference(client: line.client, reference: self.invoiceReference(line))] ?? [])
+        let byReference =
+            (self.installmentsByReference[ClientReference(client: line.client, reference: self.invoiceReference(line))]
+            ?? [])
             .map { Target.installment($0) }
             .filter { self.remaining($0) > 0 }
-        let candidates = byReference.isEmpty ? (self.debitsByClient[line.client] ?? []).filter { self.remaining($0) > 0 } : byReference
+        let candidates =
+            byReference.isEmpty
+            ? (self.debitsByClient[line.client] ?? []).filter { self.remaining($0) > 0 } : byReference
         return self.take(line.amount, from: candidates.sorted { self.dates($0) < self.dates($1) })
     }
 
@@ -792,12 +886,16 @@ package struct FECLedgerBuilder {
         func unapplied(_ index: Int) -> Int64 {
             self.creditDocuments[index].record.amount - self.creditDocuments[index].allocated
         }
-        let byReference = (self.creditsByReference[ClientReference(client: line.client, reference: line.reference)] ?? [])
+        let byReference =
+            (self.creditsByReference[ClientReference(client: line.client, reference: line.reference)] ?? [])
             .filter { unapplied($0) > 0 }
-        let candidates = byReference.isEmpty ? (self.creditsByClient[line.client] ?? []).filter { unapplied($0) > 0 } : byReference
+        let candidates =
+            byReference.isEmpty ? (self.creditsByClient[line.client] ?? []).filter { unapplied($0) > 0 } : byReference
         var left = -line.amount
         var result: [(Int, Int64)] = []
-        for index in candidates.sorted(by: { self.creditDocuments[$0].record.date < self.creditDocuments[$1].record.date })
+        for index in candidates.sorted(by: {
+            self.creditDocuments[$0].record.date < self.creditDocuments[$1].record.date
+        })
         where left > 0 {
             let share = min(left, unapplied(index))
             result.append((index, share))
@@ -808,7 +906,11 @@ package struct FECLedgerBuilder {
 
     /// The items a transfer debit line (e.g. the 416 side) took over from the transfer credit
     /// lines (the 411 side) of the same entry and client (§10.5).
-    private mutating func transferDebitAlias(_ position: Int, lines: [FECCustomerLine], state: inout YearState) -> [(Target, Int64)] {
+    private mutating func transferDebitAlias(
+        _ position: Int,
+        lines: [FECCustomerLine],
+        state: inout YearState
+    ) -> [(Target, Int64)] {
         if let alias = state.transferDebitAlias[position] { return alias }
         let line = lines[position]
         let siblings = (state.entryLines[line.entry] ?? []).filter {
@@ -818,7 +920,11 @@ package struct FECLedgerBuilder {
         for sibling in siblings where lines[sibling].amount < 0 {
             let credit = lines[sibling]
             if !credit.letteringCode.isEmpty {
-                self.processGroup(GroupKey(client: credit.client, code: credit.letteringCode), lines: lines, state: &state)
+                self.processGroup(
+                    GroupKey(client: credit.client, code: credit.letteringCode),
+                    lines: lines,
+                    state: &state
+                )
             } else if state.transferConsumption[sibling] == nil {
                 // Unlettered: the invoice it names, else the client's open items.
                 state.transferConsumption[sibling] = self.openingDebitAlias(

@@ -42,7 +42,9 @@ package enum FECValueParser {
                 if separator == nil {
                     let (times, overflow1) = units.multipliedReportingOverflow(by: 10)
                     let (plus, overflow2) = times.addingReportingOverflow(digit)
-                    guard !overflow1, !overflow2, plus <= Int64.max / 100 else { return .invalid("amount out of range") }
+                    guard !overflow1, !overflow2, plus <= Int64.max / 100 else {
+                        return .invalid("amount out of range")
+                    }
                     units = plus
                 } else if fractionDigits < 2 {
                     fraction = fraction * 10 + digit
@@ -50,7 +52,7 @@ package enum FECValueParser {
                 } else if digit != 0 {
                     return .invalid("amount has more than two decimals")
                 }
-            } else if (byte == 0x2C || byte == 0x2E), separator == nil {
+            } else if byte == 0x2C || byte == 0x2E, separator == nil {
                 separator = byte
             } else {
                 return .invalid("not an amount")
@@ -109,7 +111,7 @@ package enum FECValueParser {
         if count == 10 {
             let third = bytes[start + 2]
             let fifth = bytes[start + 4]
-            if (third == 0x2F || third == 0x2D || third == 0x2E), bytes[start + 5] == third,
+            if third == 0x2F || third == 0x2D || third == 0x2E, bytes[start + 5] == third,
                 let day = number(0, 2), let month = number(3, 2), let year = number(6, 4),
                 let date = make(year, month, day)
             {

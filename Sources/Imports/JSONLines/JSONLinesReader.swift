@@ -63,7 +63,12 @@ public struct JSONLinesReader<Source: ByteSource> {
     }
 
     /// Interprets one line.
-    package static func row(_ bytes: ArraySlice<UInt8>, line: Int, source: String?, limits: RecordLimits) -> RowBuilder.Outcome {
+    package static func row(
+        _ bytes: ArraySlice<UInt8>,
+        line: Int,
+        source: String?,
+        limits: RecordLimits
+    ) -> RowBuilder.Outcome {
         func reject(_ field: String?, _ reason: RowReason, _ message: String) -> RowBuilder.Outcome {
             .rejected(RowIssue(source: source, line: line, field: field, reason: reason, message: message))
         }
@@ -92,7 +97,11 @@ public struct JSONLinesReader<Source: ByteSource> {
 
 extension JSONLinesReader where Source == FileByteSource {
     /// Batches of the JSON-lines file at `url`, read on a private queue (never on the cooperative pool).
-    public static func batches(url: URL, maximumRows: Int = 10_000, limits: RecordLimits = RecordLimits()) -> BlockingBatchSequence<ReadBatch> {
+    public static func batches(
+        url: URL,
+        maximumRows: Int = 10_000,
+        limits: RecordLimits = RecordLimits()
+    ) -> BlockingBatchSequence<ReadBatch> {
         BlockingBatchSequence(label: "imports.jsonl") {
             let source = try FileByteSource(url: url)
             var reader = JSONLinesReader(source: source, limits: limits)
@@ -104,3 +113,5 @@ extension JSONLinesReader where Source == FileByteSource {
         }
     }
 }
+
+extension JSONLinesReader: Sendable where Source: Sendable {}

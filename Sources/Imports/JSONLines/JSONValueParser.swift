@@ -54,10 +54,14 @@ package struct JSONValueParser {
             guard self.index < self.bytes.count else { throw self.error("unexpected end of the line") }
             switch self.bytes[self.index] {
             case UInt8(ascii: "{"):
-                guard depth < JSONValueParser.maximumDepth else { throw self.error("nesting deeper than \(JSONValueParser.maximumDepth)") }
+                guard depth < JSONValueParser.maximumDepth else {
+                    throw self.error("nesting deeper than \(JSONValueParser.maximumDepth)")
+                }
                 return try self.object(depth: depth + 1)
             case UInt8(ascii: "["):
-                guard depth < JSONValueParser.maximumDepth else { throw self.error("nesting deeper than \(JSONValueParser.maximumDepth)") }
+                guard depth < JSONValueParser.maximumDepth else {
+                    throw self.error("nesting deeper than \(JSONValueParser.maximumDepth)")
+                }
                 return try self.array(depth: depth + 1)
             case UInt8(ascii: "\""):
                 return .string(try self.string())
@@ -168,7 +172,9 @@ package struct JSONValueParser {
             }
             if self.index < self.bytes.count, self.bytes[self.index] | 0x20 == UInt8(ascii: "e") {
                 self.index += 1
-                if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-") {
+                if self.index < self.bytes.count,
+                    self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-")
+                {
                     self.index += 1
                 }
                 guard digits() > 0 else { throw self.error("invalid number") }

@@ -6,8 +6,15 @@ import Wire
 
 @Suite("CSV reader")
 struct CSVReaderTests {
-    static func read(_ text: String, kind: EntityKind, bytes prefix: [UInt8] = []) throws -> (ReadBatch, [ImportWarning]) {
-        var reader = try CSVReader(source: MemoryByteSource(name: "\(kind.rawValue).csv", bytes: prefix + Array(text.utf8)), kind: kind)
+    static func read(
+        _ text: String,
+        kind: EntityKind,
+        bytes prefix: [UInt8] = []
+    ) throws -> (ReadBatch, [ImportWarning]) {
+        var reader = try CSVReader(
+            source: MemoryByteSource(name: "\(kind.rawValue).csv", bytes: prefix + Array(text.utf8)),
+            kind: kind
+        )
         var all = ReadBatch()
         while let batch = try reader.nextBatch(maximumRows: 2) {
             all.rows += batch.rows
@@ -19,7 +26,8 @@ struct CSVReaderTests {
     @Test("separator ';' or ',' from the header, BOM tolerated, quoting per RFC 4180", arguments: [";", ","])
     func quoting(separator: String) throws {
         let s = separator
-        let text = "id\(s)name\(s)practice_code\(s)credit_limit\r\n"
+        let text =
+            "id\(s)name\(s)practice_code\(s)credit_limit\r\n"
             + "A\(s)\"Dupont\(s) père \"\"et\"\" fils\"\(s)P-1\(s)300000\r\n"
             + "B\(s)\"Ligne 1\nLigne 2\"\(s)\(s)\n"
             + "C\(s)Simple\(s)\(s)0\n"
@@ -39,7 +47,11 @@ struct CSVReaderTests {
             "id;name;roles;active\nU1;Alice;ADMIN|AGENT;true\nU2;Bob;\"[\"\"OFFER_VALIDATOR\"\"]\";0\n",
             kind: .collaborator
         ).0
-        #expect(collaborators.rows.compactMap { ($0.record as? CollaboratorRecord)?.roles } == [[.admin, .agent], [.offerValidator]])
+        #expect(
+            collaborators.rows.compactMap { ($0.record as? CollaboratorRecord)?.roles } == [
+                [.admin, .agent], [.offerValidator],
+            ]
+        )
         #expect(collaborators.rows.compactMap { ($0.record as? CollaboratorRecord)?.active } == [true, false])
 
         let documents = try Self.read(
@@ -69,7 +81,10 @@ struct CSVReaderTests {
         ).0
         let teams = deals.rows.compactMap { ($0.record as? DealRecord)?.team }
         #expect(teams == [DealTeam(partner: "P1", manager: "M1"), DealTeam(), DealTeam()])
-        let teamCell = try Self.read("id;prospect_name;fiscal_year;team\nDL1;X;2025;partner=P1|client_lead=L1\n", kind: .deal).0
+        let teamCell = try Self.read(
+            "id;prospect_name;fiscal_year;team\nDL1;X;2025;partner=P1|client_lead=L1\n",
+            kind: .deal
+        ).0
         #expect((teamCell.rows.first?.record as? DealRecord)?.team == DealTeam(partner: "P1", clientLead: "L1"))
     }
 
@@ -82,19 +97,80 @@ struct CSVReaderTests {
     }
 
     static let badRows: [BadRow] = [
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\nF1;;F1;2025-01-15;100\n", field: "client", reason: .missingField),
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;cent\n", field: "amount", reason: .badType),
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;100,5\n", field: "amount", reason: .badType),
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;15/01/2025;100\n", field: "invoice_date", reason: .badValue),
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;-100\n", field: "amount", reason: .badValue),
-        BadRow(kind: .installment, text: "id;client;invoice_id;invoice_date;amount\n\(String(repeating: "i", count: 129));A;F1;2025-01-15;100\n", field: "id", reason: .tooLong),
+        BadRow(
+            kind: .installment,
+            text: "id;client;invoice_id;invoice_date;amount\nF1;;F1;2025-01-15;100\n",
+            field: "client",
+            reason: .missingField
+        ),
+        BadRow(
+            kind: .installment,
+            text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;cent\n",
+            field: "amount",
+            reason: .badType
+        ),
+        BadRow(
+            kind: .installment,
+            text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;100,5\n",
+            field: "amount",
+            reason: .badType
+        ),
+        BadRow(
+            kind: .installment,
+            text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;15/01/2025;100\n",
+            field: "invoice_date",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .installment,
+            text: "id;client;invoice_id;invoice_date;amount\nF1;A;F1;2025-01-15;-100\n",
+            field: "amount",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .installment,
+            text:
+                "id;client;invoice_id;invoice_date;amount\n\(String(repeating: "i", count: 129));A;F1;2025-01-15;100\n",
+            field: "id",
+            reason: .tooLong
+        ),
         BadRow(kind: .client, text: "id;name;doubtful\nA;Alpha;maybe\n", field: "doubtful", reason: .badType),
-        BadRow(kind: .client, text: "id;name;bookkeeping_mode\nA;Alpha;SOMETIMES\n", field: "bookkeeping_mode", reason: .badValue),
-        BadRow(kind: .client, text: "id;name;assigned_collaborators\nA;Alpha;U1|\(String(repeating: "u", count: 200))\n", field: "assigned_collaborators[1]", reason: .tooLong),
-        BadRow(kind: .collaborator, text: "id;name;roles\nU1;Alice;ADMIN|CHIEF\n", field: "roles[1]", reason: .badValue),
-        BadRow(kind: .document, text: "id;client;received_on;channel;kind;status_history\nD1;A;2025-01-02;EMAIL;COST;READY 2025-01-03\n", field: "status_history", reason: .badValue),
-        BadRow(kind: .collectionStrategy, text: "id;name;actions\nS;N;CALL:CALL\n", field: "actions", reason: .badValue),
-        BadRow(kind: .collectionStrategy, text: "id;name;actions\nS;N;CALL:CALL:soon\n", field: "actions[0].offset_days", reason: .badType),
+        BadRow(
+            kind: .client,
+            text: "id;name;bookkeeping_mode\nA;Alpha;SOMETIMES\n",
+            field: "bookkeeping_mode",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .client,
+            text: "id;name;assigned_collaborators\nA;Alpha;U1|\(String(repeating: "u", count: 200))\n",
+            field: "assigned_collaborators[1]",
+            reason: .tooLong
+        ),
+        BadRow(
+            kind: .collaborator,
+            text: "id;name;roles\nU1;Alice;ADMIN|CHIEF\n",
+            field: "roles[1]",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .document,
+            text: "id;client;received_on;channel;kind;status_history\nD1;A;2025-01-02;EMAIL;COST;READY 2025-01-03\n",
+            field: "status_history",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .collectionStrategy,
+            text: "id;name;actions\nS;N;CALL:CALL\n",
+            field: "actions",
+            reason: .badValue
+        ),
+        BadRow(
+            kind: .collectionStrategy,
+            text: "id;name;actions\nS;N;CALL:CALL:soon\n",
+            field: "actions[0].offset_days",
+            reason: .badType
+        ),
         BadRow(kind: .client, text: "id;name\nA;Alpha;extra\n", field: nil, reason: .malformed),
         BadRow(kind: .client, text: "id;name\nA;\"Alpha\" Beta\n", field: nil, reason: .malformed),
         BadRow(kind: .client, text: "id;name\nA;Al\"pha\n", field: nil, reason: .malformed),
@@ -117,14 +193,22 @@ struct CSVReaderTests {
     func goesOn() throws {
         let (batch, _) = try Self.read("id;name;credit_limit\nA;Alpha;x\nB;Beta;10\n\nC;;\nD;Delta;\n", kind: .client)
         #expect(batch.rows.map(\.id) == ["B", "D"])
-        #expect(batch.rejected.map { "\($0.line) \($0.recordID ?? "-") \($0.reason)" } == ["2 A BAD_TYPE", "5 C MISSING_FIELD"])
+        #expect(
+            batch.rejected.map { "\($0.line) \($0.recordID ?? "-") \($0.reason)" } == [
+                "2 A BAD_TYPE", "5 C MISSING_FIELD",
+            ]
+        )
     }
 
     @Test("a 'deleted' column makes tombstones; unknown columns are warned and ignored")
     func tombstonesAndUnknownColumns() throws {
         let (batch, warnings) = try Self.read("id;name;colour;deleted\nA;Alpha;red;\nB;;;true\n", kind: .client)
         #expect(batch.rows.map(\.id) == ["A", "B"])
-        #expect(batch.rows.map { if case .tombstone = $0.content { "tombstone" } else { "record" } } == ["record", "tombstone"])
+        #expect(
+            batch.rows.map { if case .tombstone = $0.content { "tombstone" } else { "record" } } == [
+                "record", "tombstone",
+            ]
+        )
         #expect(warnings.map(\.code) == ["UNKNOWN_COLUMN"])
     }
 
@@ -132,7 +216,10 @@ struct CSVReaderTests {
     func fileErrors() {
         #expect(throws: ImportError.self) { try CSVReader(source: MemoryByteSource(text: ""), kind: .client) }
         do {
-            _ = try CSVReader(source: MemoryByteSource(name: "client.csv", text: "name;credit_limit\nA;1\n"), kind: .client)
+            _ = try CSVReader(
+                source: MemoryByteSource(name: "client.csv", text: "name;credit_limit\nA;1\n"),
+                kind: .client
+            )
             Issue.record("a client file without id must be refused")
         } catch let error as ImportError {
             #expect(error.code == .missingColumn)
@@ -177,8 +264,13 @@ struct CSVReaderTests {
                     Issue.record("not an object")
                     continue
                 }
-                let keys = Set(object.keys).subtracting(["entity"]).subtracting(JSONLinesWriter.recordHasKindField(batch.kind) ? [] : ["kind"])
-                #expect(keys == Set(batch.kind.fieldNames).subtracting(batch.kind == .firmSettings ? ["id"] : []), "\(batch.kind)")
+                let keys = Set(object.keys).subtracting(["entity"]).subtracting(
+                    JSONLinesWriter.recordHasKindField(batch.kind) ? [] : ["kind"]
+                )
+                #expect(
+                    keys == Set(batch.kind.fieldNames).subtracting(batch.kind == .firmSettings ? ["id"] : []),
+                    "\(batch.kind)"
+                )
             }
         }
         #expect(Set(full.map(\.kind)) == Set(EntityKind.allCases))

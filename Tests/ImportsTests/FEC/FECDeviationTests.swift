@@ -8,11 +8,25 @@ import Wire
 @Suite("FEC format deviations")
 struct FECDeviationTests {
     static let basic: [[String]] =
-        FECText.invoice("1", "20250105", client: "C1", ref: "F1", ttc: "1200,00", ht: "1000,00", vat: "200,00", letter: "A", due: "20250204")
+        FECText.invoice(
+            "1",
+            "20250105",
+            client: "C1",
+            ref: "F1",
+            ttc: "1200,00",
+            ht: "1000,00",
+            vat: "200,00",
+            letter: "A",
+            due: "20250204"
+        )
         + FECText.payment("2", "20250120", client: "C1", ref: "R1", amount: "1200,00", letter: "A")
 
     /// The same tiny ledger must come out of every variant of the file.
-    static func expectBasicLedger(_ result: FECImportResult, errors: Int = 0, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectBasicLedger(
+        _ result: FECImportResult,
+        errors: Int = 0,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.installments.map(\.amount) == [120_000], sourceLocation: sourceLocation)
         #expect(result.installments.first?.amountHT == 100_000, sourceLocation: sourceLocation)
         #expect(result.creditDocuments.map(\.amount) == [120_000], sourceLocation: sourceLocation)
@@ -48,7 +62,10 @@ struct FECDeviationTests {
             var reader = LineReader(source: MemoryByteSource(text: text), chunkSize: chunk)
             var lines: [String] = []
             while let line = try reader.nextLine() {
-                guard case .text(let bytes) = line else { Issue.record("unexpected long line"); return }
+                guard case .text(let bytes) = line else {
+                    Issue.record("unexpected long line")
+                    return
+                }
                 lines.append(String(decoding: bytes, as: UTF8.self))
             }
             #expect(lines == ["a", "b", "c", "", "d"], "chunk size \(chunk)")
@@ -59,7 +76,8 @@ struct FECDeviationTests {
     @Test("separators: tab and pipe silently; semicolon and comma with a warning", arguments: ["\t", "|", ";", ","])
     func separators(separator: String) throws {
         // A comma-separated file cannot use decimal commas: its amounts use points (warned too).
-        let lines = separator != "," ? Self.basic : Self.basic.map { $0.map { $0.replacingOccurrences(of: ",", with: ".") } }
+        let lines =
+            separator != "," ? Self.basic : Self.basic.map { $0.map { $0.replacingOccurrences(of: ",", with: ".") } }
         let result = try FECText.importYears([FECText.render(lines, separator: separator)])
         Self.expectBasicLedger(result)
         let warned = result.report.warnings.contains { $0.code == "SEPARATOR" }
@@ -88,7 +106,9 @@ struct FECDeviationTests {
 
     @Test("amounts: sign first or last, decimal point with a warning, more than two decimals refused")
     func amounts() {
-        #expect(FECValueParser.amount(ArraySlice(" -000000000001437,12".utf8)) == .value(-143_712, usedDecimalPoint: false))
+        #expect(
+            FECValueParser.amount(ArraySlice(" -000000000001437,12".utf8)) == .value(-143_712, usedDecimalPoint: false)
+        )
         #expect(FECValueParser.amount(ArraySlice("1437,12-".utf8)) == .value(-143_712, usedDecimalPoint: false))
         #expect(FECValueParser.amount(ArraySlice("12.5".utf8)) == .value(1_250, usedDecimalPoint: true))
         #expect(FECValueParser.amount(ArraySlice("7".utf8)) == .value(700, usedDecimalPoint: false))
@@ -117,7 +137,16 @@ struct FECDeviationTests {
     @Test("dates DD/MM/YYYY and DDMMYYYY are read day first, with a warning")
     func dayFirstDates() throws {
         let lines =
-            FECText.invoice("1", "05/01/2025", client: "C1", ref: "F1", ttc: "1200,00", ht: "1000,00", vat: "200,00", due: "04022025")
+            FECText.invoice(
+                "1",
+                "05/01/2025",
+                client: "C1",
+                ref: "F1",
+                ttc: "1200,00",
+                ht: "1000,00",
+                vat: "200,00",
+                due: "04022025"
+            )
         let result = try FECText.importYears([FECText.render(lines)])
         #expect(result.installments.first?.invoiceDate == day("2025-01-05"))
         #expect(result.installments.first?.dueDate == day("2025-02-04"))
@@ -129,8 +158,17 @@ struct FECDeviationTests {
     @Test("extra columns after the 18th are allowed; DateEcheance is found wherever it is")
     func extraColumns() throws {
         let columns = Array(FECText.columns.prefix(18)) + ["CodeAnalytique", "DateEcheance", "Commentaire"]
-        let lines = FECText.invoice("1", "20250105", client: "C1", ref: "F1", ttc: "1200,00", ht: "1000,00", vat: "200,00", due: "20250315")
-            .map { Array($0.prefix(18)) + ["ANA", $0[18], "note"] }
+        let lines = FECText.invoice(
+            "1",
+            "20250105",
+            client: "C1",
+            ref: "F1",
+            ttc: "1200,00",
+            ht: "1000,00",
+            vat: "200,00",
+            due: "20250315"
+        )
+        .map { Array($0.prefix(18)) + ["ANA", $0[18], "note"] }
         let result = try FECText.importYears([FECText.render(lines, columns: columns)])
         #expect(result.installments.first?.dueDate == day("2025-03-15"))
         #expect(result.report.files[0].extraColumns == ["codeanalytique", "commentaire"])
@@ -144,7 +182,16 @@ struct FECDeviationTests {
         let lines =
             FECText.invoice("1", "20250105", client: "C1", ref: "F1", ttc: "120,00", ht: "100,00", vat: "20,00")
             + FECText.invoice("2", "20250110", client: "C2", ref: "F2", ttc: "240,00", ht: "200,00", vat: "40,00")
-            + FECText.invoice("3", "20250110", client: "C2", ref: "F3", ttc: "240,00", ht: "200,00", vat: "40,00", due: "20250120")
+            + FECText.invoice(
+                "3",
+                "20250110",
+                client: "C2",
+                ref: "F3",
+                ttc: "240,00",
+                ht: "200,00",
+                vat: "40,00",
+                due: "20250120"
+            )
         let result = try FECText.importYears([FECText.render(lines)], options: options)
         #expect(result.installments.map(\.dueDate) == [day("2025-02-04"), day("2025-02-24"), day("2025-01-20")])
         #expect(result.report.dueDatesFromDefaultTerms == 1)
@@ -156,10 +203,32 @@ struct FECDeviationTests {
 
     @Test("lowercase journal codes: 'an' is an opening journal, 've' a sales journal")
     func lowercaseJournals() throws {
-        let lines = [
-            FECText.line("an", "1", "20250101", "411000", aux: "C1", ref: "F0", pieceDate: "20241201", label: "Report", debit: "500,00", due: "20241231"),
-            FECText.line("an", "1", "20250101", "120000", credit: "500,00"),
-        ] + FECText.invoice("2", "20250105", client: "C1", ref: "F1", ttc: "1200,00", ht: "1000,00", vat: "200,00", journal: "ve")
+        let lines =
+            [
+                FECText.line(
+                    "an",
+                    "1",
+                    "20250101",
+                    "411000",
+                    aux: "C1",
+                    ref: "F0",
+                    pieceDate: "20241201",
+                    label: "Report",
+                    debit: "500,00",
+                    due: "20241231"
+                ),
+                FECText.line("an", "1", "20250101", "120000", credit: "500,00"),
+            ]
+            + FECText.invoice(
+                "2",
+                "20250105",
+                client: "C1",
+                ref: "F1",
+                ttc: "1200,00",
+                ht: "1000,00",
+                vat: "200,00",
+                journal: "ve"
+            )
         let result = try FECText.importYears([FECText.render(lines)])
         #expect(result.report.kinds.openingLines == 1)
         #expect(result.report.kinds.invoices == 1)
@@ -200,7 +269,8 @@ struct FECDeviationTests {
     func legacyEncodings() throws {
         func bytes(label: [UInt8]) -> [UInt8] {
             let header = Array(FECText.render([]).utf8)
-            let line = Array("VT|Ventes|1|20250105|411000|Clients|C1|".utf8) + label
+            let line =
+                Array("VT|Ventes|1|20250105|411000|Clients|C1|".utf8) + label
                 + Array("|F1|20250105|x|120,00|0,00|||20250105|||\n".utf8)
             let rest = Array("VT|Ventes|1|20250105|706000|Ventes|||F1|20250105|x|0,00|120,00|||20250105|||\n".utf8)
             return header + line + rest
@@ -208,10 +278,14 @@ struct FECDeviationTests {
         // "Société €" in Latin-9 (€ = 0xA4) and in cp1252 (€ = 0x80).
         let latin9 = try FECText.importBytes(bytes(label: [0x53, 0x6F, 0x63, 0x69, 0xE9, 0x74, 0xE9, 0x20, 0xA4]))
         #expect(latin9.clients.first?.name == "Société €")
-        #expect(latin9.report.warnings.contains { $0.code == "ENCODING_FALLBACK" && $0.message.contains("ISO-8859-15") })
+        #expect(
+            latin9.report.warnings.contains { $0.code == "ENCODING_FALLBACK" && $0.message.contains("ISO-8859-15") }
+        )
         let cp1252 = try FECText.importBytes(bytes(label: [0x53, 0x6F, 0x63, 0x69, 0xE9, 0x74, 0xE9, 0x20, 0x80]))
         #expect(cp1252.clients.first?.name == "Société €")
-        #expect(cp1252.report.warnings.contains { $0.code == "ENCODING_FALLBACK" && $0.message.contains("Windows-1252") })
+        #expect(
+            cp1252.report.warnings.contains { $0.code == "ENCODING_FALLBACK" && $0.message.contains("Windows-1252") }
+        )
         let utf8 = try FECText.importBytes(bytes(label: Array("Société €".utf8)))
         #expect(utf8.clients.first?.name == "Société €")
         #expect(!utf8.report.warnings.contains { $0.code == "ENCODING_FALLBACK" })
@@ -240,7 +314,9 @@ struct FECDeviationTests {
         let second = FECText.render(Array(Self.basic.suffix(2)))
         var importer = FECImporter()
         try importer.addFiscalYear(
-            parts: [MemoryByteSource(name: "part1.txt", text: first), MemoryByteSource(name: "part2.txt", text: second)],
+            parts: [
+                MemoryByteSource(name: "part1.txt", text: first), MemoryByteSource(name: "part2.txt", text: second),
+            ],
             name: "FY2025"
         )
         let result = importer.finish()
@@ -278,7 +354,11 @@ struct FECDeviationTests {
 
     @Test("a line longer than the limit is reported, not held in memory")
     func tooLongLine() throws {
-        var reader = LineReader(source: MemoryByteSource(text: "short\n" + String(repeating: "x", count: 5_000) + "\nafter"), maximumLineLength: 1_000, chunkSize: 256)
+        var reader = LineReader(
+            source: MemoryByteSource(text: "short\n" + String(repeating: "x", count: 5_000) + "\nafter"),
+            maximumLineLength: 1_000,
+            chunkSize: 256
+        )
         var seen: [String] = []
         while let line = try reader.nextLine() {
             switch line {

@@ -43,26 +43,51 @@ struct FECRuleTests {
         #expect(result.installments.map(\.client) == ["DUPONT", "(unidentified)"])
     }
 
-    @Test("classification by counterpart", arguments: [
-        ("512000", true, "REFUND"), ("758000", true, "DEBIT_ADJUSTMENT"), ("765000", true, "DEBIT_ADJUSTMENT"),
-        ("512000", false, "PAYMENT"), ("530000", false, "PAYMENT"), ("654000", false, "WRITE_OFF"),
-        ("671400", false, "WRITE_OFF"), ("665000", false, "ADJUSTMENT"), ("706000", false, "CREDIT_NOTE"),
-        ("706000", true, "INVOICE"),
-    ])
+    @Test(
+        "classification by counterpart",
+        arguments: [
+            ("512000", true, "REFUND"), ("758000", true, "DEBIT_ADJUSTMENT"), ("765000", true, "DEBIT_ADJUSTMENT"),
+            ("512000", false, "PAYMENT"), ("530000", false, "PAYMENT"), ("654000", false, "WRITE_OFF"),
+            ("671400", false, "WRITE_OFF"), ("665000", false, "ADJUSTMENT"), ("706000", false, "CREDIT_NOTE"),
+            ("706000", true, "INVOICE"),
+        ]
+    )
     func classification(counterpart: String, customerDebit: Bool, expected: String) throws {
         let lines = [
-            L.line("OD", "1", "20250105", "411000", aux: "A", ref: "X1", debit: customerDebit ? "100,00" : "0,00", credit: customerDebit ? "0,00" : "100,00"),
-            L.line("OD", "1", "20250105", counterpart, ref: "X1", debit: customerDebit ? "0,00" : "100,00", credit: customerDebit ? "100,00" : "0,00"),
+            L.line(
+                "OD",
+                "1",
+                "20250105",
+                "411000",
+                aux: "A",
+                ref: "X1",
+                debit: customerDebit ? "100,00" : "0,00",
+                credit: customerDebit ? "0,00" : "100,00"
+            ),
+            L.line(
+                "OD",
+                "1",
+                "20250105",
+                counterpart,
+                ref: "X1",
+                debit: customerDebit ? "0,00" : "100,00",
+                credit: customerDebit ? "100,00" : "0,00"
+            ),
         ]
         let result = try L.importYears([L.render(lines)])
-        let kinds = result.installments.map { _ in "INVOICE" } + result.debitDocuments.map(\.kind.rawValue)
+        let kinds =
+            result.installments.map { _ in "INVOICE" } + result.debitDocuments.map(\.kind.rawValue)
             + result.creditDocuments.map(\.kind.rawValue)
         #expect(kinds == [expected])
-        let amounts = result.installments.map(\.amount) + result.debitDocuments.map(\.amount) + result.creditDocuments.map(\.amount)
+        let amounts =
+            result.installments.map(\.amount) + result.debitDocuments.map(\.amount)
+            + result.creditDocuments.map(\.amount)
         #expect(amounts == [10_000])
-        #expect(result.report.kinds.invoices + result.report.kinds.refunds + result.report.kinds.debitAdjustments
-            + result.report.kinds.payments + result.report.kinds.writeOffs + result.report.kinds.adjustments
-            + result.report.kinds.creditNotes == 1)
+        #expect(
+            result.report.kinds.invoices + result.report.kinds.refunds + result.report.kinds.debitAdjustments
+                + result.report.kinds.payments + result.report.kinds.writeOffs + result.report.kinds.adjustments
+                + result.report.kinds.creditNotes == 1
+        )
         if expected == "CREDIT_NOTE" { #expect(result.creditDocuments.first?.amountHT == 10_000) }
     }
 
@@ -74,7 +99,9 @@ struct FECRuleTests {
         ]
         let result = try L.importYears([L.render(lines)])
         #expect(result.creditDocuments.map { "\($0.client) \($0.kind.rawValue) \($0.amount)" } == ["A ADJUSTMENT 8000"])
-        #expect(result.debitDocuments.map { "\($0.client) \($0.kind.rawValue) \($0.amount)" } == ["B DEBIT_ADJUSTMENT 8000"])
+        #expect(
+            result.debitDocuments.map { "\($0.client) \($0.kind.rawValue) \($0.amount)" } == ["B DEBIT_ADJUSTMENT 8000"]
+        )
         #expect(result.report.kinds.transferLines == 0)
     }
 
@@ -103,15 +130,49 @@ struct FECRuleTests {
             L.line("VT", "1", "20250105", "445710", ref: "F1", credit: "30,00"),
         ]
         let result = try L.importYears([L.render(lines)])
-        #expect(result.installments.map { "\($0.id) \($0.client) \($0.amountHT ?? -1)" } == ["FEC:F1 A 10000", "FEC:F2 B 5000"])
+        #expect(
+            result.installments.map { "\($0.id) \($0.client) \($0.amountHT ?? -1)" } == [
+                "FEC:F1 A 10000", "FEC:F2 B 5000",
+            ]
+        )
     }
 
     @Test("lettering: credits go to the oldest due date first; codes are case-sensitive; unlettered lines never match")
     func lettering() throws {
         let lines =
-            L.invoice("1", "20250110", client: "A", ref: "F2", ttc: "100,00", ht: "100,00", vat: "0,00", letter: "AB", due: "20250301")
-            + L.invoice("2", "20250105", client: "A", ref: "F1", ttc: "100,00", ht: "100,00", vat: "0,00", letter: "AB", due: "20250201")
-            + L.invoice("3", "20250112", client: "A", ref: "F3", ttc: "50,00", ht: "50,00", vat: "0,00", letter: "ab", due: "20250115")
+            L.invoice(
+                "1",
+                "20250110",
+                client: "A",
+                ref: "F2",
+                ttc: "100,00",
+                ht: "100,00",
+                vat: "0,00",
+                letter: "AB",
+                due: "20250301"
+            )
+            + L.invoice(
+                "2",
+                "20250105",
+                client: "A",
+                ref: "F1",
+                ttc: "100,00",
+                ht: "100,00",
+                vat: "0,00",
+                letter: "AB",
+                due: "20250201"
+            )
+            + L.invoice(
+                "3",
+                "20250112",
+                client: "A",
+                ref: "F3",
+                ttc: "50,00",
+                ht: "50,00",
+                vat: "0,00",
+                letter: "ab",
+                due: "20250115"
+            )
             + L.invoice("4", "20250112", client: "A", ref: "F4", ttc: "70,00", ht: "70,00", vat: "0,00")
             + L.payment("5", "20250120", client: "A", ref: "P1", amount: "150,00", letter: "AB")
             + L.payment("6", "20250121", client: "A", ref: "P2", amount: "70,00")
@@ -157,7 +218,17 @@ struct FECRuleTests {
     @Test("'A nouveau' labels on the first day open the year even outside an AN journal")
     func openingByLabel() throws {
         let lines = [
-            L.line("OD", "1", "20250101", "411000", aux: "A", ref: "F0", pieceDate: "20241115", label: "A nouveau F0", debit: "90,00"),
+            L.line(
+                "OD",
+                "1",
+                "20250101",
+                "411000",
+                aux: "A",
+                ref: "F0",
+                pieceDate: "20241115",
+                label: "A nouveau F0",
+                debit: "90,00"
+            ),
             L.line("OD", "1", "20250101", "890000", credit: "90,00"),
             L.line("OD", "2", "20250301", "411000", aux: "A", ref: "X", label: "À nouveau erroné", debit: "10,00"),
             L.line("OD", "2", "20250301", "758000", credit: "10,00"),
@@ -175,15 +246,28 @@ struct FECRuleTests {
             L.invoice("1", "20240301", client: "A", ref: "F1", ttc: "100,00", ht: "100,00", vat: "0,00", letter: "AA")
             + L.invoice("2", "20240401", client: "B", ref: "F2", ttc: "50,00", ht: "50,00", vat: "0,00")
             + L.payment("3", "20240501", client: "B", ref: "P0", amount: "20,00")
-        let year2 = [
-            L.line("AN", "1", "20250101", "411000", aux: "A", ref: "F1", pieceDate: "20240301", debit: "100,00", letter: "AA"),
-            L.line("AN", "1", "20250101", "411000", aux: "B", ref: "F2", pieceDate: "20240401", debit: "50,00"),
-            L.line("AN", "1", "20250101", "411000", aux: "B", ref: "P0", pieceDate: "20240501", credit: "25,00"),
-            L.line("AN", "1", "20250101", "110000", credit: "125,00"),
-        ] + L.payment("2", "20250110", client: "A", ref: "P1", amount: "100,00", letter: "AA")
+        let year2 =
+            [
+                L.line(
+                    "AN",
+                    "1",
+                    "20250101",
+                    "411000",
+                    aux: "A",
+                    ref: "F1",
+                    pieceDate: "20240301",
+                    debit: "100,00",
+                    letter: "AA"
+                ),
+                L.line("AN", "1", "20250101", "411000", aux: "B", ref: "F2", pieceDate: "20240401", debit: "50,00"),
+                L.line("AN", "1", "20250101", "411000", aux: "B", ref: "P0", pieceDate: "20240501", credit: "25,00"),
+                L.line("AN", "1", "20250101", "110000", credit: "125,00"),
+            ] + L.payment("2", "20250110", client: "A", ref: "P1", amount: "100,00", letter: "AA")
         let result = try L.importYears([L.render(year2), L.render(year1)])
         let check = try #require(result.report.openingChecks.first)
-        #expect(check.mismatches == [FECImportReport.OpeningMismatch(client: "B", previousClosing: 3_000, opening: 2_500)])
+        #expect(
+            check.mismatches == [FECImportReport.OpeningMismatch(client: "B", previousClosing: 3_000, opening: 2_500)]
+        )
         #expect(check.previousClosing == 13_000 && check.opening == 12_500)
         #expect(result.report.warnings.contains { $0.code == "OPENING_MISMATCH" })
         let adjustment = try #require(result.creditDocuments.first { $0.id == "FEC:OPENING-20250101/B" })
@@ -192,18 +276,30 @@ struct FECRuleTests {
         #expect(ledger.balance(at: day("2024-12-31"), client: "B") == 3_000)
         #expect(ledger.balance(at: day("2025-01-01"), client: "B") == 2_500)
         // The payment of 2025 is lettered with the AN line, which stands for F1 of 2024.
-        #expect(result.allocations.map { "\($0.source)>\($0.target) \($0.amount)" } == ["FEC:BQ-2-20250110/1>FEC:F1 10000"])
+        #expect(
+            result.allocations.map { "\($0.source)>\($0.target) \($0.amount)" } == ["FEC:BQ-2-20250110/1>FEC:F1 10000"]
+        )
         #expect(result.installments.count == 2, "no installment is made from the AN lines")
         #expect(result.report.kinds.openingLines == 3)
     }
 
     @Test("lettering codes are matched within one fiscal year only")
     func crossYearCodes() throws {
-        let year1 = L.invoice("1", "20240301", client: "A", ref: "F1", ttc: "100,00", ht: "100,00", vat: "0,00", letter: "AA")
-        let year2 = [
-            L.line("AN", "1", "20250101", "411000", aux: "A", ref: "F1", pieceDate: "20240301", debit: "100,00"),
-            L.line("AN", "1", "20250101", "110000", credit: "100,00"),
-        ] + L.payment("2", "20250110", client: "A", ref: "P1", amount: "100,00", letter: "AA")
+        let year1 = L.invoice(
+            "1",
+            "20240301",
+            client: "A",
+            ref: "F1",
+            ttc: "100,00",
+            ht: "100,00",
+            vat: "0,00",
+            letter: "AA"
+        )
+        let year2 =
+            [
+                L.line("AN", "1", "20250101", "411000", aux: "A", ref: "F1", pieceDate: "20240301", debit: "100,00"),
+                L.line("AN", "1", "20250101", "110000", credit: "100,00"),
+            ] + L.payment("2", "20250110", client: "A", ref: "P1", amount: "100,00", letter: "AA")
         let result = try L.importYears([L.render(year1), L.render(year2)])
         #expect(result.allocations.isEmpty)
         #expect(result.report.lettering.groups == 2)

@@ -38,15 +38,78 @@ struct FECWorkedExampleTests {
     }
 
     static let expectedInstallments: [ExpectedInstallment] = [
-        .init(id: "FEC:FA-C1", client: "CLI-C", invoiceDate: "2024-10-01", dueDate: "2024-10-31", amount: 600_000, amountHT: 500_000),
-        .init(id: "FEC:FA-A1", client: "CLI-A", invoiceDate: "2024-11-15", dueDate: "2024-12-15", amount: 120_000, amountHT: 100_000),
-        .init(id: "FEC:FA-B1", client: "CLI-B", invoiceDate: "2024-12-20", dueDate: "2025-01-19", amount: 240_000, amountHT: 200_000),
-        .init(id: "FEC:FA-B4", client: "CLI-B", invoiceDate: "2025-01-05", dueDate: "2025-02-04", amount: 120_000, amountHT: 100_000),
-        .init(id: "FEC:FA-A2", client: "CLI-A", invoiceDate: "2025-01-15", dueDate: "2025-02-14", amount: 360_000, amountHT: 300_000),
-        .init(id: "FEC:FA-B2", client: "CLI-B", invoiceDate: "2025-02-01", dueDate: "2025-03-03", amount: 480_000, amountHT: 400_000),
-        .init(id: "FEC:FA-C2", client: "CLI-C", invoiceDate: "2025-02-10", dueDate: "2025-03-12", amount: 300_000, amountHT: 250_000),
-        .init(id: "FEC:FA-B3", client: "CLI-B", invoiceDate: "2025-03-05", dueDate: "2025-04-04", amount: 960_000, amountHT: 800_000),
-        .init(id: "FEC:FA-A3", client: "CLI-A", invoiceDate: "2025-03-10", dueDate: "2025-04-09", amount: 240_000, amountHT: 200_000),
+        .init(
+            id: "FEC:FA-C1",
+            client: "CLI-C",
+            invoiceDate: "2024-10-01",
+            dueDate: "2024-10-31",
+            amount: 600_000,
+            amountHT: 500_000
+        ),
+        .init(
+            id: "FEC:FA-A1",
+            client: "CLI-A",
+            invoiceDate: "2024-11-15",
+            dueDate: "2024-12-15",
+            amount: 120_000,
+            amountHT: 100_000
+        ),
+        .init(
+            id: "FEC:FA-B1",
+            client: "CLI-B",
+            invoiceDate: "2024-12-20",
+            dueDate: "2025-01-19",
+            amount: 240_000,
+            amountHT: 200_000
+        ),
+        .init(
+            id: "FEC:FA-B4",
+            client: "CLI-B",
+            invoiceDate: "2025-01-05",
+            dueDate: "2025-02-04",
+            amount: 120_000,
+            amountHT: 100_000
+        ),
+        .init(
+            id: "FEC:FA-A2",
+            client: "CLI-A",
+            invoiceDate: "2025-01-15",
+            dueDate: "2025-02-14",
+            amount: 360_000,
+            amountHT: 300_000
+        ),
+        .init(
+            id: "FEC:FA-B2",
+            client: "CLI-B",
+            invoiceDate: "2025-02-01",
+            dueDate: "2025-03-03",
+            amount: 480_000,
+            amountHT: 400_000
+        ),
+        .init(
+            id: "FEC:FA-C2",
+            client: "CLI-C",
+            invoiceDate: "2025-02-10",
+            dueDate: "2025-03-12",
+            amount: 300_000,
+            amountHT: 250_000
+        ),
+        .init(
+            id: "FEC:FA-B3",
+            client: "CLI-B",
+            invoiceDate: "2025-03-05",
+            dueDate: "2025-04-04",
+            amount: 960_000,
+            amountHT: 800_000
+        ),
+        .init(
+            id: "FEC:FA-A3",
+            client: "CLI-A",
+            invoiceDate: "2025-03-10",
+            dueDate: "2025-04-09",
+            amount: 240_000,
+            amountHT: 200_000
+        ),
     ]
 
     @Test("installments C1, A1, B1, B4, A2, B2, C2, B3, A3 with the table's dates and amounts")
@@ -140,7 +203,10 @@ struct FECWorkedExampleTests {
         #expect(report.kinds.openingLines == 3)
         #expect(report.kinds.transferLines == 2)
         #expect(report.kinds.creditNotes == 1)
-        #expect(report.kinds.refunds + report.kinds.writeOffs + report.kinds.adjustments + report.kinds.debitAdjustments == 0)
+        #expect(
+            report.kinds.refunds + report.kinds.writeOffs + report.kinds.adjustments + report.kinds.debitAdjustments
+                == 0
+        )
         #expect(report.dueDatesInferred == 0)
         #expect(report.dueDatesFromFile == 9)
         #expect(report.unidentifiedClientLines == 0)
@@ -162,7 +228,9 @@ struct FECWorkedExampleTests {
         #expect(check.previousClosing == 960_000)
         #expect(check.opening == 960_000)
         #expect(check.openingDate == day("2025-01-01"))
-        #expect(report.clients == 3 && report.installments == 9 && report.creditDocuments == 7 && report.allocations == 6)
+        #expect(
+            report.clients == 3 && report.installments == 9 && report.creditDocuments == 7 && report.allocations == 6
+        )
     }
 
     @Test("re-importing gives identical records (deterministic ids, idempotent upsert)")
@@ -194,7 +262,12 @@ struct FECWorkedExampleTests {
     func batches() async throws {
         let result = try await Self.importBoth()
         let batches = result.batches(maximumCount: 4)
-        #expect(batches.map(\.kind) == [.client, .installment, .installment, .installment, .creditDocument, .creditDocument, .allocation, .allocation])
+        #expect(
+            batches.map(\.kind) == [
+                .client, .installment, .installment, .installment, .creditDocument, .creditDocument, .allocation,
+                .allocation,
+            ]
+        )
         #expect(batches.allSatisfy { $0.count <= 4 })
         #expect(batches.reduce(0) { $0 + $1.count } == 3 + 9 + 7 + 6)
     }

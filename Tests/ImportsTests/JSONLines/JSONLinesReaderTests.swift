@@ -29,7 +29,9 @@ struct JSONLinesReaderTests {
         let batch = try Self.read(text)
         #expect(batch.rejected.isEmpty)
         #expect(batch.rows.map(\.line) == [1, 3, 4, 5, 6])
-        #expect(batch.rows.map(\.kind) == [.installment, .creditDocument, .collaborator, .collectionEvent, .firmSettings])
+        #expect(
+            batch.rows.map(\.kind) == [.installment, .creditDocument, .collaborator, .collectionEvent, .firmSettings]
+        )
         let installment = try #require(batch.rows[0].record as? InstallmentRecord)
         #expect(installment.amount == Int64.max)
         let payment = try #require(batch.rows[1].record as? CreditDocumentRecord)
@@ -38,7 +40,11 @@ struct JSONLinesReaderTests {
         let event = try #require(batch.rows[3].record as? CollectionEventRecord)
         #expect(event.at == Date(timeIntervalSince1970: 1_737_448_200.25))
         #expect(batch.rows[4].id == "settings")
-        #expect(batch.recordBatches.map(\.kind) == [.installment, .creditDocument, .collaborator, .collectionEvent, .firmSettings])
+        #expect(
+            batch.recordBatches.map(\.kind) == [
+                .installment, .creditDocument, .collaborator, .collectionEvent, .firmSettings,
+            ]
+        )
     }
 
     @Test("a deleted: true line is a tombstone for its id")
@@ -53,7 +59,11 @@ struct JSONLinesReaderTests {
         )
         #expect(batch.rows.map { "\($0.kind.rawValue) \($0.id)" } == ["installment F1", "credit_document P1"])
         #expect(batch.rows.allSatisfy { if case .tombstone = $0.content { true } else { false } })
-        #expect(batch.rejected.map { "\($0.line) \($0.field ?? "-") \($0.reason)" } == ["3 id MISSING_FIELD", "4 deleted BAD_TYPE"])
+        #expect(
+            batch.rejected.map { "\($0.line) \($0.field ?? "-") \($0.reason)" } == [
+                "3 id MISSING_FIELD", "4 deleted BAD_TYPE",
+            ]
+        )
     }
 
     struct BadLine: Sendable, CustomTestStringConvertible {
@@ -71,26 +81,110 @@ struct JSONLinesReaderTests {
         BadLine(line: #"{"id":"F1"}"#, field: "kind", reason: .missingField),
         BadLine(line: #"{"kind":"invoice","id":"F1"}"#, field: "kind", reason: .badValue),
         BadLine(line: #"{"kind":3,"id":"F1"}"#, field: "kind", reason: .badType),
-        BadLine(line: #"{"kind":"installment","id":"F1","invoice_id":"F1","invoice_date":"2025-01-15","amount":100}"#, field: "client", reason: .missingField),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":null,"invoice_id":"F1","invoice_date":"2025-01-15","amount":100}"#, field: "client", reason: .missingField),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":"100"}"#, field: "amount", reason: .badType),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":100.5}"#, field: "amount", reason: .badType),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":1e3}"#, field: "amount", reason: .badType),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":99999999999999999999}"#, field: "amount", reason: .badValue),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-02-30","amount":100}"#, field: "invoice_date", reason: .badValue),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2301-02-01","amount":100}"#, field: "invoice_date", reason: .badValue),
-        BadLine(line: #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":-100}"#, field: "amount", reason: .badValue),
-        BadLine(line: #"{"entity":"credit_document","kind":"GIFT","id":"P1","client":"A","date":"2025-01-20","amount":1}"#, field: "kind", reason: .badValue),
-        BadLine(line: #"{"kind":"credit_document","id":"P1","client":"A","date":"2025-01-20","amount":1}"#, field: "kind", reason: .missingField),
-        BadLine(line: #"{"kind":"collaborator","id":"U1","name":"A","roles":"ADMIN"}"#, field: "roles", reason: .badType),
-        BadLine(line: #"{"kind":"collaborator","id":"U1","name":"A","roles":["ADMIN","BOSS"]}"#, field: "roles[1]", reason: .badValue),
-        BadLine(line: #"{"kind":"collection_event","id":"E1","installment":"F1","action_code":"C","outcome":"VALIDATED","actor":"U1","at":"yesterday"}"#, field: "at", reason: .badValue),
-        BadLine(line: #"{"kind":"dispute","id":"D1","installment":"F1","opened_on":"2025-03-05","resolved_on":"2025-03-01"}"#, field: "resolved_on", reason: .badValue),
+        BadLine(
+            line: #"{"kind":"installment","id":"F1","invoice_id":"F1","invoice_date":"2025-01-15","amount":100}"#,
+            field: "client",
+            reason: .missingField
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":null,"invoice_id":"F1","invoice_date":"2025-01-15","amount":100}"#,
+            field: "client",
+            reason: .missingField
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":"100"}"#,
+            field: "amount",
+            reason: .badType
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":100.5}"#,
+            field: "amount",
+            reason: .badType
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":1e3}"#,
+            field: "amount",
+            reason: .badType
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":99999999999999999999}"#,
+            field: "amount",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-02-30","amount":100}"#,
+            field: "invoice_date",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2301-02-01","amount":100}"#,
+            field: "invoice_date",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"installment","id":"F1","client":"A","invoice_id":"F1","invoice_date":"2025-01-15","amount":-100}"#,
+            field: "amount",
+            reason: .badValue
+        ),
+        BadLine(
+            line: #"{"entity":"credit_document","kind":"GIFT","id":"P1","client":"A","date":"2025-01-20","amount":1}"#,
+            field: "kind",
+            reason: .badValue
+        ),
+        BadLine(
+            line: #"{"kind":"credit_document","id":"P1","client":"A","date":"2025-01-20","amount":1}"#,
+            field: "kind",
+            reason: .missingField
+        ),
+        BadLine(
+            line: #"{"kind":"collaborator","id":"U1","name":"A","roles":"ADMIN"}"#,
+            field: "roles",
+            reason: .badType
+        ),
+        BadLine(
+            line: #"{"kind":"collaborator","id":"U1","name":"A","roles":["ADMIN","BOSS"]}"#,
+            field: "roles[1]",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"collection_event","id":"E1","installment":"F1","action_code":"C","outcome":"VALIDATED","actor":"U1","at":"yesterday"}"#,
+            field: "at",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"dispute","id":"D1","installment":"F1","opened_on":"2025-03-05","resolved_on":"2025-03-01"}"#,
+            field: "resolved_on",
+            reason: .badValue
+        ),
         BadLine(line: #"{"kind":"client","id":"\#(longID)","name":"A"}"#, field: "id", reason: .tooLong),
-        BadLine(line: #"{"kind":"client","id":"A","name":"\#(String(repeating: "n", count: 1_025))"}"#, field: "name", reason: .tooLong),
+        BadLine(
+            line: #"{"kind":"client","id":"A","name":"\#(String(repeating: "n", count: 1_025))"}"#,
+            field: "name",
+            reason: .tooLong
+        ),
         BadLine(line: #"{"kind":"client","id":"","name":"A"}"#, field: "id", reason: .missingField),
-        BadLine(line: #"{"kind":"firm_settings","name":"C","time_zone":"Mars/Olympus","fiscal_year_start_month":1,"fiscal_year_start_day":1}"#, field: "time_zone", reason: .badValue),
-        BadLine(line: #"{"kind":"firm_settings","name":"C","time_zone":"Europe/Paris","fiscal_year_start_month":13,"fiscal_year_start_day":1}"#, field: "fiscal_year_start_month", reason: .badValue),
+        BadLine(
+            line:
+                #"{"kind":"firm_settings","name":"C","time_zone":"Mars/Olympus","fiscal_year_start_month":1,"fiscal_year_start_day":1}"#,
+            field: "time_zone",
+            reason: .badValue
+        ),
+        BadLine(
+            line:
+                #"{"kind":"firm_settings","name":"C","time_zone":"Europe/Paris","fiscal_year_start_month":13,"fiscal_year_start_day":1}"#,
+            field: "fiscal_year_start_month",
+            reason: .badValue
+        ),
     ]
 
     @Test("every reason code on its own line; the next good line is still read", arguments: Self.badLines)
@@ -112,7 +206,11 @@ struct JSONLinesReaderTests {
     func tooLongLine() throws {
         var limits = RecordLimits()
         limits.maximumLineBytes = 100
-        let batch = try Self.read(#"{"kind":"client","id":"A","name":"\#(String(repeating: "n", count: 200))"}"# + "\n{\"kind\":\"client\",\"id\":\"B\",\"name\":\"b\"}", limits: limits)
+        let batch = try Self.read(
+            #"{"kind":"client","id":"A","name":"\#(String(repeating: "n", count: 200))"}"#
+                + "\n{\"kind\":\"client\",\"id\":\"B\",\"name\":\"b\"}",
+            limits: limits
+        )
         #expect(batch.rejected.map(\.reason) == [.malformed])
         #expect(batch.rows.map(\.id) == ["B"])
     }
@@ -120,13 +218,65 @@ struct JSONLinesReaderTests {
     @Test("writer output reads back to the same records, byte-identical on rewrite")
     func roundTrip() throws {
         let records: [RecordBatch] = [
-            .firmSettings([FirmSettingsRecord(name: "Cabinet", timeZone: "Europe/Paris", fiscalYearStartMonth: 7, fiscalYearStartDay: 1, agedBucketBoundaries: [30, 60])]),
+            .firmSettings([
+                FirmSettingsRecord(
+                    name: "Cabinet",
+                    timeZone: "Europe/Paris",
+                    fiscalYearStartMonth: 7,
+                    fiscalYearStartDay: 1,
+                    agedBucketBoundaries: [30, 60]
+                )
+            ]),
             .organisationUnits([OrganisationUnitRecord(id: "R1", name: "Région", kind: .region)]),
-            .documents([DocumentRecord(id: "D1", client: "A", receivedOn: day("2025-01-02"), channel: .email, kind: .cost, supplier: "EDF", statusHistory: [.init(status: .toReview, on: day("2025-01-02"))], amount: 1_234)]),
-            .creditDocuments([CreditDocumentRecord(id: "P1", kind: .creditNote, client: "A", date: day("2025-01-03"), amount: 120, amountHT: 100)]),
-            .collectionStrategies([CollectionStrategyRecord(id: "S", name: "Seed", actions: [StrategyAction(code: "C1", channel: .call, offsetDays: -10, paymentMode: "C")])]),
-            .collectionEvents([CollectionEventRecord(id: "E", installment: "F", actionCode: "C1", outcome: .printed, actor: "U", at: Date(timeIntervalSince1970: 1_700_000_000.5), note: "a \"quoted\" / note")]),
-            .deals([DealRecord(id: "DL", prospectName: "Prospect", fiscalYear: 2025, team: DealTeam(partner: "U1"), statusHistory: [.init(status: .open, on: day("2025-02-01"))])]),
+            .documents([
+                DocumentRecord(
+                    id: "D1",
+                    client: "A",
+                    receivedOn: day("2025-01-02"),
+                    channel: .email,
+                    kind: .cost,
+                    supplier: "EDF",
+                    statusHistory: [.init(status: .toReview, on: day("2025-01-02"))],
+                    amount: 1_234
+                )
+            ]),
+            .creditDocuments([
+                CreditDocumentRecord(
+                    id: "P1",
+                    kind: .creditNote,
+                    client: "A",
+                    date: day("2025-01-03"),
+                    amount: 120,
+                    amountHT: 100
+                )
+            ]),
+            .collectionStrategies([
+                CollectionStrategyRecord(
+                    id: "S",
+                    name: "Seed",
+                    actions: [StrategyAction(code: "C1", channel: .call, offsetDays: -10, paymentMode: "C")]
+                )
+            ]),
+            .collectionEvents([
+                CollectionEventRecord(
+                    id: "E",
+                    installment: "F",
+                    actionCode: "C1",
+                    outcome: .printed,
+                    actor: "U",
+                    at: Date(timeIntervalSince1970: 1_700_000_000.5),
+                    note: "a \"quoted\" / note"
+                )
+            ]),
+            .deals([
+                DealRecord(
+                    id: "DL",
+                    prospectName: "Prospect",
+                    fiscalYear: 2025,
+                    team: DealTeam(partner: "U1"),
+                    statusHistory: [.init(status: .open, on: day("2025-02-01"))]
+                )
+            ]),
         ]
         let writer = JSONLinesWriter()
         var bytes: [UInt8] = []
@@ -142,7 +292,11 @@ struct JSONLinesReaderTests {
         again += try writer.tombstone(kind: .creditDocument, id: "P9")
         #expect(again == bytes)
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains(#"{"entity":"credit_document","amount":120,"#))
+        #expect(
+            text.contains(
+                #"{"entity":"credit_document","id":"P1","kind":"CREDIT_NOTE","client":"A","date":"2025-01-03","amount":120,"amount_ht":100}"#
+            )
+        )
         #expect(text.contains(#""at":"2023-11-14T22:13:20.500Z""#))
     }
 
@@ -206,7 +360,10 @@ struct JSONLinesReaderTests {
         // Clients re-sent whole (an upsert replaces) keep what the FEC said.
         for client in clients {
             let fromFEC = try #require(fec.clients.first { $0.id == client.id })
-            #expect(client.name == fromFEC.name && client.collectiveAccount == fromFEC.collectiveAccount && client.doubtful == fromFEC.doubtful)
+            #expect(
+                client.name == fromFEC.name && client.collectiveAccount == fromFEC.collectiveAccount
+                    && client.doubtful == fromFEC.doubtful
+            )
         }
     }
 }

@@ -45,14 +45,32 @@ enum FECText {
         journal: String = "VT"
     ) -> [[String]] {
         [
-            Self.line(journal, number, date, "411000", aux: client, auxLabel: "Client \(client)", ref: ref, debit: ttc, letter: letter, due: due),
+            Self.line(
+                journal,
+                number,
+                date,
+                "411000",
+                aux: client,
+                auxLabel: "Client \(client)",
+                ref: ref,
+                debit: ttc,
+                letter: letter,
+                due: due
+            ),
             Self.line(journal, number, date, "706000", ref: ref, credit: ht),
             Self.line(journal, number, date, "445710", ref: ref, credit: vat),
         ]
     }
 
     /// A bank receipt: 512 debit, 411 credit.
-    static func payment(_ number: String, _ date: String, client: String, ref: String, amount: String, letter: String = "") -> [[String]] {
+    static func payment(
+        _ number: String,
+        _ date: String,
+        client: String,
+        ref: String,
+        amount: String,
+        letter: String = ""
+    ) -> [[String]] {
         [
             Self.line("BQ", number, date, "512000", ref: ref, debit: amount),
             Self.line("BQ", number, date, "411000", aux: client, ref: ref, credit: amount, letter: letter),
@@ -70,7 +88,8 @@ enum FECText {
     }
 
     /// Imports fiscal years given as texts (one text per year).
-    static func importYears(_ texts: [String], options: FECImportOptions = FECImportOptions()) throws -> FECImportResult {
+    static func importYears(_ texts: [String], options: FECImportOptions = FECImportOptions()) throws -> FECImportResult
+    {
         var importer = FECImporter(options: options)
         for (index, text) in texts.enumerated() {
             try importer.addFiscalYear(parts: [MemoryByteSource(name: "year\(index + 1).txt", text: text)])
@@ -79,7 +98,8 @@ enum FECText {
     }
 
     /// Imports one fiscal year given as raw bytes.
-    static func importBytes(_ bytes: [UInt8], options: FECImportOptions = FECImportOptions()) throws -> FECImportResult {
+    static func importBytes(_ bytes: [UInt8], options: FECImportOptions = FECImportOptions()) throws -> FECImportResult
+    {
         var importer = FECImporter(options: options)
         try importer.addFiscalYear(parts: [MemoryByteSource(name: "raw.txt", bytes: bytes)])
         return importer.finish()

@@ -38,7 +38,8 @@ struct Ledger {
 
     /// AR(D) = Σ debits dated ≤ D − Σ credits dated ≤ D.
     func balance(at date: CalendarDate, client: String? = nil) -> Int64 {
-        let debits = self.installments.filter { $0.invoiceDate <= date && (client == nil || $0.client == client) }
+        let debits =
+            self.installments.filter { $0.invoiceDate <= date && (client == nil || $0.client == client) }
             .reduce(Int64(0)) { $0 + $1.amount }
             + self.debitDocuments.filter { $0.date <= date && (client == nil || $0.client == client) }
             .reduce(Int64(0)) { $0 + $1.amount }
