@@ -68,6 +68,17 @@ public struct ReceivablesLevel1: Hashable, Sendable {
         return dates.sorted()
     }
 
+    /// The months whose days the dashboard reads one by one (the other months of the flow range
+    /// are read whole): the months of each history day, of D⁻, and of their window starts.
+    public static func dailyMonths(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Set<Int> {
+        var months: Set<Int> = []
+        for day in KPISeries.historyDays(asOf: date, days: historyDays) + [date.previousMonth] {
+            months.insert(day.monthIndex)
+            months.insert(day.clampedAdding(days: -(settings.dsoWindowDays - 1)).monthIndex)
+        }
+        return months
+    }
+
     /// The flow days the dashboard reads: from the oldest countback segment of D⁻ (or the oldest
     /// DSO window) to D.
     public static func flowRange(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Period {

@@ -21,6 +21,11 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
     public var forecasts: [CalendarDate: ForecastParts]
     /// Days covered by the flow parts.
     public let flowRange: Period
+    /// Months whose daily parts are present (`nil` = every month of the range). Whole months
+    /// inside the range always come from `monthlyFlows`; a period that starts or ends inside a
+    /// month not listed here would read missing days, so callers materialise the months they need
+    /// (``ReceivablesLevel1/dailyMonths(asOf:settings:historyDays:)``).
+    public let dailyMonths: Set<Int>?
 
     /// Creates merged parts from their pieces.
     public init(
@@ -29,8 +34,10 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
         monthlyFlows: [Int: ReceivablesFlow],
         collectionRates: [Period: CollectionRateParts] = [:],
         forecasts: [CalendarDate: ForecastParts] = [:],
-        flowRange: Period
+        flowRange: Period,
+        dailyMonths: Set<Int>? = nil
     ) {
+        self.dailyMonths = dailyMonths
         self.snapshots = snapshots
         self.dailyFlows = dailyFlows
         self.monthlyFlows = monthlyFlows
@@ -97,6 +104,7 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
                 cursor = month.end.clampedAdding(days: 1)
                 continue
             }
+            assert(self.dailyMonths?.contains(cursor.monthIndex) ?? true, "daily parts of \(cursor) were not materialised")
             if let parts = self.dailyFlows[cursor] { total += parts }
             guard cursor < .max else { break }
             cursor = cursor.clampedAdding(days: 1)
@@ -119,7 +127,9 @@ extension ReceivablesRollup.Selection {
     /// Merges the selected groups' parts for exactly the keys a dashboard will read: the
     /// snapshot dates, the daily flows inside `flowRange` and the whole months inside it, and
     /// the stored AR-REC-RATE / AR-FCST parts.
-    public func materialize(snapshotDates: [CalendarDate], flowRange requested: Period) -> MaterializedReceivablesParts {
+    public func materialize(snapshotDates: [CalendarDate], flowRange requested: Period, dailyMonths: Set<Int>? = nil)
+        -> MaterializedReceivablesParts
+    {
         // Only what the rollup holds: clip to its flow range.
         let flowRange = Period(
             uncheckedStart: Swift.max(requested.start, self.flowRange.start),
@@ -133,34 +143,29 @@ extension ReceivablesRollup.Selection {
             }
             snapshots[date] = total
         }
+        // Walk each group's sparse entries (active days only) rather than every day × group.
         var daily: [CalendarDate: ReceivablesFlow] = [:]
         var monthly: [Int: ReceivablesFlow] = [:]
-        var cursor = flowRange.start
-        while cursor <= flowRange.end {
-            let month = Period.month(containing: cursor)
-            if cursor == month.start && month.end <= flowRange.end {
-                let index = cursor.monthIndex
-                var total = ReceivablesFlow.zero
-                var found = false
-                for group in self.groups {
-                    if let parts = group.monthlyFlows[index] {
-                        total += parts
-                        found = true
+        for group in self.groups {
+            if let months = dailyMonths {
+                for month in months {
+                    for (date, parts) in group.dailyFlowsByMonth[month] ?? [:] where flowRange.contains(date) {
+                        daily[date, default: .zero] += parts
                     }
                 }
-                if found { monthly[index] = total }
-            }
-            var total = ReceivablesFlow.zero
-            var found = false
-            for group in self.groups {
-                if let parts = group.dailyFlows[cursor] {
-                    total += parts
-                    found = true
+            } else {
+                for (_, days) in group.dailyFlowsByMonth {
+                    for (date, parts) in days where flowRange.contains(date) {
+                        daily[date, default: .zero] += parts
+                    }
                 }
             }
-            if found { daily[cursor] = total }
-            guard cursor < .max else { break }
-            cursor = cursor.clampedAdding(days: 1)
+            for (index, parts) in group.monthlyFlows {
+                let month = Period.month(containing: CalendarDate.firstOfMonth(index: index))
+                if month.start >= flowRange.start && month.end <= flowRange.end {
+                    monthly[index, default: .zero] += parts
+                }
+            }
         }
         var rates: [Period: CollectionRateParts] = [:]
         var forecasts: [CalendarDate: ForecastParts] = [:]
@@ -174,7 +179,8 @@ extension ReceivablesRollup.Selection {
             monthlyFlows: monthly,
             collectionRates: rates,
             forecasts: forecasts,
-            flowRange: flowRange
+            flowRange: flowRange,
+            dailyMonths: dailyMonths
         )
     }
 }

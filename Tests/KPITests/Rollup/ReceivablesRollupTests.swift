@@ -60,7 +60,9 @@ struct ReceivablesRollupTests {
                 flowRange: range
             )
             let filter = ClientFilter(includeDeactivated: true)
-            let stored = rollup.selection(filter).materialize(snapshotDates: dates, flowRange: range)
+            let months = ReceivablesLevel1.dailyMonths(asOf: d, settings: random.settings)
+            let stored = rollup.selection(filter).materialize(snapshotDates: dates, flowRange: range, dailyMonths: months)
+            #expect(stored.dailyFlows.keys.allSatisfy { months.contains($0.monthIndex) })
             let fromFacts = MaterializedReceivablesParts(
                 calculator: ReceivablesPartsCalculator(random.portfolio.clients, settings: random.settings),
                 snapshotDates: dates,
