@@ -73,29 +73,34 @@ public struct ReceivablesFlow: AdditiveParts {
 
     /// Merge (sum of every field).
     public static func + (lhs: ReceivablesFlow, rhs: ReceivablesFlow) -> ReceivablesFlow {
-        var result = ReceivablesFlow()
-        result.invoiced = lhs.invoiced + rhs.invoiced
-        result.creditNotes = lhs.creditNotes + rhs.creditNotes
-        result.writeOffs = lhs.writeOffs + rhs.writeOffs
-        result.cashReceived = lhs.cashReceived + rhs.cashReceived
-        result.refunds = lhs.refunds + rhs.refunds
-        result.invoicedByDueDate = lhs.invoicedByDueDate + rhs.invoicedByDueDate
-        result.cashAllocated = lhs.cashAllocated + rhs.cashAllocated
-        result.lateDaysWeighted = lhs.lateDaysWeighted + rhs.lateDaysWeighted
-        result.signedDelayWeighted = lhs.signedDelayWeighted + rhs.signedDelayWeighted
-        result.daysToPayWeighted = lhs.daysToPayWeighted + rhs.daysToPayWeighted
-        result.lateAllocated = lhs.lateAllocated + rhs.lateAllocated
-        result.paidInstallments = lhs.paidInstallments + rhs.paidInstallments
-        result.onTimeInstallments = lhs.onTimeInstallments + rhs.onTimeInstallments
-        result.paidAmount = lhs.paidAmount + rhs.paidAmount
-        result.onTimeAmount = lhs.onTimeAmount + rhs.onTimeAmount
-        result.matched = lhs.matched + rhs.matched
-        result.matchedAuto = lhs.matchedAuto + rhs.matchedAuto
-        result.matchedAmount = lhs.matchedAmount + rhs.matchedAmount
-        result.matchedAutoAmount = lhs.matchedAutoAmount + rhs.matchedAutoAmount
-        result.disputesOpened = lhs.disputesOpened + rhs.disputesOpened
-        result.disputesResolved = lhs.disputesResolved + rhs.disputesResolved
-        result.resolutionDays = lhs.resolutionDays + rhs.resolutionDays
+        var result = lhs
+        result += rhs
         return result
+    }
+
+    /// Merge in place.
+    public static func += (lhs: inout ReceivablesFlow, rhs: ReceivablesFlow) {
+        lhs.invoiced += rhs.invoiced
+        lhs.creditNotes += rhs.creditNotes
+        lhs.writeOffs += rhs.writeOffs
+        lhs.cashReceived += rhs.cashReceived
+        lhs.refunds += rhs.refunds
+        lhs.invoicedByDueDate += rhs.invoicedByDueDate
+        lhs.cashAllocated += rhs.cashAllocated
+        lhs.lateDaysWeighted += rhs.lateDaysWeighted
+        lhs.signedDelayWeighted += rhs.signedDelayWeighted
+        lhs.daysToPayWeighted += rhs.daysToPayWeighted
+        lhs.lateAllocated += rhs.lateAllocated
+        lhs.paidInstallments += rhs.paidInstallments
+        lhs.onTimeInstallments += rhs.onTimeInstallments
+        lhs.paidAmount += rhs.paidAmount
+        lhs.onTimeAmount += rhs.onTimeAmount
+        lhs.matched += rhs.matched
+        lhs.matchedAuto += rhs.matchedAuto
+        lhs.matchedAmount += rhs.matchedAmount
+        lhs.matchedAutoAmount += rhs.matchedAutoAmount
+        lhs.disputesOpened += rhs.disputesOpened
+        lhs.disputesResolved += rhs.disputesResolved
+        lhs.resolutionDays += rhs.resolutionDays
     }
 }

@@ -3,8 +3,8 @@ public import Wire
 /// Where ``ReceivablesKPI`` gets **merged** parts for the current selection of clients.
 ///
 /// The gateway implements it over stored rollups (sum of the selected client groups' parts,
-/// flows summed over the days/buckets of the period); ``MaterializedReceivablesParts`` is the
-/// in-memory version; ``ReceivablesPartsCalculator`` computes the parts from facts directly.
+/// flows summed over the days/buckets of the period); ``ReceivablesRollup`` and
+/// ``MaterializedReceivablesParts`` are the in-memory versions; ``ReceivablesPartsCalculator`` computes the parts from facts directly.
 public protocol ReceivablesPartsSource {
     /// Merged snapshot parts at the end of `date`.
     func snapshot(at date: CalendarDate) -> ReceivablesSnapshot

@@ -62,28 +62,41 @@ public struct ReceivablesSnapshot: AdditiveParts {
 
     /// Merge (sum of every field; vectors element-wise).
     public static func + (lhs: ReceivablesSnapshot, rhs: ReceivablesSnapshot) -> ReceivablesSnapshot {
-        var result = ReceivablesSnapshot()
-        result.balance = lhs.balance + rhs.balance
-        result.current = lhs.current + rhs.current
-        result.overdue = lhs.overdue + rhs.overdue
-        result.overdueDaysWeighted = lhs.overdueDaysWeighted + rhs.overdueDaysWeighted
-        result.over90 = lhs.over90 + rhs.over90
-        result.unapplied = lhs.unapplied + rhs.unapplied
-        result.aged = mergeVectors(lhs.aged, rhs.aged)
-        result.atRisk = lhs.atRisk + rhs.atRisk
-        result.disputed = lhs.disputed + rhs.disputed
-        result.openDisputes = lhs.openDisputes + rhs.openDisputes
-        result.provisionByBucket = mergeVectors(lhs.provisionByBucket, rhs.provisionByBucket)
-        result.openHTByBucket = mergeVectors(lhs.openHTByBucket, rhs.openHTByBucket)
-        result.provisionToRelease = lhs.provisionToRelease + rhs.provisionToRelease
-        result.provisionAboveOpen = lhs.provisionAboveOpen + rhs.provisionAboveOpen
-        result.offLedgerExposure = lhs.offLedgerExposure + rhs.offLedgerExposure
-        result.offLedgerRecords = lhs.offLedgerRecords + rhs.offLedgerRecords
-        result.doubtfulBalance = lhs.doubtfulBalance + rhs.doubtfulBalance
-        result.doubtfulCurrent = lhs.doubtfulCurrent + rhs.doubtfulCurrent
-        result.openItems = lhs.openItems + rhs.openItems
-        result.overdueItems = lhs.overdueItems + rhs.overdueItems
-        result.unappliedItems = lhs.unappliedItems + rhs.unappliedItems
+        var result = lhs
+        result += rhs
         return result
     }
+
+    /// Merge in place: adds every field of `rhs`; vectors are extended with zeros when shorter,
+    /// then added element by element without reallocating.
+    public static func += (lhs: inout ReceivablesSnapshot, rhs: ReceivablesSnapshot) {
+        func add(_ vector: inout [WideInt], _ other: [WideInt]) {
+            if vector.count < other.count { vector.append(contentsOf: repeatElement(.zero, count: other.count - vector.count)) }
+            for index in other.indices {
+                vector[index] += other[index]
+            }
+        }
+        lhs.balance += rhs.balance
+        lhs.current += rhs.current
+        lhs.overdue += rhs.overdue
+        lhs.overdueDaysWeighted += rhs.overdueDaysWeighted
+        lhs.over90 += rhs.over90
+        lhs.unapplied += rhs.unapplied
+        add(&lhs.aged, rhs.aged)
+        lhs.atRisk += rhs.atRisk
+        lhs.disputed += rhs.disputed
+        lhs.openDisputes += rhs.openDisputes
+        add(&lhs.provisionByBucket, rhs.provisionByBucket)
+        add(&lhs.openHTByBucket, rhs.openHTByBucket)
+        lhs.provisionToRelease += rhs.provisionToRelease
+        lhs.provisionAboveOpen += rhs.provisionAboveOpen
+        lhs.offLedgerExposure += rhs.offLedgerExposure
+        lhs.offLedgerRecords += rhs.offLedgerRecords
+        lhs.doubtfulBalance += rhs.doubtfulBalance
+        lhs.doubtfulCurrent += rhs.doubtfulCurrent
+        lhs.openItems += rhs.openItems
+        lhs.overdueItems += rhs.overdueItems
+        lhs.unappliedItems += rhs.unappliedItems
+    }
+
 }

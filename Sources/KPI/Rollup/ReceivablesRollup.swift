@@ -20,8 +20,8 @@ public struct ReceivablesRollup: Sendable {
         public var clients: Int
         /// Snapshot parts at the end of each day of the range.
         public var snapshots: [CalendarDate: ReceivablesSnapshot]
-        /// Flow parts of each active day of the range.
-        public var dailyFlows: [CalendarDate: ReceivablesFlow]
+        /// Flow parts of each active day of the range, by month index then day.
+        public var dailyFlowsByMonth: [Int: [CalendarDate: ReceivablesFlow]]
         /// Flow parts of each calendar month fully inside the flow range, by month index.
         public var monthlyFlows: [Int: ReceivablesFlow]
         /// AR-REC-RATE parts by period.
@@ -60,7 +60,7 @@ public struct ReceivablesRollup: Sendable {
                 profile: profile,
                 clients: 0,
                 snapshots: [:],
-                dailyFlows: [:],
+                dailyFlowsByMonth: [:],
                 monthlyFlows: [:],
                 collectionRates: [:],
                 forecasts: [:]
@@ -70,8 +70,8 @@ public struct ReceivablesRollup: Sendable {
                 group.snapshots[date, default: .zero] += snapshot
             }
             for (date, flow) in calculator.dailyFlows(in: flowRange) {
-                group.dailyFlows[date, default: .zero] += flow
                 let month = date.monthIndex
+                group.dailyFlowsByMonth[month, default: [:]][date, default: .zero] += flow
                 if fullMonths.contains(month) { group.monthlyFlows[month, default: .zero] += flow }
             }
             for period in collectionRatePeriods {
@@ -150,8 +150,9 @@ public struct ReceivablesRollup: Sendable {
                     guard month.end < .max else { break }
                     cursor = month.end.clampedAdding(days: 1)
                 } else {
+                    let index = cursor.monthIndex
                     for group in self.groups {
-                        if let parts = group.dailyFlows[cursor] { total += parts }
+                        if let parts = group.dailyFlowsByMonth[index]?[cursor] { total += parts }
                     }
                     guard cursor < .max else { break }
                     cursor = cursor.clampedAdding(days: 1)
