@@ -20,6 +20,9 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        /// epoll, eventfd and accept4 for the TCP transport (headers only, part of libc).
+        .systemLibrary(name: "CRPCLinux", path: "Sources/CRPCLinux"),
+
         // MARK: - Foundations
 
         /// Lock box, logging facade, hashing, signals: shared by every layer, depends on nothing.
@@ -77,6 +80,21 @@ let package = Package(
         /// kpi-definitions.md (pure: no I/O, no SQLite).
         .target(name: "KPI", dependencies: ["Wire"]),
 
+        // MARK: - RPC runtime
+
+        /// Transport-agnostic RPC runtime: frames, status, calls, server, client, health, reflection.
+        .target(name: "RPCCore", dependencies: ["Wire", "ServerSupport"]),
+        /// TCP transport over Glibc sockets and an epoll event loop.
+        .target(name: "RPCTransportTCP", dependencies: ["CRPCLinux", "RPCCore", "ServerSupport"]),
+        /// In-memory connected transport pair (tests, single-process runs).
+        .target(name: "RPCInProcessTransport", dependencies: ["RPCCore", "ServerSupport"]),
+        /// Benchmark client/server for `tools/bench-rpc`.
+        .executableTarget(
+            name: "RPCBenchmark",
+            dependencies: ["RPCCore", "RPCTransportTCP", "ServerSupport"],
+            path: "tools/Benchmarks/RPCBenchmark"
+        ),
+
         // MARK: - Tests
 
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
@@ -97,6 +115,20 @@ let package = Package(
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
+        /// Test services and fixtures shared by the RPC test targets.
+        .target(
+            name: "RPCTestSupport",
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTransportTCP", "ServerSupport"],
+            path: "Tests/RPCTestSupport"
+        ),
+        .testTarget(
+            name: "RPCCoreTests",
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport"]
+        ),
+        .testTarget(
+            name: "RPCTransportTCPTests",
+            dependencies: ["RPCCore", "RPCTransportTCP", "RPCTestSupport", "ServerSupport"]
+        ),
     ]
 )
 

@@ -1,0 +1,94 @@
+import RPCCore
+import RPCTestSupport
+import Testing
+
+@Suite("Deadlines and cancellation over TCP")
+struct DeadlineAndCancellationTests {
+    @Test("a call past its deadline fails with DEADLINE_EXCEEDED and the handler's task is cancelled")
+    func deadlineExceeded() async throws {
+        let recorder = ProbeRecorder()
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
+            let start = ContinuousClock.now
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await client.unary(
+                    Probe.sleep,
+                    Probe.SleepRequest(milliseconds: 10_000, tag: "slow"),
+                    deadline: .now + .milliseconds(200)
+                )
+            }
+            #expect(error?.code == .deadlineExceeded)
+            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(await eventually { recorder.wasCancelled("slow") })
+            #expect(!recorder.hasCompleted("slow"))
+        }
+    }
+
+    @Test("the server enforces the timeout carried in HEADERS, without any client-side timer")
+    func serverEnforcesDeadline() async throws {
+        let recorder = ProbeRecorder()
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { server, _ in
+            let raw = try await RawConnection(port: try await server.listeningAddress.port)
+            try await raw.handshake()
+            let request = Array(#"{"milliseconds":10000,"tag":"raw-slow"}"#.utf8)
+            try await raw.send([
+                (.headers(RequestHead(method: Probe.sleep.fullName, timeoutMicroseconds: 150_000)), 1),
+                (.message(request[...]), 1),
+                (.end, 1),
+            ])
+            let frame = try #require(try await raw.nextFrame(timeout: .seconds(5)))
+            guard case .status(let status, _) = try frame.decodePayload() else {
+                Issue.record("expected STATUS, got \(frame.kind)")
+                return
+            }
+            #expect(frame.callID == 1)
+            #expect(status.code == .deadlineExceeded)
+            #expect(await eventually { recorder.wasCancelled("raw-slow") })
+        }
+    }
+
+    @Test("cancelling the client task sends CANCEL and cancels the handler's task")
+    func clientCancellation() async throws {
+        let recorder = ProbeRecorder()
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
+            let call = Task {
+                try await client.unary(Probe.sleep, Probe.SleepRequest(milliseconds: 10_000, tag: "cancel-me"))
+            }
+            #expect(await eventually { recorder.hasStarted("cancel-me") })
+            call.cancel()
+            let error = await #expect(throws: RPCError.self) { try await call.value }
+            #expect(error?.code == .cancelled)
+            #expect(await eventually { recorder.wasCancelled("cancel-me") })
+        }
+    }
+
+    @Test("abandoning a response stream cancels the server's streaming handler")
+    func abandonedStream() async throws {
+        let recorder = ProbeRecorder()
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
+            do {
+                let stream = try await client.serverStreaming(Probe.count, Probe.CountRequest(count: 1_000_000, payloadSize: 100, tag: "abandoned"))
+                var iterator = stream.makeAsyncIterator()
+                _ = try await iterator.next()
+            }
+            #expect(await eventually { recorder.wasCancelled("abandoned") })
+            #expect(!recorder.hasCompleted("abandoned"))
+        }
+    }
+
+    @Test("when the client connection drops, the server cancels the connection's calls")
+    func connectionDropCancelsCalls() async throws {
+        let recorder = ProbeRecorder()
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { server, _ in
+            do {
+                let raw = try await RawConnection(port: try await server.listeningAddress.port)
+                try await raw.handshake()
+                let request = Array(#"{"milliseconds":10000,"tag":"dropped"}"#.utf8)
+                try await raw.send([(.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1)])
+                #expect(await eventually { recorder.hasStarted("dropped") })
+            }
+            // `raw` is gone: its socket is closed.
+            #expect(await eventually { recorder.wasCancelled("dropped") })
+            #expect(await eventually { server.connectionCount == 0 })
+        }
+    }
+}
