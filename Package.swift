@@ -102,7 +102,6 @@ let package = Package(
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
         .testTarget(name: "TenantStoreTests", dependencies: ["TenantStore", "Storage", "Ingestion", "PilotageProtocol", "Wire"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire"]),
         .testTarget(
             name: "ImportsTests",
             dependencies: ["Imports", "PilotageProtocol", "Wire"],
