@@ -34,7 +34,7 @@ let package = Package(
         // MARK: - Contract
 
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
-        .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
+        .target(name: "PilotageProtocol", dependencies: ["Wire", "RPCCore"], path: "Protocols/PilotageProtocol"),
 
         // MARK: - Services
 
