@@ -135,7 +135,8 @@ func generateOnce(_ options: Options, write: Bool) throws -> (Int, Double, [Enti
 /// Writes a synthetic FEC of about `lines` lines (invoices and payments of 2 000 clients) and
 /// times its import.
 func fecBenchmark(lines: Int, runs: Int, keep: String?) throws {
-    let url = keep.map { URL(fileURLWithPath: $0) }
+    let url =
+        keep.map { URL(fileURLWithPath: $0) }
         ?? FileManager.default.temporaryDirectory.appendingPathComponent("demo-bench-\(getpid()).fec")
     defer { if keep == nil { try? FileManager.default.removeItem(at: url) } }
     if let keep, FileManager.default.fileExists(atPath: keep) {
