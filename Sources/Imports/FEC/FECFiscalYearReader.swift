@@ -14,6 +14,9 @@ package struct FECFiscalYearReader {
     private var windowQueue: [FECEntryKey] = []
     private var windowHead = 0
     private var fields: [Range<Int>] = []
+    /// The entry of the previous line, kept out of the dictionary while its lines follow each
+    /// other (the usual case), so a line costs no hashing.
+    private var current: FECEntry?
 
     /// Starts a fiscal year named `name`; warnings and issues go to `collector`.
     package init(name: String, options: FECImportOptions, collector: WarningCollector) {
@@ -103,16 +106,25 @@ package struct FECFiscalYearReader {
 
     /// Ends the fiscal year: drops entries without customer lines, checks every entry balances.
     package mutating func finish() -> FECFiscalYear {
+        self.flushCurrentEntry()
         while self.windowHead < self.windowQueue.count {
             self.evictOldestEntry()
         }
         self.windowQueue = []
         self.windowHead = 0
         for key in self.year.entries.keys.sorted() {
-            guard let entry = self.year.entries[key], entry.balance != 0 else { continue }
-            self.warnUnbalanced(entry)
+            guard let entry = self.year.entries[key] else { continue }
+            if entry.balance != 0 { self.warnUnbalanced(entry) }
+            if entry.customerLineIndices.isEmpty { self.year.entries[key] = nil }
         }
         return self.year
+    }
+
+    private mutating func flushCurrentEntry() {
+        if let entry = self.current {
+            self.current = nil
+            self.year.entries[entry.key] = entry
+        }
     }
 
     // MARK: - One line
@@ -276,13 +288,22 @@ package struct FECFiscalYearReader {
         }
 
         let key = FECEntryKey(journal: journal, number: entryNumber, date: entryDate)
-        if self.year.entries[key] == nil {
-            var entry = FECEntry(key: key, firstLine: number, source: source)
-            entry.journalLabelSaysOpening = FECLedgerBuilder.saysOpening(text(.journalLabel))
-            self.year.entries[key] = entry
-            self.windowQueue.append(key)
-            if self.windowQueue.count - self.windowHead > self.options.entryWindow { self.evictOldestEntry() }
+        var entry: FECEntry
+        if let current = self.current, current.key == key {
+            entry = current
+            self.current = nil
+        } else {
+            self.flushCurrentEntry()
+            if let existing = self.year.entries.removeValue(forKey: key) {
+                entry = existing
+            } else {
+                entry = FECEntry(key: key, firstLine: number, source: source)
+                entry.journalLabelSaysOpening = FECLedgerBuilder.saysOpening(text(.journalLabel))
+                self.windowQueue.append(key)
+                if self.windowQueue.count - self.windowHead > self.options.entryWindow { self.evictOldestEntry() }
+            }
         }
+        defer { self.current = entry }
         self.year.firstDate = min(self.year.firstDate ?? entryDate, entryDate)
         self.year.lastDate = max(self.year.lastDate ?? entryDate, entryDate)
         summary.firstDate = min(summary.firstDate ?? entryDate, entryDate)
@@ -319,9 +340,9 @@ package struct FECFiscalYearReader {
                 letteringCode: text(.letteringCode),
                 letteringDate: try date(.letteringDate, isRequired: false),
                 dueDate: try date(.dueDate, isRequired: false),
-                ordinal: (self.year.entries[key]?.customerLineIndices.count ?? 0) + 1
+                ordinal: entry.customerLineIndices.count + 1
             )
-            self.year.entries[key]?.customerLineIndices.append(self.year.customerLines.count)
+            entry.customerLineIndices.append(self.year.customerLines.count)
             self.year.customerLines.append(line)
         } else {
             let counterpart: FECCounterparts =
@@ -336,12 +357,12 @@ package struct FECFiscalYearReader {
                 } else {
                     .other
                 }
-            self.year.entries[key]?.counterparts.insert(counterpart)
+            entry.counterparts.insert(counterpart)
             if counterpart == .sales {
-                self.year.entries[key]?.salesLines.append((text(.pieceReference), -signed))
+                entry.salesLines.append((text(.pieceReference), -signed))
             }
         }
-        self.year.entries[key]?.balance += signed
+        entry.balance += signed
     }
 
     private mutating func splitFields(_ bytes: ArraySlice<UInt8>, separator: UInt8) {

@@ -21,6 +21,7 @@ struct Options {
     var output: String? = "-"
     var runs = 1
     var fecLines: Int?
+    var fecFile: String?
 }
 
 func fail(_ message: String) -> Never {
@@ -59,6 +60,7 @@ func parseOptions() -> Options {
         case "--fec-lines":
             guard let lines = Int(value(argument)), lines > 0 else { fail("--fec-lines needs a positive integer") }
             options.fecLines = lines
+        case "--fec-file": options.fecFile = value(argument)
         case "--help", "-h":
             print(
                 "usage: DemoGenerator [--size small|medium|large] [--seed N] [--today YYYY-MM-DD] [--fiscal-start-month M] [--output PATH|-] [--no-output] [--runs N] [--fec-lines N]"
@@ -132,9 +134,15 @@ func generateOnce(_ options: Options, write: Bool) throws -> (Int, Double, [Enti
 
 /// Writes a synthetic FEC of about `lines` lines (invoices and payments of 2 000 clients) and
 /// times its import.
-func fecBenchmark(lines: Int, runs: Int) throws {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("demo-bench-\(getpid()).fec")
-    defer { try? FileManager.default.removeItem(at: url) }
+func fecBenchmark(lines: Int, runs: Int, keep: String?) throws {
+    let url =
+        keep.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("demo-bench-\(getpid()).fec")
+    defer { if keep == nil { try? FileManager.default.removeItem(at: url) } }
+    if let keep, FileManager.default.fileExists(atPath: keep) {
+        try timeFECImport(url: url, lines: lines, bytes: 0, runs: runs)
+        return
+    }
     var text =
         "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n"
     var random = Xoshiro256(seed: 7)
@@ -174,6 +182,10 @@ func fecBenchmark(lines: Int, runs: Int) throws {
     }
     data.append(contentsOf: text.utf8)
     try data.write(to: url)
+    try timeFECImport(url: url, lines: written, bytes: data.count, runs: runs)
+}
+
+func timeFECImport(url: URL, lines written: Int, bytes: Int, runs: Int) throws {
     var timings: [Double] = []
     for run in 1...runs {
         let clock = ContinuousClock()
@@ -184,21 +196,20 @@ func fecBenchmark(lines: Int, runs: Int) throws {
         let elapsed = seconds(clock.now - start)
         timings.append(elapsed)
         report(
-            "fec run \(run): \(result.report.linesRead) lines (\(data.count / 1_048_576) MiB), \(result.installments.count) installments, "
+            "fec run \(run): \(result.report.linesRead) lines, \(result.installments.count) installments, "
                 + "\(result.creditDocuments.count) credits, \(result.allocations.count) allocations in \(String(format: "%.2f", elapsed)) s = "
                 + "\(Int(Double(result.report.linesRead) / elapsed)) lines/s"
         )
     }
     let best = median(timings)
-    report(
-        "fec median: \(String(format: "%.2f", best)) s, \(Int(Double(written) / best)) lines/s, \(Int(Double(data.count) / best / 1_048_576)) MiB/s"
-    )
+    let size = bytes > 0 ? ", \(Int(Double(bytes) / best / 1_048_576)) MiB/s" : ""
+    report("fec median: \(String(format: "%.2f", best)) s, \(Int(Double(written) / best)) lines/s\(size)")
 }
 
 let options = parseOptions()
 do {
     if let lines = options.fecLines {
-        try fecBenchmark(lines: lines, runs: options.runs)
+        try fecBenchmark(lines: lines, runs: options.runs, keep: options.fecFile)
         exit(0)
     }
     var timings: [Double] = []
