@@ -42,6 +42,15 @@ let package = Package(
         .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
         /// A firm's file: schema, stored records, batch writer, client groups, dirty partitions.
         .target(name: "TenantStore", dependencies: ["Storage", "Ingestion", "PilotageProtocol", "Wire"]),
+        /// The gateway's services, access policy and assembly.
+        .target(
+            name: "GatewayService",
+            dependencies: ["TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
+        ),
+
+        // MARK: - Executables
+
+        .executableTarget(name: "pilotage-gateway", dependencies: ["GatewayService", "PilotageProtocol", "ServerSupport", "Wire"]),
 
         // MARK: - Storage
 
