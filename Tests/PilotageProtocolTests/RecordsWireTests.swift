@@ -51,6 +51,7 @@ struct RecordsWireTests {
             .init(name: "amount", schema: .int),
             .init(name: "amount_ht", schema: .int, isOptional: true),
             .init(name: "payment_mode", schema: .string, isOptional: true),
+            .init(name: "opening", schema: .bool, isOptional: true),
         ])
         guard case .struct(_, let collaborator) = WireSchema.of(CollaboratorRecord.self) else {
             Issue.record("not a struct")

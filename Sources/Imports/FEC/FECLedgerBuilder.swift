@@ -509,7 +509,8 @@ package struct FECLedgerBuilder {
             invoiceDate: invoiceDate,
             dueDate: dueDate,
             amount: line.amount,
-            amountHT: amountHT
+            amountHT: amountHT,
+            opening: isOpening ? true : nil
         )
         if isOpening { self.openingItemIDs.insert(id) }
         let index = self.installments.count
@@ -545,7 +546,8 @@ package struct FECLedgerBuilder {
             client: line.client,
             date: date,
             amount: -line.amount,
-            amountHT: amountHT
+            amountHT: amountHT,
+            opening: isOpening ? true : nil
         )
         if isOpening { self.openingItemIDs.insert(id) }
         let index = self.creditDocuments.count

@@ -249,6 +249,8 @@ struct FECWorkedExampleTests {
         let ledger = Ledger(result)
         #expect(ledger.balance(at: day("2025-03-31")) == 2_170_000)
         #expect(result.openingItemIDs == ["FEC:FA-A1", "FEC:FA-B1", "FEC:FA-C1"])
+        // The flag travels with the records themselves, so the server keeps them out of SALES.
+        #expect(Set(result.installments.filter { $0.opening == true }.map(\.id)) == result.openingItemIDs)
         let c1 = try #require(result.installments.first { $0.id == "FEC:FA-C1" })
         #expect(c1.invoiceDate == day("2024-10-01"))
         #expect(c1.dueDate == day("2024-10-31"))
