@@ -48,7 +48,15 @@ let package = Package(
             dependencies: ["TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
         ),
 
+        /// The `pilotage` command line: calls through reflection, imports, administration.
+        .target(
+            name: "PilotageCLI",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
+        ),
+
         // MARK: - Executables
+
+        .executableTarget(name: "pilotage", dependencies: ["PilotageCLI"]),
 
         .executableTarget(name: "pilotage-gateway", dependencies: ["GatewayService", "PilotageProtocol", "ServerSupport", "Wire"]),
 
