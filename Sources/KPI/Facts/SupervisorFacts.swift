@@ -131,8 +131,13 @@ public struct CollaboratorFact: Hashable, Sendable, Codable {
     public var confidentialityGroup: String?
 
     /// Creates a collaborator.
-    public init(id: String, name: String = "", office: String? = nil, roles: Set<Role> = [], confidentialityGroup: String? = nil)
-    {
+    public init(
+        id: String,
+        name: String = "",
+        office: String? = nil,
+        roles: Set<Role> = [],
+        confidentialityGroup: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.office = office

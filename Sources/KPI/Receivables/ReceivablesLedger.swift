@@ -100,7 +100,13 @@ package struct ReceivablesLedger: Sendable {
             let effective = Swift.max(self.credits[credit].fact.date, self.items[item].fact.invoiceDate)
             let index = self.allocations.count
             self.allocations.append(
-                Allocation(fact: fact, effective: effective, sourceKind: self.credits[credit].fact.kind, item: item, credit: credit)
+                Allocation(
+                    fact: fact,
+                    effective: effective,
+                    sourceKind: self.credits[credit].fact.kind,
+                    item: item,
+                    credit: credit
+                )
             )
             self.items[item].allocations.append(index)
             self.credits[credit].allocations.append(index)
@@ -202,7 +208,9 @@ package struct ReceivablesLedger: Sendable {
                 events.append((credit.fact.date, credit.client, -WideInt(credit.fact.amount)))
             } else {
                 for index in credit.allocations {
-                    events.append((self.allocations[index].effective, credit.client, -WideInt(self.allocations[index].amount)))
+                    events.append(
+                        (self.allocations[index].effective, credit.client, -WideInt(self.allocations[index].amount))
+                    )
                 }
             }
         }

@@ -83,8 +83,12 @@ public struct ReceivablesLevel1: Hashable, Sendable {
     /// DSO window) to D.
     public static func flowRange(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Period {
         let previous = date.previousMonth
-        let countbackStart = CalendarDate.firstOfMonth(index: Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).monthIndex - 23)
-        let windowStart = Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).clampedAdding(days: -(settings.dsoWindowDays - 1))
+        let countbackStart = CalendarDate.firstOfMonth(
+            index: Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).monthIndex - 23
+        )
+        let windowStart = Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).clampedAdding(
+            days: -(settings.dsoWindowDays - 1)
+        )
         return Period(uncheckedStart: Swift.min(countbackStart, windowStart), end: date)
     }
 }

@@ -77,7 +77,9 @@ public struct KPISettings: Hashable, Sendable, Codable {
             self.agedBucketBoundaries.allSatisfy({ $0 >= 1 && $0 <= 36_600 }),
             zip(self.agedBucketBoundaries, self.agedBucketBoundaries.dropFirst()).allSatisfy({ $0 < $1 })
         else {
-            throw fail("aged_bucket_boundaries must be 1–20 strictly increasing positive days, got \(self.agedBucketBoundaries)")
+            throw fail(
+                "aged_bucket_boundaries must be 1–20 strictly increasing positive days, got \(self.agedBucketBoundaries)"
+            )
         }
         guard (0...36_600).contains(self.riskDaysPastDue) else {
             throw fail("risk_days_past_due must be 0…36600, got \(self.riskDaysPastDue)")
@@ -89,7 +91,9 @@ public struct KPISettings: Hashable, Sendable, Codable {
             throw fail("forecast_history_installments must be 1…1000, got \(self.forecastHistoryInstallments)")
         }
         guard (1...self.forecastHistoryInstallments).contains(self.forecastMinimumInstallments) else {
-            throw fail("forecast_minimum_installments must be 1…forecast_history_installments, got \(self.forecastMinimumInstallments)")
+            throw fail(
+                "forecast_minimum_installments must be 1…forecast_history_installments, got \(self.forecastMinimumInstallments)"
+            )
         }
         guard (1...3660).contains(self.forecastHorizonDays) else {
             throw fail("forecast_horizon_days must be 1…3660, got \(self.forecastHorizonDays)")
