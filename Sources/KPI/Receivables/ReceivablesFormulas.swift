@@ -110,7 +110,7 @@ public enum ReceivablesFormulas {
     /// (reason of the current value first). Flags of both values are kept.
     public static func trend(current: KPIValue, previous: KPIValue, flags: Set<KPIFlag> = []) -> KPIValue {
         let unit: KPIUnit = current.unit == .percent ? .percentagePoints : current.unit
-        let allFlags = flags.union(current.flags).union(previous.flags).subtracting([.breakdownOverlaps])
+        let allFlags = flags.union(current.flags).union(previous.flags)
         guard let now = current.exact, let before = previous.exact else {
             let reason = current.exact == nil ? (current.reason ?? .noData) : (previous.reason ?? .noData)
             return .null(reason, unit: unit, rounding: .r1, flags: allFlags)

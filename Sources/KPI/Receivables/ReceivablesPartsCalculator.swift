@@ -10,7 +10,7 @@ public import Wire
 /// let flows = calculator.dailyFlows(in: period)           // sparse: active days only
 /// ```
 public struct ReceivablesPartsCalculator: Sendable {
-    package let ledger: ReceivablesLedger
+    let ledger: ReceivablesLedger
 
     /// Prepares the facts of one client.
     public init(_ facts: ClientFacts, settings: KPISettings) {
