@@ -22,7 +22,7 @@ public struct PracticePartsCalculator: Sendable {
 
     /// Prepares several clients (their parts are summed, each client evaluated on its own).
     public init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
-        self.settings = settings
+        self.settings = settings.clamped
         var seen: Set<String> = []
         self.clients = facts.compactMap { facts in
             guard seen.insert(facts.client.id).inserted else { return nil }

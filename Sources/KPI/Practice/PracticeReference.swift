@@ -10,7 +10,7 @@ public struct PracticeReference: Sendable {
     public init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
         var seen: Set<String> = []
         self.clients = facts.filter { seen.insert($0.client.id).inserted }
-        self.settings = settings
+        self.settings = settings.clamped
     }
 
     private var documents: [DocumentFact] {

@@ -47,6 +47,7 @@ public enum PracticeRules {
         asOf date: CalendarDate,
         settings: KPISettings
     ) -> Activity {
+        let settings = settings.clamped
         let window = settings.inactivityDays
         let recentPeriod = Period(uncheckedStart: date.clampedAdding(days: -(window - 1)), end: date)
         let baselinePeriod = Period(

@@ -237,6 +237,7 @@ public enum ReceivablesFormulas {
     )
         -> ForecastResult
     {
+        let settings = settings.clamped
         let delay = Rational(parts.historyDelayWeighted, over: parts.historyAmount).flatMap(Rounding.integer)
         let tomorrow = date.clampedAdding(days: 1)
         var byDate = parts.scheduled

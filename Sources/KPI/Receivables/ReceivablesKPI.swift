@@ -16,7 +16,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
     /// Creates an evaluator.
     public init(source: Source, context: KPIContext) {
         self.source = source
-        self.context = context
+        self.context = KPIContext(settings: context.settings.clamped, firstDataDate: context.firstDataDate)
     }
 
     private var settings: KPISettings { self.context.settings }

@@ -50,7 +50,7 @@ struct ReceivablesLedger: Sendable {
 
     /// Indexes the receivables facts of `facts` (one or many clients).
     init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
-        self.settings = settings
+        self.settings = settings.clamped
         var clientIndex: [String: Int] = [:]
         var itemIndex: [String: Int] = [:]
         var creditIndex: [String: Int] = [:]
@@ -189,7 +189,8 @@ struct ReceivablesLedger: Sendable {
     /// without HT (or with a non-positive amount) use the TTC open amount.
     static func openHT(open: WideInt, amount: Int64, amountHT: Int64?) -> WideInt {
         guard let amountHT, amount > 0 else { return open }
-        guard let ratio = Rational(open.value * Int128(amountHT), Int128(amount)),
+        guard let product = Rational.multiply(open.value, Int128(amountHT)),
+            let ratio = Rational(product, Int128(amount)),
             let rounded = Rounding.scaled(ratio, decimals: 0)
         else { return open }
         return WideInt(rounded)

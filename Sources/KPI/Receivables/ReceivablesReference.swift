@@ -30,7 +30,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
 
     /// Collects the facts of the selected clients (duplicates by id kept once).
     public init(_ facts: some Sequence<ClientFacts>, context: KPIContext) {
-        self.context = context
+        self.context = KPIContext(settings: context.settings.clamped, firstDataDate: context.firstDataDate)
         var clients: [String: ClientFact] = [:]
         var installments: [String: InstallmentFact] = [:]
         var credits: [String: CreditFact] = [:]
@@ -394,7 +394,8 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
             // open HT = R0(open × HT / TTC), half away from zero.
             var openHT = open
             if let ht = item.amountHT, item.amount > 0,
-                let ratio = Rational(open.value * Int128(ht), Int128(item.amount)),
+                let product = Rational.multiply(open.value, Int128(ht)),
+                let ratio = Rational(product, Int128(item.amount)),
                 let rounded = Rounding.scaled(ratio, decimals: 0)
             {
                 openHT = WideInt(rounded)
