@@ -23,7 +23,8 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     private let allocationsByTarget: [String: [Allocation]]
     private let allocationsBySource: [String: [Allocation]]
     private let disputes: [DisputeFact]
-    private let provisions: [ProvisionFact]
+    private let disputesByItem: [String: [DisputeFact]]
+    private let provisionsByItem: [String: [ProvisionFact]]
     private let exposures: [OffLedgerExposureFact]
     /// Settings and first data date.
     public let context: KPIContext
@@ -75,7 +76,11 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         self.allocationsByTarget = Dictionary(grouping: allocations, by: { $0.fact.target })
         self.allocationsBySource = Dictionary(grouping: allocations, by: { $0.fact.source })
         self.disputes = disputes.values.filter { installments[$0.installment] != nil }
-        self.provisions = provisions.values.filter { installments[$0.installment] != nil }
+        self.disputesByItem = Dictionary(grouping: self.disputes, by: \.installment)
+        self.provisionsByItem = Dictionary(
+            grouping: provisions.values.filter { installments[$0.installment] != nil },
+            by: \.installment
+        )
         self.exposures = Array(exposures.values)
     }
 
@@ -357,13 +362,17 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         snapshot.openHTByBucket = snapshot.aged
         snapshot.balance = self.balance(at: date)
         snapshot.doubtfulBalance = self.balance(at: date) { $0.doubtful }
+        // Each client's own AR(D), for the credit-limit rule.
         var clientBalance: [String: WideInt] = [:]
-        for id in self.clients.keys {
-            clientBalance[id] = self.balance(at: date) { $0.id == id }
+        for item in self.installments {
+            clientBalance[item.client, default: .zero] += self.open(item, at: date) ?? .zero
+        }
+        for credit in self.credits {
+            clientBalance[credit.client, default: .zero] -= self.unapplied(credit, at: date) ?? .zero
         }
         for item in self.installments {
             let client = self.clients[item.client]
-            let inForce = self.provisions.filter { $0.installment == item.id && $0.isInForce(at: date) }.reduce(
+            let inForce = (self.provisionsByItem[item.id] ?? []).filter { $0.isInForce(at: date) }.reduce(
                 WideInt.zero
             ) { $0 + WideInt($1.amountHT) }
             guard let open = self.open(item, at: date) else { continue }
@@ -384,7 +393,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
                 snapshot.overdueDaysWeighted += WideInt(open.value * Int128(dpd))
             }
             if dpd >= 91 { snapshot.over90 += open }
-            let disputed = self.disputes.contains { $0.installment == item.id && $0.isOpen(at: date) }
+            let disputed = (self.disputesByItem[item.id] ?? []).contains { $0.isOpen(at: date) }
             if disputed { snapshot.disputed += open }
             let limit = client?.creditLimit ?? 0
             let overLimit = limit > 0 && (clientBalance[item.client] ?? .zero) > WideInt(limit)
@@ -532,7 +541,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         var parts = ForecastParts()
         let tomorrow = date.clampedAdding(days: 1)
         for (item, open, dpd) in self.openPositiveItems(at: date) {
-            if self.disputes.contains(where: { $0.installment == item.id && $0.isOpen(at: date) }) {
+            if (self.disputesByItem[item.id] ?? []).contains(where: { $0.isOpen(at: date) }) {
                 parts.disputed += open
             } else if self.clients[item.client]?.doubtful == true {
                 parts.doubtful += open
