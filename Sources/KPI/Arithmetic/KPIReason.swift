@@ -50,7 +50,8 @@ public struct KPIFlag: RawRepresentable, Hashable, Sendable, Codable, Comparable
     /// AR-ENC-REAL: the firm sent no off-ledger exposure, so the value equals AR-ENC-NET (§6.5).
     public static let noOffLedgerData = KPIFlag(rawValue: "NO_OFF_LEDGER_DATA")
     /// A per-collaborator breakdown counts a client once under each of its collaborators, so the
-    /// rows may sum to more than the total (§7).
+    /// rows may sum to more than the total (§7). The service sets it on breakdown replies
+    /// (``ReceivablesRollup/breakdown(collaborator:filter:)``); formulas never do.
     public static let breakdownOverlaps = KPIFlag(rawValue: "BREAKDOWN_OVERLAPS")
 
     public var description: String { self.rawValue }

@@ -43,7 +43,12 @@ public struct KPIValue: Hashable, Sendable {
     }
 
     /// A `null` value with its reason.
-    public static func null(_ reason: KPIReason, unit: KPIUnit, rounding: Rounding, flags: Set<KPIFlag> = [])
+    public static func null(
+        _ reason: KPIReason,
+        unit: KPIUnit,
+        rounding: Rounding,
+        flags: Set<KPIFlag> = []
+    )
         -> KPIValue
     {
         KPIValue(nullWith: reason, unit: unit, rounding: rounding, flags: flags)

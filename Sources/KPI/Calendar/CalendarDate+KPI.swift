@@ -4,6 +4,10 @@ extension CalendarDate {
     /// The date `days` later, clamped to 0001-01-01 … 9999-12-31 instead of failing, so that
     /// arithmetic on odd inputs never traps (the data contract limits dates to 1900–2200).
     public func clampedAdding(days: Int) -> CalendarDate {
+        // Beyond ±4 million days every result is out of range; this also keeps `adding` from
+        // overflowing `Int` on absurd offsets.
+        if days > 4_000_000 { return .max }
+        if days < -4_000_000 { return .min }
         if let date = self.adding(days: days) { return date }
         return days < 0 ? .min : .max
     }

@@ -109,7 +109,11 @@ public struct FiscalCalendar: Hashable, Sendable, Codable {
             let monday = date.startOfISOWeek
             let (year, week) = date.isoWeek
             let label = "\(year)-W" + (week < 10 ? "0\(week)" : "\(week)")
-            return Bucket(kind: kind, period: Period(uncheckedStart: monday, end: monday.clampedAdding(days: 6)), label: label)
+            return Bucket(
+                kind: kind,
+                period: Period(uncheckedStart: monday, end: monday.clampedAdding(days: 6)),
+                label: label
+            )
         case .month:
             let label = String(date.description.prefix(7))
             return Bucket(kind: kind, period: Period.month(containing: date), label: label)
@@ -117,7 +121,11 @@ public struct FiscalCalendar: Hashable, Sendable, Codable {
             let quarter = date.quarter
             let first = CalendarDate(year: date.year, month: (quarter - 1) * 3 + 1, day: 1) ?? date
             let last = (CalendarDate(year: date.year, month: quarter * 3, day: 1) ?? date).lastOfMonth
-            return Bucket(kind: kind, period: Period(uncheckedStart: first, end: last), label: "\(date.year)-Q\(quarter)")
+            return Bucket(
+                kind: kind,
+                period: Period(uncheckedStart: first, end: last),
+                label: "\(date.year)-Q\(quarter)"
+            )
         case .fiscalYear:
             let year = self.fiscalYear(containing: date)
             return Bucket(kind: kind, period: self.period(ofFiscalYear: year), label: "FY\(year)")

@@ -87,7 +87,9 @@ public struct ClientFilter: Hashable, Sendable, Codable {
     /// Whether a client with `profile` is selected.
     public func matches(_ profile: ClientProfile) -> Bool {
         if profile.deactivated && !self.includeDeactivated { return false }
-        if let collaborators = self.collaborators, profile.collaborators.isDisjoint(with: collaborators) { return false }
+        if let collaborators = self.collaborators, profile.collaborators.isDisjoint(with: collaborators) {
+            return false
+        }
         if let offices = self.offices {
             guard let office = profile.office, offices.contains(office) else { return false }
         }

@@ -4,27 +4,41 @@ public import Wire
 public struct DocumentFact: Hashable, Sendable, Codable {
     /// Channel the document came through.
     public enum Channel: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Sent by e-mail.
         case email = "EMAIL"
+        /// Uploaded through the web application.
         case upload = "UPLOAD"
+        /// Sent from the mobile application.
         case mobile = "MOBILE"
+        /// Collected from a bank feed.
         case bankFeed = "BANK_FEED"
+        /// Fetched from the supplier's portal.
         case supplierFetch = "SUPPLIER_FETCH"
+        /// Received on paper and scanned.
         case paper = "PAPER"
+        /// Pushed through the API.
         case api = "API"
     }
 
     /// Nature of the document.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// A purchase invoice.
         case cost = "COST"
+        /// A sales invoice.
         case sale = "SALE"
+        /// An expense receipt.
         case expense = "EXPENSE"
     }
 
     /// Processing status: `TO_REVIEW` → `READY` → `PUBLISHED`, or `DELETED`.
     public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Waiting for a review.
         case toReview = "TO_REVIEW"
+        /// Reviewed, ready to publish.
         case ready = "READY"
+        /// Published to the books (processed).
         case published = "PUBLISHED"
+        /// Deleted.
         case deleted = "DELETED"
     }
 

@@ -4,8 +4,11 @@ public import Wire
 public struct OrganisationUnitFact: Hashable, Sendable, Codable {
     /// Kind of unit.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// A region.
         case region = "REGION"
+        /// An agency inside a region.
         case agency = "AGENCY"
+        /// An office inside an agency.
         case office = "OFFICE"
     }
 
@@ -31,8 +34,11 @@ public struct OrganisationUnitFact: Hashable, Sendable, Codable {
 public struct DealFact: Hashable, Sendable, Codable {
     /// Deal status.
     public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        /// In progress.
         case open = "OPEN"
+        /// Won.
         case won = "WON"
+        /// Abandoned.
         case abandoned = "ABANDONED"
     }
 
@@ -118,9 +124,13 @@ public struct DealFact: Hashable, Sendable, Codable {
 public struct OfferFact: Hashable, Sendable, Codable {
     /// Offer status.
     public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Being written.
         case draft = "DRAFT"
+        /// Sent, waiting for an answer (in progress).
         case sent = "SENT"
+        /// Signed by the prospect.
         case signed = "SIGNED"
+        /// Refused by the prospect.
         case refused = "REFUSED"
     }
 

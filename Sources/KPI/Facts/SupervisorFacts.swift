@@ -5,9 +5,13 @@ public import Wire
 public struct CollectionStrategyFact: Hashable, Sendable, Codable {
     /// Channel of an action.
     public enum Channel: String, Hashable, Sendable, Codable, CaseIterable {
+        /// A phone call.
         case call = "CALL"
+        /// Sent by e-mail.
         case email = "EMAIL"
+        /// A text message.
         case sms = "SMS"
+        /// A letter.
         case letter = "LETTER"
     }
 
@@ -112,10 +116,15 @@ public struct CollectionEventFact: Hashable, Sendable, Codable {
 public struct CollaboratorFact: Hashable, Sendable, Codable {
     /// A role inside the firm.
     public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Administrator.
         case admin = "ADMIN"
+        /// Account manager.
         case accountManager = "ACCOUNT_MANAGER"
+        /// Collection agent: sees the items of their clients.
         case agent = "AGENT"
+        /// Collection manager (responsable): sees every agent's items.
         case collectionManager = "COLLECTION_MANAGER"
+        /// May validate offers and filter prospects across their scope.
         case offerValidator = "OFFER_VALIDATOR"
     }
 
@@ -131,8 +140,13 @@ public struct CollaboratorFact: Hashable, Sendable, Codable {
     public var confidentialityGroup: String?
 
     /// Creates a collaborator.
-    public init(id: String, name: String = "", office: String? = nil, roles: Set<Role> = [], confidentialityGroup: String? = nil)
-    {
+    public init(
+        id: String,
+        name: String = "",
+        office: String? = nil,
+        roles: Set<Role> = [],
+        confidentialityGroup: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.office = office

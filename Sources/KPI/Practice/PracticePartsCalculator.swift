@@ -22,7 +22,7 @@ public struct PracticePartsCalculator: Sendable {
 
     /// Prepares several clients (their parts are summed, each client evaluated on its own).
     public init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
-        self.settings = settings
+        self.settings = settings.clamped
         var seen: Set<String> = []
         self.clients = facts.compactMap { facts in
             guard seen.insert(facts.client.id).inserted else { return nil }
@@ -79,7 +79,11 @@ public struct PracticePartsCalculator: Sendable {
         parts.periodsWithDocuments = Int64(periods.filter { Self.count(client.receivedDates, in: $0) > 0 }.count)
         parts.earliestPeriodStart = periods.map(\.start).min()
         if active {
-            let activity = PracticeRules.activity(receivedDates: client.receivedDates, asOf: date, settings: self.settings)
+            let activity = PracticeRules.activity(
+                receivedDates: client.receivedDates,
+                asOf: date,
+                settings: self.settings
+            )
             if activity.isInactive { parts.inactiveClients = 1 }
             if activity.decline != nil { parts.decliningClients = 1 }
         }
@@ -123,7 +127,8 @@ public struct PracticePartsCalculator: Sendable {
         for client in self.clients {
             for document in client.documents {
                 if period.contains(document.receivedOn) {
-                    let covered = document.supplier.flatMap { client.ruleSince[$0] }.map { $0 <= document.receivedOn } ?? false
+                    let covered =
+                        document.supplier.flatMap { client.ruleSince[$0] }.map { $0 <= document.receivedOn } ?? false
                     add(document.receivedOn) { flow in
                         flow.received += 1
                         flow.receivedByChannel[document.channel.rawValue, default: 0] += 1
@@ -151,7 +156,11 @@ public struct PracticePartsCalculator: Sendable {
             let single = PracticePartsCalculator(clients: [client], settings: self.settings)
             let snapshot = single.snapshot(at: date)
             let flow = single.flow(over: period)
-            let activity = PracticeRules.activity(receivedDates: client.receivedDates, asOf: date, settings: self.settings)
+            let activity = PracticeRules.activity(
+                receivedDates: client.receivedDates,
+                asOf: date,
+                settings: self.settings
+            )
             return PracticeClientRow(
                 client: client.fact.id,
                 name: client.fact.name,

@@ -10,7 +10,7 @@ public struct PracticeReference: Sendable {
     public init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
         var seen: Set<String> = []
         self.clients = facts.filter { seen.insert($0.client.id).inserted }
-        self.settings = settings
+        self.settings = settings.clamped
     }
 
     private var documents: [DocumentFact] {
@@ -47,7 +47,11 @@ public struct PracticeReference: Sendable {
         let received = self.documents.filter { period.contains($0.receivedOn) }
         return DocumentFact.Channel.allCases.map { channel in
             let count = Int64(received.filter { $0.channel == channel }.count)
-            return ChannelShare(channel: channel, count: count, share: ReceivablesFormulas.percent(WideInt(count), of: WideInt(received.count)))
+            return ChannelShare(
+                channel: channel,
+                count: count,
+                share: ReceivablesFormulas.percent(WideInt(count), of: WideInt(received.count))
+            )
         }
     }
 
@@ -57,9 +61,16 @@ public struct PracticeReference: Sendable {
         var expected = 0
         var earliest: CalendarDate? = nil
         for facts in self.clients {
-            let periods = PracticeRules.regularityPeriods(frequency: facts.client.frequency ?? .monthly, asOf: date, calendar: self.settings.fiscalCalendar)
+            let periods = PracticeRules.regularityPeriods(
+                frequency: facts.client.frequency ?? .monthly,
+                asOf: date,
+                calendar: self.settings.fiscalCalendar
+            )
             expected += periods.count
-            with += periods.filter { period in facts.documents.contains { $0.client == facts.client.id && period.contains($0.receivedOn) } }.count
+            with +=
+                periods.filter { period in
+                    facts.documents.contains { $0.client == facts.client.id && period.contains($0.receivedOn) }
+                }.count
             if let first = periods.first?.start { earliest = Swift.min(earliest ?? first, first) }
         }
         var flags: Set<KPIFlag> = []
@@ -75,12 +86,16 @@ public struct PracticeReference: Sendable {
         for facts in self.clients where !facts.client.deactivated {
             let dates = facts.documents.filter { $0.client == facts.client.id }.map(\.receivedOn)
             let recent = dates.filter { $0 <= date && $0 > date.clampedAdding(days: -window) }.count
-            let baseline = dates.filter { $0 <= date.clampedAdding(days: -window) && $0 > date.clampedAdding(days: -7 * window) }.count
+            let baseline = dates.filter {
+                $0 <= date.clampedAdding(days: -window) && $0 > date.clampedAdding(days: -7 * window)
+            }.count
             if recent == 0 { inactive += 1 }
             // average = baseline / 6 ≥ minimum, and recent < ratio % × average.
             let average = Rational(Int128(baseline), 6) ?? .zero
             let threshold = average.multiplied(by: self.settings.decliningRatioPercent)?.divided(by: 100) ?? .zero
-            if baseline > 0 && average >= Rational(self.settings.decliningMinimumDocuments) && Rational(recent) < threshold {
+            if baseline > 0 && average >= Rational(self.settings.decliningMinimumDocuments)
+                && Rational(recent) < threshold
+            {
                 declining += 1
             }
         }
@@ -94,12 +109,15 @@ public struct PracticeReference: Sendable {
         var categorised = 0
         var published = 0
         for facts in self.clients {
-            for document in facts.documents where document.client == facts.client.id && period.contains(document.receivedOn) {
+            for document in facts.documents
+            where document.client == facts.client.id && period.contains(document.receivedOn) {
                 received += 1
                 if document.autoCategorised { categorised += 1 }
                 if document.autoPublished { published += 1 }
                 if let supplier = document.supplier,
-                    facts.supplierRules.contains(where: { $0.client == facts.client.id && $0.supplier == supplier && $0.createdOn <= document.receivedOn })
+                    facts.supplierRules.contains(where: {
+                        $0.client == facts.client.id && $0.supplier == supplier && $0.createdOn <= document.receivedOn
+                    })
                 {
                     covered += 1
                 }

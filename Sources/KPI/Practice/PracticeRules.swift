@@ -16,7 +16,11 @@ public enum PracticeRules {
 
     /// The last 12 completed periods of the frequency before D (a period is completed when it
     /// ends on or before D): calendar months, calendar quarters, or fiscal years. Oldest first.
-    public static func regularityPeriods(frequency: ClientFact.Frequency, asOf date: CalendarDate, calendar: FiscalCalendar) -> [Period] {
+    public static func regularityPeriods(
+        frequency: ClientFact.Frequency,
+        asOf date: CalendarDate,
+        calendar: FiscalCalendar
+    ) -> [Period] {
         let kind: BucketKind
         switch frequency {
         case .monthly: kind = .month
@@ -38,7 +42,12 @@ public enum PracticeRules {
     /// PR-INACTIVE and PR-DECLINING for one client at D, from its sorted received dates.
     /// Declining: baseline average `b / 6 ≥ minimum` and `recent < ratio % × b / 6`; the drop is
     /// `(b − 6 × recent) / b × 100`.
-    public static func activity(receivedDates: [CalendarDate], asOf date: CalendarDate, settings: KPISettings) -> Activity {
+    public static func activity(
+        receivedDates: [CalendarDate],
+        asOf date: CalendarDate,
+        settings: KPISettings
+    ) -> Activity {
+        let settings = settings.clamped
         let window = settings.inactivityDays
         let recentPeriod = Period(uncheckedStart: date.clampedAdding(days: -(window - 1)), end: date)
         let baselinePeriod = Period(
@@ -105,15 +114,25 @@ public enum PracticeFormulas {
     public static func sentByChannel(_ flow: PracticeFlow) -> [ChannelShare] {
         DocumentFact.Channel.allCases.map { channel in
             let count = flow.receivedByChannel[channel.rawValue] ?? 0
-            return ChannelShare(channel: channel, count: count, share: ReceivablesFormulas.percent(WideInt(count), of: WideInt(flow.received)))
+            return ChannelShare(
+                channel: channel,
+                count: count,
+                share: ReceivablesFormulas.percent(WideInt(count), of: WideInt(flow.received))
+            )
         }
     }
 
     /// PR-REGULARITY: periods with documents / periods expected × 100 (R1).
     public static func regularity(_ snapshot: PracticeSnapshot, firstDataDate: CalendarDate? = nil) -> KPIValue {
         var flags: Set<KPIFlag> = []
-        if let first = firstDataDate, let earliest = snapshot.earliestPeriodStart, earliest < first { flags.insert(.partialHistory) }
-        return ReceivablesFormulas.percent(WideInt(snapshot.periodsWithDocuments), of: WideInt(snapshot.periodsExpected), flags: flags)
+        if let first = firstDataDate, let earliest = snapshot.earliestPeriodStart, earliest < first {
+            flags.insert(.partialHistory)
+        }
+        return ReceivablesFormulas.percent(
+            WideInt(snapshot.periodsWithDocuments),
+            of: WideInt(snapshot.periodsExpected),
+            flags: flags
+        )
     }
 
     /// PR-RULES coverage over P: documents from a supplier with a rule / documents received × 100.

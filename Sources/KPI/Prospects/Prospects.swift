@@ -142,7 +142,8 @@ public struct Prospects: Sendable {
     /// a filter (offer validators only, else `permissionDenied`), the deals of their
     /// confidentiality group (a team member in the same group, or the user on the team) that
     /// match the filter.
-    public func visibleDeals(for user: CollaboratorFact, filter: ProspectFilter = ProspectFilter()) throws -> [DealFact] {
+    public func visibleDeals(for user: CollaboratorFact, filter: ProspectFilter = ProspectFilter()) throws -> [DealFact]
+    {
         guard !filter.isEmpty else {
             return self.deals.filter { $0.team.members.contains(user.id) }
         }
@@ -159,7 +160,9 @@ public struct Prospects: Sendable {
                 || (user.confidentialityGroup != nil
                     && members.contains { self.collaborators[$0]?.confidentialityGroup == user.confidentialityGroup })
             guard inGroup else { return false }
-            if let units = filter.organisationUnits, !self.unitChain(deal.organisationUnit).contains(where: units.contains) {
+            if let units = filter.organisationUnits,
+                !self.unitChain(deal.organisationUnit).contains(where: units.contains)
+            {
                 return false
             }
             if let wanted = filter.collaborators, members.isDisjoint(with: wanted) { return false }
@@ -194,7 +197,9 @@ public struct Prospects: Sendable {
             signedExceptional: .zero,
             refusedOffers: 0,
             abandonedDeals: 0,
-            wonByMonth: self.calendar.months(ofFiscalYear: year).map { ProspectsDashboard.WonMonth(period: $0, prospects: 0, fees: .zero) }
+            wonByMonth: self.calendar.months(ofFiscalYear: year).map {
+                ProspectsDashboard.WonMonth(period: $0, prospects: 0, fees: .zero)
+            }
         )
         for deal in inYear {
             let offers = self.offersByDeal[deal.id] ?? []
@@ -233,7 +238,10 @@ public struct Prospects: Sendable {
 
     /// N vs N−1 at the same day: the dashboard of the fiscal year containing `date` as of `date`,
     /// and that of the previous fiscal year as of the same day of it.
-    public func comparison(of deals: [DealFact], asOf date: CalendarDate) -> (current: ProspectsDashboard, previous: ProspectsDashboard) {
+    public func comparison(
+        of deals: [DealFact],
+        asOf date: CalendarDate
+    ) -> (current: ProspectsDashboard, previous: ProspectsDashboard) {
         let year = self.calendar.fiscalYear(containing: date)
         return (
             self.dashboard(of: deals, fiscalYear: year, asOf: date),
@@ -244,7 +252,12 @@ public struct Prospects: Sendable {
     // MARK: - Drill-down
 
     /// The offers behind a cell (by document); deal cells list the deals' offers.
-    public func documents(in cell: ProspectCell, of deals: [DealFact], fiscalYear year: Int, asOf date: CalendarDate) -> [ProspectDocumentRow] {
+    public func documents(
+        in cell: ProspectCell,
+        of deals: [DealFact],
+        fiscalYear year: Int,
+        asOf date: CalendarDate
+    ) -> [ProspectDocumentRow] {
         self.members(of: cell, deals: deals, year: year, date: date).flatMap { deal, offers in
             offers.map { offer in
                 ProspectDocumentRow(
@@ -262,7 +275,12 @@ public struct Prospects: Sendable {
     }
 
     /// The deals behind a cell (by deal).
-    public func deals(in cell: ProspectCell, of deals: [DealFact], fiscalYear year: Int, asOf date: CalendarDate) -> [ProspectDealRow] {
+    public func deals(
+        in cell: ProspectCell,
+        of deals: [DealFact],
+        fiscalYear year: Int,
+        asOf date: CalendarDate
+    ) -> [ProspectDealRow] {
         self.members(of: cell, deals: deals, year: year, date: date).map { deal, _ in
             let offers = self.offersByDeal[deal.id] ?? []
             let signed = offers.first { $0.status(at: date) == .signed }
@@ -276,7 +294,12 @@ public struct Prospects: Sendable {
     }
 
     /// For each deal of the cell, the offers that make it count.
-    private func members(of cell: ProspectCell, deals: [DealFact], year: Int, date: CalendarDate) -> [(DealFact, [OfferFact])] {
+    private func members(
+        of cell: ProspectCell,
+        deals: [DealFact],
+        year: Int,
+        date: CalendarDate
+    ) -> [(DealFact, [OfferFact])] {
         let months = self.calendar.months(ofFiscalYear: year)
         return deals.filter { $0.fiscalYear == year }.compactMap { deal in
             let offers = self.offersByDeal[deal.id] ?? []
@@ -294,7 +317,8 @@ public struct Prospects: Sendable {
             case .abandonedDeals:
                 return deal.status(at: date) == .abandoned ? (deal, offers) : nil
             case .wonInMonth(let index):
-                guard months.indices.contains(index), let won = offers.compactMap({ $0.signedOn(atOrBefore: date) }).min(),
+                guard months.indices.contains(index),
+                    let won = offers.compactMap({ $0.signedOn(atOrBefore: date) }).min(),
                     months[index].contains(won)
                 else { return nil }
                 return (deal, with(.signed))

@@ -15,7 +15,12 @@ public enum ReceivablesFormulas {
 
     /// AR-DSO-STD = AR(D) / SALES(W) × L (days, R1). `SALES ≤ 0` → `null NO_SALES` (wins over a
     /// credit balance, §10.9); `AR ≤ 0` → `0.0 CREDIT_BALANCE`.
-    public static func dsoStandard(balance: WideInt, sales: WideInt, windowDays: Int, flags: Set<KPIFlag> = [])
+    public static func dsoStandard(
+        balance: WideInt,
+        sales: WideInt,
+        windowDays: Int,
+        flags: Set<KPIFlag> = []
+    )
         -> KPIValue
     {
         guard sales > .zero else { return .null(.noSales, unit: .days, rounding: .r1, flags: flags) }
@@ -26,7 +31,12 @@ public enum ReceivablesFormulas {
     }
 
     /// AR-BPDSO = CUR(D) / SALES(W) × L (days, R1). `SALES ≤ 0` → `null NO_SALES`; CUR = 0 → 0.0.
-    public static func bestPossibleDSO(current: WideInt, sales: WideInt, windowDays: Int, flags: Set<KPIFlag> = [])
+    public static func bestPossibleDSO(
+        current: WideInt,
+        sales: WideInt,
+        windowDays: Int,
+        flags: Set<KPIFlag> = []
+    )
         -> KPIValue
     {
         guard sales > .zero else { return .null(.noSales, unit: .days, rounding: .r1, flags: flags) }
@@ -100,7 +110,7 @@ public enum ReceivablesFormulas {
     /// (reason of the current value first). Flags of both values are kept.
     public static func trend(current: KPIValue, previous: KPIValue, flags: Set<KPIFlag> = []) -> KPIValue {
         let unit: KPIUnit = current.unit == .percent ? .percentagePoints : current.unit
-        let allFlags = flags.union(current.flags).union(previous.flags).subtracting([.breakdownOverlaps])
+        let allFlags = flags.union(current.flags).union(previous.flags)
         guard let now = current.exact, let before = previous.exact else {
             let reason = current.exact == nil ? (current.reason ?? .noData) : (previous.reason ?? .noData)
             return .null(reason, unit: unit, rounding: .r1, flags: allFlags)
@@ -121,11 +131,20 @@ public enum ReceivablesFormulas {
     ) -> KPIValue {
         let denominator = opening + sales - closingCurrent
         guard denominator > .zero else { return .null(.zeroDenominator, unit: .percent, rounding: .r1, flags: flags) }
-        return .checked(self.ratio(opening + sales - closing, denominator, times: 100), unit: .percent, rounding: .r1, flags: flags)
+        return .checked(
+            self.ratio(opening + sales - closing, denominator, times: 100),
+            unit: .percent,
+            rounding: .r1,
+            flags: flags
+        )
     }
 
     /// AR-DBT = Σ open × dpd / Σ open over overdue items (days, R1); none → `null NO_DATA`.
-    public static func daysBeyondTerms(overdueDaysWeighted: WideInt, overdue: WideInt, flags: Set<KPIFlag> = []) -> KPIValue {
+    public static func daysBeyondTerms(
+        overdueDaysWeighted: WideInt,
+        overdue: WideInt,
+        flags: Set<KPIFlag> = []
+    ) -> KPIValue {
         guard overdue > .zero else { return .null(.noData, unit: .days, rounding: .r1, flags: flags) }
         return .checked(Rational(overdueDaysWeighted, over: overdue), unit: .days, rounding: .r1, flags: flags)
     }
@@ -152,7 +171,12 @@ public enum ReceivablesFormulas {
 
     /// AR-TURN = SALES(P) / AVG with AVG = (AR(s − 1) + AR(e)) / 2 (ratio, R2).
     /// `SALES ≤ 0` → `null NO_SALES` (first, §10.9); `AVG ≤ 0` → `null CREDIT_BALANCE`.
-    public static func turnover(opening: WideInt, closing: WideInt, sales: WideInt, flags: Set<KPIFlag> = []) -> KPIValue {
+    public static func turnover(
+        opening: WideInt,
+        closing: WideInt,
+        sales: WideInt,
+        flags: Set<KPIFlag> = []
+    ) -> KPIValue {
         guard sales > .zero else { return .null(.noSales, unit: .ratio, rounding: .r2, flags: flags) }
         let twiceAverage = opening + closing
         guard twiceAverage > .zero else { return .null(.creditBalance, unit: .ratio, rounding: .r2, flags: flags) }
@@ -205,9 +229,15 @@ public enum ReceivablesFormulas {
     /// AR-FCST at D from merged parts: the portfolio delay `R0(Σ w / Σ a)` (0 when undefined)
     /// places the pending items at `max(due + delay, D + 1)`; amounts are bucketed by `grain`
     /// within the horizon `(D, D + H]`; the rest is "later".
-    public static func forecast(_ parts: ForecastParts, asOf date: CalendarDate, settings: KPISettings, grain: BucketKind)
+    public static func forecast(
+        _ parts: ForecastParts,
+        asOf date: CalendarDate,
+        settings: KPISettings,
+        grain: BucketKind
+    )
         -> ForecastResult
     {
+        let settings = settings.clamped
         let delay = Rational(parts.historyDelayWeighted, over: parts.historyAmount).flatMap(Rounding.integer)
         let tomorrow = date.clampedAdding(days: 1)
         var byDate = parts.scheduled
@@ -221,7 +251,10 @@ public enum ReceivablesFormulas {
         var buckets = calendar.buckets(grain, overlapping: horizon).map {
             ForecastResult.Bucket(
                 label: $0.label,
-                period: Period(uncheckedStart: Swift.max($0.period.start, horizon.start), end: Swift.min($0.period.end, horizon.end)),
+                period: Period(
+                    uncheckedStart: Swift.max($0.period.start, horizon.start),
+                    end: Swift.min($0.period.end, horizon.end)
+                ),
                 amount: .zero
             )
         }

@@ -16,7 +16,7 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
     /// Creates an evaluator.
     public init(source: Source, context: KPIContext) {
         self.source = source
-        self.context = context
+        self.context = KPIContext(settings: context.settings.clamped, firstDataDate: context.firstDataDate)
     }
 
     private var settings: KPISettings { self.context.settings }
@@ -76,7 +76,11 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
         let segments = ReceivablesFormulas.countbackSegments(asOf: date).map {
             (period: $0, sales: self.source.flow(over: $0).sales)
         }
-        return ReceivablesFormulas.countbackDSO(balance: balance, segments: segments, firstDataDate: self.context.firstDataDate)
+        return ReceivablesFormulas.countbackDSO(
+            balance: balance,
+            segments: segments,
+            firstDataDate: self.context.firstDataDate
+        )
     }
 
     /// AR-DSO-CB at D from a monthly sales vector (as of D) instead of flows.
@@ -85,7 +89,11 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
         let segments = ReceivablesFormulas.countbackSegments(asOf: date).map {
             (period: $0, sales: monthlySales.sales(monthIndex: $0.start.monthIndex))
         }
-        return ReceivablesFormulas.countbackDSO(balance: balance, segments: segments, firstDataDate: self.context.firstDataDate)
+        return ReceivablesFormulas.countbackDSO(
+            balance: balance,
+            segments: segments,
+            firstDataDate: self.context.firstDataDate
+        )
     }
 
     // MARK: - CEI, DBT
@@ -106,7 +114,10 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
     /// AR-DBT at D.
     public func daysBeyondTerms(asOf date: CalendarDate) -> KPIValue {
         let snapshot = self.source.snapshot(at: date)
-        return ReceivablesFormulas.daysBeyondTerms(overdueDaysWeighted: snapshot.overdueDaysWeighted, overdue: snapshot.overdue)
+        return ReceivablesFormulas.daysBeyondTerms(
+            overdueDaysWeighted: snapshot.overdueDaysWeighted,
+            overdue: snapshot.overdue
+        )
     }
 
     // MARK: - Payment timing
@@ -281,7 +292,12 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
 
     /// AR-FCST at D, bucketed by `grain` over the horizon of the settings.
     public func forecast(asOf date: CalendarDate, grain: BucketKind) -> ForecastResult {
-        ReceivablesFormulas.forecast(self.source.forecast(asOf: date), asOf: date, settings: self.settings, grain: grain)
+        ReceivablesFormulas.forecast(
+            self.source.forecast(asOf: date),
+            asOf: date,
+            settings: self.settings,
+            grain: grain
+        )
     }
 
     /// AR-W12 at D: 12 monthly rows of REVENUE, EXPECTED and ACTUAL.

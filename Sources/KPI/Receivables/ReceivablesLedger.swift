@@ -1,4 +1,4 @@
-package import Wire
+internal import Wire
 
 /// The receivables facts of one client (or of a union of clients), indexed for the definitions
 /// of kpi-definitions §2.1: effective dates of allocations, open and unapplied amounts.
@@ -8,49 +8,49 @@ package import Wire
 ///   belong to the **same client** (transfers between clients are adjustments, §10.5);
 /// - duplicate ids (a fact listed under two clients) are kept once;
 /// - `eff(a) = max(source.date, target.invoice_date)`.
-package struct ReceivablesLedger: Sendable {
+struct ReceivablesLedger: Sendable {
     /// One allocation with its effective date.
-    package struct Allocation: Sendable {
-        package var fact: AllocationFact
-        package var effective: CalendarDate
-        package var sourceKind: CreditFact.Kind
-        package var item: Int
-        package var credit: Int
-        package var amount: Int64 { self.fact.amount }
+    struct Allocation: Sendable {
+        var fact: AllocationFact
+        var effective: CalendarDate
+        var sourceKind: CreditFact.Kind
+        var item: Int
+        var credit: Int
+        var amount: Int64 { self.fact.amount }
     }
 
     /// One debit item and what hangs on it.
-    package struct Item: Sendable {
-        package var fact: InstallmentFact
-        package var client: Int
+    struct Item: Sendable {
+        var fact: InstallmentFact
+        var client: Int
         /// Indices into `allocations`, sorted by effective date.
-        package var allocations: [Int] = []
-        package var disputes: [DisputeFact] = []
-        package var provisions: [ProvisionFact] = []
+        var allocations: [Int] = []
+        var disputes: [DisputeFact] = []
+        var provisions: [ProvisionFact] = []
         /// Σ of every allocation (whatever its date).
-        package var allocatedTotal: WideInt = .zero
+        var allocatedTotal: WideInt = .zero
         /// Cumulative allocated amount after each entry of `allocations`.
-        package var cumulative: [WideInt] = []
+        var cumulative: [WideInt] = []
     }
 
     /// One credit document.
-    package struct Credit: Sendable {
-        package var fact: CreditFact
-        package var client: Int
-        package var allocations: [Int] = []
-        package var cumulative: [WideInt] = []
+    struct Credit: Sendable {
+        var fact: CreditFact
+        var client: Int
+        var allocations: [Int] = []
+        var cumulative: [WideInt] = []
     }
 
-    package private(set) var clients: [ClientFact] = []
-    package private(set) var items: [Item] = []
-    package private(set) var credits: [Credit] = []
-    package private(set) var allocations: [Allocation] = []
-    package private(set) var exposures: [OffLedgerExposureFact] = []
-    package let settings: KPISettings
+    private(set) var clients: [ClientFact] = []
+    private(set) var items: [Item] = []
+    private(set) var credits: [Credit] = []
+    private(set) var allocations: [Allocation] = []
+    private(set) var exposures: [OffLedgerExposureFact] = []
+    let settings: KPISettings
 
     /// Indexes the receivables facts of `facts` (one or many clients).
-    package init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
-        self.settings = settings
+    init(_ facts: some Sequence<ClientFacts>, settings: KPISettings) {
+        self.settings = settings.clamped
         var clientIndex: [String: Int] = [:]
         var itemIndex: [String: Int] = [:]
         var creditIndex: [String: Int] = [:]
@@ -100,7 +100,13 @@ package struct ReceivablesLedger: Sendable {
             let effective = Swift.max(self.credits[credit].fact.date, self.items[item].fact.invoiceDate)
             let index = self.allocations.count
             self.allocations.append(
-                Allocation(fact: fact, effective: effective, sourceKind: self.credits[credit].fact.kind, item: item, credit: credit)
+                Allocation(
+                    fact: fact,
+                    effective: effective,
+                    sourceKind: self.credits[credit].fact.kind,
+                    item: item,
+                    credit: credit
+                )
             )
             self.items[item].allocations.append(index)
             self.credits[credit].allocations.append(index)
@@ -139,12 +145,12 @@ package struct ReceivablesLedger: Sendable {
     // MARK: - Definitions of §2.1
 
     /// Whether a credit's unapplied remainder counts in AR (prepayments only when the firm says so).
-    package func countsAsUnapplied(_ credit: Credit) -> Bool {
+    func countsAsUnapplied(_ credit: Credit) -> Bool {
         credit.fact.kind != .prepayment || self.settings.prepaymentsAsUnapplied
     }
 
     /// Σ allocated to an item or credit with `eff ≤ date` (binary search on the cumulative sums).
-    package func allocated(_ indices: [Int], _ cumulative: [WideInt], through date: CalendarDate) -> WideInt {
+    func allocated(_ indices: [Int], _ cumulative: [WideInt], through date: CalendarDate) -> WideInt {
         var low = 0
         var high = indices.count
         while low < high {
@@ -159,20 +165,20 @@ package struct ReceivablesLedger: Sendable {
     }
 
     /// `open(i, D)`, `nil` when the item is not yet invoiced at D.
-    package func open(_ item: Item, at date: CalendarDate) -> WideInt? {
+    func open(_ item: Item, at date: CalendarDate) -> WideInt? {
         guard item.fact.invoiceDate <= date else { return nil }
         return WideInt(item.fact.amount) - self.allocated(item.allocations, item.cumulative, through: date)
     }
 
     /// `unapplied(k, D)`, `nil` when the credit is dated after D.
-    package func unapplied(_ credit: Credit, at date: CalendarDate) -> WideInt? {
+    func unapplied(_ credit: Credit, at date: CalendarDate) -> WideInt? {
         guard credit.fact.date <= date else { return nil }
         return WideInt(credit.fact.amount) - self.allocated(credit.allocations, credit.cumulative, through: date)
     }
 
     /// Settlement date of an item: it is **paid** when its allocations cover its amount and at
     /// least one of them is cash; the date is the largest effective date (AR-ONTIME).
-    package func settlementDate(_ item: Item) -> CalendarDate? {
+    func settlementDate(_ item: Item) -> CalendarDate? {
         guard !item.allocations.isEmpty, item.allocatedTotal >= WideInt(item.fact.amount),
             item.allocations.contains(where: { self.allocations[$0].sourceKind.isCash })
         else { return nil }
@@ -181,9 +187,10 @@ package struct ReceivablesLedger: Sendable {
 
     /// Open HT of an item: `R0(open × amount_ht / amount)` in cents (AR-PROV-RATE). Items
     /// without HT (or with a non-positive amount) use the TTC open amount.
-    package static func openHT(open: WideInt, amount: Int64, amountHT: Int64?) -> WideInt {
+    static func openHT(open: WideInt, amount: Int64, amountHT: Int64?) -> WideInt {
         guard let amountHT, amount > 0 else { return open }
-        guard let ratio = Rational(open.value * Int128(amountHT), Int128(amount)),
+        guard let product = Rational.multiply(open.value, Int128(amountHT)),
+            let ratio = Rational(product, Int128(amount)),
             let rounded = Rounding.scaled(ratio, decimals: 0)
         else { return open }
         return WideInt(rounded)
@@ -191,7 +198,7 @@ package struct ReceivablesLedger: Sendable {
 
     /// AR(D) of each client at each date (sorted ascending), by the §2.1 identity
     /// `Σ items ≤ D − Σ counted credits ≤ D − Σ allocations from uncounted credits with eff ≤ D`.
-    package func balances(at dates: [CalendarDate]) -> [[WideInt]] {
+    func balances(at dates: [CalendarDate]) -> [[WideInt]] {
         var events: [(date: CalendarDate, client: Int, delta: WideInt)] = []
         events.reserveCapacity(self.items.count + self.credits.count)
         for item in self.items {
@@ -202,7 +209,9 @@ package struct ReceivablesLedger: Sendable {
                 events.append((credit.fact.date, credit.client, -WideInt(credit.fact.amount)))
             } else {
                 for index in credit.allocations {
-                    events.append((self.allocations[index].effective, credit.client, -WideInt(self.allocations[index].amount)))
+                    events.append(
+                        (self.allocations[index].effective, credit.client, -WideInt(self.allocations[index].amount))
+                    )
                 }
             }
         }

@@ -71,6 +71,7 @@ public struct ReceivablesLevel1: Hashable, Sendable {
     /// The months whose days the dashboard reads one by one (the other months of the flow range
     /// are read whole): the months of each history day, of D⁻, and of their window starts.
     public static func dailyMonths(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Set<Int> {
+        let settings = settings.clamped
         var months: Set<Int> = []
         for day in KPISeries.historyDays(asOf: date, days: historyDays) + [date.previousMonth] {
             months.insert(day.monthIndex)
@@ -82,9 +83,14 @@ public struct ReceivablesLevel1: Hashable, Sendable {
     /// The flow days the dashboard reads: from the oldest countback segment of D⁻ (or the oldest
     /// DSO window) to D.
     public static func flowRange(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Period {
+        let settings = settings.clamped
         let previous = date.previousMonth
-        let countbackStart = CalendarDate.firstOfMonth(index: Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).monthIndex - 23)
-        let windowStart = Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).clampedAdding(days: -(settings.dsoWindowDays - 1))
+        let countbackStart = CalendarDate.firstOfMonth(
+            index: Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).monthIndex - 23
+        )
+        let windowStart = Swift.min(previous, date.clampedAdding(days: -(historyDays - 1))).clampedAdding(
+            days: -(settings.dsoWindowDays - 1)
+        )
         return Period(uncheckedStart: Swift.min(countbackStart, windowStart), end: date)
     }
 }

@@ -10,7 +10,7 @@ public import Wire
 /// let flows = calculator.dailyFlows(in: period)           // sparse: active days only
 /// ```
 public struct ReceivablesPartsCalculator: Sendable {
-    package let ledger: ReceivablesLedger
+    let ledger: ReceivablesLedger
 
     /// Prepares the facts of one client.
     public init(_ facts: ClientFacts, settings: KPISettings) {
@@ -70,7 +70,9 @@ public struct ReceivablesPartsCalculator: Sendable {
                     result[index].openDisputes += 1
                 }
                 guard item.fact.invoiceDate <= date else { continue }
-                while pointer < item.allocations.count && self.ledger.allocations[item.allocations[pointer]].effective <= date {
+                while pointer < item.allocations.count
+                    && self.ledger.allocations[item.allocations[pointer]].effective <= date
+                {
                     paid = item.cumulative[pointer]
                     pointer += 1
                 }
@@ -101,7 +103,11 @@ public struct ReceivablesPartsCalculator: Sendable {
                 if isDisputed || daysPastDue > riskDays || client.doubtful || overLimit[item.client][index] {
                     result[index].atRisk += open
                 }
-                let openHT = ReceivablesLedger.openHT(open: open, amount: item.fact.amount, amountHT: item.fact.amountHT)
+                let openHT = ReceivablesLedger.openHT(
+                    open: open,
+                    amount: item.fact.amount,
+                    amountHT: item.fact.amountHT
+                )
                 let provision = Swift.min(provisionInForce, Swift.max(openHT, .zero))
                 result[index].openHTByBucket[bucket] += openHT
                 result[index].provisionByBucket[bucket] += provision
@@ -116,7 +122,9 @@ public struct ReceivablesPartsCalculator: Sendable {
             for index in 0..<count {
                 let date = sorted[index]
                 guard credit.fact.date <= date else { continue }
-                while pointer < credit.allocations.count && self.ledger.allocations[credit.allocations[pointer]].effective <= date {
+                while pointer < credit.allocations.count
+                    && self.ledger.allocations[credit.allocations[pointer]].effective <= date
+                {
                     used = credit.cumulative[pointer]
                     pointer += 1
                 }
@@ -342,7 +350,10 @@ public struct ReceivablesPartsCalculator: Sendable {
         let from = date.clampedAdding(days: -self.settings.forecastLookbackDays)
         var histories = Array(repeating: History(), count: self.ledger.clients.count)
         // Per client: item → (latest eff, Σ amount × late, Σ amount).
-        var perItem = Array(repeating: [Int: (latest: CalendarDate, weighted: WideInt, amount: WideInt)](), count: self.ledger.clients.count)
+        var perItem = Array(
+            repeating: [Int: (latest: CalendarDate, weighted: WideInt, amount: WideInt)](),
+            count: self.ledger.clients.count
+        )
         for allocation in self.ledger.allocations where allocation.sourceKind.isCash {
             guard allocation.effective > from, allocation.effective <= date else { continue }
             let item = self.ledger.items[allocation.item]

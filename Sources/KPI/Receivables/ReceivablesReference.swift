@@ -23,14 +23,15 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     private let allocationsByTarget: [String: [Allocation]]
     private let allocationsBySource: [String: [Allocation]]
     private let disputes: [DisputeFact]
-    private let provisions: [ProvisionFact]
+    private let disputesByItem: [String: [DisputeFact]]
+    private let provisionsByItem: [String: [ProvisionFact]]
     private let exposures: [OffLedgerExposureFact]
     /// Settings and first data date.
     public let context: KPIContext
 
     /// Collects the facts of the selected clients (duplicates by id kept once).
     public init(_ facts: some Sequence<ClientFacts>, context: KPIContext) {
-        self.context = context
+        self.context = KPIContext(settings: context.settings.clamped, firstDataDate: context.firstDataDate)
         var clients: [String: ClientFact] = [:]
         var installments: [String: InstallmentFact] = [:]
         var credits: [String: CreditFact] = [:]
@@ -40,18 +41,33 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         var exposures: [String: OffLedgerExposureFact] = [:]
         for client in facts {
             clients[client.client.id] = client.client
-            for item in client.installments where item.client == client.client.id { installments[item.id] = installments[item.id] ?? item }
-            for credit in client.credits where credit.client == client.client.id { credits[credit.id] = credits[credit.id] ?? credit }
+            for item in client.installments where item.client == client.client.id {
+                installments[item.id] = installments[item.id] ?? item
+            }
+            for credit in client.credits where credit.client == client.client.id {
+                credits[credit.id] = credits[credit.id] ?? credit
+            }
             for allocation in client.allocations { allocationFacts[allocation.id] = allocation }
             for dispute in client.disputes { disputes[dispute.id] = dispute }
             for provision in client.provisions { provisions[provision.id] = provision }
-            for exposure in client.exposures where exposure.client == client.client.id { exposures[exposure.id] = exposure }
+            for exposure in client.exposures where exposure.client == client.client.id {
+                exposures[exposure.id] = exposure
+            }
         }
         var allocations: [Allocation] = []
         for fact in allocationFacts.values {
             // Same rule as everywhere: both ends known and of the same client.
-            guard let source = credits[fact.source], let target = installments[fact.target], source.client == target.client else { continue }
-            allocations.append(Allocation(fact: fact, effective: Swift.max(source.date, target.invoiceDate), source: source, target: target))
+            guard let source = credits[fact.source], let target = installments[fact.target],
+                source.client == target.client
+            else { continue }
+            allocations.append(
+                Allocation(
+                    fact: fact,
+                    effective: Swift.max(source.date, target.invoiceDate),
+                    source: source,
+                    target: target
+                )
+            )
         }
         self.clients = clients
         self.installments = installments.values.sorted { $0.id < $1.id }
@@ -60,7 +76,11 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         self.allocationsByTarget = Dictionary(grouping: allocations, by: { $0.fact.target })
         self.allocationsBySource = Dictionary(grouping: allocations, by: { $0.fact.source })
         self.disputes = disputes.values.filter { installments[$0.installment] != nil }
-        self.provisions = provisions.values.filter { installments[$0.installment] != nil }
+        self.disputesByItem = Dictionary(grouping: self.disputes, by: \.installment)
+        self.provisionsByItem = Dictionary(
+            grouping: provisions.values.filter { installments[$0.installment] != nil },
+            by: \.installment
+        )
         self.exposures = Array(exposures.values)
     }
 
@@ -71,14 +91,20 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     /// `open(i, D)`, `nil` before the invoice date.
     public func open(_ item: InstallmentFact, at date: CalendarDate) -> WideInt? {
         guard item.invoiceDate <= date else { return nil }
-        let paid = (self.allocationsByTarget[item.id] ?? []).filter { $0.effective <= date }.reduce(WideInt.zero) { $0 + WideInt($1.fact.amount) }
+        let paid = (self.allocationsByTarget[item.id] ?? []).filter { $0.effective <= date }.reduce(WideInt.zero) {
+            $0 + WideInt($1.fact.amount)
+        }
         return WideInt(item.amount) - paid
     }
 
     /// `unapplied(k, D)`, `nil` before the credit's date or for a prepayment that does not count.
     public func unapplied(_ credit: CreditFact, at date: CalendarDate) -> WideInt? {
-        guard credit.date <= date, credit.kind != .prepayment || self.settings.prepaymentsAsUnapplied else { return nil }
-        let used = (self.allocationsBySource[credit.id] ?? []).filter { $0.effective <= date }.reduce(WideInt.zero) { $0 + WideInt($1.fact.amount) }
+        guard credit.date <= date, credit.kind != .prepayment || self.settings.prepaymentsAsUnapplied else {
+            return nil
+        }
+        let used = (self.allocationsBySource[credit.id] ?? []).filter { $0.effective <= date }.reduce(WideInt.zero) {
+            $0 + WideInt($1.fact.amount)
+        }
         return WideInt(credit.amount) - used
     }
 
@@ -105,12 +131,17 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
 
     /// SALES(P).
     public func sales(_ period: Period) -> WideInt {
-        let invoiced = self.installments.filter { $0.kind == .invoice && period.contains($0.invoiceDate) }.reduce(WideInt.zero) { $0 + WideInt($1.amount) }
-        let notes = self.credits.filter { $0.kind == .creditNote && period.contains($0.date) }.reduce(WideInt.zero) { $0 + WideInt($1.amount) }
+        let invoiced = self.installments.filter { $0.kind == .invoice && period.contains($0.invoiceDate) }.reduce(
+            WideInt.zero
+        ) { $0 + WideInt($1.amount) }
+        let notes = self.credits.filter { $0.kind == .creditNote && period.contains($0.date) }.reduce(WideInt.zero) {
+            $0 + WideInt($1.amount)
+        }
         return invoiced - notes
     }
 
-    private func openPositiveItems(at date: CalendarDate) -> [(item: InstallmentFact, open: WideInt, daysPastDue: Int)] {
+    private func openPositiveItems(at date: CalendarDate) -> [(item: InstallmentFact, open: WideInt, daysPastDue: Int)]
+    {
         self.installments.compactMap { item in
             guard let open = self.open(item, at: date), open > .zero else { return nil }
             return (item, open, item.dueDate.days(until: date))
@@ -209,7 +240,11 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
             weighted += WideInt.product(allocation.fact.amount, value)
             total += WideInt(allocation.fact.amount)
         }
-        return ReceivablesFormulas.weightedDays(weighted, over: total, flags: self.context.historyFlags(reachingBackTo: period.start))
+        return ReceivablesFormulas.weightedDays(
+            weighted,
+            over: total,
+            flags: self.context.historyFlags(reachingBackTo: period.start)
+        )
     }
 
     /// AR-ADD.
@@ -271,7 +306,9 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         var collected = WideInt.zero
         var collectible = WideInt.zero
         for item in self.installments where item.invoiceDate <= period.end && item.dueDate <= period.end {
-            let base = item.invoiceDate < period.start ? (self.open(item, at: period.dayBeforeStart) ?? .zero) : WideInt(item.amount)
+            let base =
+                item.invoiceDate < period.start
+                ? (self.open(item, at: period.dayBeforeStart) ?? .zero) : WideInt(item.amount)
             guard base > .zero else { continue }
             collectible += base
             for allocation in self.allocationsByTarget[item.id] ?? [] where period.contains(allocation.effective) {
@@ -325,13 +362,19 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         snapshot.openHTByBucket = snapshot.aged
         snapshot.balance = self.balance(at: date)
         snapshot.doubtfulBalance = self.balance(at: date) { $0.doubtful }
+        // Each client's own AR(D), for the credit-limit rule.
         var clientBalance: [String: WideInt] = [:]
-        for id in self.clients.keys {
-            clientBalance[id] = self.balance(at: date) { $0.id == id }
+        for item in self.installments {
+            clientBalance[item.client, default: .zero] += self.open(item, at: date) ?? .zero
+        }
+        for credit in self.credits {
+            clientBalance[credit.client, default: .zero] -= self.unapplied(credit, at: date) ?? .zero
         }
         for item in self.installments {
             let client = self.clients[item.client]
-            let inForce = self.provisions.filter { $0.installment == item.id && $0.isInForce(at: date) }.reduce(WideInt.zero) { $0 + WideInt($1.amountHT) }
+            let inForce = (self.provisionsByItem[item.id] ?? []).filter { $0.isInForce(at: date) }.reduce(
+                WideInt.zero
+            ) { $0 + WideInt($1.amountHT) }
             guard let open = self.open(item, at: date) else { continue }
             guard open > .zero else {
                 snapshot.provisionToRelease += inForce
@@ -350,7 +393,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
                 snapshot.overdueDaysWeighted += WideInt(open.value * Int128(dpd))
             }
             if dpd >= 91 { snapshot.over90 += open }
-            let disputed = self.disputes.contains { $0.installment == item.id && $0.isOpen(at: date) }
+            let disputed = (self.disputesByItem[item.id] ?? []).contains { $0.isOpen(at: date) }
             if disputed { snapshot.disputed += open }
             let limit = client?.creditLimit ?? 0
             let overLimit = limit > 0 && (clientBalance[item.client] ?? .zero) > WideInt(limit)
@@ -359,7 +402,9 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
             }
             // open HT = R0(open × HT / TTC), half away from zero.
             var openHT = open
-            if let ht = item.amountHT, item.amount > 0, let ratio = Rational(open.value * Int128(ht), Int128(item.amount)),
+            if let ht = item.amountHT, item.amount > 0,
+                let product = Rational.multiply(open.value, Int128(ht)),
+                let ratio = Rational(product, Int128(item.amount)),
                 let rounded = Rounding.scaled(ratio, decimals: 0)
             {
                 openHT = WideInt(rounded)
@@ -401,7 +446,8 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
 
     /// AR-DSP-RATE.
     public func disputeResolutionRate(over period: Period) -> KPIValue {
-        let handled = self.disputes.filter { $0.isOpen(at: period.dayBeforeStart) || period.contains($0.openedOn) }.count
+        let handled = self.disputes.filter { $0.isOpen(at: period.dayBeforeStart) || period.contains($0.openedOn) }
+            .count
         let resolved = self.disputes.filter { $0.resolvedOn.map(period.contains) == true }.count
         return ReceivablesFormulas.percent(
             WideInt(resolved),
@@ -426,14 +472,18 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     /// AR-WO-AMT.
     public func writeOffAmount(over period: Period) -> KPIValue {
         .cents(
-            self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) { $0 + WideInt($1.amount) },
+            self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) {
+                $0 + WideInt($1.amount)
+            },
             flags: self.context.historyFlags(reachingBackTo: period.start)
         )
     }
 
     /// AR-WO-RATE.
     public func writeOffRate(over period: Period) -> KPIValue {
-        let amount = self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) { $0 + WideInt($1.amount) }
+        let amount = self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) {
+            $0 + WideInt($1.amount)
+        }
         return ReceivablesFormulas.percent(
             amount,
             of: self.sales(period),
@@ -445,7 +495,10 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     /// AR-MATCH-AUTO.
     public func automaticMatchingRate(over period: Period) -> KPIValue {
         let recorded = self.allocations.filter { period.contains($0.fact.recordedOn) }
-        return ReceivablesFormulas.percent(WideInt(recorded.filter { $0.fact.method == .auto }.count), of: WideInt(recorded.count))
+        return ReceivablesFormulas.percent(
+            WideInt(recorded.filter { $0.fact.method == .auto }.count),
+            of: WideInt(recorded.count)
+        )
     }
 
     /// AR-MATCH-AUTO-AMT.
@@ -465,12 +518,16 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         let history = self.allocations.filter { $0.source.kind.isCash && $0.effective > from && $0.effective <= date }
         func delay(_ allocations: [Allocation]) -> Int? {
             let weight = allocations.reduce(WideInt.zero) { $0 + WideInt($1.fact.amount) }
-            let weighted = allocations.reduce(WideInt.zero) { $0 + WideInt.product($1.fact.amount, $1.target.dueDate.days(until: $1.effective)) }
+            let weighted = allocations.reduce(WideInt.zero) {
+                $0 + WideInt.product($1.fact.amount, $1.target.dueDate.days(until: $1.effective))
+            }
             return Rational(weighted, over: weight).flatMap(Rounding.integer)
         }
         var ownDelay: [String: Int] = [:]
         for (client, allocations) in Dictionary(grouping: history, by: { $0.target.client }) {
-            let latest = Dictionary(grouping: allocations, by: { $0.target.id }).mapValues { $0.map(\.effective).max() ?? date }
+            let latest = Dictionary(grouping: allocations, by: { $0.target.id }).mapValues {
+                $0.map(\.effective).max() ?? date
+            }
             let chosen = Set(
                 latest.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                     .prefix(self.settings.forecastHistoryInstallments).map(\.key)
@@ -484,14 +541,17 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         var parts = ForecastParts()
         let tomorrow = date.clampedAdding(days: 1)
         for (item, open, dpd) in self.openPositiveItems(at: date) {
-            if self.disputes.contains(where: { $0.installment == item.id && $0.isOpen(at: date) }) {
+            if (self.disputesByItem[item.id] ?? []).contains(where: { $0.isOpen(at: date) }) {
                 parts.disputed += open
             } else if self.clients[item.client]?.doubtful == true {
                 parts.doubtful += open
             } else if dpd > self.settings.forecastMaxDaysPastDue {
                 parts.tooOld += open
             } else {
-                let expected = Swift.max(item.dueDate.clampedAdding(days: ownDelay[item.client] ?? portfolio ?? 0), tomorrow)
+                let expected = Swift.max(
+                    item.dueDate.clampedAdding(days: ownDelay[item.client] ?? portfolio ?? 0),
+                    tomorrow
+                )
                 parts.scheduled[expected, default: .zero] += open
             }
         }

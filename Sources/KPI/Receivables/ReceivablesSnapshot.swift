@@ -71,7 +71,9 @@ public struct ReceivablesSnapshot: AdditiveParts {
     /// then added element by element without reallocating.
     public static func += (lhs: inout ReceivablesSnapshot, rhs: ReceivablesSnapshot) {
         func add(_ vector: inout [WideInt], _ other: [WideInt]) {
-            if vector.count < other.count { vector.append(contentsOf: repeatElement(.zero, count: other.count - vector.count)) }
+            if vector.count < other.count {
+                vector.append(contentsOf: repeatElement(.zero, count: other.count - vector.count))
+            }
             for index in other.indices {
                 vector[index] += other[index]
             }

@@ -66,7 +66,10 @@ public struct Outstanding: Hashable, Sendable, Codable {
         self.notDue = .cents(snapshot.current)
         self.unapplied = .cents(-snapshot.unapplied)
         self.net = .cents(net)
-        self.real = .cents(net + snapshot.offLedgerExposure, flags: snapshot.offLedgerRecords == 0 ? [.noOffLedgerData] : [])
+        self.real = .cents(
+            net + snapshot.offLedgerExposure,
+            flags: snapshot.offLedgerRecords == 0 ? [.noOffLedgerData] : []
+        )
         self.risk = .cents(snapshot.atRisk)
         self.riskPercent = ReceivablesFormulas.percent(snapshot.atRisk, of: gross)
         self.disputed = .cents(snapshot.disputed)
@@ -93,13 +96,18 @@ public struct ProvisionRates: Hashable, Sendable, Codable {
     public init(snapshot: ReceivablesSnapshot, settings: KPISettings) {
         let count = settings.agedBucketCount
         let openHT = (0..<count).map { $0 < snapshot.openHTByBucket.count ? snapshot.openHTByBucket[$0] : .zero }
-        let provision = (0..<count).map { $0 < snapshot.provisionByBucket.count ? snapshot.provisionByBucket[$0] : .zero }
+        let provision = (0..<count).map {
+            $0 < snapshot.provisionByBucket.count ? snapshot.provisionByBucket[$0] : .zero
+        }
         self.openHTByBucket = openHT
         self.provisionByBucket = provision
         self.byBucket = zip(provision, openHT).map { ReceivablesFormulas.percent($0, of: $1) }
         self.total = ReceivablesFormulas.percent(provision.reduce(.zero, +), of: openHT.reduce(.zero, +))
         self.toRelease = snapshot.provisionToRelease
-        self.suggested = ReceivablesFormulas.suggestedProvision(openHTByBucket: openHT, gridBasisPoints: settings.provisionGridBasisPoints)
+        self.suggested = ReceivablesFormulas.suggestedProvision(
+            openHTByBucket: openHT,
+            gridBasisPoints: settings.provisionGridBasisPoints
+        )
     }
 }
 

@@ -60,7 +60,9 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
             snapshots: Dictionary(uniqueKeysWithValues: zip(dates, calculator.snapshots(at: dates))),
             dailyFlows: daily,
             monthlyFlows: Self.months(of: daily, inside: flowRange),
-            collectionRates: Dictionary(uniqueKeysWithValues: Set(collectionRatePeriods).map { ($0, calculator.collectionRate(over: $0)) }),
+            collectionRates: Dictionary(
+                uniqueKeysWithValues: Set(collectionRatePeriods).map { ($0, calculator.collectionRate(over: $0)) }
+            ),
             forecasts: Dictionary(uniqueKeysWithValues: Set(forecastDates).map { ($0, calculator.forecast(asOf: $0)) }),
             flowRange: flowRange
         )
@@ -104,7 +106,10 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
                 cursor = month.end.clampedAdding(days: 1)
                 continue
             }
-            assert(self.dailyMonths?.contains(cursor.monthIndex) ?? true, "daily parts of \(cursor) were not materialised")
+            assert(
+                self.dailyMonths?.contains(cursor.monthIndex) ?? true,
+                "daily parts of \(cursor) were not materialised"
+            )
             if let parts = self.dailyFlows[cursor] { total += parts }
             guard cursor < .max else { break }
             cursor = cursor.clampedAdding(days: 1)
@@ -127,13 +132,20 @@ extension ReceivablesRollup.Selection {
     /// Merges the selected groups' parts for exactly the keys a dashboard will read: the
     /// snapshot dates, the daily flows inside `flowRange` and the whole months inside it, and
     /// the stored AR-REC-RATE / AR-FCST parts.
-    public func materialize(snapshotDates: [CalendarDate], flowRange requested: Period, dailyMonths: Set<Int>? = nil)
+    public func materialize(
+        snapshotDates: [CalendarDate],
+        flowRange requested: Period,
+        dailyMonths: Set<Int>? = nil
+    )
         -> MaterializedReceivablesParts
     {
         // Only what the rollup holds: clip to its flow range.
         let flowRange = Period(
             uncheckedStart: Swift.max(requested.start, self.flowRange.start),
-            end: Swift.max(Swift.min(requested.end, self.flowRange.end), Swift.max(requested.start, self.flowRange.start))
+            end: Swift.max(
+                Swift.min(requested.end, self.flowRange.end),
+                Swift.max(requested.start, self.flowRange.start)
+            )
         )
         var snapshots: [CalendarDate: ReceivablesSnapshot] = [:]
         for date in Set(snapshotDates) {

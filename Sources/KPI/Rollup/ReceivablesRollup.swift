@@ -56,15 +56,17 @@ public struct ReceivablesRollup: Sendable {
             let profile = clientFacts.client.profile
             let key = profile.groupKey
             let calculator = ReceivablesPartsCalculator(clientFacts, settings: settings)
-            var group = groups[key] ?? GroupParts(
-                profile: profile,
-                clients: 0,
-                snapshots: [:],
-                dailyFlowsByMonth: [:],
-                monthlyFlows: [:],
-                collectionRates: [:],
-                forecasts: [:]
-            )
+            var group =
+                groups[key]
+                ?? GroupParts(
+                    profile: profile,
+                    clients: 0,
+                    snapshots: [:],
+                    dailyFlowsByMonth: [:],
+                    monthlyFlows: [:],
+                    collectionRates: [:],
+                    forecasts: [:]
+                )
             group.clients += 1
             for (date, snapshot) in zip(days, calculator.snapshots(at: days)) {
                 group.snapshots[date, default: .zero] += snapshot
@@ -110,7 +112,9 @@ public struct ReceivablesRollup: Sendable {
     /// rows for several collaborators may count a client several times).
     public func breakdown(collaborator: String, filter: ClientFilter) -> Selection {
         Selection(
-            groups: self.groups.values.filter { filter.matches($0.profile) && $0.profile.collaborators.contains(collaborator) },
+            groups: self.groups.values.filter {
+                filter.matches($0.profile) && $0.profile.collaborators.contains(collaborator)
+            },
             flowRange: self.flowRange
         )
     }

@@ -29,7 +29,11 @@ public enum KPISeries {
     }
 
     /// Level 1: `compute` at each day of the history; the last point is D.
-    public static func level1<Value>(asOf date: CalendarDate, days: Int = 30, _ compute: (CalendarDate) -> Value) -> [Point<Value>] {
+    public static func level1<Value>(
+        asOf date: CalendarDate,
+        days: Int = 30,
+        _ compute: (CalendarDate) -> Value
+    ) -> [Point<Value>] {
         self.historyDays(asOf: date, days: days).map { Point(date: $0, value: compute($0)) }
     }
 
@@ -39,7 +43,11 @@ public enum KPISeries {
     public static func level2Buckets(_ kind: BucketKind, over range: Period, calendar: FiscalCalendar) -> [Bucket] {
         calendar.buckets(kind, overlapping: range).map { bucket in
             guard bucket.period.end > range.end else { return bucket }
-            return Bucket(kind: bucket.kind, period: Period(uncheckedStart: bucket.period.start, end: range.end), label: bucket.label)
+            return Bucket(
+                kind: bucket.kind,
+                period: Period(uncheckedStart: bucket.period.start, end: range.end),
+                label: bucket.label
+            )
         }
     }
 

@@ -77,7 +77,9 @@ public struct KPISettings: Hashable, Sendable, Codable {
             self.agedBucketBoundaries.allSatisfy({ $0 >= 1 && $0 <= 36_600 }),
             zip(self.agedBucketBoundaries, self.agedBucketBoundaries.dropFirst()).allSatisfy({ $0 < $1 })
         else {
-            throw fail("aged_bucket_boundaries must be 1–20 strictly increasing positive days, got \(self.agedBucketBoundaries)")
+            throw fail(
+                "aged_bucket_boundaries must be 1–20 strictly increasing positive days, got \(self.agedBucketBoundaries)"
+            )
         }
         guard (0...36_600).contains(self.riskDaysPastDue) else {
             throw fail("risk_days_past_due must be 0…36600, got \(self.riskDaysPastDue)")
@@ -89,7 +91,9 @@ public struct KPISettings: Hashable, Sendable, Codable {
             throw fail("forecast_history_installments must be 1…1000, got \(self.forecastHistoryInstallments)")
         }
         guard (1...self.forecastHistoryInstallments).contains(self.forecastMinimumInstallments) else {
-            throw fail("forecast_minimum_installments must be 1…forecast_history_installments, got \(self.forecastMinimumInstallments)")
+            throw fail(
+                "forecast_minimum_installments must be 1…forecast_history_installments, got \(self.forecastMinimumInstallments)"
+            )
         }
         guard (1...3660).contains(self.forecastHorizonDays) else {
             throw fail("forecast_horizon_days must be 1…3660, got \(self.forecastHorizonDays)")
@@ -116,6 +120,38 @@ public struct KPISettings: Hashable, Sendable, Codable {
         guard (0...1_000_000).contains(self.decliningMinimumDocuments) else {
             throw fail("declining_minimum_documents must be ≥ 0, got \(self.decliningMinimumDocuments)")
         }
+    }
+
+    /// A copy with every value forced into its valid range (invalid boundaries fall back to the
+    /// defaults, the grid is padded or cut to the bucket count). Calculators and evaluators use
+    /// it, so unvalidated settings can give odd numbers but never a trap; the gateway still
+    /// rejects bad settings with ``validate()``.
+    public var clamped: KPISettings {
+        func clamp(_ value: Int, _ range: ClosedRange<Int>) -> Int {
+            Swift.min(Swift.max(value, range.lowerBound), range.upperBound)
+        }
+        var copy = self
+        copy.dsoWindowDays = clamp(self.dsoWindowDays, 1...3660)
+        let boundaries = self.agedBucketBoundaries
+        if boundaries.isEmpty || boundaries.count > 20 || !boundaries.allSatisfy({ $0 >= 1 && $0 <= 36_600 })
+            || !zip(boundaries, boundaries.dropFirst()).allSatisfy({ $0 < $1 })
+        {
+            copy.agedBucketBoundaries = KPISettings().agedBucketBoundaries
+        }
+        copy.riskDaysPastDue = clamp(self.riskDaysPastDue, 0...36_600)
+        copy.onTimeGraceDays = clamp(self.onTimeGraceDays, 0...3660)
+        copy.forecastHistoryInstallments = clamp(self.forecastHistoryInstallments, 1...1000)
+        copy.forecastMinimumInstallments = clamp(self.forecastMinimumInstallments, 1...copy.forecastHistoryInstallments)
+        copy.forecastHorizonDays = clamp(self.forecastHorizonDays, 1...3660)
+        copy.forecastMaxDaysPastDue = clamp(self.forecastMaxDaysPastDue, 0...36_600)
+        copy.forecastLookbackDays = clamp(self.forecastLookbackDays, 1...3660)
+        var grid = self.provisionGridBasisPoints.prefix(copy.agedBucketCount).map { clamp($0, 0...10_000) }
+        grid += Array(repeating: 0, count: copy.agedBucketCount - grid.count)
+        copy.provisionGridBasisPoints = grid
+        copy.inactivityDays = clamp(self.inactivityDays, 1...366)
+        copy.decliningRatioPercent = clamp(self.decliningRatioPercent, 1...100)
+        copy.decliningMinimumDocuments = clamp(self.decliningMinimumDocuments, 0...1_000_000)
+        return copy
     }
 
     /// A stable text naming every setting that shapes parts (see the type's comment).

@@ -27,7 +27,12 @@ public struct ClientReceivablesView: Hashable, Sendable, Codable {
     public var events: [CollectionEventFact]
 
     /// Builds the view of one client at D.
-    public init(facts: ClientFacts, strategies: [String: CollectionStrategyFact], settings: KPISettings, asOf date: CalendarDate) {
+    public init(
+        facts: ClientFacts,
+        strategies: [String: CollectionStrategyFact],
+        settings: KPISettings,
+        asOf date: CalendarDate
+    ) {
         let items = Supervisor.items(of: CollectionOfOne(facts), strategies: strategies, settings: settings, asOf: date)
         self.client = facts.client.id
         self.name = facts.client.name

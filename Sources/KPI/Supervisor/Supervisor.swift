@@ -7,10 +7,16 @@ public enum Supervisor {
 
     /// The actions of `strategy` applicable to an installment with `paymentMode`: those without
     /// a payment mode or with the same one, ordered by offset (ties keep the strategy's order).
-    public static func applicableActions(_ strategy: CollectionStrategyFact, paymentMode: String?) -> [CollectionStrategyFact.Action] {
+    public static func applicableActions(
+        _ strategy: CollectionStrategyFact,
+        paymentMode: String?
+    ) -> [CollectionStrategyFact.Action] {
         strategy.actions.enumerated()
             .filter { $0.element.paymentMode == nil || $0.element.paymentMode == paymentMode }
-            .sorted { $0.element.offsetDays != $1.element.offsetDays ? $0.element.offsetDays < $1.element.offsetDays : $0.offset < $1.offset }
+            .sorted {
+                $0.element.offsetDays != $1.element.offsetDays
+                    ? $0.element.offsetDays < $1.element.offsetDays : $0.offset < $1.offset
+            }
             .map(\.element)
     }
 
@@ -35,7 +41,11 @@ public enum Supervisor {
     ) -> PlannedAction? {
         guard let strategy else { return nil }
         let settled = self.settledCodes(events)
-        guard let action = self.applicableActions(strategy, paymentMode: paymentMode).first(where: { !settled.contains($0.code) }) else {
+        guard
+            let action = self.applicableActions(strategy, paymentMode: paymentMode).first(where: {
+                !settled.contains($0.code)
+            })
+        else {
             return nil
         }
         return PlannedAction(action: action, triggerDate: dueDate.clampedAdding(days: action.offsetDays))
@@ -75,7 +85,12 @@ public enum Supervisor {
                         paymentMode: mode,
                         daysPastDue: dpd,
                         colour: .of(open: open, daysPastDue: dpd),
-                        nextAction: self.nextAction(dueDate: item.fact.dueDate, paymentMode: mode, strategy: strategy, events: eventsByItem[item.fact.id] ?? [])
+                        nextAction: self.nextAction(
+                            dueDate: item.fact.dueDate,
+                            paymentMode: mode,
+                            strategy: strategy,
+                            events: eventsByItem[item.fact.id] ?? []
+                        )
                     )
                 )
             }
@@ -131,12 +146,19 @@ public enum Supervisor {
 
     /// Groups a list in one of the six modes of the seed, with subtotals per group.
     public static func group(_ items: [SupervisorItem], by mode: SupervisorGrouping) -> [SupervisorGroup] {
-        func byClient(_ items: [SupervisorItem], inner: (([SupervisorItem]) -> [SupervisorGroup])?) -> [SupervisorGroup] {
+        func byClient(_ items: [SupervisorItem], inner: (([SupervisorItem]) -> [SupervisorGroup])?) -> [SupervisorGroup]
+        {
             Dictionary(grouping: items, by: \.client).map { client, members in
-                SupervisorGroup(key: client, label: members.first?.clientName ?? client, items: members, subgroups: inner?(members) ?? [])
+                SupervisorGroup(
+                    key: client,
+                    label: members.first?.clientName ?? client,
+                    items: members,
+                    subgroups: inner?(members) ?? []
+                )
             }.sorted { $0.key < $1.key }
         }
-        func byAction(_ items: [SupervisorItem], inner: (([SupervisorItem]) -> [SupervisorGroup])?) -> [SupervisorGroup] {
+        func byAction(_ items: [SupervisorItem], inner: (([SupervisorItem]) -> [SupervisorGroup])?) -> [SupervisorGroup]
+        {
             Dictionary(grouping: items, by: { $0.nextAction?.action.code ?? "" }).map { code, members in
                 SupervisorGroup(key: code, label: code, items: members, subgroups: inner?(members) ?? [])
             }.sorted { $0.key < $1.key }
@@ -171,7 +193,10 @@ public enum Supervisor {
         switch outcome {
         case .modified:
             guard let replacementCode, !replacementCode.isEmpty else {
-                throw KPIError(code: .invalidArgument, message: "MODIFIED on \(item.id) needs the code of the action done instead")
+                throw KPIError(
+                    code: .invalidArgument,
+                    message: "MODIFIED on \(item.id) needs the code of the action done instead"
+                )
             }
         case .printed:
             throw KPIError(code: .invalidArgument, message: "PRINTED is recorded by printing a selection")

@@ -84,7 +84,12 @@ struct RationalTests {
 
     @Test("values round-trip through JSON with exact fractions and decimal strings")
     func coding() throws {
-        let value = KPIValue(exact: try #require(Rational(651, 8)), unit: .days, rounding: .r1, flags: [.partialHistory])
+        let value = KPIValue(
+            exact: try #require(Rational(651, 8)),
+            unit: .days,
+            rounding: .r1,
+            flags: [.partialHistory]
+        )
         let data = try JSONEncoder().encode(value)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"651\\/8\"") || text.contains("\"651/8\""))

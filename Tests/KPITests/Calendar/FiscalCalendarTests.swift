@@ -26,7 +26,10 @@ struct FiscalCalendarTests {
         #expect(calendar.period(ofFiscalYear: 2024) == period("2024-07-01", "2025-06-30"))
         #expect(calendar.bucket(.fiscalYear, containing: day("2024-12-31")).label == "FY2024")
         let months = calendar.months(ofFiscalYear: 2024)
-        #expect(months.count == 12 && months.first == period("2024-07-01", "2024-07-31") && months.last == period("2025-06-01", "2025-06-30"))
+        #expect(
+            months.count == 12 && months.first == period("2024-07-01", "2024-07-31")
+                && months.last == period("2025-06-01", "2025-06-30")
+        )
     }
 
     @Test("a fiscal year starting on February 29 falls back to February 28 in common years")
@@ -39,12 +42,15 @@ struct FiscalCalendarTests {
         #expect(throws: KPIError.self) { try FiscalCalendar(startMonth: 13, startDay: 1) }
     }
 
-    @Test("same day of the previous fiscal year", arguments: [
-        ("2025-03-31", "2024-03-31"),
-        ("2024-02-29", "2023-02-28"),
-        ("2025-12-31", "2024-12-31"),
-        ("2025-06-15", "2024-06-15"),
-    ])
+    @Test(
+        "same day of the previous fiscal year",
+        arguments: [
+            ("2025-03-31", "2024-03-31"),
+            ("2024-02-29", "2023-02-28"),
+            ("2025-12-31", "2024-12-31"),
+            ("2025-06-15", "2024-06-15"),
+        ]
+    )
     func sameDay(date: String, expected: String) {
         #expect(FiscalCalendar.calendarYear.sameDayPreviousFiscalYear(day(date)) == day(expected))
     }
@@ -57,9 +63,13 @@ struct FiscalCalendarTests {
         #expect(calendar.sameDayPreviousFiscalYear(day("2025-02-27")) == day("2024-02-27"))
     }
 
-    @Test("previous month clamps (§1.2)", arguments: [
-        ("2025-03-31", "2025-02-28"), ("2025-03-15", "2025-02-15"), ("2024-03-30", "2024-02-29"), ("2025-01-31", "2024-12-31"),
-    ])
+    @Test(
+        "previous month clamps (§1.2)",
+        arguments: [
+            ("2025-03-31", "2025-02-28"), ("2025-03-15", "2025-02-15"), ("2024-03-30", "2024-02-29"),
+            ("2025-01-31", "2024-12-31"),
+        ]
+    )
     func previousMonth(date: String, expected: String) {
         #expect(day(date).previousMonth == day(expected))
     }
@@ -106,7 +116,10 @@ struct FiscalCalendarTests {
         #expect(settings.forecastHistoryInstallments == 12 && settings.forecastMinimumInstallments == 2)
         #expect(settings.forecastHorizonDays == 90 && settings.forecastMaxDaysPastDue == 365)
         #expect(settings.provisionGridBasisPoints == [0, 0, 0, 0, 0, 0])
-        #expect(settings.inactivityDays == 30 && settings.decliningRatioPercent == 50 && settings.decliningMinimumDocuments == 4)
+        #expect(
+            settings.inactivityDays == 30 && settings.decliningRatioPercent == 50
+                && settings.decliningMinimumDocuments == 4
+        )
         #expect(!settings.excludeDoubtfulFromDSO && !settings.prepaymentsAsUnapplied)
         #expect(settings.agedBucketLabels == ["NOT_DUE", "1-30", "31-60", "61-90", "91-120", ">120"])
         #expect(settings.agedBucketIndex(daysPastDue: 0) == 0 && settings.agedBucketIndex(daysPastDue: 30) == 1)

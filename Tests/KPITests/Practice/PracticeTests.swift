@@ -38,10 +38,34 @@ struct PracticeTests {
                 ClientFact(id: "P3", name: "Ancien client", deactivated: true),
             ],
             documents: [
-                document("d1", "P1", "2025-03-03", .email, supplier: "EDF", [(.ready, "2025-03-05"), (.published, "2025-03-10")]),
+                document(
+                    "d1",
+                    "P1",
+                    "2025-03-03",
+                    .email,
+                    supplier: "EDF",
+                    [(.ready, "2025-03-05"), (.published, "2025-03-10")]
+                ),
                 document("d2", "P1", "2025-03-20", .upload, supplier: "Orange"),
-                document("d3", "P1", "2025-03-25", .mobile, supplier: "EDF", [(.ready, "2025-03-28")], categorised: true),
-                document("d4", "P1", "2025-02-10", .email, supplier: "EDF", [(.published, "2025-03-02")], categorised: true, published: true),
+                document(
+                    "d3",
+                    "P1",
+                    "2025-03-25",
+                    .mobile,
+                    supplier: "EDF",
+                    [(.ready, "2025-03-28")],
+                    categorised: true
+                ),
+                document(
+                    "d4",
+                    "P1",
+                    "2025-02-10",
+                    .email,
+                    supplier: "EDF",
+                    [(.published, "2025-03-02")],
+                    categorised: true,
+                    published: true
+                ),
                 document("e1", "P2", "2025-01-15", .paper, [(.published, "2025-03-31")]),
                 document("e2", "P2", "2025-03-31", .api, [(.deleted, "2025-03-31")]),
             ],
@@ -94,8 +118,11 @@ struct PracticeTests {
         let clients = Self.portfolio.selecting(ClientFilter()).clients
         let total = PracticePartsCalculator(clients, settings: settings).snapshot(at: Self.d)
         let byCollaborator = ["U1", "U2"].map { collaborator in
-            PracticePartsCalculator(clients.filter { $0.client.assignedCollaborators.contains(collaborator) }, settings: settings)
-                .snapshot(at: Self.d)
+            PracticePartsCalculator(
+                clients.filter { $0.client.assignedCollaborators.contains(collaborator) },
+                settings: settings
+            )
+            .snapshot(at: Self.d)
         }
         // U1: P1 (2 to process) + P2 (0) = 2; U2: P1 = 2; total 2: the breakdown sums to 4.
         #expect(byCollaborator.map { $0.toReview + $0.ready } == [2, 2])
@@ -104,7 +131,10 @@ struct PracticeTests {
 
     @Test("level-3 rows: lowest regularity first, lowest coverage first")
     func rows() {
-        let rows = PracticePartsCalculator(Self.portfolio.clients, settings: KPISettings()).clientRows(asOf: Self.d, period: Self.march)
+        let rows = PracticePartsCalculator(Self.portfolio.clients, settings: KPISettings()).clientRows(
+            asOf: Self.d,
+            period: Self.march
+        )
         #expect(PracticeClientRow.byRegularity(rows).map(\.client) == ["P3", "P2", "P1"])
         // Coverage: P1 2 / 3 = 66.7 %, P2 0 / 1 = 0.0 %, P3 no document (null, last).
         #expect(PracticeClientRow.byRuleCoverage(rows).map(\.client) == ["P2", "P1", "P3"])
@@ -117,19 +147,33 @@ struct PracticeTests {
         // 30 documents in the baseline [D − 209, D − 30] (average 5 per 30 days).
         func portfolio(recent: Int) -> Portfolio {
             var documents = (0..<30).map { i in
-                DocumentFact(id: "b\(i)", client: "K", receivedOn: day("2025-03-01").advanced(by: -6 * i), channel: .email)
+                DocumentFact(
+                    id: "b\(i)",
+                    client: "K",
+                    receivedOn: day("2025-03-01").advanced(by: -6 * i),
+                    channel: .email
+                )
             }
-            documents += (0..<recent).map { i in DocumentFact(id: "r\(i)", client: "K", receivedOn: Self.d.advanced(by: -i), channel: .email) }
+            documents += (0..<recent).map { i in
+                DocumentFact(id: "r\(i)", client: "K", receivedOn: Self.d.advanced(by: -i), channel: .email)
+            }
             return Portfolio(clients: [ClientFact(id: "K")], documents: documents)
         }
         let settings = KPISettings()
         // 2 < 2.5 → declining, drop (30 − 6 × 2) / 30 = 60.0 %.
         let two = portfolio(recent: 2)
-        let activity = PracticeRules.activity(receivedDates: two.clients[0].documents.map(\.receivedOn).sorted(), asOf: Self.d, settings: settings)
+        let activity = PracticeRules.activity(
+            receivedDates: two.clients[0].documents.map(\.receivedOn).sorted(),
+            asOf: Self.d,
+            settings: settings
+        )
         #expect(activity.recent == 2 && activity.baseline == 30 && activity.decline?.display == "60.0")
         #expect(PracticePartsCalculator(two.clients, settings: settings).snapshot(at: Self.d).decliningClients == 1)
         // 3 ≥ 2.5 → not declining.
-        #expect(PracticePartsCalculator(portfolio(recent: 3).clients, settings: settings).snapshot(at: Self.d).decliningClients == 0)
+        #expect(
+            PracticePartsCalculator(portfolio(recent: 3).clients, settings: settings).snapshot(at: Self.d)
+                .decliningClients == 0
+        )
         // 0 recent: inactive and declining (drop 100.0 %).
         let none = PracticePartsCalculator(portfolio(recent: 0).clients, settings: settings).snapshot(at: Self.d)
         #expect(none.inactiveClients == 1 && none.decliningClients == 1)
@@ -143,10 +187,17 @@ struct PracticeTests {
     func regularityPeriods() {
         let calendar = FiscalCalendar.calendarYear
         let mid = PracticeRules.regularityPeriods(frequency: .monthly, asOf: day("2025-03-15"), calendar: calendar)
-        #expect(mid.count == 12 && mid.last == period("2025-02-01", "2025-02-28") && mid.first == period("2024-03-01", "2024-03-31"))
+        #expect(
+            mid.count == 12 && mid.last == period("2025-02-01", "2025-02-28")
+                && mid.first == period("2024-03-01", "2024-03-31")
+        )
         let end = PracticeRules.regularityPeriods(frequency: .monthly, asOf: day("2025-03-31"), calendar: calendar)
         #expect(end.last == period("2025-03-01", "2025-03-31"))
-        let yearly = PracticeRules.regularityPeriods(frequency: .yearly, asOf: day("2025-03-31"), calendar: (try? FiscalCalendar(startMonth: 7, startDay: 1)) ?? calendar)
+        let yearly = PracticeRules.regularityPeriods(
+            frequency: .yearly,
+            asOf: day("2025-03-31"),
+            calendar: (try? FiscalCalendar(startMonth: 7, startDay: 1)) ?? calendar
+        )
         #expect(yearly.last == period("2023-07-01", "2024-06-30") && yearly.count == 12)
     }
 
@@ -170,13 +221,25 @@ struct PracticeTests {
         var rules: [SupplierRuleFact] = []
         let suppliers = ["EDF", "Orange", "SNCF", "Total"]
         for c in 0..<Int.random(in: 1...5, using: &rng) {
-            clients.append(ClientFact(id: "K\(c)", frequency: ClientFact.Frequency.allCases.randomElement(using: &rng), deactivated: rng.chance(0.15)))
+            clients.append(
+                ClientFact(
+                    id: "K\(c)",
+                    frequency: ClientFact.Frequency.allCases.randomElement(using: &rng),
+                    deactivated: rng.chance(0.15)
+                )
+            )
             for i in 0..<Int.random(in: 0...60, using: &rng) {
                 let received = date()
                 var history: [DocumentFact.StatusChange] = []
-                if rng.chance(0.6) { history.append(.init(.ready, on: received.advanced(by: Int.random(in: 0...10, using: &rng)))) }
-                if rng.chance(0.5) { history.append(.init(.published, on: received.advanced(by: Int.random(in: 0...60, using: &rng)))) }
-                if rng.chance(0.1) { history.append(.init(.deleted, on: received.advanced(by: Int.random(in: 0...60, using: &rng)))) }
+                if rng.chance(0.6) {
+                    history.append(.init(.ready, on: received.advanced(by: Int.random(in: 0...10, using: &rng))))
+                }
+                if rng.chance(0.5) {
+                    history.append(.init(.published, on: received.advanced(by: Int.random(in: 0...60, using: &rng))))
+                }
+                if rng.chance(0.1) {
+                    history.append(.init(.deleted, on: received.advanced(by: Int.random(in: 0...60, using: &rng))))
+                }
                 documents.append(
                     DocumentFact(
                         id: "K\(c)-\(i)",
@@ -191,7 +254,14 @@ struct PracticeTests {
                 )
             }
             for r in 0..<Int.random(in: 0...3, using: &rng) {
-                rules.append(SupplierRuleFact(id: "K\(c)-R\(r)", client: "K\(c)", supplier: suppliers.randomElement(using: &rng) ?? "EDF", createdOn: date()))
+                rules.append(
+                    SupplierRuleFact(
+                        id: "K\(c)-R\(r)",
+                        client: "K\(c)",
+                        supplier: suppliers.randomElement(using: &rng) ?? "EDF",
+                        createdOn: date()
+                    )
+                )
             }
         }
         var settings = KPISettings()
@@ -211,9 +281,16 @@ struct PracticeTests {
         #expect(PracticeFormulas.medianAge(flow) == processed.median, "seed \(seed)")
         #expect(PracticeFormulas.percentile90Age(flow) == processed.p90, "seed \(seed)")
         #expect(PracticeFormulas.sentByChannel(flow) == direct.sentByChannel(over: p), "seed \(seed)")
-        #expect(PracticeFormulas.regularity(snapshot, firstDataDate: start) == direct.regularity(asOf: d, firstDataDate: start), "seed \(seed)")
+        #expect(
+            PracticeFormulas.regularity(snapshot, firstDataDate: start)
+                == direct.regularity(asOf: d, firstDataDate: start),
+            "seed \(seed)"
+        )
         let activity = direct.activity(asOf: d)
-        #expect(snapshot.inactiveClients == activity.inactive && snapshot.decliningClients == activity.declining, "seed \(seed)")
+        #expect(
+            snapshot.inactiveClients == activity.inactive && snapshot.decliningClients == activity.declining,
+            "seed \(seed)"
+        )
         let ruleKPIs = direct.rules(over: p)
         #expect(PracticeFormulas.ruleCoverage(flow) == ruleKPIs.coverage, "seed \(seed)")
         #expect(PracticeFormulas.autoCategorisedRate(flow) == ruleKPIs.autoCategorised, "seed \(seed)")

@@ -9,7 +9,14 @@ struct ProspectsTests {
     static let l1 = CollaboratorFact(id: "L1", confidentialityGroup: "G1")
     static let p2 = CollaboratorFact(id: "P2", roles: [.offerValidator], confidentialityGroup: "G2")
 
-    static func offer(_ id: String, _ deal: String, _ history: [(OfferFact.Status, String)], recurring: Int64 = 0, exceptional: Int64 = 0, signatory: String? = nil) -> OfferFact {
+    static func offer(
+        _ id: String,
+        _ deal: String,
+        _ history: [(OfferFact.Status, String)],
+        recurring: Int64 = 0,
+        exceptional: Int64 = 0,
+        signatory: String? = nil
+    ) -> OfferFact {
         OfferFact(
             id: id,
             deal: deal,
@@ -24,7 +31,13 @@ struct ProspectsTests {
 
     static let prospects = Prospects(
         deals: [
-            DealFact(id: "D1", prospectName: "Boulangerie Neuve", organisationUnit: "OFF-LYON", fiscalYear: 2025, team: .init(partner: "P1", manager: "M1")),
+            DealFact(
+                id: "D1",
+                prospectName: "Boulangerie Neuve",
+                organisationUnit: "OFF-LYON",
+                fiscalYear: 2025,
+                team: .init(partner: "P1", manager: "M1")
+            ),
             DealFact(
                 id: "D2",
                 prospectName: "Pharmacie Centrale",
@@ -41,13 +54,37 @@ struct ProspectsTests {
                 team: .init(manager: "M1"),
                 statusHistory: [.init(.abandoned, on: day("2025-05-02"))]
             ),
-            DealFact(id: "D4", prospectName: "Garage du Lac", organisationUnit: "OFF-LYON", fiscalYear: 2025, team: .init(partner: "P2")),
-            DealFact(id: "D5", prospectName: "Ancienne affaire", organisationUnit: "OFF-LYON", fiscalYear: 2024, team: .init(partner: "P1")),
+            DealFact(
+                id: "D4",
+                prospectName: "Garage du Lac",
+                organisationUnit: "OFF-LYON",
+                fiscalYear: 2025,
+                team: .init(partner: "P2")
+            ),
+            DealFact(
+                id: "D5",
+                prospectName: "Ancienne affaire",
+                organisationUnit: "OFF-LYON",
+                fiscalYear: 2024,
+                team: .init(partner: "P1")
+            ),
         ],
         offers: [
             offer("O1", "D1", [(.draft, "2025-03-01"), (.sent, "2025-03-10")], recurring: 1_200, exceptional: 300),
-            offer("O2", "D2", [(.sent, "2025-03-01"), (.signed, "2025-04-15")], recurring: 2_400, signatory: "Mme Centrale"),
-            offer("O3", "D2", [(.draft, "2025-04-01"), (.signed, "2025-05-10")], exceptional: 500, signatory: "Mme Centrale"),
+            offer(
+                "O2",
+                "D2",
+                [(.sent, "2025-03-01"), (.signed, "2025-04-15")],
+                recurring: 2_400,
+                signatory: "Mme Centrale"
+            ),
+            offer(
+                "O3",
+                "D2",
+                [(.draft, "2025-04-01"), (.signed, "2025-05-10")],
+                exceptional: 500,
+                signatory: "Mme Centrale"
+            ),
             offer("O4", "D3", [(.sent, "2025-02-01"), (.refused, "2025-04-30")], recurring: 900),
             offer("O5", "D4", [(.draft, "2025-06-01")], recurring: 600),
             offer("O6", "D5", [(.sent, "2024-09-01"), (.signed, "2024-11-01")], recurring: 1_000),
@@ -55,9 +92,11 @@ struct ProspectsTests {
         collaborators: [p1, m1, l1, p2],
         units: [
             OrganisationUnitFact(id: "REG-SE", kind: .region), OrganisationUnitFact(id: "REG-IDF", kind: .region),
-            OrganisationUnitFact(id: "AG-LYON", kind: .agency, parent: "REG-SE"), OrganisationUnitFact(id: "AG-GRE", kind: .agency, parent: "REG-SE"),
+            OrganisationUnitFact(id: "AG-LYON", kind: .agency, parent: "REG-SE"),
+            OrganisationUnitFact(id: "AG-GRE", kind: .agency, parent: "REG-SE"),
             OrganisationUnitFact(id: "AG-PAR", kind: .agency, parent: "REG-IDF"),
-            OrganisationUnitFact(id: "OFF-LYON", kind: .office, parent: "AG-LYON"), OrganisationUnitFact(id: "OFF-GRE", kind: .office, parent: "AG-GRE"),
+            OrganisationUnitFact(id: "OFF-LYON", kind: .office, parent: "AG-LYON"),
+            OrganisationUnitFact(id: "OFF-GRE", kind: .office, parent: "AG-GRE"),
             OrganisationUnitFact(id: "OFF-PAR", kind: .office, parent: "AG-PAR"),
         ],
         calendar: .calendarYear
@@ -76,7 +115,10 @@ struct ProspectsTests {
         // PP-OPEN: O1 (sent 03-10) → 1; PP-POTENTIAL 1 200 + 300 = 1 500.00.
         #expect(board.openOffers == 1 && board.potentialFees == WideInt(eur(1_500)))
         // PP-SIGNED: O2 and O3 → 2; PP-BUDGET recurring 2 400.00, exceptional 500.00.
-        #expect(board.signedOffers == 2 && board.signedRecurring == WideInt(eur(2_400)) && board.signedExceptional == WideInt(eur(500)))
+        #expect(
+            board.signedOffers == 2 && board.signedRecurring == WideInt(eur(2_400))
+                && board.signedExceptional == WideInt(eur(500))
+        )
         #expect(board.refusedOffers == 0 && board.abandonedDeals == 0)
         // PP-WON-MONTHLY: D2's first signature is 04-15 → April: 1 prospect bringing 2 400 + 500.
         #expect(board.wonByMonth.count == 12)
@@ -103,9 +145,16 @@ struct ProspectsTests {
         #expect(try Self.prospects.visibleDeals(for: Self.m1).map(\.id) == ["D1", "D3"])
         #expect(try Self.prospects.visibleDeals(for: Self.l1).map(\.id) == ["D2"])
         // Region south-east for P1 (group G1): D1, D2; D4 is in the region but its team is in G2.
-        let southEast = try Self.prospects.visibleDeals(for: Self.p1, filter: ProspectFilter(organisationUnits: ["REG-SE"]))
+        let southEast = try Self.prospects.visibleDeals(
+            for: Self.p1,
+            filter: ProspectFilter(organisationUnits: ["REG-SE"])
+        )
         #expect(southEast.map(\.id) == ["D1", "D2", "D5"])
-        #expect(try Self.prospects.visibleDeals(for: Self.p1, filter: ProspectFilter(organisationUnits: ["AG-GRE"])).map(\.id) == ["D2"])
+        #expect(
+            try Self.prospects.visibleDeals(for: Self.p1, filter: ProspectFilter(organisationUnits: ["AG-GRE"])).map(
+                \.id
+            ) == ["D2"]
+        )
         // Collaborator M1's deals, seen by P1 (same group).
         let ofM1 = try Self.prospects.visibleDeals(for: Self.p1, filter: ProspectFilter(collaborators: ["M1"]))
         #expect(ofM1.map(\.id) == ["D1", "D3"])
@@ -117,7 +166,9 @@ struct ProspectsTests {
         #expect(ofP2.map(\.id) == ["D4"])
         #expect(Self.prospects.dashboard(of: ofP2, fiscalYear: 2025, asOf: Self.d).noDocument == 1)
         // A user without the validator right cannot filter.
-        #expect(throws: KPIError.self) { try Self.prospects.visibleDeals(for: Self.m1, filter: ProspectFilter(organisationUnits: ["REG-SE"])) }
+        #expect(throws: KPIError.self) {
+            try Self.prospects.visibleDeals(for: Self.m1, filter: ProspectFilter(organisationUnits: ["REG-SE"]))
+        }
     }
 
     @Test("drill-down by deal and by document")
@@ -127,7 +178,16 @@ struct ProspectsTests {
         #expect(documents.map(\.offer) == ["O2", "O3"])
         #expect(documents.map(\.recurring) == [WideInt(eur(2_400)), .zero] && documents.first?.template == "LM-TPE")
         let byDeal = Self.prospects.deals(in: .wonInMonth(3), of: deals, fiscalYear: 2025, asOf: Self.d)
-        #expect(byDeal == [ProspectDealRow(deal: "D2", prospect: "Pharmacie Centrale", signatory: "Mme Centrale", entity: "OFF-GRE")])
+        #expect(
+            byDeal == [
+                ProspectDealRow(
+                    deal: "D2",
+                    prospect: "Pharmacie Centrale",
+                    signatory: "Mme Centrale",
+                    entity: "OFF-GRE"
+                )
+            ]
+        )
         #expect(Self.prospects.deals(in: .openOffers, of: deals, fiscalYear: 2025, asOf: Self.d).map(\.deal) == ["D1"])
         #expect(Self.prospects.deals(in: .wonInMonth(12), of: deals, fiscalYear: 2025, asOf: Self.d).isEmpty)
     }
@@ -142,7 +202,11 @@ struct ProspectsTests {
             units: [],
             calendar: calendar
         )
-        let board = prospects.dashboard(of: try prospects.visibleDeals(for: Self.p1), fiscalYear: 2024, asOf: day("2025-09-30"))
+        let board = prospects.dashboard(
+            of: try prospects.visibleDeals(for: Self.p1),
+            fiscalYear: 2024,
+            asOf: day("2025-09-30")
+        )
         #expect(board.wonByMonth.first?.period.start == day("2024-10-01"))
         #expect(board.wonByMonth[3].period == period("2025-01-01", "2025-01-31") && board.wonByMonth[3].prospects == 1)
     }

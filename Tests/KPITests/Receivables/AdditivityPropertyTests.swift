@@ -17,16 +17,17 @@ struct AdditivityPropertyTests {
         var widget: [WidgetRow] = []
     }
 
-    static func periods(asOf d: CalendarDate, seed: UInt64) -> (explicit: Period, month: Period, previousMonth: Period) {
+    static func periods(asOf d: CalendarDate, seed: UInt64) -> (explicit: Period, month: Period, previousMonth: Period)
+    {
         var rng = SeededGenerator(seed: seed ^ 0xABCD)
-        let explicit = Period(uncheckedStart: d.advanced(by: -Int.random(in: 0...200, using: &rng)), end: d)
+        let explicit = Period(uncheckedStart: d.clampedAdding(days: -Int.random(in: 0...200, using: &rng)), end: d)
         let month = Period.month(containing: d)
         return (explicit, month, Period.month(containing: month.dayBeforeStart))
     }
 
     static func evaluate(_ e: some ReceivablesEvaluator, asOf d: CalendarDate, seed: UInt64) -> Evaluation {
         let (explicit, month, _) = self.periods(asOf: d, seed: seed)
-        let window = Period(uncheckedStart: d.advanced(by: -89), end: d)
+        let window = Period(uncheckedStart: d.clampedAdding(days: -89), end: d)
         var result = Evaluation()
         var values: [String: KPIValue] = [
             "DSO-STD": e.dsoStandard(asOf: d),
@@ -74,10 +75,11 @@ struct AdditivityPropertyTests {
     /// The dates at which the formulas above read snapshots.
     static func snapshotDates(asOf d: CalendarDate, seed: UInt64) -> [CalendarDate] {
         let (explicit, month, previous) = self.periods(asOf: d, seed: seed)
-        let window = Period(uncheckedStart: d.advanced(by: -89), end: d)
+        let window = Period(uncheckedStart: d.clampedAdding(days: -89), end: d)
         let previousDate = d.previousMonth
         return [
-            d, previousDate, explicit.dayBeforeStart, month.dayBeforeStart, month.end, previous.dayBeforeStart, previous.end,
+            d, previousDate, explicit.dayBeforeStart, month.dayBeforeStart, month.end, previous.dayBeforeStart,
+            previous.end,
             window.dayBeforeStart, Period.monthToDate(d).dayBeforeStart,
         ]
     }
@@ -97,7 +99,11 @@ struct AdditivityPropertyTests {
             seed: UInt64(seed)
         )
         let fromParts = Self.evaluate(ReceivablesKPI(source: source, context: context), asOf: d, seed: UInt64(seed))
-        let direct = Self.evaluate(ReceivablesReference(random.portfolio.clients, context: context), asOf: d, seed: UInt64(seed))
+        let direct = Self.evaluate(
+            ReceivablesReference(random.portfolio.clients, context: context),
+            asOf: d,
+            seed: UInt64(seed)
+        )
         for (name, value) in direct.values {
             #expect(fromParts.values[name] == value, "seed \(seed) \(name) at \(d)")
         }
@@ -116,17 +122,20 @@ struct AdditivityPropertyTests {
             let d = random.asOf
             let group = ReceivablesPartsCalculator(random.portfolio.clients, settings: random.settings)
             let perClient = random.portfolio.clients.map { ReceivablesPartsCalculator($0, settings: random.settings) }
-            let dates = (0..<40).map { d.advanced(by: -$0 * 7) }
+            let dates = (0..<40).map { d.clampedAdding(days: -$0 * 7) }
             let series = group.snapshots(at: dates)
             for (index, date) in dates.enumerated() {
                 let merged = ReceivablesSnapshot.sum(perClient.map { $0.snapshot(at: date) })
                 #expect(series[index] == merged, "seed \(seed) snapshot at \(date)")
                 #expect(group.snapshot(at: date) == merged)
             }
-            let period = Period(uncheckedStart: d.advanced(by: -120), end: d)
+            let period = Period(uncheckedStart: d.clampedAdding(days: -120), end: d)
             #expect(group.flow(over: period) == ReceivablesFlow.sum(group.dailyFlows(in: period).values))
             #expect(group.flow(over: period) == ReceivablesFlow.sum(perClient.map { $0.flow(over: period) }))
-            #expect(group.collectionRate(over: period) == CollectionRateParts.sum(perClient.map { $0.collectionRate(over: period) }))
+            #expect(
+                group.collectionRate(over: period)
+                    == CollectionRateParts.sum(perClient.map { $0.collectionRate(over: period) })
+            )
             #expect(group.forecast(asOf: d) == ForecastParts.sum(perClient.map { $0.forecast(asOf: d) }))
             #expect(group.monthlySales(through: d) == MonthlySales.sum(perClient.map { $0.monthlySales(through: d) }))
         }
@@ -137,7 +146,9 @@ struct AdditivityPropertyTests {
         let random = RandomPortfolio(seed: 77)
         let calculators = random.portfolio.clients.map { ReceivablesPartsCalculator($0, settings: random.settings) }
         let snapshots = calculators.map { $0.snapshot(at: random.asOf) }
-        let flows = calculators.map { $0.flow(over: Period(uncheckedStart: random.asOf.advanced(by: -300), end: random.asOf)) }
+        let flows = calculators.map {
+            $0.flow(over: Period(uncheckedStart: random.asOf.advanced(by: -300), end: random.asOf))
+        }
         for parts in [snapshots] {
             for a in parts { for b in parts { #expect(a + b == b + a) } }
             for a in parts { #expect(a + .zero == a && .zero + a == a) }

@@ -243,7 +243,13 @@ struct EdgeCaseTests {
         ledger.provisions = [
             ProvisionFact(id: "PR1", installment: "I", amountHT: eur(800), date: day("2024-12-31")),
             ProvisionFact(id: "PR2", installment: "PAID", amountHT: eur(250), date: day("2024-12-31")),
-            ProvisionFact(id: "PR3", installment: "I", amountHT: eur(100), date: day("2024-12-31"), releasedOn: day("2025-01-15")),
+            ProvisionFact(
+                id: "PR3",
+                installment: "I",
+                amountHT: eur(100),
+                date: day("2024-12-31"),
+                releasedOn: day("2025-01-15")
+            ),
         ]
         let rates = ledger.kpis().provisionRates(asOf: self.d)
         #expect(rates.provisionByBucket[5] == WideInt(eur(500)) && rates.byBucket[5].exact == Rational(100))
@@ -259,9 +265,20 @@ struct EdgeCaseTests {
     func openHTRounding() {
         var ledger = Ledger()
         // 1.00 TTC with 0.83 HT, half paid (0.50 open): 0.50 × 83 / 100 = 0.415 → 0.42.
-        ledger.installments = [InstallmentFact(id: "I", client: "X", invoiceDate: day("2025-03-01"), dueDate: day("2025-04-01"), amount: 100, amountHT: 83)]
+        ledger.installments = [
+            InstallmentFact(
+                id: "I",
+                client: "X",
+                invoiceDate: day("2025-03-01"),
+                dueDate: day("2025-04-01"),
+                amount: 100,
+                amountHT: 83
+            )
+        ]
         ledger.credits = [CreditFact(id: "P", client: "X", kind: .payment, date: day("2025-03-02"), amount: 50)]
-        ledger.allocations = [AllocationFact(id: "L", source: "P", target: "I", amount: 50, recordedOn: day("2025-03-02"))]
+        ledger.allocations = [
+            AllocationFact(id: "L", source: "P", target: "I", amount: 50, recordedOn: day("2025-03-02"))
+        ]
         #expect(ledger.kpis().source.snapshot(at: self.d).openHTByBucket[0] == WideInt(42))
     }
 
@@ -296,7 +313,15 @@ struct EdgeCaseTests {
     func offLedger() {
         var ledger = Ledger()
         ledger.invoice("I", "2025-03-01", due: "2025-03-31", 1_000)
-        ledger.exposures = [OffLedgerExposureFact(id: "E", client: "X", date: day("2025-03-01"), amount: eur(300), endsOn: day("2025-04-15"))]
+        ledger.exposures = [
+            OffLedgerExposureFact(
+                id: "E",
+                client: "X",
+                date: day("2025-03-01"),
+                amount: eur(300),
+                endsOn: day("2025-04-15")
+            )
+        ]
         let kpis = ledger.kpis()
         #expect(kpis.outstanding(asOf: self.d).real == .cents(WideInt(eur(1_300))))
         #expect(kpis.outstanding(asOf: day("2025-04-15")).real == .cents(WideInt(eur(1_000))))
@@ -323,7 +348,10 @@ struct EdgeCaseTests {
         #expect(kpis.dsoStandard(asOf: self.d, period: WorkedExample.march).flags.isEmpty)
         // The countback stops in January, whose segment starts before the first data date.
         #expect(kpis.dsoCountback(asOf: self.d).flags == [.partialHistory])
-        let early = ReceivablesKPI(source: WorkedExample.kpis.source, context: KPIContext(firstDataDate: day("2025-01-01")))
+        let early = ReceivablesKPI(
+            source: WorkedExample.kpis.source,
+            context: KPIContext(firstDataDate: day("2025-01-01"))
+        )
         #expect(early.dsoCountback(asOf: self.d).flags.isEmpty)
         // Trend: D⁻ = 2025-01-15 is not before the first date; D⁻ = 2025-01-14 is.
         #expect(kpis.trend(asOf: day("2025-02-15")) { kpis.daysBeyondTerms(asOf: $0) }.flags.isEmpty)

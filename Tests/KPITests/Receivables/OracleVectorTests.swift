@@ -13,7 +13,13 @@ struct OracleRow: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { self.name }
 
-    init(_ name: String, _ exact: (Int128, Int128)?, _ display: String?, reason: KPIReason? = nil, _ compute: @escaping @Sendable () -> KPIValue) {
+    init(
+        _ name: String,
+        _ exact: (Int128, Int128)?,
+        _ display: String?,
+        reason: KPIReason? = nil,
+        _ compute: @escaping @Sendable () -> KPIValue
+    ) {
         self.name = name
         self.exact = exact.flatMap { Rational($0.0, $0.1) }
         self.display = display

@@ -19,10 +19,14 @@ struct WorkedExampleTests {
         #expect(self.kpis.source.snapshot(at: day("2024-12-31")).balance == WideInt(eur(9_600)))
         #expect(self.kpis.source.snapshot(at: day("2025-01-31")).balance == WideInt(eur(10_800)))
         #expect(self.kpis.source.snapshot(at: day("2025-02-28")).balance == WideInt(eur(15_600)))
-        let months = ["2024-10": 6_000, "2024-11": 1_200, "2024-12": 2_400, "2025-01": 4_800, "2025-02": 7_800, "2025-03": 11_400]
-        let sales = MonthlySales.sum(WorkedExample.portfolio.clients.map {
-            ReceivablesPartsCalculator($0, settings: KPISettings()).monthlySales(through: self.d)
-        })
+        let months = [
+            "2024-10": 6_000, "2024-11": 1_200, "2024-12": 2_400, "2025-01": 4_800, "2025-02": 7_800, "2025-03": 11_400,
+        ]
+        let sales = MonthlySales.sum(
+            WorkedExample.portfolio.clients.map {
+                ReceivablesPartsCalculator($0, settings: KPISettings()).monthlySales(through: self.d)
+            }
+        )
         for (month, euros) in months {
             #expect(sales.sales(monthIndex: day(month + "-01").monthIndex) == WideInt(eur(Int64(euros))), "\(month)")
         }
@@ -58,9 +62,11 @@ struct WorkedExampleTests {
 
     @Test("countback from a monthly sales vector equals countback from flows")
     func countbackVector() {
-        let sales = MonthlySales.sum(WorkedExample.portfolio.clients.map {
-            ReceivablesPartsCalculator($0, settings: KPISettings()).monthlySales(through: self.d)
-        })
+        let sales = MonthlySales.sum(
+            WorkedExample.portfolio.clients.map {
+                ReceivablesPartsCalculator($0, settings: KPISettings()).monthlySales(through: self.d)
+            }
+        )
         #expect(self.kpis.dsoCountback(asOf: self.d, monthlySales: sales) == self.kpis.dsoCountback(asOf: self.d))
     }
 
@@ -84,7 +90,10 @@ struct WorkedExampleTests {
         #expect(source.flow(over: WorkedExample.february).sales == WideInt(eur(7_800)))
         #expect(source.snapshot(at: day("2025-02-28")).current == WideInt(eur(7_800)))
         // At a month end, CEI at D is the calendar month.
-        #expect(self.kpis.collectionEffectiveness(asOf: self.d) == self.kpis.collectionEffectiveness(over: WorkedExample.march))
+        #expect(
+            self.kpis.collectionEffectiveness(asOf: self.d)
+                == self.kpis.collectionEffectiveness(over: WorkedExample.march)
+        )
         // Check identity: B + S − E = cash received (net of refunds) + write-offs + adjustments in P.
         #expect(source.flow(over: WorkedExample.march).actual == WideInt(eur(5_300)))
     }
@@ -124,7 +133,8 @@ struct WorkedExampleTests {
 
     @Test("cash-collection forecast: client delays, expected dates and the April total")
     func forecast() throws {
-        let delays = ReceivablesPartsCalculator(WorkedExample.portfolio.clients, settings: KPISettings()).forecastDelays(asOf: self.d)
+        let delays = ReceivablesPartsCalculator(WorkedExample.portfolio.clients, settings: KPISettings())
+            .forecastDelays(asOf: self.d)
         // A = (1 200 × 26 + 1 800 × 6) / 3 000 = 14.0; B = (0 − 3 600 + 81 600) / 8 400 = 9.29 → 9; C: none.
         #expect(delays["A"] == .some(14) && delays["B"] == .some(9) && delays["C"] == .some(nil))
         let daily = self.kpis.forecast(asOf: self.d, grain: .day)
@@ -132,7 +142,10 @@ struct WorkedExampleTests {
         #expect(daily.portfolioDelay == 11)
         let expected: [String: Int64] = ["2025-04-01": 4_800, "2025-04-13": 9_600, "2025-04-23": 1_800]
         let nonZero = daily.buckets.filter { $0.amount != .zero }
-        #expect(Dictionary(uniqueKeysWithValues: nonZero.map { ($0.label, $0.amount) }) == expected.mapValues { WideInt(eur($0)) })
+        #expect(
+            Dictionary(uniqueKeysWithValues: nonZero.map { ($0.label, $0.amount) })
+                == expected.mapValues { WideInt(eur($0)) }
+        )
         #expect(daily.buckets.count == 90 && daily.later == .zero)
         #expect(daily.notForecastDisputed == WideInt(eur(6_000)) && daily.unapplied == WideInt(eur(-500)))
         let monthly = self.kpis.forecast(asOf: self.d, grain: .month)
@@ -144,7 +157,9 @@ struct WorkedExampleTests {
     @Test("12-month widget with the k€ ceiling")
     func widget() {
         let rows = self.kpis.revenueAndPayments(asOf: self.d)
-        #expect(rows.count == 12 && rows.first?.month.start == day("2024-04-01") && rows.last?.month == WorkedExample.march)
+        #expect(
+            rows.count == 12 && rows.first?.month.start == day("2024-04-01") && rows.last?.month == WorkedExample.march
+        )
         let table = rows.suffix(6).map { [$0.revenue, $0.expected, $0.actual].map { $0.value / 100 } }
         #expect(
             table == [

@@ -33,9 +33,15 @@ struct ReceivablesRollupTests {
                 #expect(rollup.selection(filter).clientCount == selected.clients.count)
                 #expect(fromRollup.dsoStandard(asOf: d) == direct.dsoStandard(asOf: d), "seed \(seed)")
                 #expect(fromRollup.dsoCountback(asOf: d) == direct.dsoCountback(asOf: d), "seed \(seed)")
-                #expect(fromRollup.collectionEffectiveness(asOf: d) == direct.collectionEffectiveness(asOf: d), "seed \(seed)")
+                #expect(
+                    fromRollup.collectionEffectiveness(asOf: d) == direct.collectionEffectiveness(asOf: d),
+                    "seed \(seed)"
+                )
                 #expect(fromRollup.outstanding(asOf: d) == direct.outstanding(asOf: d), "seed \(seed)")
-                #expect(fromRollup.averageDaysToPay(over: flowRange) == direct.averageDaysToPay(over: flowRange), "seed \(seed)")
+                #expect(
+                    fromRollup.averageDaysToPay(over: flowRange) == direct.averageDaysToPay(over: flowRange),
+                    "seed \(seed)"
+                )
                 #expect(fromRollup.collectionRate(over: march) == direct.collectionRate(over: march), "seed \(seed)")
                 #expect(fromRollup.forecast(asOf: d) == direct.forecast(asOf: d), "seed \(seed)")
                 for history in KPISeries.historyDays(asOf: d, days: 5) {
@@ -61,14 +67,21 @@ struct ReceivablesRollupTests {
             )
             let filter = ClientFilter(includeDeactivated: true)
             let months = ReceivablesLevel1.dailyMonths(asOf: d, settings: random.settings)
-            let stored = rollup.selection(filter).materialize(snapshotDates: dates, flowRange: range, dailyMonths: months)
+            let stored = rollup.selection(filter).materialize(
+                snapshotDates: dates,
+                flowRange: range,
+                dailyMonths: months
+            )
             #expect(stored.dailyFlows.keys.allSatisfy { months.contains($0.monthIndex) })
             let fromFacts = MaterializedReceivablesParts(
                 calculator: ReceivablesPartsCalculator(random.portfolio.clients, settings: random.settings),
                 snapshotDates: dates,
                 flowRange: range
             )
-            let direct = ReceivablesLevel1(evaluator: ReceivablesReference(random.portfolio.clients, context: context), asOf: d)
+            let direct = ReceivablesLevel1(
+                evaluator: ReceivablesReference(random.portfolio.clients, context: context),
+                asOf: d
+            )
             let viaRollup = ReceivablesLevel1(evaluator: ReceivablesKPI(source: stored, context: context), asOf: d)
             let viaFacts = ReceivablesLevel1(evaluator: ReceivablesKPI(source: fromFacts, context: context), asOf: d)
             #expect(viaRollup == direct, "seed \(seed)")
@@ -132,14 +145,22 @@ struct ReceivablesRollupTests {
     func level2() {
         let kpis = WorkedExample.kpis
         let range = period("2025-01-01", "2025-03-20")
-        let months = KPISeries.level2(.month, over: range, calendar: .calendarYear) { kpis.collectionEffectiveness(over: $0.period) }
+        let months = KPISeries.level2(.month, over: range, calendar: .calendarYear) {
+            kpis.collectionEffectiveness(over: $0.period)
+        }
         #expect(months.map(\.bucket.label) == ["2025-01", "2025-02", "2025-03"])
         #expect(months.last?.bucket.period == period("2025-03-01", "2025-03-20"))
         #expect(months[1].value.display == "27.8")
-        let weeks = KPISeries.level2(.isoWeek, over: range, calendar: .calendarYear) { kpis.daysBeyondTerms(asOf: $0.period.end) }
+        let weeks = KPISeries.level2(.isoWeek, over: range, calendar: .calendarYear) {
+            kpis.daysBeyondTerms(asOf: $0.period.end)
+        }
         #expect(weeks.first?.bucket.label == "2025-W01" && weeks.first?.bucket.period.start == day("2024-12-30"))
         #expect(weeks.last?.bucket.period.end == day("2025-03-20"))
-        let quarters = KPISeries.level2Buckets(.quarter, over: period("2024-11-01", "2025-03-31"), calendar: .calendarYear)
+        let quarters = KPISeries.level2Buckets(
+            .quarter,
+            over: period("2024-11-01", "2025-03-31"),
+            calendar: .calendarYear
+        )
         #expect(quarters.map(\.label) == ["2024-Q4", "2025-Q1"])
     }
 }

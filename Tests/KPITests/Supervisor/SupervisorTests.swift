@@ -28,20 +28,70 @@ struct SupervisorTests {
         var credits = [CreditFact(id: "ADV", client: "K1", kind: .payment, date: day("2025-04-10"), amount: eur(100))]
         var allocations: [AllocationFact] = []
         if payments {
-            credits.append(CreditFact(id: "PAY", client: "K1", kind: .payment, date: day("2025-05-06"), amount: eur(1_000)))
-            allocations.append(AllocationFact(id: "L", source: "PAY", target: "I1", amount: eur(1_000), recordedOn: day("2025-05-06")))
+            credits.append(
+                CreditFact(id: "PAY", client: "K1", kind: .payment, date: day("2025-05-06"), amount: eur(1_000))
+            )
+            allocations.append(
+                AllocationFact(id: "L", source: "PAY", target: "I1", amount: eur(1_000), recordedOn: day("2025-05-06"))
+            )
         }
         return Portfolio(
             clients: [
-                ClientFact(id: "K1", name: "Durand", collectionAgent: "A1", strategy: "S", paymentMode: "C", collectiveAccount: "411000"),
-                ClientFact(id: "K2", name: "Petit", collectionAgent: "A2", strategy: "S", paymentMode: "V30", collectiveAccount: "411000"),
-                ClientFact(id: "K3", name: "Roux", collectionAgent: "A1", strategy: "S", paymentMode: "N30", collectiveAccount: "411100"),
+                ClientFact(
+                    id: "K1",
+                    name: "Durand",
+                    collectionAgent: "A1",
+                    strategy: "S",
+                    paymentMode: "C",
+                    collectiveAccount: "411000"
+                ),
+                ClientFact(
+                    id: "K2",
+                    name: "Petit",
+                    collectionAgent: "A2",
+                    strategy: "S",
+                    paymentMode: "V30",
+                    collectiveAccount: "411000"
+                ),
+                ClientFact(
+                    id: "K3",
+                    name: "Roux",
+                    collectionAgent: "A1",
+                    strategy: "S",
+                    paymentMode: "N30",
+                    collectiveAccount: "411100"
+                ),
             ],
             installments: [
-                InstallmentFact(id: "I1", client: "K1", invoiceDate: day("2025-04-01"), dueDate: day("2025-04-30"), amount: eur(1_000)),
-                InstallmentFact(id: "I2", client: "K2", invoiceDate: day("2025-04-01"), dueDate: day("2025-04-30"), amount: eur(2_000)),
-                InstallmentFact(id: "I3", client: "K3", invoiceDate: day("2025-04-01"), dueDate: day("2025-04-30"), amount: eur(500)),
-                InstallmentFact(id: "I4", client: "K1", invoiceDate: day("2025-04-01"), dueDate: day("2025-05-15"), amount: eur(300), paymentMode: "V30"),
+                InstallmentFact(
+                    id: "I1",
+                    client: "K1",
+                    invoiceDate: day("2025-04-01"),
+                    dueDate: day("2025-04-30"),
+                    amount: eur(1_000)
+                ),
+                InstallmentFact(
+                    id: "I2",
+                    client: "K2",
+                    invoiceDate: day("2025-04-01"),
+                    dueDate: day("2025-04-30"),
+                    amount: eur(2_000)
+                ),
+                InstallmentFact(
+                    id: "I3",
+                    client: "K3",
+                    invoiceDate: day("2025-04-01"),
+                    dueDate: day("2025-04-30"),
+                    amount: eur(500)
+                ),
+                InstallmentFact(
+                    id: "I4",
+                    client: "K1",
+                    invoiceDate: day("2025-04-01"),
+                    dueDate: day("2025-05-15"),
+                    amount: eur(300),
+                    paymentMode: "V30"
+                ),
             ],
             credits: credits,
             allocations: allocations,
@@ -53,7 +103,13 @@ struct SupervisorTests {
         Supervisor.items(of: portfolio.clients, strategies: strategies, settings: KPISettings(), asOf: day(date))
     }
 
-    static func event(_ id: String, _ code: String, _ outcome: CollectionEventFact.Outcome, _ on: String, replacement: String? = nil) -> CollectionEventFact {
+    static func event(
+        _ id: String,
+        _ code: String,
+        _ outcome: CollectionEventFact.Outcome,
+        _ on: String,
+        replacement: String? = nil
+    ) -> CollectionEventFact {
         CollectionEventFact(
             id: id,
             installment: "I1",
@@ -96,18 +152,27 @@ struct SupervisorTests {
     @Test("modes V30 (call 2 days after) and N30 (SMS the day after); the installment's mode wins over the client's")
     func otherModes() throws {
         let before = Self.items(Self.portfolio(), "2025-04-30")
-        #expect(before.first { $0.id == "I2" }?.nextAction == PlannedAction(action: Self.strategy.actions[3], triggerDate: day("2025-05-02")))
+        #expect(
+            before.first { $0.id == "I2" }?.nextAction
+                == PlannedAction(action: Self.strategy.actions[3], triggerDate: day("2025-05-02"))
+        )
         #expect(before.first { $0.id == "I3" }?.nextAction?.triggerDate == day("2025-05-01"))
         #expect(before.first { $0.id == "I4" }?.nextAction?.action.code == "CALL_V30")
         #expect(before.first { $0.id == "I4" }?.nextAction?.triggerDate == day("2025-05-17"))
-        let due = { (date: String) in Supervisor.list(Self.items(Self.portfolio(), date), to: day(date), user: Self.manager).map(\.id) }
+        let due = { (date: String) in
+            Supervisor.list(Self.items(Self.portfolio(), date), to: day(date), user: Self.manager).map(\.id)
+        }
         #expect(due("2025-04-30") == ["I1"])
         #expect(due("2025-05-01") == ["I1", "I3"])
         #expect(due("2025-05-02") == ["I1", "I2", "I3"])
         #expect(due("2025-05-17") == ["I1", "I4", "I2", "I3"])
         // A range [from, to]: only triggers on or after `from`.
         let items = Self.items(Self.portfolio(), "2025-05-02")
-        #expect(Supervisor.list(items, from: day("2025-05-01"), to: day("2025-05-02"), user: Self.manager).map(\.id) == ["I2", "I3"])
+        #expect(
+            Supervisor.list(items, from: day("2025-05-01"), to: day("2025-05-02"), user: Self.manager).map(\.id) == [
+                "I2", "I3",
+            ]
+        )
     }
 
     @Test("an action without payment mode applies to every mode, ordered by offset")
@@ -116,7 +181,11 @@ struct SupervisorTests {
         strategy.actions.append(.init(code: "FIRST", channel: .email, offsetDays: -20))
         #expect(Supervisor.applicableActions(strategy, paymentMode: "V30").map(\.code) == ["FIRST", "CALL_V30"])
         #expect(Supervisor.applicableActions(strategy, paymentMode: nil).map(\.code) == ["FIRST"])
-        #expect(Supervisor.applicableActions(strategy, paymentMode: "C").map(\.code) == ["FIRST", "CALL_C", "MAIL_C", "LETTER_C"])
+        #expect(
+            Supervisor.applicableActions(strategy, paymentMode: "C").map(\.code) == [
+                "FIRST", "CALL_C", "MAIL_C", "LETTER_C",
+            ]
+        )
     }
 
     @Test("visibility: agents see their clients' items, the collection manager everyone's, others none")
@@ -131,7 +200,9 @@ struct SupervisorTests {
     @Test("filters: agent, client, collective account, amount range, due-date range")
     func filters() {
         let items = Self.items(Self.portfolio(), "2025-05-17")
-        let list = { (filter: SupervisorFilter) in Supervisor.list(items, to: day("2025-05-17"), filter: filter, user: Self.manager).map(\.id) }
+        let list = { (filter: SupervisorFilter) in
+            Supervisor.list(items, to: day("2025-05-17"), filter: filter, user: Self.manager).map(\.id)
+        }
         #expect(list(SupervisorFilter(agent: "A1")) == ["I1", "I4", "I3"])
         #expect(list(SupervisorFilter(client: "K2")) == ["I2"])
         #expect(list(SupervisorFilter(collectiveAccount: "411100")) == ["I3"])
@@ -141,7 +212,11 @@ struct SupervisorTests {
 
     @Test("the six groupings, with subtotals")
     func groupings() {
-        let list = Supervisor.list(Self.items(Self.portfolio(), "2025-05-17"), to: day("2025-05-17"), user: Self.manager)
+        let list = Supervisor.list(
+            Self.items(Self.portfolio(), "2025-05-17"),
+            to: day("2025-05-17"),
+            user: Self.manager
+        )
         let byClient = Supervisor.group(list, by: .client)
         #expect(byClient.map(\.key) == ["K1", "K2", "K3"] && byClient.map(\.count) == [2, 1, 1])
         #expect(byClient.map(\.subtotal) == [1_300, 2_000, 500].map { WideInt(eur($0)) })
@@ -174,7 +249,12 @@ struct SupervisorTests {
     func clientView() throws {
         let portfolio = Self.portfolio(events: [Self.event("E1", "CALL_C", .validated, "2025-04-20")])
         let facts = try #require(portfolio.clients.first { $0.client.id == "K1" })
-        let view = ClientReceivablesView(facts: facts, strategies: Self.strategies, settings: KPISettings(), asOf: day("2025-05-05"))
+        let view = ClientReceivablesView(
+            facts: facts,
+            strategies: Self.strategies,
+            settings: KPISettings(),
+            asOf: day("2025-05-05")
+        )
         // I1 overdue (1 000), I4 not due (300), ADV unapplied (−100): one third each.
         #expect(view.items.map(\.id) == ["ADV", "I1", "I4"])
         #expect(view.totalOpen == WideInt(eur(1_300)) && view.totalOverdue == WideInt(eur(1_000)))
@@ -189,13 +269,32 @@ struct SupervisorTests {
         let items = Self.items(Self.portfolio(), "2025-05-17")
         let i1 = try #require(items.first { $0.id == "I1" })
         let now = Date(timeIntervalSince1970: 1_747_000_000)
-        let validated = try Supervisor.record(.validated, on: i1, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "V")
+        let validated = try Supervisor.record(
+            .validated,
+            on: i1,
+            actor: "A1",
+            at: now,
+            recordedOn: day("2025-05-17"),
+            id: "V"
+        )
         #expect(validated.actionCode == "CALL_C" && validated.outcome == .validated)
-        #expect(throws: KPIError.self) { try Supervisor.record(.modified, on: i1, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "M") }
-        #expect(throws: KPIError.self) { try Supervisor.record(.printed, on: i1, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "P") }
+        #expect(throws: KPIError.self) {
+            try Supervisor.record(.modified, on: i1, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "M")
+        }
+        #expect(throws: KPIError.self) {
+            try Supervisor.record(.printed, on: i1, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "P")
+        }
         let credit = try #require(items.first { $0.kind == .credit })
-        #expect(throws: KPIError.self) { try Supervisor.record(.ignored, on: credit, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "X") }
-        let printed = Supervisor.printEvents(for: items, actor: "A1", at: now, recordedOn: day("2025-05-17"), idPrefix: "PR")
+        #expect(throws: KPIError.self) {
+            try Supervisor.record(.ignored, on: credit, actor: "A1", at: now, recordedOn: day("2025-05-17"), id: "X")
+        }
+        let printed = Supervisor.printEvents(
+            for: items,
+            actor: "A1",
+            at: now,
+            recordedOn: day("2025-05-17"),
+            idPrefix: "PR"
+        )
         #expect(printed.count == 4 && printed.allSatisfy { $0.outcome == .printed })
         // Printing does not move the next action.
         let after = Self.items(Self.portfolio(events: printed), "2025-05-17")

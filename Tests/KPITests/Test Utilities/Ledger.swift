@@ -15,9 +15,23 @@ struct Ledger {
         self.clients = clients
     }
 
-    mutating func invoice(_ id: String, client: String = "X", _ date: String, due: String, _ euros: Int64, ht: Int64? = nil) {
+    mutating func invoice(
+        _ id: String,
+        client: String = "X",
+        _ date: String,
+        due: String,
+        _ euros: Int64,
+        ht: Int64? = nil
+    ) {
         self.installments.append(
-            InstallmentFact(id: id, client: client, invoiceDate: day(date), dueDate: day(due), amount: eur(euros), amountHT: ht.map { eur($0) })
+            InstallmentFact(
+                id: id,
+                client: client,
+                invoiceDate: day(date),
+                dueDate: day(due),
+                amount: eur(euros),
+                amountHT: ht.map { eur($0) }
+            )
         )
     }
 
@@ -25,10 +39,23 @@ struct Ledger {
         self.credits.append(CreditFact(id: id, client: client, kind: kind, date: day(date), amount: eur(euros)))
     }
 
-    mutating func allocate(_ source: String, to target: String, _ euros: Int64, recorded: String? = nil, method: AllocationFact.Method = .manual) {
+    mutating func allocate(
+        _ source: String,
+        to target: String,
+        _ euros: Int64,
+        recorded: String? = nil,
+        method: AllocationFact.Method = .manual
+    ) {
         let recordedOn = recorded.map(day) ?? self.credits.first { $0.id == source }?.date ?? day("2025-01-01")
         self.allocations.append(
-            AllocationFact(id: "\(source)>\(target)#\(self.allocations.count)", source: source, target: target, amount: eur(euros), recordedOn: recordedOn, method: method)
+            AllocationFact(
+                id: "\(source)>\(target)#\(self.allocations.count)",
+                source: source,
+                target: target,
+                amount: eur(euros),
+                recordedOn: recordedOn,
+                method: method
+            )
         )
     }
 
@@ -44,7 +71,10 @@ struct Ledger {
         )
     }
 
-    func kpis(settings: KPISettings = KPISettings(), firstDataDate: CalendarDate? = nil) -> ReceivablesKPI<MergedClientsSource> {
+    func kpis(
+        settings: KPISettings = KPISettings(),
+        firstDataDate: CalendarDate? = nil
+    ) -> ReceivablesKPI<MergedClientsSource> {
         ReceivablesKPI(
             source: MergedClientsSource(self.portfolio.clients, settings: settings),
             context: KPIContext(settings: settings, firstDataDate: firstDataDate)

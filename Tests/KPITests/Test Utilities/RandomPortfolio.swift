@@ -14,7 +14,10 @@ struct RandomPortfolio {
 
     init(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
-        func date(_ from: CalendarDate = RandomPortfolio.rangeStart, _ to: CalendarDate = RandomPortfolio.rangeEnd) -> CalendarDate {
+        func date(
+            _ from: CalendarDate = RandomPortfolio.rangeStart,
+            _ to: CalendarDate = RandomPortfolio.rangeEnd
+        ) -> CalendarDate {
             from.advanced(by: Int.random(in: 0...max(0, from.days(until: to)), using: &rng))
         }
         func cents() -> Int64 {
@@ -22,7 +25,9 @@ struct RandomPortfolio {
         }
         var settings = KPISettings()
         if rng.chance(0.3) { settings.agedBucketBoundaries = [15, 45] }
-        settings.provisionGridBasisPoints = (0..<settings.agedBucketCount).map { _ in Int.random(in: 0...10_000, using: &rng) }
+        settings.provisionGridBasisPoints = (0..<settings.agedBucketCount).map { _ in
+            Int.random(in: 0...10_000, using: &rng)
+        }
         settings.riskDaysPastDue = [30, 60, 90].randomElement(using: &rng) ?? 90
         settings.onTimeGraceDays = [0, 0, 3].randomElement(using: &rng) ?? 0
         settings.prepaymentsAsUnapplied = rng.chance(0.3)
@@ -61,9 +66,25 @@ struct RandomPortfolio {
                 let kindRoll = Int.random(in: 0..<20, using: &rng)
                 let itemID = "\(id)-I\(i)"
                 if kindRoll == 0 {
-                    installments.append(InstallmentFact(debitDocument: itemID, kind: .refund, client: id, date: invoiceDate, amount: amount))
+                    installments.append(
+                        InstallmentFact(
+                            debitDocument: itemID,
+                            kind: .refund,
+                            client: id,
+                            date: invoiceDate,
+                            amount: amount
+                        )
+                    )
                 } else if kindRoll == 1 {
-                    installments.append(InstallmentFact(debitDocument: itemID, kind: .debitAdjustment, client: id, date: invoiceDate, amount: amount))
+                    installments.append(
+                        InstallmentFact(
+                            debitDocument: itemID,
+                            kind: .debitAdjustment,
+                            client: id,
+                            date: invoiceDate,
+                            amount: amount
+                        )
+                    )
                 } else {
                     installments.append(
                         InstallmentFact(
@@ -81,7 +102,9 @@ struct RandomPortfolio {
                 if rng.chance(0.25) {
                     let opened = date(invoiceDate)
                     let resolved: CalendarDate? = rng.chance(0.5) ? date(opened) : nil
-                    disputes.append(DisputeFact(id: "\(itemID)-D", installment: itemID, openedOn: opened, resolvedOn: resolved))
+                    disputes.append(
+                        DisputeFact(id: "\(itemID)-D", installment: itemID, openedOn: opened, resolvedOn: resolved)
+                    )
                 }
                 if rng.chance(0.2) {
                     let constituted = date(invoiceDate)
@@ -96,15 +119,27 @@ struct RandomPortfolio {
                     )
                 }
             }
-            let kinds: [CreditFact.Kind] = [.payment, .payment, .payment, .creditNote, .writeOff, .adjustment, .prepayment]
+            let kinds: [CreditFact.Kind] = [
+                .payment, .payment, .payment, .creditNote, .writeOff, .adjustment, .prepayment,
+            ]
             for k in 0..<Int.random(in: 0...6, using: &rng) {
                 let kind = kinds.randomElement(using: &rng) ?? .payment
                 let creditDate = date()
                 let amount = cents()
                 let creditID = "\(id)-K\(k)"
-                credits.append(CreditFact(id: creditID, client: id, kind: kind, date: creditDate, amount: amount, amountHT: kind == .creditNote ? amount * 5 / 6 : nil))
+                credits.append(
+                    CreditFact(
+                        id: creditID,
+                        client: id,
+                        kind: kind,
+                        date: creditDate,
+                        amount: amount,
+                        amountHT: kind == .creditNote ? amount * 5 / 6 : nil
+                    )
+                )
                 var available = amount
-                for index in open.indices.shuffled(using: &rng) where available > 0 && open[index].remaining > 0 && rng.chance(0.5) {
+                for index in open.indices.shuffled(using: &rng)
+                where available > 0 && open[index].remaining > 0 && rng.chance(0.5) {
                     let share = min(available, open[index].remaining, Int64.random(in: 1...max(1, amount), using: &rng))
                     available -= share
                     open[index].remaining -= share
@@ -123,15 +158,29 @@ struct RandomPortfolio {
             }
             if rng.chance(0.2) {
                 let start = date()
-                exposures.append(OffLedgerExposureFact(id: "\(id)-E", client: id, date: start, amount: cents(), endsOn: rng.chance(0.5) ? date(start) : nil))
+                exposures.append(
+                    OffLedgerExposureFact(
+                        id: "\(id)-E",
+                        client: id,
+                        date: start,
+                        amount: cents(),
+                        endsOn: rng.chance(0.5) ? date(start) : nil
+                    )
+                )
             }
         }
         // Odd facts every implementation must ignore the same way.
-        if clientCount >= 2, let credit = credits.first(where: { $0.client == "C0" }), let item = installments.first(where: { $0.client == "C1" }) {
-            allocations.append(AllocationFact(id: "cross", source: credit.id, target: item.id, amount: 1, recordedOn: credit.date))
+        if clientCount >= 2, let credit = credits.first(where: { $0.client == "C0" }),
+            let item = installments.first(where: { $0.client == "C1" })
+        {
+            allocations.append(
+                AllocationFact(id: "cross", source: credit.id, target: item.id, amount: 1, recordedOn: credit.date)
+            )
         }
         if let credit = credits.first {
-            allocations.append(AllocationFact(id: "dangling", source: credit.id, target: "nowhere", amount: 1, recordedOn: credit.date))
+            allocations.append(
+                AllocationFact(id: "dangling", source: credit.id, target: "nowhere", amount: 1, recordedOn: credit.date)
+            )
         }
         self.portfolio = Portfolio(
             clients: clients,

@@ -31,18 +31,67 @@ enum WorkedExample {
         CreditFact(id: "P2", client: "B", kind: .payment, date: day("2025-01-19"), amount: eur(2_400)),
         CreditFact(id: "P3", client: "B", kind: .payment, date: day("2025-02-01"), amount: eur(1_200)),
         CreditFact(id: "P4", client: "A", kind: .payment, date: day("2025-02-20"), amount: eur(1_800)),
-        CreditFact(id: "CN1", client: "A", kind: .creditNote, date: day("2025-03-15"), amount: eur(600), amountHT: eur(500)),
+        CreditFact(
+            id: "CN1",
+            client: "A",
+            kind: .creditNote,
+            date: day("2025-03-15"),
+            amount: eur(600),
+            amountHT: eur(500)
+        ),
         CreditFact(id: "P5", client: "B", kind: .payment, date: day("2025-03-20"), amount: eur(4_800)),
         CreditFact(id: "P6", client: "B", kind: .payment, date: day("2025-03-28"), amount: eur(500)),
     ]
 
     static let allocations: [AllocationFact] = [
-        AllocationFact(id: "L1", source: "P1", target: "A1", amount: eur(1_200), recordedOn: day("2025-01-10"), method: .auto),
-        AllocationFact(id: "L2", source: "P2", target: "B1", amount: eur(2_400), recordedOn: day("2025-01-19"), method: .auto),
-        AllocationFact(id: "L3", source: "P3", target: "B4", amount: eur(1_200), recordedOn: day("2025-02-01"), method: .auto),
-        AllocationFact(id: "L4", source: "P4", target: "A2", amount: eur(1_800), recordedOn: day("2025-02-20"), method: .manual),
-        AllocationFact(id: "L5", source: "CN1", target: "A3", amount: eur(600), recordedOn: day("2025-03-15"), method: .manual),
-        AllocationFact(id: "L6", source: "P5", target: "B2", amount: eur(4_800), recordedOn: day("2025-03-20"), method: .manual),
+        AllocationFact(
+            id: "L1",
+            source: "P1",
+            target: "A1",
+            amount: eur(1_200),
+            recordedOn: day("2025-01-10"),
+            method: .auto
+        ),
+        AllocationFact(
+            id: "L2",
+            source: "P2",
+            target: "B1",
+            amount: eur(2_400),
+            recordedOn: day("2025-01-19"),
+            method: .auto
+        ),
+        AllocationFact(
+            id: "L3",
+            source: "P3",
+            target: "B4",
+            amount: eur(1_200),
+            recordedOn: day("2025-02-01"),
+            method: .auto
+        ),
+        AllocationFact(
+            id: "L4",
+            source: "P4",
+            target: "A2",
+            amount: eur(1_800),
+            recordedOn: day("2025-02-20"),
+            method: .manual
+        ),
+        AllocationFact(
+            id: "L5",
+            source: "CN1",
+            target: "A3",
+            amount: eur(600),
+            recordedOn: day("2025-03-15"),
+            method: .manual
+        ),
+        AllocationFact(
+            id: "L6",
+            source: "P5",
+            target: "B2",
+            amount: eur(4_800),
+            recordedOn: day("2025-03-20"),
+            method: .manual
+        ),
     ]
 
     static let disputes: [DisputeFact] = [

@@ -60,7 +60,9 @@ func makeFirm(clients: Int) -> Portfolio {
         let id = "C\(index)"
         let first = Int.random(in: 0..<12, using: &rng)
         var assigned: Set<String> = [collaborators[first]]
-        if Int.random(in: 0..<5, using: &rng) == 0 { assigned.insert(collaborators[(first + 4 * Int.random(in: 1...2, using: &rng)) % 12]) }
+        if Int.random(in: 0..<5, using: &rng) == 0 {
+            assigned.insert(collaborators[(first + 4 * Int.random(in: 1...2, using: &rng)) % 12])
+        }
         let client = ClientFact(
             id: id,
             name: "Client \(index)",
@@ -80,21 +82,39 @@ func makeFirm(clients: Int) -> Portfolio {
             let amount = Int64.random(in: 10_000...1_000_000, using: &rng)
             let itemID = "\(id)-I\(invoice)"
             facts.installments.append(
-                InstallmentFact(id: itemID, client: id, invoiceDate: invoiceDate, dueDate: due, amount: amount, amountHT: amount * 5 / 6)
+                InstallmentFact(
+                    id: itemID,
+                    client: id,
+                    invoiceDate: invoiceDate,
+                    dueDate: due,
+                    amount: amount,
+                    amountHT: amount * 5 / 6
+                )
             )
             let paidOn = due.advanced(by: delay + Int.random(in: -10...20, using: &rng))
             if paidOn <= asOf && Int.random(in: 0..<10, using: &rng) < 8 {
                 let creditID = "\(id)-P\(invoice)"
                 facts.credits.append(CreditFact(id: creditID, client: id, kind: .payment, date: paidOn, amount: amount))
                 facts.allocations.append(
-                    AllocationFact(id: "\(creditID)>\(itemID)", source: creditID, target: itemID, amount: amount, recordedOn: paidOn, method: .auto)
+                    AllocationFact(
+                        id: "\(creditID)>\(itemID)",
+                        source: creditID,
+                        target: itemID,
+                        amount: amount,
+                        recordedOn: paidOn,
+                        method: .auto
+                    )
                 )
             } else if Int.random(in: 0..<10, using: &rng) == 0 {
                 let creditID = "\(id)-N\(invoice)"
-                facts.credits.append(CreditFact(id: creditID, client: id, kind: .creditNote, date: due, amount: amount / 4))
+                facts.credits.append(
+                    CreditFact(id: creditID, client: id, kind: .creditNote, date: due, amount: amount / 4)
+                )
             }
             if Int.random(in: 0..<30, using: &rng) == 0 {
-                facts.disputes.append(DisputeFact(id: "\(itemID)-D", installment: itemID, openedOn: due.advanced(by: 5)))
+                facts.disputes.append(
+                    DisputeFact(id: "\(itemID)-D", installment: itemID, openedOn: due.advanced(by: 5))
+                )
             }
         }
         result.append(facts)
@@ -181,7 +201,11 @@ let filter = ClientFilter()
 let selected = firm.selecting(filter)
 var fromParts: ReceivablesLevel1? = nil
 let partsSeconds = measure("level1_from_stored_parts", ops: 1, runs: runs) {
-    let merged = rollup.selection(filter).materialize(snapshotDates: snapshotDates, flowRange: flowRange, dailyMonths: dailyMonths)
+    let merged = rollup.selection(filter).materialize(
+        snapshotDates: snapshotDates,
+        flowRange: flowRange,
+        dailyMonths: dailyMonths
+    )
     fromParts = ReceivablesLevel1(evaluator: ReceivablesKPI(source: merged, context: context), asOf: asOf)
     return fromParts?.dsoStandard.history.count ?? 0
 }
@@ -189,12 +213,17 @@ let partsSeconds = measure("level1_from_stored_parts", ops: 1, runs: runs) {
 // 4b. The two halves of (4): merging the stored parts, and the formulas on merged parts.
 var merged: MaterializedReceivablesParts? = nil
 measure("level1_merge_only", ops: rollup.selection(filter).clientCount, runs: runs) {
-    merged = rollup.selection(filter).materialize(snapshotDates: snapshotDates, flowRange: flowRange, dailyMonths: dailyMonths)
+    merged = rollup.selection(filter).materialize(
+        snapshotDates: snapshotDates,
+        flowRange: flowRange,
+        dailyMonths: dailyMonths
+    )
     return merged?.snapshots.count ?? 0
 }
 if let merged {
     measure("level1_formulas_only", ops: 1, runs: runs) {
-        ReceivablesLevel1(evaluator: ReceivablesKPI(source: merged, context: context), asOf: asOf).dsoStandard.history.count
+        ReceivablesLevel1(evaluator: ReceivablesKPI(source: merged, context: context), asOf: asOf).dsoStandard.history
+            .count
     }
 }
 
@@ -211,7 +240,9 @@ guard fromParts == fromFacts else {
     print("ERROR: the dashboard from stored parts differs from the dashboard from raw facts")
     exit(1)
 }
-print("RATIO name=level1_raw_facts_over_stored_parts value=\(format(partsSeconds > 0 ? factsSeconds / partsSeconds : 0))")
+print(
+    "RATIO name=level1_raw_facts_over_stored_parts value=\(format(partsSeconds > 0 ? factsSeconds / partsSeconds : 0))"
+)
 if let dso = fromParts?.dsoStandard.current?.display, let cei = fromParts?.collectionEffectiveness.current?.display {
     print("# check: DSO \(dso) days, CEI \(cei) % at \(asOf) over \(selected.clients.count) clients")
 }
@@ -219,7 +250,10 @@ if let dso = fromParts?.dsoStandard.current?.display, let cei = fromParts?.colle
 // 6. Optional: the direct reference (verification mode), one run.
 if withReference {
     measure("level1_direct_reference", ops: 1, runs: 1) {
-        let reference = ReceivablesLevel1(evaluator: ReceivablesReference(selected.clients, context: context), asOf: asOf)
+        let reference = ReceivablesLevel1(
+            evaluator: ReceivablesReference(selected.clients, context: context),
+            asOf: asOf
+        )
         return reference == fromParts ? 1 : 0
     }
 }
