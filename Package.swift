@@ -125,6 +125,10 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+        .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
+        ),
 
         // MARK: - Benchmarks
 

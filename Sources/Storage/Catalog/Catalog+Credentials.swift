@@ -63,7 +63,9 @@ extension Catalog {
     }
 
     /// Who presents `token`, or `nil` when it is malformed, unknown, revoked (at or before `now`)
-    /// or its secret does not match. The secret's hash is compared in constant time, and an
+    /// or its secret does not match. The principal lists every firm granted, suspended or not:
+    /// whether a firm accepts calls is the caller's check (the gateway answers FAILED_PRECONDITION
+    /// for a suspended firm, distinct from PERMISSION_DENIED for a firm never granted). The secret's hash is compared in constant time, and an
     /// unknown key id costs the same comparison, so timing tells nothing about which part failed.
     public func authenticate(token: String, now: Date = Date()) async throws -> Principal? {
         guard let presented = CredentialToken(parsing: token) else { return nil }
@@ -81,7 +83,7 @@ extension Catalog {
                 FirmID.self,
                 """
                 SELECT f.id FROM credential_firms AS c JOIN firms AS f ON f.id = c.firm_id
-                WHERE c.key_id = ? AND f.status = 'active' ORDER BY f.id
+                WHERE c.key_id = ? ORDER BY f.id
                 """,
                 keyID
             )
