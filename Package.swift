@@ -126,6 +126,10 @@ let package = Package(
         ),
         .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
+        ),
+        .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
         ),
