@@ -21,6 +21,7 @@ struct CLIOptions: Sendable {
         "--token-file": .value, "--firm": .value, "--user": .value, "--json": .flag, "--help": .flag,
         // import
         "--batch-size": .value, "--all-or-nothing": .flag, "--kind": .value, "--no-progress": .flag,
+        "--size": .value, "--seed": .value, "--today": .value,
         // credential
         "--label": .value, "--acting-user": .value,
         // list
@@ -43,17 +44,26 @@ struct CLIOptions: Sendable {
             guard Metadata.isValidKey(key) else { throw UsageError("'\(key)' is not a valid metadata key") }
             self.metadata.add(key, String(pair[pair.index(after: equals)...]))
         }
-        var token = arguments.value("--token") ?? environment["PILOTAGE_TOKEN"]
-        if token == nil, let path = arguments.value("--token-file") ?? environment["PILOTAGE_TOKEN_FILE"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw UsageError("cannot read the token file '\(path)'")
-            }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Flags win over the environment; a token wins over a token file at the same level.
+        var token = arguments.value("--token")
+        if token == nil, let path = arguments.value("--token-file") {
+            token = try Self.readToken(path)
+        }
+        if token == nil { token = environment["PILOTAGE_TOKEN"] }
+        if token == nil, let path = environment["PILOTAGE_TOKEN_FILE"] {
+            token = try Self.readToken(path)
         }
         if let token { self.metadata.add(MetadataKey.authorization, token) }
         if let firm = arguments.value("--firm") ?? environment["PILOTAGE_FIRM"] { self.metadata.add(MetadataKey.tenant, firm) }
         if let user = arguments.value("--user") ?? environment["PILOTAGE_USER"] { self.metadata.add(MetadataKey.user, user) }
         self.json = arguments.flag("--json")
+    }
+
+    static func readToken(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw UsageError("cannot read the token file '\(path)'")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `host:port`, `:port` or `port`.

@@ -20,6 +20,8 @@ public enum PilotageCLI {
           pilotage import fec FILE... [--batch-size N] [--all-or-nothing]
           pilotage import csv DIR|FILE [--kind KIND] [--batch-size N] [--all-or-nothing]
           pilotage import jsonl FILE [--batch-size N] [--all-or-nothing]
+          pilotage import demo [--size small|medium|large] [--seed N] [--today YYYY-MM-DD]
+                                                    generate a realistic firm and ingest it
           pilotage ingestions [--limit N]           the firm's latest batches
         Operators:
           pilotage firm create ID NAME | firm list | firm suspend ID | firm resume ID

@@ -13,9 +13,13 @@ enum ImportCommand {
         var context = context
         let format = try context.arguments.nextPositional("format (fec, csv, jsonl)")
         let paths = context.arguments.remainingPositionals
-        guard !paths.isEmpty else { throw UsageError("import \(format) needs a file") }
+        guard !paths.isEmpty || format == "demo" else { throw UsageError("import \(format) needs a file") }
         let batchSize = try context.arguments.integer("--batch-size", default: 5_000, in: 1...1_000_000)
-        let options = IngestOptions(allOrNothing: context.arguments.flag("--all-or-nothing"), source: "\(format):" + paths.joined(separator: ","))
+        let source =
+            format == "demo"
+            ? "demo:size=\(context.arguments.value("--size") ?? "small"),seed=\(context.arguments.value("--seed") ?? "42")"
+            : "\(format):" + paths.joined(separator: ",")
+        let options = IngestOptions(allOrNothing: context.arguments.flag("--all-or-nothing"), source: source)
         let progress = ProgressReporter(label: "import \(format)", plain: context.arguments.flag("--no-progress"))
         var sender = BatchSender(context: context, options: options, progress: progress)
         var fecReport: FECImportReport?
@@ -43,13 +47,21 @@ enum ImportCommand {
                     try await sender.send(batch)
                 }
             }
+        case "demo":
+            guard paths.isEmpty else { throw UsageError("import demo takes no file") }
+            var parameters = try Self.demoParameters(context.arguments)
+            parameters.batchSize = batchSize
+            sender.total = nil
+            for try await batch in DemoFirmGenerator.batches(parameters: parameters) {
+                try await sender.send(batch.records.map { ImportRow(line: nil, kind: batch.kind, id: $0.id, content: .record($0)) })
+            }
         case "jsonl":
             guard paths.count == 1 else { throw UsageError("import jsonl takes one file") }
             for try await batch in JSONLinesReader<FileByteSource>.batches(url: URL(fileURLWithPath: paths[0]), maximumRows: batchSize) {
                 try await sender.send(batch)
             }
         default:
-            throw UsageError("unknown import format '\(format)' (fec, csv, jsonl)")
+            throw UsageError("unknown import format '\(format)' (fec, csv, jsonl, demo)")
         }
         progress.finish()
         let summary = sender.summary
@@ -58,6 +70,26 @@ enum ImportCommand {
         } else {
             context.output.print(summary.text(fec: fecReport))
         }
+    }
+
+    /// `--size small|medium|large`, `--seed N`, `--today YYYY-MM-DD` (default: today, UTC).
+    static func demoParameters(_ arguments: CommandLineArguments) throws -> DemoFirmParameters {
+        let sizeName = arguments.value("--size") ?? "small"
+        guard let size = DemoFirmSize(rawValue: sizeName) else {
+            throw UsageError("--size expects \(DemoFirmSize.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sizeName)'")
+        }
+        let today: CalendarDate
+        if let text = arguments.value("--today") {
+            guard let date = CalendarDate(text) else { throw UsageError("--today expects YYYY-MM-DD, got '\(text)'") }
+            today = date
+        } else {
+            let days = Int32(Date().timeIntervalSince1970 / 86_400)
+            today = CalendarDate(daysSinceEpoch: days) ?? CalendarDate.min
+        }
+        let seed = try arguments.integer("--seed", default: 42, in: 0...Int.max)
+        let parameters = DemoFirmParameters(size: size, today: today, seed: UInt64(seed))
+        try parameters.validate()
+        return parameters
     }
 
     static func kind(_ text: String) throws -> EntityKind {
