@@ -424,6 +424,12 @@ public struct WireWriter: Sendable {
         try value.encode(to: &self)
     }
 
+    /// Calls the fast path without boxing `value` into an existential.
+    private static func encodeFast<F: WireFastEncodable, T>(_ type: F.Type, _ value: T, into writer: inout WireWriter) throws(WireError) {
+        // F was found from `T.self as? any WireFastEncodable.Type`, so F == T.
+        try same(value, as: F.self).encode(to: &writer)
+    }
+
     /// Writes any `Encodable` value: through its ``WireFastEncodable`` conformance when it has one,
     /// else through the Codable path. Both give the same bytes.
     ///
@@ -435,8 +441,8 @@ public struct WireWriter: Sendable {
         }
         self.depth += 1
         defer { self.depth -= 1 }
-        if let fast = value as? any WireFastEncodable {
-            try fast.encode(to: &self)
+        if let fast = T.self as? any WireFastEncodable.Type {
+            try Self.encodeFast(fast, value, into: &self)
             return
         }
         let state = WireEncodingState(writer: self)
