@@ -1,7 +1,7 @@
-import Foundation
-import PilotageProtocol
-import Testing
-import Wire
+internal import Foundation
+internal import PilotageProtocol
+internal import Testing
+internal import Wire
 
 /// The `record.*` golden vectors of `Protocols/vectors/values.json`: data-contract records on the
 /// wire, in both directions. `WIRE_WRITE_VECTORS=1` rewrites them (after a deliberate change).

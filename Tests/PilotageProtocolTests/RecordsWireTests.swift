@@ -1,7 +1,7 @@
-import Foundation
-import PilotageProtocol
-import Testing
-import Wire
+internal import Foundation
+internal import PilotageProtocol
+internal import Testing
+internal import Wire
 
 /// The data-contract records through the wire coder, their derived schemas and the JSON bridge.
 @Suite("Records on the wire")

@@ -1,6 +1,6 @@
-import Foundation
-import Testing
-import Wire
+internal import Foundation
+internal import Testing
+internal import Wire
 
 /// A recursive fast-path type, to check the depth guard of `WireReader.read(_:)`.
 struct Chain: Codable, Hashable, Sendable, WireFastCodable {

@@ -1,6 +1,6 @@
-import Foundation
-import Testing
-import Wire
+internal import Foundation
+internal import Testing
+internal import Wire
 
 /// Random values (seeded SplitMix64, so failures replay) round-trip through every path.
 @Suite("Property tests")

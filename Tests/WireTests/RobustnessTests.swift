@@ -1,6 +1,6 @@
-import Foundation
-import Testing
-import Wire
+internal import Foundation
+internal import Testing
+internal import Wire
 
 /// Hostile input never traps and never makes the decoder allocate what the input does not
 /// justify: every failure is a `WireError`.

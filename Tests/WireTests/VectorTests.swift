@@ -1,6 +1,6 @@
-import Foundation
-import Testing
-import Wire
+internal import Foundation
+internal import Testing
+internal import Wire
 
 /// The golden vectors hold the coder to `WIRE.md` in both directions: the Swift value encodes to
 /// the vector's bytes, the bytes decode to the value, the bytes render as the vector's JSON, and

@@ -1,6 +1,6 @@
-import Foundation
-import Testing
-import Wire
+internal import Foundation
+internal import Testing
+internal import Wire
 
 @Suite("WireWriter and WireReader")
 struct WireWriterTests {

@@ -41,6 +41,12 @@ public struct WireEncoder: Sendable {
         return bytes
     }
 
+    /// Calls the fast path without boxing `value` into an existential.
+    private static func encodeFast<F: WireFastEncodable, T>(_ type: F.Type, _ value: T, into writer: inout WireWriter) throws(WireError) {
+        // F was found from `T.self as? any WireFastEncodable.Type`, so F == T.
+        try same(value, as: F.self).encode(to: &writer)
+    }
+
     private func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8], usesFastPath: Bool) throws(WireError) {
         let originalCount = bytes.count
         var taken: [UInt8] = []
@@ -48,9 +54,9 @@ public struct WireEncoder: Sendable {
         var writer = WireWriter(appendingTo: taken, limits: self.limits)
         defer { bytes = writer.takeBytes() }
         do {
-            if usesFastPath, let fast = value as? any WireFastEncodable {
+            if usesFastPath, let fast = T.self as? any WireFastEncodable.Type {
                 writer.depth = 1
-                try fast.encode(to: &writer)
+                try Self.encodeFast(fast, value, into: &writer)
                 return
             }
             let state = WireEncodingState(writer: writer, usesFastPath: usesFastPath)

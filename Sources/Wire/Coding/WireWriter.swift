@@ -77,7 +77,7 @@ public struct WireWriter: Sendable {
     /// buffer; `body` returns how many it wrote.
     @inlinable
     mutating func withSpace(_ maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
-        if self.storage.count - self.length < maxCount {
+        if self.storage.count - self.length < maxCount || self.storage.isEmpty {
             self.grow(minimum: maxCount)
         }
         let length = self.length
@@ -113,6 +113,7 @@ public struct WireWriter: Sendable {
     mutating func appendRaw(_ raw: UnsafeRawBufferPointer) {
         guard raw.count > 0 else { return }
         self.withSpace(raw.count) { pointer in
+            // `raw` is not empty (guard above), so it has a base address.
             UnsafeMutableRawPointer(pointer).copyMemory(from: raw.baseAddress.unsafelyUnwrapped, byteCount: raw.count)
             return raw.count
         }
@@ -169,6 +170,7 @@ public struct WireWriter: Sendable {
                 }
                 offset += WireWriter.putVarint(UInt64(count), at: pointer + offset)
                 if count > 0 {
+                    // A non-empty contiguous buffer has a base address.
                     (pointer + offset).update(from: buffer.baseAddress.unsafelyUnwrapped, count: count)
                 }
                 return offset + count
@@ -324,6 +326,7 @@ public struct WireWriter: Sendable {
             self.withSpace(10 + count) { pointer in
                 let offset = WireWriter.putVarint(UInt64(count), at: pointer)
                 if count > 0 {
+                    // A non-empty static string has a base address.
                     (pointer + offset).update(from: utf8.baseAddress.unsafelyUnwrapped, count: count)
                 }
                 return offset + count
@@ -400,7 +403,8 @@ public struct WireWriter: Sendable {
         let extra = varint.count - 1
         self.withSpace(extra) { _ in extra }
         self.storage.withUnsafeMutableBufferPointer { buffer in
-            // Shift the bytes after the reserved one to make room, then store the varint.
+            // Shift the bytes after the reserved one to make room, then store the varint. The
+            // buffer holds at least the reserved byte, so it has a base address.
             let base = buffer.baseAddress.unsafelyUnwrapped
             let tail = self.length - extra - (offset + 1)
             (base + offset + 1 + extra).update(from: base + offset + 1, count: tail)
@@ -424,6 +428,12 @@ public struct WireWriter: Sendable {
         try value.encode(to: &self)
     }
 
+    /// Calls the fast path without boxing `value` into an existential.
+    private static func encodeFast<F: WireFastEncodable, T>(_ type: F.Type, _ value: T, into writer: inout WireWriter) throws(WireError) {
+        // F was found from `T.self as? any WireFastEncodable.Type`, so F == T.
+        try same(value, as: F.self).encode(to: &writer)
+    }
+
     /// Writes any `Encodable` value: through its ``WireFastEncodable`` conformance when it has one,
     /// else through the Codable path. Both give the same bytes.
     ///
@@ -435,8 +445,8 @@ public struct WireWriter: Sendable {
         }
         self.depth += 1
         defer { self.depth -= 1 }
-        if let fast = value as? any WireFastEncodable {
-            try fast.encode(to: &self)
+        if let fast = T.self as? any WireFastEncodable.Type {
+            try Self.encodeFast(fast, value, into: &self)
             return
         }
         let state = WireEncodingState(writer: self)

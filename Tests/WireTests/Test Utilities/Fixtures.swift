@@ -1,5 +1,5 @@
-import Foundation
-import Wire
+internal import Foundation
+internal import Wire
 
 // Value types used across the Wire tests: plain synthesized Codable types, enums of both kinds,
 // a recursive type, and types with hand-written fast paths.

@@ -1,5 +1,5 @@
-import Foundation
-import Wire
+internal import Foundation
+internal import Wire
 
 /// The golden value vectors of `Protocols/vectors/values.json` (`WIRE.md` §6.12).
 struct GoldenVectorFile: Codable {

@@ -2,7 +2,9 @@
 // (a) WireEncoder/WireDecoder through Codable, (b) the hand-written fast path, (c) Foundation's
 // JSONEncoder/JSONDecoder, in the same run. Prints RESULT and RATIO lines (see tools/bench-coder).
 //
-// Usage: CoderBenchmark [--rounds N] [--seconds S] [--only NAME] (--only: profile one path, no RATIO)
+// Usage: CoderBenchmark [--rounds N] [--seconds S | --ops N] [--only NAME]
+//   --only: one path (for profilers), no RATIO lines. --ops: a fixed number of operations per
+//   round instead of a duration (for instruction counts: perf stat / callgrind).
 
 internal import Dispatch
 internal import Foundation
@@ -11,14 +13,16 @@ internal import Wire
 var rounds = 7
 var secondsPerRound = 0.4
 var only: String?
+var fixedOps: Int?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--rounds": rounds = Int(arguments.popFirst() ?? "") ?? rounds
     case "--seconds": secondsPerRound = Double(arguments.popFirst() ?? "") ?? secondsPerRound
     case "--only": only = arguments.popFirst()
+    case "--ops": fixedOps = Int(arguments.popFirst() ?? "")
     default:
-        FileHandle.standardError.write(Data("usage: CoderBenchmark [--rounds N] [--seconds S] [--only NAME]\n".utf8))
+        FileHandle.standardError.write(Data("usage: CoderBenchmark [--rounds N] [--seconds S | --ops N] [--only NAME]\n".utf8))
         exit(64)
     }
 }
@@ -75,6 +79,7 @@ func measure(
     _ name: String,
     rounds: Int,
     secondsPerRound: Double,
+    fixedOps: Int? = nil,
     only: String?,
     _ operation: () throws -> Void
 ) rethrows -> Measurement {
@@ -87,7 +92,7 @@ func measure(
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(secondsPerRound * 1e9)
         var now = start
-        while now < deadline {
+        while fixedOps.map({ ops < $0 }) ?? (now < deadline) {
             let before = now
             try operation()
             now = DispatchTime.now().uptimeNanoseconds
@@ -106,27 +111,27 @@ func measure(
 
 var sink = 0
 do {
-    let codable = try measure("coder-wire-codable", rounds: rounds, secondsPerRound: secondsPerRound, only: only) {
+    let codable = try measure("coder-wire-codable", rounds: rounds, secondsPerRound: secondsPerRound, fixedOps: fixedOps, only: only) {
         let bytes = try wireEncoder.encodeWithoutFastPath(reply)
         let value = try wireDecoder.decodeWithoutFastPath(ReceivablesReply.self, from: bytes)
         sink &+= value.kpis.count
     }
-    let fast = try measure("coder-wire-fast", rounds: rounds, secondsPerRound: secondsPerRound, only: only) {
+    let fast = try measure("coder-wire-fast", rounds: rounds, secondsPerRound: secondsPerRound, fixedOps: fixedOps, only: only) {
         let bytes = try wireEncoder.encode(reply)
         let value = try wireDecoder.decode(ReceivablesReply.self, from: bytes)
         sink &+= value.kpis.count
     }
-    let json = try measure("coder-json-foundation", rounds: rounds, secondsPerRound: secondsPerRound, only: only) {
+    let json = try measure("coder-json-foundation", rounds: rounds, secondsPerRound: secondsPerRound, fixedOps: fixedOps, only: only) {
         let data = try jsonEncoder.encode(reply)
         let value = try jsonDecoder.decode(ReceivablesReply.self, from: data)
         sink &+= value.kpis.count
     }
     // Profiling aids, only with --only: one direction of one path.
     let codableBytes = try wireEncoder.encodeWithoutFastPath(reply)
-    let encodeOnly = try measure("coder-wire-codable-encode", rounds: rounds, secondsPerRound: secondsPerRound, only: only ?? "-") {
+    let encodeOnly = try measure("coder-wire-codable-encode", rounds: rounds, secondsPerRound: secondsPerRound, fixedOps: fixedOps, only: only ?? "-") {
         sink &+= try wireEncoder.encodeWithoutFastPath(reply).count
     }
-    let decodeOnly = try measure("coder-wire-codable-decode", rounds: rounds, secondsPerRound: secondsPerRound, only: only ?? "-") {
+    let decodeOnly = try measure("coder-wire-codable-decode", rounds: rounds, secondsPerRound: secondsPerRound, fixedOps: fixedOps, only: only ?? "-") {
         sink &+= try wireDecoder.decodeWithoutFastPath(ReceivablesReply.self, from: codableBytes).kpis.count
     }
     for result in [codable, fast, json, encodeOnly, decodeOnly] where result.totalOps > 0 {
