@@ -44,7 +44,7 @@ struct DatabaseTests {
                             try conn.execute("CREATE TABLE IF NOT EXISTS t(a INTEGER)")
                             blocked.withLock { $0 += 1 }
                             // A blocking call, like a long SQLite statement: parks this queue's thread.
-                            return gate.wait(timeout: .now() + 5) == .success
+                            return gate.wait(timeout: .now() + 60) == .success
                         }
                     }
                 }
@@ -79,12 +79,12 @@ struct DatabaseTests {
             async let snapshot = db.read { conn in
                 let before = try conn.fetchValue(Int.self, "SELECT count(*) FROM t")
                 firstReadDone.signal()
-                let waited = writerDone.wait(timeout: .now() + 5) == .success
+                let waited = writerDone.wait(timeout: .now() + 60) == .success
                 let after = try conn.fetchValue(Int.self, "SELECT count(*) FROM t")
                 let sum = try conn.fetchValue(Int.self, "SELECT sum(a) FROM t")
                 return (before, after, sum, waited)
             }
-            let readerStarted = try await onBlockingQueue { firstReadDone.wait(timeout: .now() + 5) == .success }
+            let readerStarted = try await onBlockingQueue { firstReadDone.wait(timeout: .now() + 60) == .success }
             // The writer commits while the reader's transaction is open: WAL does not block it.
             try await db.write { conn in
                 for value in 11...15 { try conn.execute("INSERT INTO t VALUES (?)", value) }
@@ -144,9 +144,9 @@ struct DatabaseTests {
             let release = DispatchSemaphore(value: 0)
             async let first = db.read { _ in
                 holding.signal()
-                return release.wait(timeout: .now() + 5) == .success
+                return release.wait(timeout: .now() + 60) == .success
             }
-            let held = try await onBlockingQueue { holding.wait(timeout: .now() + 5) == .success }
+            let held = try await onBlockingQueue { holding.wait(timeout: .now() + 60) == .success }
             let outcome = await withTaskGroup(of: Result<Int, any Error>.self) { group in
                 group.addTask {
                     do {

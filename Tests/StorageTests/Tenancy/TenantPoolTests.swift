@@ -97,12 +97,12 @@ struct TenantPoolTests {
                         try await db.write { conn in
                             try conn.execute("INSERT INTO events(note) VALUES ('before')")
                             inTransaction.signal()
-                            _ = release.wait(timeout: .now() + 5)
+                            _ = release.wait(timeout: .now() + 60)
                             try conn.execute("INSERT INTO events(note) VALUES ('after')")
                         }
                     }
                 }
-                let entered = try await onBlockingQueue { inTransaction.wait(timeout: .now() + 5) == .success }
+                let entered = try await onBlockingQueue { inTransaction.wait(timeout: .now() + 60) == .success }
                 #expect(entered)
                 // Churn through more firms than the pool holds while `held` sits in its transaction.
                 for index in 0..<6 {
