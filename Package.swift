@@ -34,7 +34,68 @@ let package = Package(
         // MARK: - Contract
 
         /// The contract: services, methods and messages shared by gateway, worker and CLI.
-        .target(name: "PilotageProtocol", dependencies: ["Wire"], path: "Protocols/PilotageProtocol"),
+        .target(name: "PilotageProtocol", dependencies: ["Wire", "RPCCore"], path: "Protocols/PilotageProtocol"),
+
+        // MARK: - Services
+
+        /// Batch validation of ingested rows: decoding per row, value rules, references, conflicts.
+        .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
+        /// A firm's file: schema, stored records, batch writer, client groups, dirty partitions.
+        .target(name: "TenantStore", dependencies: ["Storage", "Ingestion", "PilotageProtocol", "Wire"]),
+        /// The gateway's services, access policy and assembly.
+        .target(
+            name: "GatewayService",
+            dependencies: ["TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
+        ),
+
+        /// The `pilotage` command line: calls through reflection, imports, administration.
+        .target(
+            name: "PilotageCLI",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
+        ),
+
+        // MARK: - Executables
+
+        .executableTarget(name: "pilotage", dependencies: ["PilotageCLI"]),
+
+        .executableTarget(name: "pilotage-gateway", dependencies: ["GatewayService", "PilotageProtocol", "ServerSupport", "Wire"]),
+
+        // MARK: - Storage
+
+        /// SQLite wrapper, database actors, migrations, tenant pool, catalog (firms, credentials, leases).
+        .target(
+            name: "Storage",
+            dependencies: ["CSQLite", "ServerSupport", "Wire"],
+            swiftSettings: [.strictMemorySafety()]
+        ),
+        /// Child process of the storage crash tests (killed mid-transaction on purpose).
+        .executableTarget(
+            name: "StorageCrashChild",
+            dependencies: ["Storage"],
+            path: "tools/FaultInjection/StorageCrashChild"
+        ),
+
+        // MARK: - Imports
+
+        /// FEC, CSV and JSON-lines readers (streaming, per-row errors) and the demo-firm generator.
+        .target(name: "Imports", dependencies: ["PilotageProtocol", "Wire"]),
+        /// Writes a generated demo firm as JSON lines and reports the generation speed.
+        .executableTarget(
+            name: "DemoGenerator",
+            dependencies: ["Imports", "PilotageProtocol"],
+            path: "tools/Benchmarks/DemoGenerator"
+        ),
+
+        // MARK: - Tools
+
+        /// Wire coder benchmark: Codable path vs fast path vs Foundation JSON (tools/bench-coder).
+        .executableTarget(name: "CoderBenchmark", dependencies: ["Wire"], path: "tools/Benchmarks/CoderBenchmark"),
+
+        // MARK: - Domain
+
+        /// KPI domain: facts, exact arithmetic, calendars, additive parts and every formula of
+        /// kpi-definitions.md (pure: no I/O, no SQLite).
+        .target(name: "KPI", dependencies: ["Wire"]),
 
         // MARK: - RPC runtime
 
@@ -56,6 +117,28 @@ let package = Package(
         .testTarget(name: "ServerSupportTests", dependencies: ["ServerSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "PilotageProtocolTests", dependencies: ["PilotageProtocol", "Wire"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "PilotageProtocol", "Wire"]),
+        .testTarget(name: "TenantStoreTests", dependencies: ["TenantStore", "Storage", "Ingestion", "PilotageProtocol", "Wire"]),
+        .testTarget(
+            name: "ImportsTests",
+            dependencies: ["Imports", "PilotageProtocol", "Wire"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
+        ),
+        .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
+        ),
+
+        // MARK: - Benchmarks
+
+        /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
+        .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
         /// Test services and fixtures shared by the RPC test targets.
         .target(
             name: "RPCTestSupport",

@@ -474,6 +474,8 @@ public struct InstallmentRecord: Codable, Sendable, Hashable {
     public var amountHT: Int64?
     /// Payment mode code; defaults to the client's.
     public var paymentMode: String?
+    /// true when carried forward by an opening entry (AN): counts in AR, never in SALES (absent: a regular item).
+    public var opening: Bool?
 
     /// Creates the record; defaults are those of the data contract.
     public init(
@@ -484,7 +486,8 @@ public struct InstallmentRecord: Codable, Sendable, Hashable {
         dueDate: CalendarDate? = nil,
         amount: Int64,
         amountHT: Int64? = nil,
-        paymentMode: String? = nil
+        paymentMode: String? = nil,
+        opening: Bool? = nil
     ) {
         self.id = id
         self.client = client
@@ -494,6 +497,7 @@ public struct InstallmentRecord: Codable, Sendable, Hashable {
         self.amount = amount
         self.amountHT = amountHT
         self.paymentMode = paymentMode
+        self.opening = opening
     }
 
     enum CodingKeys: String, CodingKey {
@@ -505,6 +509,7 @@ public struct InstallmentRecord: Codable, Sendable, Hashable {
         case amount
         case amountHT = "amount_ht"
         case paymentMode = "payment_mode"
+        case opening
     }
 }
 
@@ -567,6 +572,8 @@ public struct CreditDocumentRecord: Codable, Sendable, Hashable {
     public var amount: Int64
     /// Amount HT in cents (credit notes).
     public var amountHT: Int64?
+    /// true when carried forward by an opening entry (AN): counts in AR, never in SALES (absent: a regular item).
+    public var opening: Bool?
 
     /// Creates the record; defaults are those of the data contract.
     public init(
@@ -575,7 +582,8 @@ public struct CreditDocumentRecord: Codable, Sendable, Hashable {
         client: String,
         date: CalendarDate,
         amount: Int64,
-        amountHT: Int64? = nil
+        amountHT: Int64? = nil,
+        opening: Bool? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -583,6 +591,7 @@ public struct CreditDocumentRecord: Codable, Sendable, Hashable {
         self.date = date
         self.amount = amount
         self.amountHT = amountHT
+        self.opening = opening
     }
 
     enum CodingKeys: String, CodingKey {
@@ -592,6 +601,7 @@ public struct CreditDocumentRecord: Codable, Sendable, Hashable {
         case date
         case amount
         case amountHT = "amount_ht"
+        case opening
     }
 }
 

@@ -1,0 +1,85 @@
+internal import Foundation
+internal import RPCCore
+internal import ServerSupport
+
+/// `health`, `list`, `describe` and `call`: the grpcurl-like part, driven by the gateway's
+/// reflection service (no schema file on the client).
+enum CallCommands {
+    static func health(_ context: CommandContext) async throws {
+        var context = context
+        let service = context.arguments.optionalPositional() ?? ""
+        try context.arguments.expectNoMorePositionals()
+        let response = try await context.unary(HealthService.check, HealthCheckRequest(service: service))
+        try context.output.show(response) { "\(service.isEmpty ? "gateway" : service): \(response.status.rawValue)" }
+        guard response.status == .serving else {
+            throw RPCError(code: .unavailable, message: "\(service.isEmpty ? "the gateway" : service) is \(response.status.rawValue)")
+        }
+    }
+
+    static func list(_ context: CommandContext) async throws {
+        try context.arguments.expectNoMorePositionals()
+        let response = try await context.unary(ReflectionService.listServices, ListServicesRequest())
+        try context.output.show(response) {
+            response.services.flatMap { service in service.methods.map { "\(service.name)/\($0)" } }.joined(separator: "\n")
+        }
+    }
+
+    static func describe(_ context: CommandContext) async throws {
+        var context = context
+        let method = try context.arguments.nextPositional("SERVICE/METHOD")
+        try context.arguments.expectNoMorePositionals()
+        let description = try await context.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: method))
+        try context.output.show(description) {
+            "\(description.service)/\(description.method) (\(description.kind.name))\n"
+                + "  request:  \(description.requestType)\n"
+                + "  response: \(description.responseType)"
+        }
+    }
+
+    static func call(_ context: CommandContext) async throws {
+        var context = context
+        let method = try context.arguments.nextPositional("SERVICE/METHOD")
+        let argument = context.arguments.optionalPositional()
+        try context.arguments.expectNoMorePositionals()
+        let description = try await context.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: method))
+        let text: String
+        if argument == nil || argument == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            text = argument ?? "{}"
+        }
+        let bridge = MessageBridge(description: description)
+        if description.kind.isRequestStreaming {
+            throw UsageError("\(method) is \(description.kind.name): use the dedicated command (pilotage import …)")
+        }
+        let request = try bridge.request(fromJSON: text.isEmpty ? "{}" : text)
+        if description.kind.isResponseStreaming {
+            let stream = try await context.client.rawServerStreaming(method: method, request: request, metadata: context.metadata, deadline: context.deadline)
+            for try await message in stream {
+                context.output.print(try bridge.json(fromResponse: Array(message), pretty: !context.output.json))
+            }
+        } else {
+            let (response, _) = try await context.client.rawUnary(method: method, request: request, metadata: context.metadata, deadline: context.deadline)
+            context.output.print(try bridge.json(fromResponse: Array(response), pretty: true))
+        }
+    }
+}
+
+/// Converts JSON text to request bytes and response bytes to JSON text for one method.
+struct MessageBridge {
+    let description: MethodDescription
+
+    func request(fromJSON text: String) throws -> [UInt8] {
+        guard (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw UsageError("the request is not valid JSON")
+        }
+        return Array(text.utf8)
+    }
+
+    func json(fromResponse bytes: [UInt8], pretty: Bool) throws -> String {
+        guard pretty, let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
+        else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

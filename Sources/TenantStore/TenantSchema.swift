@@ -1,0 +1,79 @@
+public import Storage
+
+/// The schema of a firm's file `tenants/<firm>.sqlite`, as an ordered migration list.
+///
+/// Version 1:
+/// - `records`: every ingested record, keyed by (kind, external id), with its owning client,
+///   its canonical wire encoding (equal content ⇔ equal bytes, which makes re-sends no-ops) and
+///   the earliest business date it carries (rollups from that day on depend on it).
+/// - `record_references`: who points at whom, for deletions and allocation sums.
+/// - `client_groups` / `client_group_members`: clients sharing one filter profile (office,
+///   bookkeeping mode, frequency, deactivated, set of assigned collaborators). Rollups are
+///   stored per group, so any filter combination is a union of whole groups and a client
+///   reached through several collaborators is counted once.
+/// - `ingestions`: one row per committed batch; its sequence is the freshness watermark unit.
+/// - `dirty_partitions`: rollup partitions to recompute, with the sequence that dirtied them.
+public enum TenantSchema {
+    /// Every migration of the tenant schema, oldest first.
+    public static let migrations = MigrationList([
+        Migration(
+            version: 1,
+            name: "records, references, client groups, ingestions, dirty partitions",
+            sql: """
+                CREATE TABLE records (
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    client TEXT,
+                    payload BLOB NOT NULL,
+                    first_date INTEGER,
+                    sequence INTEGER NOT NULL,
+                    PRIMARY KEY (kind, id)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX records_by_client ON records (client, kind) WHERE client IS NOT NULL;
+
+                CREATE TABLE record_references (
+                    to_kind TEXT NOT NULL,
+                    to_id TEXT NOT NULL,
+                    from_kind TEXT NOT NULL,
+                    from_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    PRIMARY KEY (to_kind, to_id, from_kind, from_id, field)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX record_references_from ON record_references (from_kind, from_id);
+
+                CREATE TABLE client_groups (
+                    group_id INTEGER PRIMARY KEY,
+                    profile TEXT NOT NULL UNIQUE,
+                    office TEXT,
+                    bookkeeping_mode TEXT NOT NULL,
+                    frequency TEXT,
+                    deactivated INTEGER NOT NULL,
+                    collaborators TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE client_group_members (
+                    client TEXT PRIMARY KEY,
+                    group_id INTEGER NOT NULL REFERENCES client_groups (group_id)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX client_group_members_by_group ON client_group_members (group_id);
+
+                CREATE TABLE ingestions (
+                    sequence INTEGER PRIMARY KEY,
+                    committed_at TEXT NOT NULL,
+                    source TEXT,
+                    received INTEGER NOT NULL,
+                    landed INTEGER NOT NULL,
+                    unchanged INTEGER NOT NULL,
+                    deleted INTEGER NOT NULL,
+                    rejected INTEGER NOT NULL
+                ) STRICT;
+
+                CREATE TABLE dirty_partitions (
+                    partition_key TEXT PRIMARY KEY,
+                    dirty_sequence INTEGER NOT NULL,
+                    first_dirty_sequence INTEGER NOT NULL,
+                    dirtied_at TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """
+        )
+    ])
+}
