@@ -124,3 +124,8 @@ public enum InProcessTransportFactory {
         InProcessTransport().server
     }
 }
+
+/// `value` encoded with the default message codec (for raw-frame tests).
+public func encodeMessage<Message: Encodable>(_ value: Message) throws -> [UInt8] {
+    try RPCServer.defaultCodec.serialize(value)
+}

@@ -67,9 +67,10 @@ struct ConnectionLifecycleTests {
         #expect(error?.message.contains("after 4 attempts") == true)
         #expect(error?.message.contains("refused") == true)
         #expect(error?.cause != nil)
-        // 20 + 40 + 80 ms of backoff (±20 %), far below a hang.
+        // 20 + 40 + 80 ms of backoff (±20 %) plus four refused connects: bounded, not a hang
+        // (the upper bound is generous for a loaded machine running the whole suite).
         #expect(elapsed >= .milliseconds(100))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(10))
     }
 
     @Test("graceful shutdown: in-flight calls finish, new calls are refused, then connections close")
@@ -171,7 +172,8 @@ struct ConnectionLifecycleTests {
     @Test("a peer that sends half a frame and stalls is dropped after the read timeout")
     func readTimeout() async throws {
         var configuration = RPCServer.Configuration()
-        configuration.readTimeout = .milliseconds(150)
+        // Also bounds the handshake: long enough for a loaded machine to complete it.
+        configuration.readTimeout = .milliseconds(800)
         try await withTCPServer(services: [], configuration: configuration) { server in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
@@ -180,7 +182,7 @@ struct ConnectionLifecycleTests {
             let start = ContinuousClock.now
             try await raw.send(Array(bytes.prefix(bytes.count / 2)))
             let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
-            #expect(ContinuousClock.now - start >= .milliseconds(100))
+            #expect(ContinuousClock.now - start >= .milliseconds(700))
             let goAway = try frames.last.map { try $0.decodePayload() }
             guard case .goAway(let payload) = goAway else {
                 Issue.record("expected a GOAWAY before the close, got \(String(describing: goAway))")

@@ -31,7 +31,7 @@ struct DeadlineAndCancellationTests {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { server, _ in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
-            let request = Array(#"{"milliseconds":10000,"tag":"raw-slow"}"#.utf8)
+            let request = try encodeMessage(Probe.SleepRequest(milliseconds: 10_000, tag: "raw-slow"))
             try await raw.send([
                 (.headers(RequestHead(method: Probe.sleep.fullName, timeoutMicroseconds: 150_000)), 1),
                 (.message(request[...]), 1),
@@ -84,7 +84,7 @@ struct DeadlineAndCancellationTests {
             do {
                 let raw = try await RawConnection(port: try await server.listeningAddress.port)
                 try await raw.handshake()
-                let request = Array(#"{"milliseconds":10000,"tag":"dropped"}"#.utf8)
+                let request = try encodeMessage(Probe.SleepRequest(milliseconds: 10_000, tag: "dropped"))
                 try await raw.send([(.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1)])
                 #expect(await eventually { recorder.hasStarted("dropped") })
             }

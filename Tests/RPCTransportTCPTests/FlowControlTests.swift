@@ -59,7 +59,7 @@ struct FlowControlTests {
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
             var frames: [(FramePayload, UInt32)] = [(.headers(RequestHead(method: Probe.sum.fullName)), 1)]
-            let message = Array(#"{"padding":"\#(String(repeating: "p", count: 4000))","value":1}"#.utf8)
+            let message = try encodeMessage(Probe.Number(value: 1, padding: String(repeating: "p", count: 4000)))
             for _ in 0..<8 { frames.append((.message(message[...]), 1)) }
             try await raw.send(frames)
             let frame = try #require(try await raw.nextFrame())
@@ -94,7 +94,7 @@ struct FlowControlTests {
             try await raw.handshake()
             var frames: [(FramePayload, UInt32)] = []
             for callID: UInt32 in [1, 3, 5] {
-                let request = Array(#"{"milliseconds":2000,"tag":"limit-\#(callID)"}"#.utf8)
+                let request = try encodeMessage(Probe.SleepRequest(milliseconds: 2000, tag: "limit-\(callID)"))
                 frames += [(.headers(RequestHead(method: Probe.sleep.fullName)), callID), (.message(request[...]), callID), (.end, callID)]
             }
             try await raw.send(frames)

@@ -60,10 +60,16 @@ struct StatusCodeTests {
     func undecodableRequest() async throws {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
             let error = await #expect(throws: RPCError.self) {
-                _ = try await client.rawUnary(method: Probe.echo.fullName, request: Array(#"{"txt":1}"#.utf8))
+                // A struct without the required `text` field.
+                _ = try await client.rawUnary(method: Probe.echo.fullName, request: try encodeMessage(Probe.Number(value: 1)))
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.contains("text") == true)
+            let garbage = await #expect(throws: RPCError.self) {
+                _ = try await client.rawUnary(method: Probe.echo.fullName, request: [0xFF, 0x00])
+            }
+            #expect(garbage?.code == .invalidArgument)
+            #expect(garbage?.message.contains("invalidTag") == true)
         }
     }
 }

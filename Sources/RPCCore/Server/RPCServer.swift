@@ -90,8 +90,8 @@ public final class RPCServer: Sendable {
         )
     }
 
-    /// The codec servers and clients use unless told otherwise.
-    public static var defaultCodec: any MessageCodec { JSONMessageCodec() }
+    /// The codec servers and clients use unless told otherwise: the binary format of `WIRE.md` §6.
+    public static var defaultCodec: any MessageCodec { WireMessageCodec() }
 
     /// Listens and serves until ``beginGracefulShutdown()`` (or cancellation of the calling
     /// task), then stops accepting, sends GOAWAY, lets in-flight calls finish for

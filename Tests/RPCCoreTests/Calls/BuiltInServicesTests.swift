@@ -1,6 +1,7 @@
 import RPCCore
 import RPCTestSupport
 import Testing
+import Wire
 
 @Suite("Health and reflection services")
 struct BuiltInServicesTests {
@@ -59,6 +60,22 @@ struct BuiltInServicesTests {
                 _ = try await client.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: "x.Y/Z"))
             }
             #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("DescribeMethod publishes wire schemas that let a generic client call with JSON")
+    func schemasDriveJSONCalls() async throws {
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
+            let echo = try await client.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: Probe.echo.fullName))
+            let requestSchema = try #require(echo.requestSchema)
+            let responseSchema = try #require(echo.responseSchema)
+            #expect(requestSchema.name?.hasSuffix("EchoRequest") == true)
+            let request = try WireJSON.encode(json: #"{"text":"par schéma"}"#, schema: requestSchema)
+            let (response, _) = try await client.rawUnary(method: Probe.echo.fullName, request: request)
+            let json = try WireJSON.json(from: Array(response), schema: responseSchema)
+            #expect(json.contains(#""text":"par schéma""#))
+            // The schema rejects JSON that does not fit, before anything is sent.
+            #expect(throws: WireError.self) { _ = try WireJSON.encode(json: #"{"text":1}"#, schema: requestSchema) }
         }
     }
 

@@ -79,7 +79,7 @@ struct StreamingTests {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { server, _ in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
-            let message = Array(#"{"text":"a"}"#.utf8)[...]
+            let message = try encodeMessage(Probe.EchoRequest(text: "a"))[...]
             try await raw.send([(.headers(RequestHead(method: Probe.echo.fullName)), 1), (.message(message), 1), (.message(message), 1), (.end, 1)])
             let frame = try #require(try await raw.nextFrame())
             guard case .status(let status, _) = try frame.decodePayload() else {
