@@ -68,7 +68,13 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
         self.spinNanoseconds = spinDuration.nanosecondsClamped
         self.epollFD = try Posix.epollCreate()
         self.wakeFD = try Posix.eventFD()
-        try Posix.epollControl(self.epollFD, EPOLL_CTL_ADD, self.wakeFD, events: EPOLLIN.rawValue, data: Self.wakeRegistration)
+        try Posix.epollControl(
+            self.epollFD,
+            EPOLL_CTL_ADD,
+            self.wakeFD,
+            events: EPOLLIN.rawValue,
+            data: Self.wakeRegistration
+        )
         self.scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
@@ -395,7 +401,9 @@ public final class EventLoopGroup: Sendable {
     ///
     /// - Throws: ``Errno`` when a loop cannot be created.
     public init(loopCount: Int, name: String = "rpc.loop", spinDuration: Duration = .zero) throws {
-        self.loops = try (0..<max(loopCount, 1)).map { try EventLoop(name: "\(name).\($0)", spinDuration: spinDuration) }
+        self.loops = try (0..<max(loopCount, 1)).map {
+            try EventLoop(name: "\(name).\($0)", spinDuration: spinDuration)
+        }
     }
 
     /// The next loop, round-robin.

@@ -30,9 +30,16 @@ public final class TCPServerTransport: RPCServerTransport {
 
     public func listen(_ onConnection: @escaping @Sendable (any RPCByteStream) -> Void) async throws -> RPCAddress {
         guard let address = sockaddr_in.ipv4(host: self.host, port: self.port) else {
-            throw RuntimeError(code: .invalidConfiguration, message: "'\(self.host):\(self.port)' is not an IPv4 address and port")
+            throw RuntimeError(
+                code: .invalidConfiguration,
+                message: "'\(self.host):\(self.port)' is not an IPv4 address and port"
+            )
         }
-        let fd = try Posix.socket(domain: AF_INET, type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), protocol: 0)
+        let fd = try Posix.socket(
+            domain: AF_INET,
+            type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
+            protocol: 0
+        )
         do {
             try Posix.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
             try Posix.bind(fd, address)
@@ -71,7 +78,12 @@ private final class Listener: EventLoopRegistrant, @unchecked Sendable {
     private var isStopped = false
     private var registrationID: UInt64?
 
-    init(fd: CInt, loop: EventLoop, group: EventLoopGroup, onConnection: @escaping @Sendable (any RPCByteStream) -> Void) {
+    init(
+        fd: CInt,
+        loop: EventLoop,
+        group: EventLoopGroup,
+        onConnection: @escaping @Sendable (any RPCByteStream) -> Void
+    ) {
         self.fd = fd
         self.loop = loop
         self.group = group

@@ -61,7 +61,9 @@ public final class RawConnection: @unchecked Sendable {
             self.queue.async {
                 var offset = 0
                 while offset < bytes.count {
-                    let written = bytes[offset...].withUnsafeBytes { Glibc.send(self.fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
+                    let written = bytes[offset...].withUnsafeBytes {
+                        Glibc.send(self.fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL))
+                    }
                     if written <= 0 {
                         continuation.resume(returning: true)
                         return
@@ -179,7 +181,9 @@ public func unusedLocalPort() throws -> Int {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         if result == 0 { return port }
     }

@@ -45,7 +45,11 @@ public func withServerAndClient<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }
         let address = try await server.listeningAddress
-        let client = RPCClient(transport: makeClientTransport(address), configuration: clientConfiguration, logger: logger)
+        let client = RPCClient(
+            transport: makeClientTransport(address),
+            configuration: clientConfiguration,
+            logger: logger
+        )
         do {
             let result = try await body(server, client)
             client.close()

@@ -9,7 +9,11 @@ struct ConnectionLifecycleTests {
     func idleReconnect() async throws {
         var configuration = RPCServer.Configuration()
         configuration.idleTimeout = .milliseconds(150)
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], serverConfiguration: configuration) { server, client in
+        try await withServerAndClient(
+            .tcp,
+            services: [Probe.service(recorder: ProbeRecorder())],
+            serverConfiguration: configuration
+        ) { server, client in
             _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "one"))
             #expect(await eventually { server.connectionCount == 0 })
             let reply = try await client.unary(Probe.echo, Probe.EchoRequest(text: "two"))
@@ -55,8 +59,16 @@ struct ConnectionLifecycleTests {
     @Test("with nothing listening, bounded backoff surfaces UNAVAILABLE with the last connection error")
     func backoffSurfacesUnavailable() async throws {
         var configuration = RPCClient.Configuration()
-        configuration.backoff = RPCClient.Backoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(80), maximumAttempts: 4)
-        let client = RPCClient(transport: tcpClientTransport(port: try unusedLocalPort()), configuration: configuration, logger: .silent())
+        configuration.backoff = RPCClient.Backoff(
+            initialDelay: .milliseconds(20),
+            maximumDelay: .milliseconds(80),
+            maximumAttempts: 4
+        )
+        let client = RPCClient(
+            transport: tcpClientTransport(port: try unusedLocalPort()),
+            configuration: configuration,
+            logger: .silent()
+        )
         defer { client.close() }
         let start = ContinuousClock.now
         let error = await #expect(throws: RPCError.self) {
@@ -93,7 +105,11 @@ struct ConnectionLifecycleTests {
             server.beginGracefulShutdown()
             // A new connection is refused (the listener is closed) or told to go away.
             var refused = RPCClient.Configuration()
-            refused.backoff = RPCClient.Backoff(initialDelay: .milliseconds(10), maximumDelay: .milliseconds(10), maximumAttempts: 2)
+            refused.backoff = RPCClient.Backoff(
+                initialDelay: .milliseconds(10),
+                maximumDelay: .milliseconds(10),
+                maximumAttempts: 2
+            )
             let late = RPCClient(transport: tcpClientTransport(port: port), configuration: refused, logger: .silent())
             defer { late.close() }
             try await Task.sleep(for: .milliseconds(50))
@@ -122,7 +138,10 @@ struct ConnectionLifecycleTests {
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            let client = RPCClient(transport: tcpClientTransport(port: try await server.listeningAddress.port), logger: .silent())
+            let client = RPCClient(
+                transport: tcpClientTransport(port: try await server.listeningAddress.port),
+                logger: .silent()
+            )
             defer { client.close() }
             let stuck = Task {
                 try await client.unary(Probe.sleep, Probe.SleepRequest(milliseconds: 30_000, tag: "stuck"))
@@ -160,7 +179,11 @@ struct ConnectionLifecycleTests {
         // Generous: tests share two loop threads on a loaded machine; 1 s of PONG latency
         // would be needed to drop a live peer, while ~10 PING rounds happen below.
         serverConfiguration.keepaliveTimeout = .seconds(1)
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], serverConfiguration: serverConfiguration) { server, client in
+        try await withServerAndClient(
+            .tcp,
+            services: [Probe.service(recorder: ProbeRecorder())],
+            serverConfiguration: serverConfiguration
+        ) { server, client in
             _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "a"))
             try await Task.sleep(for: .milliseconds(600))
             #expect(server.connectionCount == 1)

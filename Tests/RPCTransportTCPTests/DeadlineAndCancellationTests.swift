@@ -68,7 +68,10 @@ struct DeadlineAndCancellationTests {
         let recorder = ProbeRecorder()
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
             do {
-                let stream = try await client.serverStreaming(Probe.count, Probe.CountRequest(count: 1_000_000, payloadSize: 100, tag: "abandoned"))
+                let stream = try await client.serverStreaming(
+                    Probe.count,
+                    Probe.CountRequest(count: 1_000_000, payloadSize: 100, tag: "abandoned")
+                )
                 var iterator = stream.makeAsyncIterator()
                 _ = try await iterator.next()
             }
@@ -85,7 +88,9 @@ struct DeadlineAndCancellationTests {
                 let raw = try await RawConnection(port: try await server.listeningAddress.port)
                 try await raw.handshake()
                 let request = try encodeMessage(Probe.SleepRequest(milliseconds: 10_000, tag: "dropped"))
-                try await raw.send([(.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1)])
+                try await raw.send([
+                    (.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1),
+                ])
                 #expect(await eventually { recorder.hasStarted("dropped") })
             }
             // `raw` is gone: its socket is closed.

@@ -98,7 +98,8 @@ final class ClientCall: @unchecked Sendable {
                         return .failure(
                             RPCError(
                                 code: .internalError,
-                                message: "the server answered a single-response call with \(self.inbound.count) messages"
+                                message:
+                                    "the server answered a single-response call with \(self.inbound.count) messages"
                             )
                         )
                     }
@@ -166,13 +167,16 @@ final class ClientCall: @unchecked Sendable {
             let result = self.channel.withLock(flush: .batched) { state, buffer -> BoolOutcome in
                 if case .failure(let error) = self.outcome { return .failure(error) }
                 if self.outcome != nil || self.isHalfClosed {
-                    return .failure(RPCError(code: .failedPrecondition, message: "the request stream is already closed"))
+                    return .failure(
+                        RPCError(code: .failedPrecondition, message: "the request stream is already closed")
+                    )
                 }
                 if bytes.count > Int(state.peerSettings.maxFrameSize) {
                     return .failure(
                         RPCError(
                             code: .resourceExhausted,
-                            message: "request message of \(bytes.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                            message:
+                                "request message of \(bytes.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
                         )
                     )
                 }

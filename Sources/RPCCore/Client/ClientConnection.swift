@@ -145,7 +145,8 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         var isFull = false
         let result = self.channel.withLock(flush: .immediate) { state, buffer -> RPCError? in
             guard state.phase == .ready else {
-                return state.closeError ?? RPCError(code: .unavailable, message: "the connection to \(self.target) is closing")
+                return state.closeError
+                    ?? RPCError(code: .unavailable, message: "the connection to \(self.target) is closing")
             }
             if state.calls.count >= Int(state.peerSettings.maxConcurrentCalls) {
                 isFull = true
@@ -154,7 +155,8 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             for message in messages where message.count > Int(state.peerSettings.maxFrameSize) {
                 return RPCError(
                     code: .resourceExhausted,
-                    message: "request message of \(message.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                    message:
+                        "request message of \(message.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
                 )
             }
             guard state.nextCallID < UInt32.max - 1 else {
@@ -264,10 +266,15 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         } catch let error as FrameError {
             self.logger.info("protocol error from server, closing connection", metadata: ["error": "\(error)"])
             self.channel.withLock(flush: .immediate) { _, buffer in
-                FrameEncoder.appendGoAway(GoAway(lastCallID: 0, code: error.statusCode, message: error.message), into: &buffer)
+                FrameEncoder.appendGoAway(
+                    GoAway(lastCallID: 0, code: error.statusCode, message: error.message),
+                    into: &buffer
+                )
             }
             let code: RPCError.Code = error.code == .unsupportedVersion ? .unimplemented : .unavailable
-            self.fail(RPCError(code: code, message: "protocol error from \(self.target): \(error.message)", cause: error))
+            self.fail(
+                RPCError(code: code, message: "protocol error from \(self.target): \(error.message)", cause: error)
+            )
         } catch {
             self.fail(RPCError(code: .internalError, message: "\(error)", cause: error))
         }
@@ -279,7 +286,10 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .settings(let settings):
             let waiter = try self.channel.withStateLock { state -> UnsafeContinuation<Result<Void, RPCError>, Never>? in
                 guard state.phase == .handshaking else {
-                    throw FrameError(code: .protocolViolation, message: "SETTINGS is only allowed once, right after the preface")
+                    throw FrameError(
+                        code: .protocolViolation,
+                        message: "SETTINGS is only allowed once, right after the preface"
+                    )
                 }
                 state.peerSettings = settings
                 state.phase = .ready
@@ -338,7 +348,9 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             }
             return nil
         }
-        overflow?.cancel(with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window"))
+        overflow?.cancel(
+            with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window")
+        )
     }
 
     private func requireReady(_ state: State, _ kind: Frame.Kind) throws {
@@ -465,7 +477,10 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .ping:
             self.channel.withLock(flush: .immediate) { _, buffer in FrameEncoder.appendPing(now, into: &buffer) }
         case .drop:
-            self.logger.info("server did not answer keepalive PING, dropping connection", metadata: ["rpc.target": self.target])
+            self.logger.info(
+                "server did not answer keepalive PING, dropping connection",
+                metadata: ["rpc.target": self.target]
+            )
             self.fail(RPCError(code: .unavailable, message: "keepalive timeout: \(self.target) did not answer PING"))
         }
         let isClosed = self.channel.withStateLock { $0.phase == .closed }

@@ -159,7 +159,10 @@ final class ConnectionManager: Sendable {
                     self?.connectionClosed(connection)
                 }
                 self.state.withLock { $0.all[ObjectIdentifier(connection)] = connection }
-                self.logger.debug("connected", metadata: ["rpc.target": self.transport.target, "rpc.attempt": "\(attempt)"])
+                self.logger.debug(
+                    "connected",
+                    metadata: ["rpc.target": self.transport.target, "rpc.attempt": "\(attempt)"]
+                )
                 self.finishConnecting(.connected(connection))
                 return connection
             } catch let error as RPCError {
@@ -191,7 +194,11 @@ final class ConnectionManager: Sendable {
         }
         var message = "cannot connect to \(self.transport.target) after \(attempt) attempt\(attempt == 1 ? "" : "s")"
         if let cause { message += ": \(cause.message)" }
-        let error = RPCError(code: cause?.code == .unimplemented ? .unimplemented : .unavailable, message: message, cause: cause)
+        let error = RPCError(
+            code: cause?.code == .unimplemented ? .unimplemented : .unavailable,
+            message: message,
+            cause: cause
+        )
         self.logger.info("connection failed", metadata: ["rpc.target": self.transport.target, "error": message])
         self.finishConnecting(.failed(error))
         throw error

@@ -51,7 +51,11 @@ public struct RPCResponseStream<Response: Decodable & Sendable>: AsyncSequence, 
             do {
                 return try self.codec.deserialize(Response.self, from: bytes)
             } catch {
-                let failure = RPCError(code: .internalError, message: "cannot decode a response message: \(error)", cause: error)
+                let failure = RPCError(
+                    code: .internalError,
+                    message: "cannot decode a response message: \(error)",
+                    cause: error
+                )
                 self.raw.owner.call.cancel(with: failure)
                 throw failure
             }
@@ -152,7 +156,8 @@ public struct RPCRawResponseStream: AsyncSequence, Sendable {
             return message
         }
 
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> ArraySlice<UInt8>? {
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> ArraySlice<UInt8>?
+        {
             try await self.next()
         }
     }

@@ -10,7 +10,10 @@ package struct MessageSchemas: Sendable {
     private let deriveResponse: @Sendable () -> WireSchema
 
     /// Describes `Request` and `Response`; the schemas are derived when first asked for.
-    package init<Request: Codable & Sendable, Response: Codable & Sendable>(_ request: Request.Type, _ response: Response.Type) {
+    package init<Request: Codable & Sendable, Response: Codable & Sendable>(
+        _ request: Request.Type,
+        _ response: Response.Type
+    ) {
         self.requestType = String(reflecting: request)
         self.responseType = String(reflecting: response)
         self.deriveRequest = { WireSchema.of(Request.self) }

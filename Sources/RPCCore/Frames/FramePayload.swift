@@ -63,7 +63,8 @@ extension Frame {
     /// - Throws: ``FrameError`` `malformedFrame` when the layout is violated, `unknownFrameKind`
     ///   for an undefined kind, `protocolViolation` for a call id or flag not allowed on the kind.
     package func decodePayload(methodCache: MethodNameCache? = nil) throws(FrameError) -> FramePayload {
-        let isConnectionLevel = self.kind == .ping || self.kind == .pong || self.kind == .goAway || self.kind == .settings
+        let isConnectionLevel =
+            self.kind == .ping || self.kind == .pong || self.kind == .goAway || self.kind == .settings
         guard self.kind.isKnown else {
             throw FrameError(code: .unknownFrameKind, message: "unknown frame kind \(self.kind.name)")
         }

@@ -77,7 +77,8 @@ struct ByteReader {
             guard Metadata.isValidKey(keyBytes) else {
                 throw FrameError(
                     code: .malformedFrame,
-                    message: "\(self.kind.name) \(field) key is not a valid metadata key (lowercase a-z 0-9 - _ . , 1-255 bytes)"
+                    message:
+                        "\(self.kind.name) \(field) key is not a valid metadata key (lowercase a-z 0-9 - _ . , 1-255 bytes)"
                 )
             }
             let key = Metadata.internedKey(keyBytes) ?? String(decoding: keyBytes, as: UTF8.self)

@@ -78,7 +78,11 @@ final class ServerCall: @unchecked Sendable {
                         self.unacknowledgedInboundBytes -= increment
                         self.consumedSinceUpdate = 0
                         if !self.isInboundFinished && !self.isClosed {
-                            FrameEncoder.appendWindowUpdate(increment: UInt32(increment), callID: self.id, into: &buffer)
+                            FrameEncoder.appendWindowUpdate(
+                                increment: UInt32(increment),
+                                callID: self.id,
+                                into: &buffer
+                            )
                         }
                     }
                     return .message(message)
@@ -115,7 +119,10 @@ final class ServerCall: @unchecked Sendable {
             throw RPCError(code: .invalidArgument, message: "the call ended without a request message")
         }
         guard try await self.receive() == nil else {
-            throw RPCError(code: .invalidArgument, message: "\(self.method.info.kind) call expects exactly one request message")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "\(self.method.info.kind) call expects exactly one request message"
+            )
         }
         return message
     }
@@ -165,7 +172,8 @@ final class ServerCall: @unchecked Sendable {
                 return .failed(
                     RPCError(
                         code: .resourceExhausted,
-                        message: "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                        message:
+                            "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                     )
                 )
             }
@@ -189,7 +197,8 @@ final class ServerCall: @unchecked Sendable {
                     return .failed(
                         RPCError(
                             code: .resourceExhausted,
-                            message: "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                            message:
+                                "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                         )
                     )
                 }
@@ -245,7 +254,8 @@ final class ServerCall: @unchecked Sendable {
                 if message.count > Int(state.peerSettings.maxFrameSize) {
                     let error = RPCStatus(
                         code: .resourceExhausted,
-                        message: "response message of \(message.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                        message:
+                            "response message of \(message.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                     )
                     trailers = Metadata()
                     FrameEncoder.appendStatus(error, trailers: trailers, callID: self.id, into: &buffer)

@@ -142,7 +142,11 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let code = frameError?.statusCode ?? .internalError
         let message = frameError?.message ?? "internal error"
         self.logger.info("protocol error, closing connection", metadata: ["error": "\(error)"])
-        self.goAwayAndClose(code: code, message: message, sendPreface: frameError?.code == .badPreface || frameError?.code == .unsupportedVersion)
+        self.goAwayAndClose(
+            code: code,
+            message: message,
+            sendPreface: frameError?.code == .badPreface || frameError?.code == .unsupportedVersion
+        )
     }
 
     /// Sends GOAWAY and closes once it is written (or after a second if the peer does not read).
@@ -177,7 +181,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 state.phase = .open
                 return true
             }
-            guard isExpected else { throw self.protocolViolation("SETTINGS is only allowed once, right after the preface") }
+            guard isExpected else {
+                throw self.protocolViolation("SETTINGS is only allowed once, right after the preface")
+            }
         case .headers(let head):
             try self.openCall(id: frame.callID, head: head, headersSize: frame.payload.count)
         case .message(let bytes):
@@ -186,7 +192,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             try self.receiveEnd(callID: frame.callID)
         case .cancel:
             if let call = try self.existingCall(frame.callID, kind: frame.kind) {
-                call.abort(reason: RPCError(code: .cancelled, message: "the client cancelled the call"), sendStatus: false)
+                call.abort(
+                    reason: RPCError(code: .cancelled, message: "the client cancelled the call"),
+                    sendStatus: false
+                )
             }
         case .windowUpdate(let increment):
             try self.receiveWindowUpdate(callID: frame.callID, increment: increment)
@@ -240,7 +249,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             }
             state.lastCallID = callID
             if state.phase == .draining {
-                return .refuse(RPCStatus(code: .unavailable, message: "the server is shutting down; retry on a new connection"))
+                return .refuse(
+                    RPCStatus(code: .unavailable, message: "the server is shutting down; retry on a new connection")
+                )
             }
             guard state.phase == .open else {
                 return .refuse(RPCStatus(code: .unavailable, message: "the connection is closing"))
@@ -249,7 +260,8 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .refuse(
                     RPCStatus(
                         code: .resourceExhausted,
-                        message: "call metadata of \(headersSize) bytes exceeds the limit of \(configuration.maxHeadersSize)"
+                        message:
+                            "call metadata of \(headersSize) bytes exceeds the limit of \(configuration.maxHeadersSize)"
                     )
                 )
             }
@@ -257,15 +269,26 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .refuse(
                     RPCStatus(
                         code: .resourceExhausted,
-                        message: "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))"
+                        message:
+                            "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))"
                     )
                 )
             }
             guard let method = self.runtime.methods[head.method] else {
-                return .refuse(RPCStatus(code: .unimplemented, message: "method '\(head.method)' is not implemented by this server"))
+                return .refuse(
+                    RPCStatus(
+                        code: .unimplemented,
+                        message: "method '\(head.method)' is not implemented by this server"
+                    )
+                )
             }
             if head.metadata.elements.contains(where: { $0.key.hasPrefix(MetadataKey.reservedPrefix) }) {
-                return .refuse(RPCStatus(code: .invalidArgument, message: "metadata keys starting with '\(MetadataKey.reservedPrefix)' are reserved"))
+                return .refuse(
+                    RPCStatus(
+                        code: .invalidArgument,
+                        message: "metadata keys starting with '\(MetadataKey.reservedPrefix)' are reserved"
+                    )
+                )
             }
             let call = ServerCall(
                 id: callID,
@@ -296,7 +319,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             let duration = Duration.microseconds(Int64(clamping: timeout))
             deadline = ContinuousClock.now + duration
             let timer = self.loop.scheduleTimer(after: duration) {
-                call.abort(reason: RPCError(code: .deadlineExceeded, message: "the deadline of \(duration) was exceeded"), sendStatus: true)
+                call.abort(
+                    reason: RPCError(code: .deadlineExceeded, message: "the deadline of \(duration) was exceeded"),
+                    sendStatus: true
+                )
             }
             self.channel.withStateLock { _ in
                 if call.isClosed { timer.cancel() } else { call.deadlineTimer = timer }
@@ -312,7 +338,11 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             deadline: deadline,
             peer: self.peer,
             requestID: requestID,
-            generatedRequestID: ServerContext.GeneratedRequestID(runtimeTag: runtime.instanceTag, connection: connectionID, call: callID),
+            generatedRequestID: ServerContext.GeneratedRequestID(
+                runtimeTag: runtime.instanceTag,
+                connection: connectionID,
+                call: callID
+            ),
             logger: self.logger,
             lock: self.channel
         )
@@ -348,13 +378,17 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let outcome = try self.channel.withStateLock { state -> Outcome in
             try self.requireOpen(state, kind: .message)
             guard let call = state.calls[callID] else {
-                if callID > state.lastCallID { throw self.protocolViolation("MESSAGE for call \(callID), which was never opened") }
+                if callID > state.lastCallID {
+                    throw self.protocolViolation("MESSAGE for call \(callID), which was never opened")
+                }
                 return .none
             }
             guard !call.isClosed else { return .none }
             guard !call.isInboundFinished else { throw self.protocolViolation("MESSAGE after END on call \(callID)") }
             call.unacknowledgedInboundBytes += bytes.count + Frame.headerSize
-            if call.unacknowledgedInboundBytes > configuration.initialWindowSize + configuration.maxFrameSize + Frame.headerSize {
+            if call.unacknowledgedInboundBytes > configuration.initialWindowSize + configuration.maxFrameSize
+                + Frame.headerSize
+            {
                 return .overflow(call)
             }
             call.inbound.append(bytes)
@@ -366,7 +400,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         }
         if case .overflow(let call) = outcome {
             call.abort(
-                reason: RPCError(code: .resourceExhausted, message: "the client exceeded the call's flow-control window"),
+                reason: RPCError(
+                    code: .resourceExhausted,
+                    message: "the client exceeded the call's flow-control window"
+                ),
                 sendStatus: true
             )
         }
@@ -376,7 +413,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         try self.channel.withStateLock { state in
             try self.requireOpen(state, kind: .end)
             guard let call = state.calls[callID] else {
-                if callID > state.lastCallID { throw self.protocolViolation("END for call \(callID), which was never opened") }
+                if callID > state.lastCallID {
+                    throw self.protocolViolation("END for call \(callID), which was never opened")
+                }
                 return
             }
             guard !call.isClosed else { return }
@@ -447,7 +486,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             case .open, .awaitingSettings, .awaitingPreface:
                 if sendGoAway {
                     if state.phase == .awaitingPreface { buffer.append(contentsOf: ConnectionPreface().bytes) }
-                    FrameEncoder.appendGoAway(GoAway(lastCallID: state.lastCallID, code: .ok, message: message), into: &buffer)
+                    FrameEncoder.appendGoAway(
+                        GoAway(lastCallID: state.lastCallID, code: .ok, message: message),
+                        into: &buffer
+                    )
                 }
                 state.phase = .draining
                 return state.calls.isEmpty
@@ -494,7 +536,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             case .closed, .closing:
                 return .none
             case .awaitingPreface, .awaitingSettings:
-                if now - self.openedAt > readTimeout { return .goAway(.internalError, "handshake not completed within \(configuration.readTimeout)") }
+                if now - self.openedAt > readTimeout {
+                    return .goAway(.internalError, "handshake not completed within \(configuration.readTimeout)")
+                }
             default:
                 break
             }

@@ -135,7 +135,7 @@ final class ServerRuntime: Sendable {
             trailers = context.trailers
             trailers.add(contentsOf: rpcError.metadata)
         }
-        if (context.providedRequestID != nil || status.code != .ok), trailers[MetadataKey.requestID] == nil {
+        if context.providedRequestID != nil || status.code != .ok, trailers[MetadataKey.requestID] == nil {
             trailers.add(MetadataKey.requestID, context.requestID)
         }
         call.finish(message: finalMessage, status: status, trailers: trailers)

@@ -111,7 +111,9 @@ public enum ReflectionService {
             byName[method.info.fullName] = method
         }
         let listing = ListServicesResponse(
-            services: byService.keys.sorted().map { ListServicesResponse.Service(name: $0, methods: byService[$0, default: []].sorted()) }
+            services: byService.keys.sorted().map {
+                ListServicesResponse.Service(name: $0, methods: byService[$0, default: []].sorted())
+            }
         )
         let descriptions = byName
         var final = ServiceDefinition(name: Self.name)
