@@ -26,7 +26,7 @@ public final class RPCServer: Sendable {
     private let transport: any RPCServerTransport
     private let runtime: ServerRuntime
     private let state = LockedValueBox(State())
-    private let logger: Logger
+    let logger: Logger
 
     private struct State {
         enum Phase {
@@ -102,9 +102,10 @@ public final class RPCServer: Sendable {
     /// The codec servers and clients use unless told otherwise: the binary format of `WIRE.md` §6.
     public static var defaultCodec: any MessageCodec { WireMessageCodec() }
 
-    /// Listens and serves until ``beginGracefulShutdown()`` (or cancellation of the calling
-    /// task), then stops accepting, sends GOAWAY, lets in-flight calls finish for
-    /// ``Configuration-swift.struct/shutdownGracePeriod``, cancels the rest and closes.
+    /// Listens and serves until ``beginGracefulShutdown()``, then stops accepting, sends GOAWAY,
+    /// lets in-flight calls finish for ``Configuration-swift.struct/shutdownGracePeriod``,
+    /// cancels the rest and closes. Cancelling the calling task shuts down at once (no grace
+    /// period: the drain itself is cancelled).
     ///
     /// - Throws: ``RuntimeError`` when the server already ran or the transport cannot listen.
     public func serve() async throws {

@@ -68,7 +68,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
 
     /// Starts reading and the housekeeping timer.
     func start() {
-        self.logger.debug("connection opened")
+        self.logger.info("connection opened")
         self.channel.stream.start(handler: self)
         self.loop.execute { self.scheduleTick() }
     }
@@ -129,7 +129,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         if let error {
             self.logger.info("connection closed", metadata: ["error": "\(error)"])
         } else {
-            self.logger.debug("connection closed")
+            self.logger.info("connection closed")
         }
         let reason = RPCError(code: .cancelled, message: "the connection was closed")
         for call in calls { call.abort(reason: reason, sendStatus: false) }
