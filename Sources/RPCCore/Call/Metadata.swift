@@ -110,6 +110,7 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
         self.elements.append(contentsOf: other.elements)
     }
 
+    /// Iterates the pairs in order.
     public func makeIterator() -> IndexingIterator<[Element]> {
         self.elements.makeIterator()
     }

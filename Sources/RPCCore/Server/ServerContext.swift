@@ -47,6 +47,7 @@ public final class ServerContext: @unchecked Sendable {
         var values: [ObjectIdentifier: any Sendable] = [:]
     }
 
+    /// Creates a context; the runtime makes one per call.
     package init(
         method: MethodInfo,
         metadata: Metadata,
