@@ -24,8 +24,8 @@ public final class DispatchEventLoop: RPCEventLoop, TaskExecutor, @unchecked Sen
         self.queue.async(execute: work)
     }
 
-    public func executeAtEndOfIteration(_ work: @escaping @Sendable () -> Void) {
-        self.queue.async(execute: work)
+    public func executeAtEndOfIteration(_ task: any RPCEndOfIterationTask) {
+        self.queue.async { task.runAtEndOfIteration() }
     }
 
     public func scheduleTimer(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> any RPCTimer {

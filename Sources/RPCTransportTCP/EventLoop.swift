@@ -42,7 +42,9 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
     private var threadID: pthread_t?
     @exclusivity(unchecked) private var registrants: [UInt64: any EventLoopRegistrant] = [:]
     private var nextRegistrationID: UInt64 = 1
-    @exclusivity(unchecked) private var endOfIteration: [@Sendable () -> Void] = []
+    @exclusivity(unchecked) private var endOfIteration: [any RPCEndOfIterationTask] = []
+    /// The end-of-iteration tasks being run (double-buffered with `endOfIteration`).
+    @exclusivity(unchecked) private var runningEndOfIteration: [any RPCEndOfIterationTask] = []
     /// The jobs being run (swapped with the queue under the lock).
     @exclusivity(unchecked) private var running: [Job] = []
     /// Receive buffer shared by every socket of this loop (reads copy out exactly what arrived).
@@ -99,11 +101,11 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
         self.submit(.closure(work))
     }
 
-    public func executeAtEndOfIteration(_ work: @escaping @Sendable () -> Void) {
+    public func executeAtEndOfIteration(_ task: any RPCEndOfIterationTask) {
         if self.inEventLoop {
-            self.endOfIteration.append(work)
+            self.endOfIteration.append(task)
         } else {
-            self.submit(.closure(work))
+            self.submit(.closure { task.runAtEndOfIteration() })
         }
     }
 
@@ -210,9 +212,11 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
             var isActive = self.runJobs() || count > 0
             var rounds = 0
             while !self.endOfIteration.isEmpty && rounds < 16 {
-                let callbacks = self.endOfIteration
-                self.endOfIteration = []
-                for callback in callbacks { callback() }
+                swap(&self.runningEndOfIteration, &self.endOfIteration)
+                for index in self.runningEndOfIteration.indices {
+                    self.runningEndOfIteration[index].runAtEndOfIteration()
+                }
+                self.runningEndOfIteration.removeAll(keepingCapacity: true)
                 _ = self.runJobs()
                 rounds += 1
                 isActive = true

@@ -15,6 +15,10 @@ final class ClientCall: @unchecked Sendable {
     // MARK: Guarded by the connection lock
 
     @exclusivity(unchecked) var inbound: [ArraySlice<UInt8>] = []
+    /// For single-response calls (`wakesOnMessage == false`): the first response message and
+    /// how many arrived, so a unary call never allocates an array.
+    @exclusivity(unchecked) var singleMessage: ArraySlice<UInt8>?
+    @exclusivity(unchecked) var messageCount = 0
     /// Response bytes received and not yet granted back (enforces the window we announced).
     @exclusivity(unchecked) var unacknowledgedInboundBytes = 0
     /// The call's outcome: trailers on OK, the error otherwise. Set once.
@@ -94,16 +98,16 @@ final class ClientCall: @unchecked Sendable {
                 case .failure(let error):
                     return .failure(error)
                 case .success(let trailers):
-                    guard self.inbound.count == 1 else {
+                    guard self.messageCount == 1, let message = self.singleMessage else {
                         return .failure(
                             RPCError(
                                 code: .internalError,
                                 message:
-                                    "the server answered a single-response call with \(self.inbound.count) messages"
+                                    "the server answered a single-response call with \(self.messageCount) messages"
                             )
                         )
                     }
-                    return .success(self.inbound[0], trailers)
+                    return .success(message, trailers)
                 }
             }
             switch result {

@@ -2,7 +2,7 @@ internal import ServerSupport
 
 /// The client side of one connection: handshake, call ids, frame dispatch, GOAWAY, keepalive.
 final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `hasPreface` and `tickTimer` are only touched on the stream's event loop;
+    // @unchecked Sendable: `decoder`, `hasPreface`, `messageRun` and `tickTimer` are only touched on the stream's event loop;
     // everything else shared is immutable or inside `channel` under its lock.
 
     struct State {
@@ -55,6 +55,8 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var decoder: FrameDecoder
     private var tickTimer: (any RPCTimer)?
     @exclusivity(unchecked) private var hasPreface = false
+    /// Consecutive MESSAGE frames of one call being collected (loop only; storage reused).
+    @exclusivity(unchecked) private var messageRun: [ArraySlice<UInt8>] = []
     private let onClose: @Sendable (ClientConnection) -> Void
 
     private init(
@@ -245,24 +247,19 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             // Consecutive MESSAGE frames of one call (a response stream) are delivered together:
             // one lock and one call lookup per run instead of per message.
             var runCallID: UInt32 = 0
-            var run: [ArraySlice<UInt8>] = []
             while let frame = try self.decoder.nextFrame() {
                 if frame.kind == .message, frame.flags.rawValue == 0, frame.callID != 0 {
-                    if frame.callID != runCallID, !run.isEmpty {
-                        try self.deliver(run, callID: runCallID)
-                        run.removeAll(keepingCapacity: true)
+                    if frame.callID != runCallID, !self.messageRun.isEmpty {
+                        try self.deliverRun(callID: runCallID)
                     }
                     runCallID = frame.callID
-                    run.append(frame.payload)
+                    self.messageRun.append(frame.payload)
                     continue
                 }
-                if !run.isEmpty {
-                    try self.deliver(run, callID: runCallID)
-                    run.removeAll(keepingCapacity: true)
-                }
+                if !self.messageRun.isEmpty { try self.deliverRun(callID: runCallID) }
                 try self.handle(frame)
             }
-            if !run.isEmpty { try self.deliver(run, callID: runCallID) }
+            if !self.messageRun.isEmpty { try self.deliverRun(callID: runCallID) }
         } catch let error as FrameError {
             self.logger.info("protocol error from server, closing connection", metadata: ["error": "\(error)"])
             self.channel.withLock(flush: .immediate) { _, buffer in
@@ -331,6 +328,12 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         }
     }
 
+    /// Delivers `messageRun` and empties it, keeping its storage.
+    private func deliverRun(callID: UInt32) throws {
+        defer { self.messageRun.removeAll(keepingCapacity: true) }
+        try self.deliver(self.messageRun, callID: callID)
+    }
+
     /// Hands response messages to their call (one lock for the whole run).
     private func deliver(_ messages: [ArraySlice<UInt8>], callID: UInt32) throws {
         let limit = self.configuration.initialWindowSize + self.configuration.maxFrameSize + Frame.headerSize
@@ -340,7 +343,12 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             for message in messages {
                 call.unacknowledgedInboundBytes += message.count + Frame.headerSize
                 if call.unacknowledgedInboundBytes > limit { return call }
-                call.inbound.append(message)
+                if call.wakesOnMessage {
+                    call.inbound.append(message)
+                } else {
+                    call.messageCount += 1
+                    if call.singleMessage == nil { call.singleMessage = message }
+                }
             }
             if call.wakesOnMessage, let waiter = call.waiter {
                 call.waiter = nil

@@ -155,13 +155,17 @@ final class FrameChannel<State>: @unchecked Sendable {
             break
         case .scheduleOnLoop(let endOfIteration):
             if endOfIteration {
-                self.loop.executeAtEndOfIteration { self.scheduledFlush() }
+                self.loop.executeAtEndOfIteration(self)
             } else {
                 self.loop.execute { self.scheduledFlush() }
             }
         case .write(let bytes):
             self.writeLoop(bytes, offset: 0)
         }
+    }
+
+    func runAtEndOfIteration() {
+        self.scheduledFlush()
     }
 
     private func scheduledFlush() {
@@ -185,7 +189,8 @@ final class FrameChannel<State>: @unchecked Sendable {
 
     /// Writes `bytes` from `offset`, then whatever others appended meanwhile, until the buffer is
     /// empty or the stream pushes back. Called by the thread that set `isFlushing`.
-    private func writeLoop(_ initial: [UInt8], offset initialOffset: Int) {
+    private func writeLoop(_ initial: consuming [UInt8], offset initialOffset: Int) {
+        // Consumed, so `bytes` is uniquely referenced and its storage is recycled below.
         var bytes = initial
         var offset = initialOffset
         while true {
@@ -290,4 +295,4 @@ final class FrameChannel<State>: @unchecked Sendable {
     }
 }
 
-extension FrameChannel: CallStateLock {}
+extension FrameChannel: CallStateLock, RPCEndOfIterationTask {}

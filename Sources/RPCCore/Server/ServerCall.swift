@@ -22,6 +22,9 @@ final class ServerCall: @unchecked Sendable {
     /// Request messages received and not yet consumed, from `inboundHead`.
     @exclusivity(unchecked) var inbound: [ArraySlice<UInt8>] = []
     @exclusivity(unchecked) var inboundHead = 0
+    /// The oldest buffered message when the array holds none: a unary request never allocates
+    /// an array.
+    @exclusivity(unchecked) var inboundSlot: ArraySlice<UInt8>?
     /// END received.
     @exclusivity(unchecked) var isInboundFinished = false
     /// The handler waiting for a request message.
@@ -65,13 +68,7 @@ final class ServerCall: @unchecked Sendable {
         while true {
             let outcome = self.channel.withLock(flush: .batched) { state, buffer -> ReceiveOutcome in
                 if let reason = self.closeReason, self.isClosed { return .closed(reason) }
-                if self.inboundHead < self.inbound.count {
-                    let message = self.inbound[self.inboundHead]
-                    self.inboundHead += 1
-                    if self.inboundHead == self.inbound.count {
-                        self.inbound.removeAll(keepingCapacity: true)
-                        self.inboundHead = 0
-                    }
+                if let message = self.takeInboundLocked() {
                     self.consumedSinceUpdate += message.count + Frame.headerSize
                     if self.consumedSinceUpdate >= self.connection.runtime.configuration.initialWindowSize / 2 {
                         let increment = self.consumedSinceUpdate
@@ -108,11 +105,8 @@ final class ServerCall: @unchecked Sendable {
     func receiveSingleRequest() async throws -> ArraySlice<UInt8> {
         // Fast path: HEADERS, MESSAGE and END usually arrive together, before the handler runs.
         let ready = self.channel.withStateLock { _ -> ArraySlice<UInt8>? in
-            guard !self.isClosed, self.isInboundFinished, self.inbound.count - self.inboundHead == 1 else { return nil }
-            let message = self.inbound[self.inboundHead]
-            self.inbound.removeAll()
-            self.inboundHead = 0
-            return message
+            guard !self.isClosed, self.isInboundFinished, self.bufferedInboundCountLocked == 1 else { return nil }
+            return self.takeInboundLocked()
         }
         if let ready { return ready }
         guard let message = try await self.receive() else {
@@ -131,7 +125,7 @@ final class ServerCall: @unchecked Sendable {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let isReady = self.channel.withStateLock { _ in
-                    if self.inboundHead < self.inbound.count || self.isInboundFinished || self.isClosed {
+                    if self.bufferedInboundCountLocked > 0 || self.isInboundFinished || self.isClosed {
                         return true
                     }
                     self.inboundWaiter = continuation
@@ -146,6 +140,38 @@ final class ServerCall: @unchecked Sendable {
             }
             waiter?.resume()
         }
+    }
+
+    // MARK: - Inbound buffer (connection lock held)
+
+    /// Buffers a received request message.
+    func appendInboundLocked(_ message: ArraySlice<UInt8>) {
+        if self.inboundSlot == nil && self.inboundHead == self.inbound.count {
+            self.inboundSlot = message
+        } else {
+            self.inbound.append(message)
+        }
+    }
+
+    /// The oldest buffered message, if any.
+    func takeInboundLocked() -> ArraySlice<UInt8>? {
+        if let message = self.inboundSlot {
+            self.inboundSlot = nil
+            return message
+        }
+        guard self.inboundHead < self.inbound.count else { return nil }
+        let message = self.inbound[self.inboundHead]
+        self.inboundHead += 1
+        if self.inboundHead == self.inbound.count {
+            self.inbound.removeAll(keepingCapacity: true)
+            self.inboundHead = 0
+        }
+        return message
+    }
+
+    /// How many request messages are buffered.
+    var bufferedInboundCountLocked: Int {
+        (self.inboundSlot == nil ? 0 : 1) + self.inbound.count - self.inboundHead
     }
 
     // MARK: - Sending
@@ -294,6 +320,7 @@ final class ServerCall: @unchecked Sendable {
         self.closeReason = reason ?? Self.cancelledError
         self.inbound.removeAll()
         self.inboundHead = 0
+        self.inboundSlot = nil
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
         if let waiter = self.inboundWaiter {

@@ -108,9 +108,13 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     /// buffered: the handler then runs to completion at once, without suspending.
     private func startPendingCalls() {
         guard !self.pendingStarts.isEmpty else { return }
-        let calls = self.pendingStarts
+        // By index, without copying the array: its storage is reused for the next batch.
+        var index = 0
+        while index < self.pendingStarts.count {
+            self.startCall(self.pendingStarts[index])
+            index += 1
+        }
         self.pendingStarts.removeAll(keepingCapacity: true)
-        for call in calls { self.startCall(call) }
     }
 
     func streamBecameWritable() {
@@ -391,7 +395,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             {
                 return .overflow(call)
             }
-            call.inbound.append(bytes)
+            call.appendInboundLocked(bytes)
             if let waiter = call.inboundWaiter {
                 call.inboundWaiter = nil
                 waiter.resume()
