@@ -53,8 +53,16 @@ struct ServerLifecycleTests {
         }
         // After the scope, nothing listens on the port any more.
         var configuration = RPCClient.Configuration()
-        configuration.backoff = RPCClient.Backoff(initialDelay: .milliseconds(5), maximumDelay: .milliseconds(5), maximumAttempts: 1)
-        let client = RPCClient(transport: tcpClientTransport(port: port), configuration: configuration, logger: .silent())
+        configuration.backoff = RPCClient.Backoff(
+            initialDelay: .milliseconds(5),
+            maximumDelay: .milliseconds(5),
+            maximumAttempts: 1
+        )
+        let client = RPCClient(
+            transport: tcpClientTransport(port: port),
+            configuration: configuration,
+            logger: .silent()
+        )
         defer { client.close() }
         let error = await #expect(throws: RPCError.self) {
             _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "late"))
