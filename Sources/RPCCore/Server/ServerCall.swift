@@ -4,13 +4,13 @@
 /// Every mutable field is guarded by the owning connection's ``FrameChannel`` lock, which also
 /// guards the outbound buffer: deciding to send a frame and appending it is one atomic step, so
 /// a call's STATUS is sent exactly once whoever gets there first (handler, deadline, shutdown).
-final class ServerCall: @unchecked Sendable {
+final class ServerCall: ServerContext, @unchecked Sendable {
     // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock,
     // which also makes their runtime exclusivity checks redundant (hence `@exclusivity(unchecked)`).
 
     let id: UInt32
     let connection: ServerConnection
-    let method: RegisteredMethod
+    let registeredMethod: RegisteredMethod
     let head: RequestHead
 
     // MARK: Guarded by the connection lock
@@ -42,12 +42,39 @@ final class ServerCall: @unchecked Sendable {
     /// The deadline timer.
     @exclusivity(unchecked) var deadlineTimer: (any RPCTimer)?
 
+    /// The server-side timeout of the call (HEADERS' timeout field).
+    let timeout: Duration?
+
+    /// Creates the call; it is also the handler's ``ServerContext`` (one allocation per call).
     init(id: UInt32, connection: ServerConnection, method: RegisteredMethod, head: RequestHead, sendWindow: Int) {
         self.id = id
         self.connection = connection
-        self.method = method
+        self.registeredMethod = method
         self.head = head
         self.sendWindow = sendWindow
+        let timeout = head.timeoutMicroseconds.map { Duration.microseconds(Int64(clamping: $0)) }
+        self.timeout = timeout
+        let runtime = connection.runtime
+        super.init(
+            method: method.info,
+            metadata: head.metadata,
+            deadline: timeout.map { ContinuousClock.now + $0 },
+            peer: connection.peer,
+            requestID: head.metadata.isEmpty ? nil : head.metadata[MetadataKey.requestID],
+            generatedRequestID: GeneratedRequestID(
+                runtimeTag: runtime.instanceTag,
+                connection: connection.id,
+                call: id
+            ),
+            logger: connection.logger,
+            lock: connection.channel
+        )
+    }
+
+    /// Runs interceptors, the handler and the status, then tells the connection the call ended.
+    func run() async {
+        await self.connection.runtime.run(self, context: self)
+        self.connection.callFinished(self)
     }
 
     private var channel: FrameChannel<ServerConnection.State> { self.connection.channel }
@@ -115,7 +142,7 @@ final class ServerCall: @unchecked Sendable {
         guard try await self.receive() == nil else {
             throw RPCError(
                 code: .invalidArgument,
-                message: "\(self.method.info.kind) call expects exactly one request message"
+                message: "\(self.registeredMethod.info.kind) call expects exactly one request message"
             )
         }
         return message

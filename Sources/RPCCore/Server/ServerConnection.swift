@@ -318,10 +318,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     private func startCall(_ call: ServerCall) {
-        var deadline: ContinuousClock.Instant?
-        if let timeout = call.head.timeoutMicroseconds {
-            let duration = Duration.microseconds(Int64(clamping: timeout))
-            deadline = ContinuousClock.now + duration
+        if let duration = call.timeout {
             let timer = self.loop.scheduleTimer(after: duration) {
                 call.abort(
                     reason: RPCError(code: .deadlineExceeded, message: "the deadline of \(duration) was exceeded"),
@@ -332,39 +329,15 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 if call.isClosed { timer.cancel() } else { call.deadlineTimer = timer }
             }
         }
-        let requestID = call.head.metadata.isEmpty ? nil : call.head.metadata[MetadataKey.requestID]
-        let runtime = self.runtime
-        let connectionID = self.id
-        let callID = call.id
-        let context = ServerContext(
-            method: call.method.info,
-            metadata: call.head.metadata,
-            deadline: deadline,
-            peer: self.peer,
-            requestID: requestID,
-            generatedRequestID: ServerContext.GeneratedRequestID(
-                runtimeTag: runtime.instanceTag,
-                connection: connectionID,
-                call: callID
-            ),
-            logger: self.logger,
-            lock: self.channel
-        )
-        let body: @Sendable () async -> Void = {
-            await runtime.run(call, context: context)
-            self.callFinished(call)
-        }
         let task: Task<Void, Never>
-        switch runtime.configuration.handlerExecution {
+        switch self.runtime.configuration.handlerExecution {
         case .eventLoop:
             // Runs synchronously on this (loop) thread until its first suspension: no job
-            // round trip through the loop's queue for handlers that do not suspend.
-            task = Task.immediate(executorPreference: self.loop.taskExecutor) {
-                await runtime.run(call, context: context)
-                self.callFinished(call)
-            }
+            // round trip through the loop's queue for handlers that do not suspend. The closure
+            // captures only `call`, so it needs no context allocation.
+            task = Task.immediate(executorPreference: self.loop.taskExecutor) { await call.run() }
         case .globalExecutor:
-            task = Task(executorPreference: globalConcurrentExecutor, operation: body)
+            task = Task(executorPreference: globalConcurrentExecutor) { await call.run() }
         }
         let isClosed = self.channel.withStateLock { _ -> Bool in
             if !call.isClosed { call.task = task }
@@ -454,7 +427,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     /// The handler task of `call` ended: forget the call; close the connection when draining and empty.
-    private func callFinished(_ call: ServerCall) {
+    func callFinished(_ call: ServerCall) {
         let (shouldClose, isFinished) = self.channel.withStateLock { state -> (Bool, Bool) in
             if !call.isClosed { call.closeLocked(reason: nil) }
             call.task = nil

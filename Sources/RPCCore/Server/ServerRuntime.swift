@@ -127,7 +127,7 @@ final class ServerRuntime: Sendable {
             for interceptor in self.interceptors {
                 try await interceptor.intercept(context)
             }
-            finalMessage = try await call.method.run(call, context, self.codec)
+            finalMessage = try await call.registeredMethod.run(call, context, self.codec)
             trailers = context.trailers
         } catch {
             let rpcError = self.rpcError(for: error, call: call, context: context)
