@@ -74,6 +74,8 @@ final class ClientCall: @unchecked Sendable {
 
     // MARK: - Waiting for responses
 
+    /// Waits for a response message or the outcome; cancelling the task cancels the call
+    /// (CANCEL is sent), also when the task was cancelled before waiting.
     private func wait() async {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in

@@ -132,11 +132,7 @@ public final class RPCClient: Sendable {
             throw error
         }
         call.end()
-        let (payload, _) = try await withTaskCancellationHandler {
-            try await call.unaryResponse()
-        } onCancel: {
-            call.cancel(with: ClientCall.cancelledError)
-        }
+        let (payload, _) = try await call.unaryResponse()
         return try self.decodeResponse(Response.self, from: payload)
     }
 
@@ -197,11 +193,8 @@ public final class RPCClient: Sendable {
                 streaming: false
             )
             do {
-                return try await withTaskCancellationHandler {
-                    try await call.unaryResponse()
-                } onCancel: {
-                    call.cancel(with: ClientCall.cancelledError)
-                }
+                // Waiting inside reacts to task cancellation (CANCEL is sent).
+                return try await call.unaryResponse()
             } catch let error as RPCError {
                 // GOAWAY said the server never processed this call: retry on a new connection.
                 let isRetriable = call.connection.channel.withStateLock { _ in call.isRetriable }

@@ -130,12 +130,8 @@ public struct RPCRawResponseStream: AsyncSequence, Sendable {
                 self.index = 0
                 let hasMore: Bool
                 do {
-                    let call = self.owner.call
-                    hasMore = try await withTaskCancellationHandler {
-                        try await call.nextBatch(&self.batch)
-                    } onCancel: {
-                        call.cancel(with: ClientCall.cancelledError)
-                    }
+                    // Waiting inside reacts to task cancellation (CANCEL is sent).
+                    hasMore = try await self.owner.call.nextBatch(&self.batch)
                 } catch {
                     self.isFinished = true
                     throw error
