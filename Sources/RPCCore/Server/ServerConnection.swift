@@ -6,7 +6,7 @@ internal import ServerSupport
 /// Inbound bytes are decoded on the stream's event loop; call state lives under the channel lock
 /// shared with the outbound buffer (see ``FrameChannel``).
 final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
+    // @unchecked Sendable: `decoder`, `hasPreface`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
     // stream's event loop (inbound callbacks and timers run there); everything else shared is
     // either immutable or inside `channel` under its lock.
 
@@ -45,6 +45,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     private let methodCache = MethodNameCache()
     /// Calls opened by the current batch of frames, started at its end (loop only).
     @exclusivity(unchecked) private var pendingStarts: [ServerCall] = []
+    /// The client's preface has been consumed (loop only; the phase may move on without it,
+    /// e.g. to closing).
+    @exclusivity(unchecked) private var hasPreface = false
     /// Set (on the loop) once the connection stops processing input.
     @exclusivity(unchecked) private var stopsReading = false
     private var tickTimer: (any RPCTimer)?
@@ -85,8 +88,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         guard phase != .closing, phase != .closed else { return }
         self.decoder.append(bytes)
         do {
-            if phase == .awaitingPreface {
+            if !self.hasPreface {
                 guard let preface = try self.decoder.nextPreface() else { return }
+                self.hasPreface = true
                 try preface.checkVersion()
                 self.channel.withLock(flush: .immediate) { state, buffer in
                     state.phase = .awaitingSettings
@@ -458,9 +462,17 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
 
     /// Graceful close: GOAWAY with the last accepted call id, finish in-flight calls, then close.
     func beginDrain(message: String, sendGoAway: Bool = true) {
+        let isHandshaking = self.channel.withStateLock { state in
+            state.phase == .awaitingPreface || state.phase == .awaitingSettings
+        }
+        if isHandshaking {
+            // No call can exist yet: say goodbye and close.
+            self.goAwayAndClose(code: .ok, message: message)
+            return
+        }
         let isEmpty = self.channel.withLock(flush: .immediate) { state, buffer -> Bool? in
             switch state.phase {
-            case .open, .awaitingSettings, .awaitingPreface:
+            case .open:
                 if sendGoAway {
                     if state.phase == .awaitingPreface { buffer.append(contentsOf: ConnectionPreface().bytes) }
                     FrameEncoder.appendGoAway(

@@ -30,6 +30,9 @@ public class ServerContext: @unchecked Sendable {
     private let generatedRequestID: GeneratedRequestID?
 
     /// What a server-generated request id is built from (no closure allocation per call).
+    ///
+    /// Base-36 parts joined by `-` (`k3f9-1-2s`): unique per server instance, and within
+    /// Swift's 15-byte small-string storage for the first millions of calls.
     package struct GeneratedRequestID: Sendable {
         let runtimeTag: String
         let connection: UInt64

@@ -37,14 +37,6 @@ final class ServerRuntime: Sendable {
         self.instanceTag = String(UInt32.random(in: 46_656..<1_679_616), radix: 36)
     }
 
-    /// A request id for a call that brought none: unique per server instance.
-    ///
-    /// Base-36 parts joined by `-` (`k3f9-1-2s`) stay within Swift's 15-byte small-string
-    /// storage for the first millions of calls: no heap allocation per call.
-    func makeRequestID(connection: UInt64, call: UInt32) -> String {
-        self.instanceTag + "-" + String(connection, radix: 36) + "-" + String(call, radix: 36)
-    }
-
     // MARK: - Connections
 
     /// Adopts an accepted stream (refused with GOAWAY when the server is draining).
