@@ -157,6 +157,23 @@ struct ConnectionLifecycleTests {
         }
     }
 
+    @Test("a connection still in its handshake when shutdown begins gets GOAWAY and is closed")
+    func drainDuringHandshake() async throws {
+        try await withTCPServer(services: []) { server in
+            let raw = try await RawConnection(port: try await server.listeningAddress.port)
+            #expect(await eventually { server.connectionCount == 1 })
+            server.beginGracefulShutdown()
+            // The preface arrives after the server decided to drain this connection.
+            try await raw.send(ConnectionPreface().bytes)
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let goAway = try frames.compactMap { frame -> GoAway? in
+                if case .goAway(let goAway) = try frame.decodePayload() { return goAway }
+                return nil
+            }
+            #expect(goAway.first?.code == .ok)
+        }
+    }
+
     @Test("a peer that never answers PING is dropped (keepalive)")
     func keepaliveDropsDeadPeer() async throws {
         var configuration = RPCServer.Configuration()
