@@ -66,8 +66,12 @@ public func withServerAndClient<Result: Sendable>(
 }
 
 /// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it held.
+///
+/// The default timeout is long (30 s) because the whole package's tests share two cores and two
+/// cooperative threads: CPU-heavy suites can starve a test's tasks for seconds. Conditions that
+/// hold return at once.
 public func eventually(
-    timeout: Duration = .seconds(5),
+    timeout: Duration = .seconds(30),
     _ condition: @Sendable () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout

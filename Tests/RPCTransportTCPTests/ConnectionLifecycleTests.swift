@@ -8,7 +8,9 @@ struct ConnectionLifecycleTests {
     @Test("the server closes an idle connection with GOAWAY and the next call reconnects transparently")
     func idleReconnect() async throws {
         var configuration = RPCServer.Configuration()
-        configuration.idleTimeout = .milliseconds(150)
+        // Long enough for the first call to start on a loaded machine (the idle clock runs
+        // from the connection's creation).
+        configuration.idleTimeout = .seconds(2)
         try await withServerAndClient(
             .tcp,
             services: [Probe.service(recorder: ProbeRecorder())],
@@ -79,10 +81,11 @@ struct ConnectionLifecycleTests {
         #expect(error?.message.contains("after 4 attempts") == true)
         #expect(error?.message.contains("refused") == true)
         #expect(error?.cause != nil)
-        // 20 + 40 + 80 ms of backoff (±20 %) plus four refused connects: bounded, not a hang
-        // (the upper bound is generous for a loaded machine running the whole suite).
+        // 20 + 40 + 80 ms of backoff (±20 %) plus four refused connects: bounded, not a hang.
+        // The upper bound is very generous: in the whole package's run, other suites' blocking
+        // calls can starve the cooperative pool (and so the backoff sleeps) for many seconds.
         #expect(elapsed >= .milliseconds(100))
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(60))
     }
 
     @Test("graceful shutdown: in-flight calls finish, new calls are refused, then connections close")
@@ -152,7 +155,7 @@ struct ConnectionLifecycleTests {
             let error = await #expect(throws: RPCError.self) { try await stuck.value }
             #expect(error?.code == .unavailable)
             try await group.waitForAll()
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < .seconds(60))
             #expect(await eventually { recorder.wasCancelled("stuck") })
         }
     }
@@ -213,7 +216,7 @@ struct ConnectionLifecycleTests {
     func readTimeout() async throws {
         var configuration = RPCServer.Configuration()
         // Also bounds the handshake: long enough for a loaded machine to complete it.
-        configuration.readTimeout = .milliseconds(800)
+        configuration.readTimeout = .seconds(2)
         try await withTCPServer(services: [], configuration: configuration) { server in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
@@ -222,7 +225,7 @@ struct ConnectionLifecycleTests {
             let start = ContinuousClock.now
             try await raw.send(Array(bytes.prefix(bytes.count / 2)))
             let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
-            #expect(ContinuousClock.now - start >= .milliseconds(700))
+            #expect(ContinuousClock.now - start >= .milliseconds(1900))
             let goAway = try frames.last.map { try $0.decodePayload() }
             guard case .goAway(let payload) = goAway else {
                 Issue.record("expected a GOAWAY before the close, got \(String(describing: goAway))")
