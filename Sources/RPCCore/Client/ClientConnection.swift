@@ -2,7 +2,7 @@ internal import ServerSupport
 
 /// The client side of one connection: handshake, call ids, frame dispatch, GOAWAY, keepalive.
 final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `hasPreface`, `messageRun` and `tickTimer` are only touched on the stream's event loop;
+    // @unchecked Sendable: `decoder`, `hasPreface`, `hasReadSinceTick`, `isStreamClosed`, `messageRun` and `tickTimer` are only touched on the stream's event loop;
     // everything else shared is immutable or inside `channel` under its lock.
 
     struct State {
@@ -55,6 +55,10 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var decoder: FrameDecoder
     private var tickTimer: (any RPCTimer)?
     @exclusivity(unchecked) private var hasPreface = false
+    /// Bytes arrived since the last keepalive tick (loop only).
+    @exclusivity(unchecked) private var hasReadSinceTick = false
+    /// The stream reported its close (loop only).
+    @exclusivity(unchecked) private var isStreamClosed = false
     /// Consecutive MESSAGE frames of one call being collected (loop only; storage reused).
     @exclusivity(unchecked) private var messageRun: [ArraySlice<UInt8>] = []
     private let onClose: @Sendable (ClientConnection) -> Void
@@ -230,13 +234,9 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
     // MARK: - Inbound
 
     func streamReceived(_ bytes: [UInt8]) {
-        let now = monotonicNanoseconds()
-        let phase = self.channel.withStateLock { state -> State.Phase in
-            state.lastReadAt = now
-            state.pingSentAt = nil
-            return state.phase
-        }
-        guard phase != .closed else { return }
+        // No lock and no clock per read: the keepalive tick notices the activity.
+        self.hasReadSinceTick = true
+        guard !self.isStreamClosed else { return }
         self.decoder.append(bytes)
         do {
             if !self.hasPreface {
@@ -401,6 +401,7 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     func streamClosed(error: (any Error)?) {
+        self.isStreamClosed = true
         self.channel.markBroken()
         self.tickTimer?.cancel()
         self.tickTimer = nil
@@ -467,7 +468,13 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         enum Action {
             case none, ping, drop
         }
+        let hasRead = self.hasReadSinceTick
+        self.hasReadSinceTick = false
         let action = self.channel.withStateLock { state -> Action in
+            if hasRead {
+                state.lastReadAt = now
+                state.pingSentAt = nil
+            }
             guard state.phase == .ready || state.phase == .draining else { return .none }
             guard let interval = self.configuration.keepaliveInterval else { return .none }
             if let sentAt = state.pingSentAt {

@@ -6,7 +6,7 @@ internal import ServerSupport
 /// Inbound bytes are decoded on the stream's event loop; call state lives under the channel lock
 /// shared with the outbound buffer (see ``FrameChannel``).
 final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `hasPreface`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
+    // @unchecked Sendable: `decoder`, `hasPreface`, `hasReadSinceTick`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
     // stream's event loop (inbound callbacks and timers run there); everything else shared is
     // either immutable or inside `channel` under its lock.
 
@@ -48,6 +48,8 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     /// The client's preface has been consumed (loop only; the phase may move on without it,
     /// e.g. to closing).
     @exclusivity(unchecked) private var hasPreface = false
+    /// Bytes arrived since the last housekeeping tick (loop only).
+    @exclusivity(unchecked) private var hasReadSinceTick = false
     /// Set (on the loop) once the connection stops processing input.
     @exclusivity(unchecked) private var stopsReading = false
     private var tickTimer: (any RPCTimer)?
@@ -79,13 +81,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     // MARK: - Inbound
 
     func streamReceived(_ bytes: [UInt8]) {
-        let now = monotonicNanoseconds()
-        let phase = self.channel.withStateLock { state -> State.Phase in
-            state.lastReadAt = now
-            state.pingSentAt = nil
-            return state.phase
-        }
-        guard phase != .closing, phase != .closed else { return }
+        // No lock and no clock per read: the housekeeping tick notices the activity.
+        self.hasReadSinceTick = true
+        guard !self.stopsReading else { return }
         self.decoder.append(bytes)
         do {
             if !self.hasPreface {
@@ -519,7 +517,13 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             case ping
         }
         let hasPartialFrame = self.decoder.hasPartialFrame
+        let hasRead = self.hasReadSinceTick
+        self.hasReadSinceTick = false
         let action = self.channel.withStateLock { state -> Action in
+            if hasRead {
+                state.lastReadAt = now
+                state.pingSentAt = nil
+            }
             let readTimeout = configuration.readTimeout.clampedNanoseconds
             switch state.phase {
             case .closed, .closing:
