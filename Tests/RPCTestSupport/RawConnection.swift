@@ -20,8 +20,10 @@ public final class RawConnection: @unchecked Sendable {
         public var description: String
     }
 
-    /// Connects to 127.0.0.1:`port`.
-    public init(port: Int) async throws {
+    /// Connects to 127.0.0.1:`port` and sends `initialBytes` at once, on the connection's own
+    /// queue: no scheduling delay of the test's task between connect and send can make a
+    /// server's handshake timer fire first.
+    public init(port: Int, sendingOnConnect initialBytes: [UInt8] = []) async throws {
         let fd = socket(AF_INET, CInt(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed: errno \(errno)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -42,7 +44,19 @@ public final class RawConnection: @unchecked Sendable {
                         Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                     }
                 }
-                continuation.resume(returning: result == 0 ? 0 : errno)
+                guard result == 0 else {
+                    continuation.resume(returning: errno)
+                    return
+                }
+                var offset = 0
+                while offset < initialBytes.count {
+                    let written = initialBytes[offset...].withUnsafeBytes {
+                        Glibc.send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL))
+                    }
+                    if written <= 0 { break }
+                    offset += written
+                }
+                continuation.resume(returning: 0)
             }
         }
         guard result == 0 else {

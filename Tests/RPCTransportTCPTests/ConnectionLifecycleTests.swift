@@ -215,17 +215,20 @@ struct ConnectionLifecycleTests {
     @Test("a peer that sends half a frame and stalls is dropped after the read timeout")
     func readTimeout() async throws {
         var configuration = RPCServer.Configuration()
-        // Also bounds the handshake: long enough for a loaded machine to complete it.
-        configuration.readTimeout = .seconds(2)
+        configuration.readTimeout = .milliseconds(500)
         try await withTCPServer(services: [], configuration: configuration) { server in
-            let raw = try await RawConnection(port: try await server.listeningAddress.port)
-            try await raw.handshake()
-            var bytes: [UInt8] = []
-            Frame.encode(.headers(RequestHead(method: "pilotage.health.Health/Check")), callID: 1, into: &bytes)
+            // Handshake and half a HEADERS frame, sent right after connecting.
+            var bytes = ConnectionPreface().bytes
+            Frame.encode(.settings(ConnectionSettings()), callID: 0, into: &bytes)
+            var headers: [UInt8] = []
+            Frame.encode(.headers(RequestHead(method: "pilotage.health.Health/Check")), callID: 1, into: &headers)
+            bytes += headers.prefix(headers.count / 2)
+            let port = try await server.listeningAddress.port
             let start = ContinuousClock.now
-            try await raw.send(Array(bytes.prefix(bytes.count / 2)))
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
-            #expect(ContinuousClock.now - start >= .milliseconds(1900))
+            let raw = try await RawConnection(port: port, sendingOnConnect: bytes)
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
+            #expect(ContinuousClock.now - start >= .milliseconds(450))
+            #expect(frames.first?.kind == .settings, "the handshake completed")
             let goAway = try frames.last.map { try $0.decodePayload() }
             guard case .goAway(let payload) = goAway else {
                 Issue.record("expected a GOAWAY before the close, got \(String(describing: goAway))")
