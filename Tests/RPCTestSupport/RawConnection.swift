@@ -102,7 +102,7 @@ public final class RawConnection: @unchecked Sendable {
         var bytes = ConnectionPreface().bytes
         Frame.encode(.settings(settings), callID: 0, into: &bytes)
         try await self.send(bytes)
-        guard let frame = try await self.nextFrame(timeout: .seconds(5)) else {
+        guard let frame = try await self.nextFrame(timeout: .seconds(30)) else {
             throw Failure(description: "connection closed during the handshake")
         }
         guard case .settings = try frame.decodePayload() else {
@@ -121,7 +121,7 @@ public final class RawConnection: @unchecked Sendable {
     /// server closed the connection.
     ///
     /// - Throws: when nothing arrives within `timeout`.
-    package func nextFrame(timeout: Duration = .seconds(5)) async throws -> Frame? {
+    package func nextFrame(timeout: Duration = .seconds(30)) async throws -> Frame? {
         switch try await self.read(timeout: timeout) {
         case .frame(let frame): return frame
         case .closed: return nil
@@ -144,7 +144,7 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// Reads frames until the server closes the connection (or `timeout`, which throws).
-    package func framesUntilClosed(timeout: Duration = .seconds(5)) async throws -> [Frame] {
+    package func framesUntilClosed(timeout: Duration = .seconds(30)) async throws -> [Frame] {
         let deadline = ContinuousClock.now + timeout
         var frames: [Frame] = []
         while true {

@@ -31,7 +31,7 @@ struct ConnectionLifecycleTests {
         try await withTCPServer(services: [], configuration: configuration) { server in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
             let goAways = try frames.compactMap { frame -> GoAway? in
                 if case .goAway(let goAway) = try frame.decodePayload() { return goAway }
                 return nil
@@ -168,7 +168,7 @@ struct ConnectionLifecycleTests {
             server.beginGracefulShutdown()
             // The preface arrives after the server decided to drain this connection.
             try await raw.send(ConnectionPreface().bytes)
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
             let goAway = try frames.compactMap { frame -> GoAway? in
                 if case .goAway(let goAway) = try frame.decodePayload() { return goAway }
                 return nil
@@ -186,7 +186,7 @@ struct ConnectionLifecycleTests {
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
             // Read (and ignore) everything: the PING is never answered.
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
             #expect(frames.contains { $0.kind == .ping })
             #expect(await eventually { server.connectionCount == 0 })
         }
@@ -244,7 +244,7 @@ struct ConnectionLifecycleTests {
         try await withTCPServer(services: []) { server in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.send(ConnectionPreface(version: 2).bytes)
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
             #expect(frames.count == 1)
             guard case .goAway(let goAway) = try frames.first?.decodePayload() else {
                 Issue.record("expected GOAWAY")

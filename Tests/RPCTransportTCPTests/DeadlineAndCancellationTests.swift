@@ -38,7 +38,7 @@ struct DeadlineAndCancellationTests {
                 (.message(request[...]), 1),
                 (.end, 1),
             ])
-            let frame = try #require(try await raw.nextFrame(timeout: .seconds(5)))
+            let frame = try #require(try await raw.nextFrame(timeout: .seconds(30)))
             guard case .status(let status, _) = try frame.decodePayload() else {
                 Issue.record("expected STATUS, got \(frame.kind)")
                 return

@@ -144,7 +144,7 @@ struct MalformedInputTests {
             if testCase.handshake { try await raw.handshake() }
             try await raw.send(testCase.bytes)
             if testCase.endsStream { raw.shutdownWrite() }
-            let frames = try await raw.framesUntilClosed(timeout: .seconds(5))
+            let frames = try await raw.framesUntilClosed(timeout: .seconds(30))
             if let expected = testCase.goAway {
                 let last = try #require(frames.last, "expected a GOAWAY before the close")
                 guard case .goAway(let goAway) = try last.decodePayload() else {
@@ -180,7 +180,7 @@ struct MalformedInputTests {
                         if testCase.handshake { try await raw.handshake() }
                         try await raw.send(testCase.bytes)
                         if testCase.endsStream { raw.shutdownWrite() }
-                        _ = try await raw.framesUntilClosed(timeout: .seconds(5))
+                        _ = try await raw.framesUntilClosed(timeout: .seconds(30))
                         _ = index
                     }
                 }
