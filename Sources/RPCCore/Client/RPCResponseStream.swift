@@ -47,7 +47,19 @@ public struct RPCResponseStream<Response: Decodable & Sendable>: AsyncSequence, 
         let codec: any MessageCodec
 
         public mutating func next() async throws -> Response? {
-            guard let bytes = try await self.nextBytes() else { return nil }
+            if let bytes = self.raw.nextBuffered() { return try self.decode(bytes) }
+            guard let bytes = try await self.raw.next() else { return nil }
+            return try self.decode(bytes)
+        }
+
+        /// What `for try await` calls: the buffered fast path without a nested async call.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> Response? {
+            if let bytes = self.raw.nextBuffered() { return try self.decode(bytes) }
+            guard let bytes = try await self.raw.next() else { return nil }
+            return try self.decode(bytes)
+        }
+
+        private func decode(_ bytes: ArraySlice<UInt8>) throws -> Response {
             do {
                 return try self.codec.deserialize(Response.self, from: bytes)
             } catch {
@@ -59,17 +71,6 @@ public struct RPCResponseStream<Response: Decodable & Sendable>: AsyncSequence, 
                 self.raw.owner.call.cancel(with: failure)
                 throw failure
             }
-        }
-
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> Response? {
-            try await self.next()
-        }
-
-        /// Buffered bytes synchronously; suspends only when the batch is used up.
-        @inline(__always)
-        private mutating func nextBytes() async throws -> ArraySlice<UInt8>? {
-            if let bytes = self.raw.nextBuffered() { return bytes }
-            return try await self.raw.next()
         }
     }
 }
