@@ -11,15 +11,18 @@ struct DeadlineAndCancellationTests {
             // Connect first, so the deadline covers the call only.
             _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "warm-up"))
             let start = ContinuousClock.now
-            let error = await #expect(throws: RPCError.self) {
-                _ = try await client.unary(
+            // 2 s: long enough for the handler to start even when the test's task is starved.
+            let call = Task {
+                try await client.unary(
                     Probe.sleep,
                     Probe.SleepRequest(milliseconds: 10_000, tag: "slow"),
-                    deadline: .now + .milliseconds(500)
+                    deadline: .now + .seconds(2)
                 )
             }
+            #expect(await eventually { recorder.hasStarted("slow") })
+            let error = await #expect(throws: RPCError.self) { try await call.value }
             #expect(error?.code == .deadlineExceeded)
-            // Far below the 10 s the handler would sleep (generous for a starved machine).
+            // Far below the 10 s the handler would sleep.
             #expect(ContinuousClock.now - start < .seconds(9))
             #expect(await eventually { recorder.wasCancelled("slow") })
             #expect(!recorder.hasCompleted("slow"))
