@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["CSQLite", "ServerSupport", "Wire"],
             swiftSettings: [.strictMemorySafety()]
         ),
+        /// Storage benchmarks: raw SQLite insert rate, cold firm open, pool memory (tools/bench-storage).
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: ["Storage", "ServerSupport"],
+            path: "tools/Benchmarks/StorageBenchmark"
+        ),
         /// Child process of the storage crash tests (killed mid-transaction on purpose).
         .executableTarget(
             name: "StorageCrashChild",

@@ -71,10 +71,17 @@ internal import CSQLite
     private var useClock: UInt64 = 0
     private var savepointDepth = 0
     package private(set) var statistics = Statistics()
+    /// Interrupts this connection's running statement from another thread (cancellation).
+    let interruptHandle: InterruptHandle
 
     /// Opens (and by default creates) the database at `path` (`sqlite3_open_v2`) and configures it.
     /// The handle is closed again if anything fails.
-    public init(path: String, options: Options = Options()) throws(SQLiteError) {
+    public convenience init(path: String, options: Options = Options()) throws(SQLiteError) {
+        try self.init(path: path, options: options, interruptHandle: InterruptHandle())
+    }
+
+    /// Opens with an interrupt handle created beforehand by the connection's owner.
+    init(path: String, options: Options, interruptHandle: InterruptHandle) throws(SQLiteError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch options.access {
         case .readWrite(let create):
@@ -97,6 +104,8 @@ internal import CSQLite
             throw error
         }
         unsafe self.handle = database
+        unsafe interruptHandle.attach(database)
+        self.interruptHandle = interruptHandle
         self.path = path
         self.options = options
     }
@@ -111,6 +120,7 @@ internal import CSQLite
     public func close() {
         guard let database = unsafe self.handle else { return }
         self.statementCache.removeAll()
+        self.interruptHandle.invalidate()
         _ = unsafe sqlite3_close_v2(database)
         unsafe self.handle = nil
     }
@@ -185,7 +195,7 @@ internal import CSQLite
         guard let handle = unsafe prepared else {
             throw SQLiteError(code: .misuse, message: "no SQL statement to prepare (empty or only comments)", sql: sql)
         }
-        let statement = unsafe Statement(handle: handle, database: database, sql: sql)
+        let statement = unsafe Statement(handle: handle, database: database, sql: sql, interrupt: self.interruptHandle)
         self.statistics.prepared += 1
         if !trailing.allSatisfy({ $0.isWhitespace || $0 == ";" }), try self.containsStatement(trailing) {
             throw SQLiteError(
@@ -283,7 +293,7 @@ internal import CSQLite
                 }
                 guard let handle = unsafe prepared else { break }  // only comments/whitespace left
                 let text = unsafe sqlite3_sql(handle).map { unsafe String(cString: $0) } ?? sql
-                let statement = unsafe Statement(handle: handle, database: database, sql: text)
+                let statement = unsafe Statement(handle: handle, database: database, sql: text, interrupt: self.interruptHandle)
                 try statement.run()
                 guard let next = unsafe tail else { break }
                 unsafe cursor = next
@@ -413,8 +423,8 @@ internal import CSQLite
         } catch {
             // Some errors (SQLITE_FULL, IOERR …) roll the whole transaction back by themselves.
             if self.isInTransaction {
-                try? self.execute("ROLLBACK TO \(name)")
-                try? self.execute("RELEASE \(name)")
+                try? self.executeIgnoringInterrupt("ROLLBACK TO \(name)")
+                try? self.executeIgnoringInterrupt("RELEASE \(name)")
             }
             throw error
         }
@@ -425,8 +435,15 @@ internal import CSQLite
     private func rollbackIgnoringErrors() {
         // After some errors SQLite has already rolled back by itself; ROLLBACK would then fail.
         if self.isInTransaction {
-            try? self.execute("ROLLBACK")
+            try? self.executeIgnoringInterrupt("ROLLBACK")
         }
+    }
+
+    /// Runs a statement even when the current operation was interrupted (cleanup after cancellation).
+    func executeIgnoringInterrupt(_ sql: String) throws(SQLiteError) {
+        let statement = try self.acquireStatement(sql)
+        defer { self.release(statement) }
+        while try statement.step(honoringInterrupt: false) {}
     }
 
     /// Whether a transaction is open (`sqlite3_get_autocommit` is false).
