@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCCoreTests",
-            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport"]
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport", "Wire"]
         ),
         .testTarget(
             name: "RPCTransportTCPTests",

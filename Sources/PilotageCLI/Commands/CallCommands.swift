@@ -1,6 +1,7 @@
 internal import Foundation
 internal import RPCCore
 internal import ServerSupport
+internal import Wire
 
 /// `health`, `list`, `describe` and `call`: the grpcurl-like part, driven by the gateway's
 /// reflection service (no schema file on the client).
@@ -65,21 +66,23 @@ enum CallCommands {
     }
 }
 
-/// Converts JSON text to request bytes and response bytes to JSON text for one method.
+/// Converts JSON text to request bytes and response bytes to JSON text for one method, through
+/// the wire schemas the reflection service publishes (`WIRE.md` §6.12–6.13).
 struct MessageBridge {
     let description: MethodDescription
 
     func request(fromJSON text: String) throws -> [UInt8] {
-        guard (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil else {
-            throw UsageError("the request is not valid JSON")
+        guard let schema = self.description.requestSchema else {
+            throw UsageError("the server does not publish the request schema of \(self.description.service)/\(self.description.method)")
         }
-        return Array(text.utf8)
+        do {
+            return try WireJSON.encode(json: text, schema: schema)
+        } catch let error as WireError {
+            throw UsageError("the request does not match \(self.description.requestType): \(error)")
+        }
     }
 
     func json(fromResponse bytes: [UInt8], pretty: Bool) throws -> String {
-        guard pretty, let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
-        else { return String(decoding: bytes, as: UTF8.self) }
-        return String(decoding: data, as: UTF8.self)
+        try WireJSON.json(from: bytes, schema: self.description.responseSchema ?? .any, pretty: pretty)
     }
 }
