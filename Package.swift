@@ -142,6 +142,13 @@ let package = Package(
 
         // MARK: - Benchmarks
 
+        /// `tools/bench-ingest`: streamed ingestion vs raw SQLite, cold opens, a gateway holding 10,000 firms.
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"],
+            path: "tools/Benchmarks/IngestBenchmark"
+        ),
+
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
