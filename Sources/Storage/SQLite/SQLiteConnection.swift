@@ -70,6 +70,7 @@ internal import CSQLite
     private var statementCache: [String: Statement] = [:]
     private var useClock: UInt64 = 0
     private var savepointDepth = 0
+    /// Prepare and cache-hit counters of this connection.
     package private(set) var statistics = Statistics()
     /// Interrupts this connection's running statement from another thread (cancellation).
     let interruptHandle: InterruptHandle
@@ -92,7 +93,11 @@ internal import CSQLite
         var opened: OpaquePointer?
         let code = unsafe sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let database = unsafe opened else {
-            let error = unsafe SQLiteError(resultCode: code == SQLITE_OK ? SQLITE_NOMEM : code, database: opened, sql: nil)
+            let error = unsafe SQLiteError(
+                resultCode: code == SQLITE_OK ? SQLITE_NOMEM : code,
+                database: opened,
+                sql: nil
+            )
             // A handle is usually allocated even when opening fails; it must be closed.
             _ = unsafe sqlite3_close_v2(opened)
             throw SQLiteError(code: error.code, message: "cannot open \(path): \(error.message)")
@@ -132,15 +137,25 @@ internal import CSQLite
         func check(_ code: Int32, _ what: String) throws(SQLiteError) {
             guard code == SQLITE_OK else { throw unsafe SQLiteError(resultCode: code, database: database, sql: what) }
         }
-        let milliseconds = options.busyTimeout.components.seconds * 1000
+        let milliseconds =
+            options.busyTimeout.components.seconds * 1000
             + options.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         try check(unsafe sqlite3_busy_timeout(database, Int32(clamping: milliseconds)), "sqlite3_busy_timeout")
         var ignored: Int32 = 0
         // Double-quoted string literals are a classic source of silent bugs ("col" typo = string).
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DML, 0, &ignored), "SQLITE_DBCONFIG_DQS_DML")
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DDL, 0, &ignored), "SQLITE_DBCONFIG_DQS_DDL")
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DML, 0, &ignored),
+            "SQLITE_DBCONFIG_DQS_DML"
+        )
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DDL, 0, &ignored),
+            "SQLITE_DBCONFIG_DQS_DDL"
+        )
         // Defensive mode forbids writable_schema and other ways to corrupt a file from SQL.
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored), "SQLITE_DBCONFIG_DEFENSIVE")
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored),
+            "SQLITE_DBCONFIG_DEFENSIVE"
+        )
 
         var pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA cache_size = -\(max(options.cacheSizeKiB, 64))"]
         if case .readWrite = options.access {
@@ -153,7 +168,8 @@ internal import CSQLite
             try check(unsafe sqlite3_prepare_v2(database, pragma, -1, &statement, nil), pragma)
             let code = unsafe sqlite3_step(statement)
             var walRefused = false
-            if code == SQLITE_ROW, pragma.contains("journal_mode"), let text = unsafe sqlite3_column_text(statement, 0) {
+            if code == SQLITE_ROW, pragma.contains("journal_mode"), let text = unsafe sqlite3_column_text(statement, 0)
+            {
                 walRefused = unsafe String(cString: text) != "wal"
             }
             _ = unsafe sqlite3_finalize(statement)
@@ -293,7 +309,12 @@ internal import CSQLite
                 }
                 guard let handle = unsafe prepared else { break }  // only comments/whitespace left
                 let text = unsafe sqlite3_sql(handle).map { unsafe String(cString: $0) } ?? sql
-                let statement = unsafe Statement(handle: handle, database: database, sql: text, interrupt: self.interruptHandle)
+                let statement = unsafe Statement(
+                    handle: handle,
+                    database: database,
+                    sql: text,
+                    interrupt: self.interruptHandle
+                )
                 try statement.run()
                 guard let next = unsafe tail else { break }
                 unsafe cursor = next

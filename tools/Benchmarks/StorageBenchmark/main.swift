@@ -33,7 +33,11 @@ enum Bench {
                 ) STRICT;
                 """
         ),
-        Migration(version: 2, name: "clients", sql: "CREATE TABLE clients(id TEXT PRIMARY KEY, name TEXT NOT NULL) STRICT;"),
+        Migration(
+            version: 2,
+            name: "clients",
+            sql: "CREATE TABLE clients(id TEXT PRIMARY KEY, name TEXT NOT NULL) STRICT;"
+        ),
         Migration(
             version: 3,
             name: "rollups",
@@ -46,9 +50,11 @@ enum Bench {
     static let rowsPerTransaction = 10_000
 
     static func report(_ name: String, ops: Int, seconds: Double, extra: [(String, String)] = []) {
-        var line = "RESULT name=\(name) ops=\(ops) secs=\(String(format: "%.3f", seconds)) rate=\(String(format: "%.0f", Double(ops) / seconds))"
+        var line =
+            "RESULT name=\(name) ops=\(ops) secs=\(String(format: "%.3f", seconds)) rate=\(String(format: "%.0f", Double(ops) / seconds))"
         for (key, value) in extra { line += " \(key)=\(value)" }
-        print(line)
+        // Unbuffered: lines appear as runs finish even when stdout is a file.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func seconds(_ duration: Duration) -> Double {
@@ -75,7 +81,12 @@ enum Bench {
         while row < rowCount {
             try connection.transaction(.immediate) {
                 for _ in 0..<rowsPerTransaction {
-                    try insert.execute("ext-\(row)", "client-\(row % 5_000)", 20_000 + row % 700, Int64(row % 100_000) * 100)
+                    try insert.execute(
+                        "ext-\(row)",
+                        "client-\(row % 5_000)",
+                        20_000 + row % 700,
+                        Int64(row % 100_000) * 100
+                    )
                     row += 1
                 }
             }
@@ -95,7 +106,12 @@ enum Bench {
                 let insert = try conn.prepare(insertSQL)
                 for offset in 0..<rowsPerTransaction {
                     let row = batch * rowsPerTransaction + offset
-                    try insert.execute("ext-\(row)", "client-\(row % 5_000)", 20_000 + row % 700, Int64(row % 100_000) * 100)
+                    try insert.execute(
+                        "ext-\(row)",
+                        "client-\(row % 5_000)",
+                        20_000 + row % 700,
+                        Int64(row % 100_000) * 100
+                    )
                 }
             }
         }
@@ -127,7 +143,12 @@ enum Bench {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = TenantPool.Configuration()
         configuration.capacity = 256
-        let pool = try TenantPool(directory: directory, migrations: migrations, configuration: configuration, logger: .silent())
+        let pool = try TenantPool(
+            directory: directory,
+            migrations: migrations,
+            configuration: configuration,
+            logger: .silent()
+        )
         let start = ContinuousClock.now
         for index in 0..<firms {
             try await pool.withTenant(try FirmID("firm-\(index)")) { db in
@@ -140,6 +161,7 @@ enum Bench {
         let status = processStatus()
         let extra = [
             ("rss_mb", status.rss), ("hwm_mb", status.hwm), ("fds", "\(openDescriptors())"),
+            ("threads", status.threads),
             ("open_dbs", "\(metrics.openDatabases)"), ("evictions", "\(metrics.evictions)"),
         ]
         await pool.shutdown()
@@ -147,15 +169,21 @@ enum Bench {
     }
 
     /// VmRSS and VmHWM from /proc/self/status, in MB.
-    static func processStatus() -> (rss: String, hwm: String) {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return ("?", "?") }
+    static func processStatus() -> (rss: String, hwm: String, threads: String) {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+            return ("?", "?", "?")
+        }
+        func threads() -> String {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") }) else { return "?" }
+            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).last.map(String.init) ?? "?"
+        }
         func field(_ name: String) -> String {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
                 let kilobytes = line.split(separator: " ").compactMap({ Int($0) }).first
             else { return "?" }
             return String(format: "%.1f", Double(kilobytes) / 1024)
         }
-        return (field("VmRSS"), field("VmHWM"))
+        return (field("VmRSS"), field("VmHWM"), threads())
     }
 
     static func openDescriptors() -> Int {
@@ -177,7 +205,9 @@ while let argument = argumentIterator.next() {
     case "--pool-firms": options.poolFirms = Int(argumentIterator.next() ?? "") ?? options.poolFirms
     case let name where Bench.allNames.contains(name): options.names.append(name)
     default:
-        print("usage: StorageBenchmark [--runs N] [--directory DIR] [--pool-firms N] [\(Bench.allNames.joined(separator: " "))]")
+        print(
+            "usage: StorageBenchmark [--runs N] [--directory DIR] [--pool-firms N] [\(Bench.allNames.joined(separator: " "))]"
+        )
         exit(64)
     }
 }
