@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["CSQLite", "ServerSupport", "Wire"],
             swiftSettings: [.strictMemorySafety()]
         ),
+        /// Storage benchmarks: raw SQLite insert rate, cold firm open, pool memory (tools/bench-storage).
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: ["Storage", "ServerSupport"],
+            path: "tools/Benchmarks/StorageBenchmark"
+        ),
         /// Child process of the storage crash tests (killed mid-transaction on purpose).
         .executableTarget(
             name: "StorageCrashChild",
@@ -135,6 +141,13 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks
+
+        /// `tools/bench-ingest`: streamed ingestion vs raw SQLite, cold opens, a gateway holding 10,000 firms.
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"],
+            path: "tools/Benchmarks/IngestBenchmark"
+        ),
 
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),

@@ -34,7 +34,13 @@ public final class Gateway: Sendable {
     /// Opens the catalog (creating the data directory), prepares the tenant pool and the
     /// services, and makes sure an operator credential exists (see ``bootstrapOperatorToken()``).
     public static func build(configuration: GatewayConfiguration, logger: Logger) async throws -> Gateway {
-        try FileManager.default.createDirectory(atPath: configuration.tenantsDirectory, withIntermediateDirectories: true)
+        // The data directory holds every firm's data and the bootstrap token: owner-only.
+        try FileManager.default.createDirectory(
+            atPath: configuration.tenantsDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: configuration.dataDirectory)
         let catalog = try await Catalog.open(path: configuration.catalogPath)
         var poolConfiguration = TenantPool.Configuration()
         poolConfiguration.capacity = configuration.tenantPoolCapacity

@@ -70,8 +70,9 @@ public struct OperatorHandlers: Sendable {
         return service
     }
 
+    /// The report of one firm (not the whole catalog's: creating many firms stays linear).
     private func summary(of firm: FirmID) async throws -> FirmSummary {
-        guard let report = try await self.catalog.operatorReport(tenants: self.tenants).first(where: { $0.firm.id == firm }) else {
+        guard let report = try await self.catalog.operatorReport(firm: firm, tenants: self.tenants) else {
             throw RPCError(code: .notFound, message: "no firm '\(firm)'")
         }
         return Self.summary(of: report)

@@ -16,6 +16,20 @@ public struct FirmReport: Sendable, Hashable, Codable {
 }
 
 extension Catalog {
+    /// The report line of one firm, or `nil` for an unknown id (cost independent of the number of firms).
+    public func operatorReport(firm id: FirmID, tenants: TenantPool) async throws -> FirmReport? {
+        guard let firm = try await self.firm(id) else { return nil }
+        return FirmReport(
+            firm: firm,
+            schemaVersion: try await tenants.schemaVersion(of: id),
+            latestSchemaVersion: tenants.migrations.latestVersion,
+            fileBytes: try await tenants.fileSize(of: id),
+            isOpen: await tenants.isOpen(id)
+        )
+    }
+}
+
+extension Catalog {
     /// Every firm with its tenant file's schema version, size and last ingestion. Closed
     /// tenant files are peeked at read-only (never created, never migrated).
     public func operatorReport(tenants: TenantPool) async throws -> [FirmReport] {
