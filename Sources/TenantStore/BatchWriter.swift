@@ -97,7 +97,7 @@ public struct BatchWriter: Sendable {
         let fiscalStart = try records.settings().map { FiscalYearStart(month: $0.fiscalYearStartMonth, day: $0.fiscalYearStartDay) } ?? FiscalYearStart()
         if changedSettings { try dirty.everything(connection: connection) }
         let partitions = try dirty.partitions(fiscalStart: fiscalStart, today: self.today, connection: connection)
-        let stamp = ISO8601DateFormatter().string(from: self.now)
+        let stamp = TenantTimestamp.format(self.now)
         for partition in partitions {
             try connection.execute(
                 """
