@@ -150,6 +150,13 @@ let package = Package(
             dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
         ),
         .testTarget(
+            name: "WorkerServiceTests",
+            dependencies: [
+                "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
+            ]
+        ),
+        .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
         ),
