@@ -88,6 +88,12 @@ let package = Package(
             dependencies: ["CSQLite", "ServerSupport", "Wire"],
             swiftSettings: [.strictMemorySafety()]
         ),
+        /// Storage benchmarks: raw SQLite insert rate, cold firm open, pool memory (tools/bench-storage).
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: ["Storage", "ServerSupport"],
+            path: "tools/Benchmarks/StorageBenchmark"
+        ),
         /// Child process of the storage crash tests (killed mid-transaction on purpose).
         .executableTarget(
             name: "StorageCrashChild",
@@ -163,6 +169,13 @@ let package = Package(
 
         // MARK: - Benchmarks
 
+        /// `tools/bench-ingest`: streamed ingestion vs raw SQLite, cold opens, a gateway holding 10,000 firms.
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"],
+            path: "tools/Benchmarks/IngestBenchmark"
+        ),
+
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
@@ -174,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCCoreTests",
-            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport"]
+            dependencies: ["RPCCore", "RPCInProcessTransport", "RPCTestSupport", "ServerSupport", "Wire"]
         ),
         .testTarget(
             name: "RPCTransportTCPTests",

@@ -315,12 +315,15 @@ private struct ValidationState<Existing: ExistingRecords> {
                 }
             }
         }
+        // Rejections below only flip allocation candidates (and the source being checked), never
+        // the position of a key: one map serves the whole loop.
+        let liveForSources = self.liveByKey
         for source in touchedSources.sorted() {
             let key = RecordKey(.creditDocument, source)
-            guard let amount = try self.amount(of: key, live: self.liveByKey) else { continue }
+            guard let amount = try self.amount(of: key, live: liveForSources) else { continue }
             let kept = storedAllocations(try self.existing.allocations(fromSource: source))
             var total = kept.reduce(Int64(0)) { $0 + $1.amount }
-            if total > amount, let position = self.liveByKey[key], self.candidates[position].record != nil {
+            if total > amount, let position = liveForSources[key], self.candidates[position].record != nil {
                 self.reject(candidate: position, field: "amount", reason: .conflict, message: "amount \(amount) is below the \(total) already allocated from it")
                 continue
             }

@@ -75,8 +75,9 @@ public enum PilotageCLI {
             try await Self.dispatch(context)
             return ExitCode.success
         } catch let error as UsageError {
+            // The command line parsed: a bad request or argument of the command itself; the error says which.
             output.failure(error)
-            output.diagnostic("\n" + Self.usage)
+            output.diagnostic("(pilotage --help lists the commands)")
             return ExitCode.usage
         } catch {
             output.failure(error)

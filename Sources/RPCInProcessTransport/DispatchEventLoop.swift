@@ -30,7 +30,8 @@ public final class DispatchEventLoop: RPCEventLoop, TaskExecutor, @unchecked Sen
 
     public func scheduleTimer(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> any RPCTimer {
         let item = DispatchWorkItem(block: work)
-        let nanoseconds = max(0, delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        let nanoseconds =
+            max(0, delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
         self.queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: item)
         return DispatchTimer(item: item)
     }

@@ -61,8 +61,16 @@ public final class InProcessTransport: Sendable {
         public var target: String { "in-process" }
 
         public func connect(deadline: ContinuousClock.Instant) async throws -> any RPCByteStream {
-            let clientEnd = InProcessStream(loop: self.loop, capacity: self.server.capacity, peerDescription: "in-process-server")
-            let serverEnd = InProcessStream(loop: self.server.loop, capacity: self.server.capacity, peerDescription: "in-process-client")
+            let clientEnd = InProcessStream(
+                loop: self.loop,
+                capacity: self.server.capacity,
+                peerDescription: "in-process-server"
+            )
+            let serverEnd = InProcessStream(
+                loop: self.server.loop,
+                capacity: self.server.capacity,
+                peerDescription: "in-process-client"
+            )
             clientEnd.connect(to: serverEnd)
             guard self.server.accept(serverEnd) else {
                 throw InProcessTransportError(message: "connection refused: the in-process server is not listening")

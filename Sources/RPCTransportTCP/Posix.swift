@@ -30,7 +30,10 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
 enum Posix {
     /// Runs `call` until it does not fail with EINTR; a `-1` result becomes ``Errno``.
     @inline(__always)
-    private static func retrying<Result: BinaryInteger>(_ function: String, _ call: () -> Result) throws(Errno) -> Result {
+    private static func retrying<Result: BinaryInteger>(
+        _ function: String,
+        _ call: () -> Result
+    ) throws(Errno) -> Result {
         while true {
             let result = call()
             if result != -1 { return result }
@@ -92,7 +95,7 @@ enum Posix {
                 }
             }
             return (client, address)
-        } catch where error.isWouldBlock || error.rawValue == ECONNABORTED {
+        } catch  where error.isWouldBlock || error.rawValue == ECONNABORTED {
             return nil
         }
     }
@@ -128,7 +131,7 @@ enum Posix {
     static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int? {
         do throws(Errno) {
             return try self.retrying("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             return nil
         }
     }
@@ -139,7 +142,7 @@ enum Posix {
         guard !bytes.isEmpty else { return 0 }
         do throws(Errno) {
             return try self.retrying("send") { Glibc.send(fd, bytes.baseAddress, bytes.count, CInt(MSG_NOSIGNAL)) }
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             return 0
         }
     }
@@ -160,7 +163,8 @@ enum Posix {
     }
 
     /// The corresponding C function is `epoll_ctl`.
-    static func epollControl(_ epollFD: CInt, _ operation: CInt, _ fd: CInt, events: UInt32, data: UInt64) throws(Errno) {
+    static func epollControl(_ epollFD: CInt, _ operation: CInt, _ fd: CInt, events: UInt32, data: UInt64) throws(Errno)
+    {
         var event = epoll_event()
         event.events = events
         event.data.u64 = data
@@ -168,7 +172,11 @@ enum Posix {
     }
 
     /// The corresponding C function is `epoll_wait`; EINTR returns 0 events.
-    static func epollWait(_ epollFD: CInt, _ events: UnsafeMutableBufferPointer<epoll_event>, timeoutMilliseconds: CInt) throws(Errno) -> Int {
+    static func epollWait(
+        _ epollFD: CInt,
+        _ events: UnsafeMutableBufferPointer<epoll_event>,
+        timeoutMilliseconds: CInt
+    ) throws(Errno) -> Int {
         let result = CRPCLinux.epoll_wait(epollFD, events.baseAddress, CInt(events.count), timeoutMilliseconds)
         if result >= 0 { return Int(result) }
         let code = errno

@@ -24,7 +24,11 @@ public final class TCPClientTransport: RPCClientTransport {
         guard let address = sockaddr_in.ipv4(host: self.host, port: self.port) else {
             throw RPCError(code: .invalidArgument, message: "'\(self.target)' is not an IPv4 address and port")
         }
-        let fd = try Posix.socket(domain: AF_INET, type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), protocol: 0)
+        let fd = try Posix.socket(
+            domain: AF_INET,
+            type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
+            protocol: 0
+        )
         try? Posix.setOption(fd, level: CInt(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
         let loop = self.group.next()
         let connector = Connector(fd: fd, loop: loop, target: self.target)
@@ -87,7 +91,9 @@ private final class Connector: EventLoopRegistrant, @unchecked Sendable {
                     return
                 }
                 let timer = self.loop.scheduleTimer(after: max(timeout, .zero)) {
-                    self.finish(.failure(RPCError(code: .unavailable, message: "connecting to \(self.target) timed out")))
+                    self.finish(
+                        .failure(RPCError(code: .unavailable, message: "connecting to \(self.target) timed out"))
+                    )
                 }
                 self.state.withLock { $0.timer = timer }
             }
@@ -113,7 +119,8 @@ private final class Connector: EventLoopRegistrant, @unchecked Sendable {
 
     /// On the loop: deregisters, and on failure closes the socket; resumes the waiter once.
     private func finish(_ result: Result<Void, any Error>) {
-        let outcome = self.state.withLock { state -> (CheckedContinuation<Void, any Error>?, UInt64?, (any RPCTimer)?)? in
+        let outcome = self.state.withLock {
+            state -> (CheckedContinuation<Void, any Error>?, UInt64?, (any RPCTimer)?)? in
             guard state.result == nil else { return nil }
             state.result = result
             defer {

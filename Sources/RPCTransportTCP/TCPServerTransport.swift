@@ -1,4 +1,5 @@
 internal import CRPCLinux
+internal import Foundation
 internal import Glibc
 public import RPCCore
 internal import ServerSupport
@@ -29,9 +30,16 @@ public final class TCPServerTransport: RPCServerTransport {
 
     public func listen(_ onConnection: @escaping @Sendable (any RPCByteStream) -> Void) async throws -> RPCAddress {
         guard let address = sockaddr_in.ipv4(host: self.host, port: self.port) else {
-            throw RuntimeError(code: .invalidConfiguration, message: "'\(self.host):\(self.port)' is not an IPv4 address and port")
+            throw RuntimeError(
+                code: .invalidConfiguration,
+                message: "'\(self.host):\(self.port)' is not an IPv4 address and port"
+            )
         }
-        let fd = try Posix.socket(domain: AF_INET, type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), protocol: 0)
+        let fd = try Posix.socket(
+            domain: AF_INET,
+            type: CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
+            protocol: 0
+        )
         do {
             try Posix.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
             try Posix.bind(fd, address)
@@ -59,15 +67,23 @@ public final class TCPServerTransport: RPCServerTransport {
 
 /// The listening socket, registered on one loop.
 private final class Listener: EventLoopRegistrant, @unchecked Sendable {
-    // @unchecked Sendable: `registrationID` and `isStopped` are only touched on `loop`.
+    // @unchecked Sendable: `isStopped` is guarded by `lock` (which also serialises `accept4`
+    // with the close, so a recycled descriptor number is never used); `registrationID` is only
+    // touched on `loop`.
     let fd: CInt
     let loop: EventLoop
     let group: EventLoopGroup
     let onConnection: @Sendable (any RPCByteStream) -> Void
-    private var registrationID: UInt64?
+    private let lock = NSLock()
     private var isStopped = false
+    private var registrationID: UInt64?
 
-    init(fd: CInt, loop: EventLoop, group: EventLoopGroup, onConnection: @escaping @Sendable (any RPCByteStream) -> Void) {
+    init(
+        fd: CInt,
+        loop: EventLoop,
+        group: EventLoopGroup,
+        onConnection: @escaping @Sendable (any RPCByteStream) -> Void
+    ) {
         self.fd = fd
         self.loop = loop
         self.group = group
@@ -81,7 +97,7 @@ private final class Listener: EventLoopRegistrant, @unchecked Sendable {
                     self.registrationID = try self.loop.register(self.fd, events: EPOLLIN.rawValue, registrant: self)
                     continuation.resume()
                 } catch {
-                    Posix.close(self.fd)
+                    self.stop()
                     continuation.resume(throwing: error)
                 }
             }
@@ -90,27 +106,32 @@ private final class Listener: EventLoopRegistrant, @unchecked Sendable {
 
     func handleEvents(_ events: UInt32) {
         for _ in 0..<64 {
-            guard !self.isStopped else { return }
-            let accepted: (CInt, sockaddr_in)?
-            do {
-                accepted = try Posix.accept(self.fd)
-            } catch {
-                // EMFILE and friends: leave the connection queued and try again on the next event.
-                return
+            let accepted: (CInt, sockaddr_in)?? = self.lock.withLock {
+                guard !self.isStopped else { return nil }
+                // EMFILE and friends: leave the connection queued and retry on the next event.
+                return .some(try? Posix.accept(self.fd))
             }
-            guard let (client, address) = accepted else { return }
+            guard let accepted, let (client, address) = accepted else { return }
             try? Posix.setOption(client, level: CInt(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
             let stream = SocketStream(fd: client, loop: self.group.next(), peer: address.text)
             self.onConnection(stream)
         }
     }
 
+    /// Closes the listening socket now (so the port is free when this returns); the epoll
+    /// bookkeeping is dropped on the loop.
     func stop() {
-        self.loop.execute {
-            guard !self.isStopped else { return }
+        let wasRunning = self.lock.withLock { () -> Bool in
+            guard !self.isStopped else { return false }
             self.isStopped = true
-            if let id = self.registrationID { self.loop.deregister(self.fd, id: id) }
+            // Closing also removes the descriptor from the epoll set.
             Posix.close(self.fd)
+            return true
+        }
+        guard wasRunning else { return }
+        self.loop.execute {
+            // Not `deregister`: the descriptor number may already belong to another socket.
+            if let id = self.registrationID { self.loop.forget(id) }
         }
     }
 }

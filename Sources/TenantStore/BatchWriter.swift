@@ -58,24 +58,33 @@ public struct BatchWriter: Sendable {
         // Clients first, so that every other record finds its client's group.
         let ordered = batch.upserts.filter { $0.key.kind == .client } + batch.upserts.filter { $0.key.kind != .client }
         for upsert in ordered {
-            let old = try self.storedRow(upsert.key, connection: connection)
-            if let old, old.payload == upsert.payload {
-                report.unchanged += 1
-                continue
-            }
             let firstDate = try self.firstDate(of: upsert, records: records)
+            // New records (the bulk of a first load) take one statement; only an existing id is
+            // read back, to compare contents and to know what its old version dirtied.
             try connection.execute(
                 """
                 INSERT INTO records (kind, id, client, payload, first_date, sequence) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, id) DO UPDATE SET client = excluded.client, payload = excluded.payload,
-                    first_date = excluded.first_date, sequence = excluded.sequence
+                ON CONFLICT (kind, id) DO NOTHING
                 """,
                 upsert.key.kind, upsert.key.id, upsert.owningClient, upsert.payload, firstDate, sequence
             )
-            if old != nil {
+            var old: StoredRow?
+            if connection.changes == 0 {
+                old = try self.storedRow(upsert.key, connection: connection)
+                if let old, old.payload == upsert.payload {
+                    report.unchanged += 1
+                    continue
+                }
+                try connection.execute(
+                    "UPDATE records SET client = ?, payload = ?, first_date = ?, sequence = ? WHERE kind = ? AND id = ?",
+                    upsert.owningClient, upsert.payload, firstDate, sequence, upsert.key.kind, upsert.key.id
+                )
                 try connection.execute("DELETE FROM record_references WHERE from_kind = ? AND from_id = ?", upsert.key.kind, upsert.key.id)
             }
             for reference in upsert.record.references {
+                // A reference to the record's own owning client is implied by `records.client`
+                // (``TenantRecords/referrers(of:id:)`` reads it there): no row needed.
+                if reference.target.kind == .client, reference.target.id == upsert.owningClient { continue }
                 try connection.execute(
                     "INSERT OR IGNORE INTO record_references (to_kind, to_id, from_kind, from_id, field) VALUES (?, ?, ?, ?, ?)",
                     reference.target.kind, reference.target.id, upsert.key.kind, upsert.key.id, Self.referenceField(reference.field)

@@ -57,13 +57,19 @@ public struct TenantRecords: ExistingRecords {
 
     public func referrers(of kind: EntityKind, id: String) throws -> [RecordKey] {
         var keys: [RecordKey] = []
+        if kind == .client {
+            // Records owned by a client point at it through `records.client` (no reference row).
+            try self.connection.query("SELECT kind, id FROM records WHERE client = ? AND kind <> 'client'", id) { row in
+                keys.append(RecordKey(try row.decode(EntityKind.self, at: 0), try row.decode(String.self, at: 1)))
+            }
+        }
         try self.connection.query(
             "SELECT DISTINCT from_kind, from_id FROM record_references WHERE to_kind = ? AND to_id = ? ORDER BY from_kind, from_id",
             kind, id
         ) { row in
             keys.append(RecordKey(try row.decode(EntityKind.self, at: 0), try row.decode(String.self, at: 1)))
         }
-        return keys
+        return Array(Set(keys)).sorted()
     }
 
     /// Number of stored records of `kind`.

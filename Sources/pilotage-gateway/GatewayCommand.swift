@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Glibc
 internal import GatewayService
 internal import PilotageProtocol
 internal import ServerSupport
@@ -36,6 +37,7 @@ struct GatewayCommand {
             exit(ExitCode.failure)
         }
         let logger = Logger(label: "gateway", level: level)
+        Self.raiseDescriptorLimit(logger: logger)
         do {
             let gateway = try await Gateway.build(configuration: configuration, logger: logger)
             try await withThrowingDiscardingTaskGroup { group in
@@ -56,6 +58,18 @@ struct GatewayCommand {
             exit(ExitCode.failure)
         }
         exit(ExitCode.success)
+    }
+
+    /// Each open firm holds about five descriptors (database, WAL, shared memory, readers): raise
+    /// the soft limit to the hard one so that a pool of 256 firms fits.
+    static func raiseDescriptorLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        let previous = limit.rlim_cur
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            logger.debug("raised the descriptor limit", metadata: ["from": "\(previous)", "to": "\(limit.rlim_cur)"])
+        }
     }
 
     static func parse(_ raw: [String]) throws -> (GatewayConfiguration, Logger.Level?) {

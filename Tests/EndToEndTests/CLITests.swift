@@ -20,6 +20,25 @@ struct CLITests {
 
             let describe = try await pilotage(["describe", "pilotage.ingest.Ingestion/IngestBatch"] + address)
             #expect(describe.status == 0 && describe.stdout.contains("clientStreaming"))
+            #expect(describe.stdout.contains("all_or_nothing?: bool"), "\(describe.stdout)")
+
+            // JSON in, JSON out through reflection: unary, client streaming, request validation.
+            let operatorArguments = address + ["--token", gateway.operatorToken]
+            let created = try await pilotage(["call", "pilotage.operator.Operator/CreateFirm", #"{"firm_id": "viajson", "name": "Via JSON"}"#] + operatorArguments)
+            #expect(created.status == 0, "\(created.stderr)")
+            let createdObject = try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any]
+            #expect(createdObject?["firm_id"] as? String == "viajson" && createdObject?["schema_version"] as? Int == 1)
+            let mismatch = try await pilotage(["call", "pilotage.operator.Operator/CreateFirm", #"{"firm_id": 3, "name": "x"}"#] + operatorArguments)
+            #expect(mismatch.status == 64 && mismatch.stderr.contains("$.firm_id"))
+            let issued = try await pilotage(["call", "pilotage.operator.Operator/IssueCredential", "-"] + operatorArguments,
+                input: #"{"kind": "BACK_OFFICE", "firms": ["viajson"], "label": "json"}"#)
+            let token = try #require((try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])?["token"] as? String)
+            let batch = try await pilotage(
+                ["call", "pilotage.ingest.Ingestion/IngestBatch", #"[{"options": {"all_or_nothing": true}, "rows": []}, {"rows": []}]"#]
+                    + address + ["--token", token, "--firm", "viajson"]
+            )
+            #expect(batch.status == 0, "\(batch.stderr)")
+            #expect((try JSONSerialization.jsonObject(with: Data(batch.stdout.utf8)) as? [String: Any])?["received"] as? Int == 0)
 
             let usage = try await pilotage(["frobnicate"] + address)
             #expect(usage.status == 64 && usage.stderr.contains("unknown command"))

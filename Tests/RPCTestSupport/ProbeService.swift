@@ -82,12 +82,28 @@ public enum Probe {
         }
     }
 
-    public static let echo = MethodDescriptor<EchoRequest, EchoReply>(service: serviceName, method: "Echo", kind: .unary)
+    public static let echo = MethodDescriptor<EchoRequest, EchoReply>(
+        service: serviceName,
+        method: "Echo",
+        kind: .unary
+    )
     public static let fail = MethodDescriptor<FailRequest, Empty>(service: serviceName, method: "Fail", kind: .unary)
     public static let sleep = MethodDescriptor<SleepRequest, Empty>(service: serviceName, method: "Sleep", kind: .unary)
-    public static let count = MethodDescriptor<CountRequest, Number>(service: serviceName, method: "Count", kind: .serverStreaming)
-    public static let sum = MethodDescriptor<Number, Number>(service: serviceName, method: "Sum", kind: .clientStreaming)
-    public static let chat = MethodDescriptor<Number, Number>(service: serviceName, method: "Chat", kind: .bidirectionalStreaming)
+    public static let count = MethodDescriptor<CountRequest, Number>(
+        service: serviceName,
+        method: "Count",
+        kind: .serverStreaming
+    )
+    public static let sum = MethodDescriptor<Number, Number>(
+        service: serviceName,
+        method: "Sum",
+        kind: .clientStreaming
+    )
+    public static let chat = MethodDescriptor<Number, Number>(
+        service: serviceName,
+        method: "Chat",
+        kind: .bidirectionalStreaming
+    )
     /// Declared by the client but not implemented by the server.
     public static let missing = MethodDescriptor<Empty, Empty>(service: serviceName, method: "Missing", kind: .unary)
 }

@@ -61,7 +61,9 @@ public final class RawConnection: @unchecked Sendable {
             self.queue.async {
                 var offset = 0
                 while offset < bytes.count {
-                    let written = bytes[offset...].withUnsafeBytes { Glibc.send(self.fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
+                    let written = bytes[offset...].withUnsafeBytes {
+                        Glibc.send(self.fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL))
+                    }
                     if written <= 0 {
                         continuation.resume(returning: true)
                         return
@@ -166,20 +168,24 @@ public final class RawConnection: @unchecked Sendable {
     }
 }
 
-/// A port on 127.0.0.1 with nothing listening (bound then released).
+/// A port on 127.0.0.1 with nothing listening, chosen below the kernel's ephemeral range
+/// (`ip_local_port_range` starts at 32768 here) so that no port-0 server and no outgoing
+/// connection of a test running in parallel can take it in the meantime.
 public func unusedLocalPort() throws -> Int {
-    let fd = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
-    defer { Glibc.close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    _ = withUnsafePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    for _ in 0..<200 {
+        let port = Int.random(in: 20_000..<32_000)
+        let fd = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if result == 0 { return port }
     }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    throw RawConnection.Failure(description: "no free port found in 20000..<32000")
 }

@@ -45,7 +45,11 @@ public func withServerAndClient<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }
         let address = try await server.listeningAddress
-        let client = RPCClient(transport: makeClientTransport(address), configuration: clientConfiguration, logger: logger)
+        let client = RPCClient(
+            transport: makeClientTransport(address),
+            configuration: clientConfiguration,
+            logger: logger
+        )
         do {
             let result = try await body(server, client)
             client.close()
@@ -123,4 +127,9 @@ public enum InProcessTransportFactory {
     public static func server() -> any RPCServerTransport {
         InProcessTransport().server
     }
+}
+
+/// `value` encoded with the default message codec (for raw-frame tests).
+public func encodeMessage<Message: Encodable>(_ value: Message) throws -> [UInt8] {
+    try RPCServer.defaultCodec.serialize(value)
 }

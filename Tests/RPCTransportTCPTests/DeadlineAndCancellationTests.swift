@@ -8,12 +8,14 @@ struct DeadlineAndCancellationTests {
     func deadlineExceeded() async throws {
         let recorder = ProbeRecorder()
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
+            // Connect first, so the deadline covers the call only.
+            _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "warm-up"))
             let start = ContinuousClock.now
             let error = await #expect(throws: RPCError.self) {
                 _ = try await client.unary(
                     Probe.sleep,
                     Probe.SleepRequest(milliseconds: 10_000, tag: "slow"),
-                    deadline: .now + .milliseconds(200)
+                    deadline: .now + .milliseconds(500)
                 )
             }
             #expect(error?.code == .deadlineExceeded)
@@ -29,7 +31,7 @@ struct DeadlineAndCancellationTests {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { server, _ in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
-            let request = Array(#"{"milliseconds":10000,"tag":"raw-slow"}"#.utf8)
+            let request = try encodeMessage(Probe.SleepRequest(milliseconds: 10_000, tag: "raw-slow"))
             try await raw.send([
                 (.headers(RequestHead(method: Probe.sleep.fullName, timeoutMicroseconds: 150_000)), 1),
                 (.message(request[...]), 1),
@@ -66,7 +68,10 @@ struct DeadlineAndCancellationTests {
         let recorder = ProbeRecorder()
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: recorder)]) { _, client in
             do {
-                let stream = try await client.serverStreaming(Probe.count, Probe.CountRequest(count: 1_000_000, payloadSize: 100, tag: "abandoned"))
+                let stream = try await client.serverStreaming(
+                    Probe.count,
+                    Probe.CountRequest(count: 1_000_000, payloadSize: 100, tag: "abandoned")
+                )
                 var iterator = stream.makeAsyncIterator()
                 _ = try await iterator.next()
             }
@@ -82,8 +87,10 @@ struct DeadlineAndCancellationTests {
             do {
                 let raw = try await RawConnection(port: try await server.listeningAddress.port)
                 try await raw.handshake()
-                let request = Array(#"{"milliseconds":10000,"tag":"dropped"}"#.utf8)
-                try await raw.send([(.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1)])
+                let request = try encodeMessage(Probe.SleepRequest(milliseconds: 10_000, tag: "dropped"))
+                try await raw.send([
+                    (.headers(RequestHead(method: Probe.sleep.fullName)), 1), (.message(request[...]), 1), (.end, 1),
+                ])
                 #expect(await eventually { recorder.hasStarted("dropped") })
             }
             // `raw` is gone: its socket is closed.

@@ -55,11 +55,12 @@ struct FlowControlTests {
         var configuration = RPCServer.Configuration()
         configuration.initialWindowSize = 1024
         configuration.maxFrameSize = 16 * 1024
-        try await withTCPServer(services: [Probe.service(recorder: ProbeRecorder())], configuration: configuration) { server in
+        try await withTCPServer(services: [Probe.service(recorder: ProbeRecorder())], configuration: configuration) {
+            server in
             let raw = try await RawConnection(port: try await server.listeningAddress.port)
             try await raw.handshake()
             var frames: [(FramePayload, UInt32)] = [(.headers(RequestHead(method: Probe.sum.fullName)), 1)]
-            let message = Array(#"{"padding":"\#(String(repeating: "p", count: 4000))","value":1}"#.utf8)
+            let message = try encodeMessage(Probe.Number(value: 1, padding: String(repeating: "p", count: 4000)))
             for _ in 0..<8 { frames.append((.message(message[...]), 1)) }
             try await raw.send(frames)
             let frame = try #require(try await raw.nextFrame())
@@ -76,7 +77,11 @@ struct FlowControlTests {
     func clientStreamingBeyondTheWindow() async throws {
         var configuration = RPCServer.Configuration()
         configuration.initialWindowSize = 4096
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], serverConfiguration: configuration) { _, client in
+        try await withServerAndClient(
+            .tcp,
+            services: [Probe.service(recorder: ProbeRecorder())],
+            serverConfiguration: configuration
+        ) { _, client in
             let total = try await client.clientStreaming(Probe.sum) { writer in
                 for value in 1...2000 { try await writer.write(Probe.Number(value: value, padding: "abcdefghij")) }
             }
@@ -94,8 +99,11 @@ struct FlowControlTests {
             try await raw.handshake()
             var frames: [(FramePayload, UInt32)] = []
             for callID: UInt32 in [1, 3, 5] {
-                let request = Array(#"{"milliseconds":2000,"tag":"limit-\#(callID)"}"#.utf8)
-                frames += [(.headers(RequestHead(method: Probe.sleep.fullName)), callID), (.message(request[...]), callID), (.end, callID)]
+                let request = try encodeMessage(Probe.SleepRequest(milliseconds: 2000, tag: "limit-\(callID)"))
+                frames += [
+                    (.headers(RequestHead(method: Probe.sleep.fullName)), callID), (.message(request[...]), callID),
+                    (.end, callID),
+                ]
             }
             try await raw.send(frames)
             let frame = try #require(try await raw.nextFrame())
@@ -115,11 +123,18 @@ struct FlowControlTests {
     func clientRespectsTheLimit() async throws {
         var configuration = RPCServer.Configuration()
         configuration.maxConcurrentCallsPerConnection = 2
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], serverConfiguration: configuration) { _, client in
+        try await withServerAndClient(
+            .tcp,
+            services: [Probe.service(recorder: ProbeRecorder())],
+            serverConfiguration: configuration
+        ) { _, client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<6 {
                     group.addTask {
-                        _ = try await client.unary(Probe.sleep, Probe.SleepRequest(milliseconds: 30, tag: "queued-\(index)"))
+                        _ = try await client.unary(
+                            Probe.sleep,
+                            Probe.SleepRequest(milliseconds: 30, tag: "queued-\(index)")
+                        )
                     }
                 }
                 try await group.waitForAll()
@@ -131,7 +146,11 @@ struct FlowControlTests {
     func oversizeRequest() async throws {
         var configuration = RPCServer.Configuration()
         configuration.maxFrameSize = 16 * 1024
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], serverConfiguration: configuration) { server, client in
+        try await withServerAndClient(
+            .tcp,
+            services: [Probe.service(recorder: ProbeRecorder())],
+            serverConfiguration: configuration
+        ) { server, client in
             let error = await #expect(throws: RPCError.self) {
                 _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: String(repeating: "a", count: 20_000)))
             }

@@ -38,23 +38,101 @@ struct MalformedInputTests {
         let garbage = (0..<512).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let echoHead = Self.frame(.headers(RequestHead(method: Probe.echo.fullName)), 1)
         return [
-            Case(name: "HTTP request instead of the preface", handshake: false, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), goAway: .internalError),
+            Case(
+                name: "HTTP request instead of the preface",
+                handshake: false,
+                bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+                goAway: .internalError
+            ),
             Case(name: "random bytes instead of the preface", handshake: false, bytes: garbage, goAway: .internalError),
             Case(name: "random bytes after the handshake", handshake: true, bytes: garbage, goAway: nil),
-            Case(name: "oversize length (4 GiB)", handshake: true, bytes: Self.header(length: 0xFFFF_FFFF, kind: 2, callID: 1), goAway: .resourceExhausted),
-            Case(name: "oversize length just above the limit", handshake: true, bytes: Self.header(length: 4 * 1024 * 1024 + 1, kind: 1, callID: 1), goAway: .resourceExhausted),
-            Case(name: "unknown frame kind", handshake: true, bytes: Self.header(length: 0, kind: 0x7F, callID: 1), goAway: .internalError),
-            Case(name: "HEADERS before SETTINGS", handshake: false, bytes: ConnectionPreface().bytes + echoHead, goAway: .internalError),
-            Case(name: "MESSAGE for a call never opened", handshake: true, bytes: Self.frame(.message([1, 2][...]), 9), goAway: .internalError),
-            Case(name: "call ids going down", handshake: true, bytes: Self.frame(.headers(RequestHead(method: Probe.echo.fullName)), 5) + echoHead, goAway: .internalError),
-            Case(name: "STATUS sent by a client", handshake: true, bytes: echoHead + Self.frame(.status(.ok, trailers: [:]), 1), goAway: .internalError),
-            Case(name: "truncated HEADERS payload", handshake: true, bytes: Self.header(length: 4, kind: 1, callID: 1) + [0x00, 0xFF, 0x61, 0x62], goAway: .internalError),
-            Case(name: "upper-case metadata key", handshake: true, bytes: Self.header(length: 10, kind: 1, callID: 1) + [0, 1, 0x61, 0, 1, 1, 0x4B, 0, 1, 0x76], goAway: .internalError),
-            Case(name: "PING with a call id", handshake: true, bytes: Self.header(length: 8, kind: 6, callID: 3) + [UInt8](repeating: 0, count: 8), goAway: .internalError),
-            Case(name: "second SETTINGS", handshake: true, bytes: Self.frame(.settings(ConnectionSettings()), 0), goAway: .internalError),
-            Case(name: "half a header then end of stream", handshake: true, bytes: Self.header(length: 100, kind: 2, callID: 1).prefix(5).map { $0 }, goAway: nil, endsStream: true),
-            Case(name: "half a payload then end of stream", handshake: true, bytes: Self.header(length: 100, kind: 2, callID: 1) + [1, 2, 3], goAway: nil, endsStream: true),
-            Case(name: "half a preface then end of stream", handshake: false, bytes: Array("PILOT".utf8), goAway: nil, endsStream: true),
+            Case(
+                name: "oversize length (4 GiB)",
+                handshake: true,
+                bytes: Self.header(length: 0xFFFF_FFFF, kind: 2, callID: 1),
+                goAway: .resourceExhausted
+            ),
+            Case(
+                name: "oversize length just above the limit",
+                handshake: true,
+                bytes: Self.header(length: 4 * 1024 * 1024 + 1, kind: 1, callID: 1),
+                goAway: .resourceExhausted
+            ),
+            Case(
+                name: "unknown frame kind",
+                handshake: true,
+                bytes: Self.header(length: 0, kind: 0x7F, callID: 1),
+                goAway: .internalError
+            ),
+            Case(
+                name: "HEADERS before SETTINGS",
+                handshake: false,
+                bytes: ConnectionPreface().bytes + echoHead,
+                goAway: .internalError
+            ),
+            Case(
+                name: "MESSAGE for a call never opened",
+                handshake: true,
+                bytes: Self.frame(.message([1, 2][...]), 9),
+                goAway: .internalError
+            ),
+            Case(
+                name: "call ids going down",
+                handshake: true,
+                bytes: Self.frame(.headers(RequestHead(method: Probe.echo.fullName)), 5) + echoHead,
+                goAway: .internalError
+            ),
+            Case(
+                name: "STATUS sent by a client",
+                handshake: true,
+                bytes: echoHead + Self.frame(.status(.ok, trailers: [:]), 1),
+                goAway: .internalError
+            ),
+            Case(
+                name: "truncated HEADERS payload",
+                handshake: true,
+                bytes: Self.header(length: 4, kind: 1, callID: 1) + [0x00, 0xFF, 0x61, 0x62],
+                goAway: .internalError
+            ),
+            Case(
+                name: "upper-case metadata key",
+                handshake: true,
+                bytes: Self.header(length: 10, kind: 1, callID: 1) + [0, 1, 0x61, 0, 1, 1, 0x4B, 0, 1, 0x76],
+                goAway: .internalError
+            ),
+            Case(
+                name: "PING with a call id",
+                handshake: true,
+                bytes: Self.header(length: 8, kind: 6, callID: 3) + [UInt8](repeating: 0, count: 8),
+                goAway: .internalError
+            ),
+            Case(
+                name: "second SETTINGS",
+                handshake: true,
+                bytes: Self.frame(.settings(ConnectionSettings()), 0),
+                goAway: .internalError
+            ),
+            Case(
+                name: "half a header then end of stream",
+                handshake: true,
+                bytes: Self.header(length: 100, kind: 2, callID: 1).prefix(5).map { $0 },
+                goAway: nil,
+                endsStream: true
+            ),
+            Case(
+                name: "half a payload then end of stream",
+                handshake: true,
+                bytes: Self.header(length: 100, kind: 2, callID: 1) + [1, 2, 3],
+                goAway: nil,
+                endsStream: true
+            ),
+            Case(
+                name: "half a preface then end of stream",
+                handshake: false,
+                bytes: Array("PILOT".utf8),
+                goAway: nil,
+                endsStream: true
+            ),
         ]
     }()
 

@@ -5,11 +5,17 @@ import Testing
 
 @Suite("Status codes over TCP")
 struct StatusCodeTests {
-    @Test("a handler throwing each status code reaches the client with its message and trailers", arguments: RPCError.Code.allCases)
+    @Test(
+        "a handler throwing each status code reaches the client with its message and trailers",
+        arguments: RPCError.Code.allCases
+    )
     func everyCode(code: RPCError.Code) async throws {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
             let error = await #expect(throws: RPCError.self) {
-                _ = try await client.unary(Probe.fail, Probe.FailRequest(code: code.statusCode.name, message: "failed with \(code)"))
+                _ = try await client.unary(
+                    Probe.fail,
+                    Probe.FailRequest(code: code.statusCode.name, message: "failed with \(code)")
+                )
             }
             #expect(error?.code == code)
             #expect(error?.message == "failed with \(code)")
@@ -22,7 +28,9 @@ struct StatusCodeTests {
     func unexpectedErrorIsNotLeaked() async throws {
         let records = LockedValueBox<[LogRecord]>([])
         let logger = Logger(label: "test", level: .info, sink: .collecting(into: records))
-        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], logger: logger) { _, client in
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())], logger: logger) {
+            _,
+            client in
             let error = await #expect(throws: RPCError.self) {
                 _ = try await client.unary(Probe.fail, Probe.FailRequest(code: "UNEXPECTED", message: ""))
             }
@@ -30,7 +38,9 @@ struct StatusCodeTests {
             #expect(error?.message.contains("secret") == false)
             #expect(error?.message.hasPrefix("internal error") == true)
         }
-        let logged = records.withLock { $0 }.contains { $0.level == .error && ($0.metadata["error"] ?? "").contains("secret internal detail") }
+        let logged = records.withLock { $0 }.contains {
+            $0.level == .error && ($0.metadata["error"] ?? "").contains("secret internal detail")
+        }
         #expect(logged)
     }
 
@@ -60,10 +70,19 @@ struct StatusCodeTests {
     func undecodableRequest() async throws {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
             let error = await #expect(throws: RPCError.self) {
-                _ = try await client.rawUnary(method: Probe.echo.fullName, request: Array(#"{"txt":1}"#.utf8))
+                // A struct without the required `text` field.
+                _ = try await client.rawUnary(
+                    method: Probe.echo.fullName,
+                    request: try encodeMessage(Probe.Number(value: 1))
+                )
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.contains("text") == true)
+            let garbage = await #expect(throws: RPCError.self) {
+                _ = try await client.rawUnary(method: Probe.echo.fullName, request: [0xFF, 0x00])
+            }
+            #expect(garbage?.code == .invalidArgument)
+            #expect(garbage?.message.contains("invalidTag") == true)
         }
     }
 }

@@ -1,6 +1,8 @@
 internal import Foundation
 internal import RPCCore
+internal import RPCTransportTCP
 internal import ServerSupport
+internal import Wire
 
 /// `health`, `list`, `describe` and `call`: the grpcurl-like part, driven by the gateway's
 /// reflection service (no schema file on the client).
@@ -30,9 +32,12 @@ enum CallCommands {
         try context.arguments.expectNoMorePositionals()
         let description = try await context.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: method))
         try context.output.show(description) {
-            "\(description.service)/\(description.method) (\(description.kind.name))\n"
-                + "  request:  \(description.requestType)\n"
-                + "  response: \(description.responseType)"
+            var text = "\(description.service)/\(description.method) (\(description.kind.name))\n"
+            text += "request \(description.requestType)\n"
+            text += (description.requestSchema?.rendered() ?? "(no schema published)") + "\n"
+            text += "response \(description.responseType)\n"
+            text += description.responseSchema?.rendered() ?? "(no schema published)"
+            return text
         }
     }
 
@@ -50,7 +55,19 @@ enum CallCommands {
         }
         let bridge = MessageBridge(description: description)
         if description.kind.isRequestStreaming {
-            throw UsageError("\(method) is \(description.kind.name): use the dedicated command (pilotage import …)")
+            let requests = try Self.messages(in: text).map { try bridge.request(fromJSON: $0) }
+            let streaming = RPCClient(
+                transport: TCPClientTransport(host: context.options.host, port: context.options.port),
+                codec: PassthroughCodec(),
+                logger: Logger(label: "pilotage", level: .warning)
+            )
+            defer { streaming.close() }
+            let descriptor = MethodDescriptor<EncodedMessage, EncodedMessage>(service: description.service, method: description.method, kind: description.kind)
+            let response = try await streaming.clientStreaming(descriptor, metadata: context.metadata, deadline: context.deadline) { writer in
+                for request in requests { try await writer.write(EncodedMessage(bytes: request)) }
+            }
+            context.output.print(try bridge.json(fromResponse: response.bytes, pretty: true))
+            return
         }
         let request = try bridge.request(fromJSON: text.isEmpty ? "{}" : text)
         if description.kind.isResponseStreaming {
@@ -65,21 +82,59 @@ enum CallCommands {
     }
 }
 
-/// Converts JSON text to request bytes and response bytes to JSON text for one method.
+extension CallCommands {
+    /// The request messages of a client-streaming call: the elements of a top-level JSON array,
+    /// else one JSON value per non-empty line.
+    static func messages(in text: String) throws -> [String] {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("["), let array = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [Any] {
+            return try array.map { element in
+                String(decoding: try JSONSerialization.data(withJSONObject: element, options: [.fragmentsAllowed]), as: UTF8.self)
+            }
+        }
+        return trimmed.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+}
+
+/// A message already in wire bytes (client-streaming calls of the CLI).
+struct EncodedMessage: Codable, Sendable {
+    var bytes: [UInt8]
+}
+
+/// A codec that sends ``EncodedMessage`` bytes as they are and reads replies as raw bytes.
+struct PassthroughCodec: MessageCodec {
+    struct NotEncoded: Error, CustomStringConvertible {
+        var description: String { "the pass-through codec only carries EncodedMessage values" }
+    }
+
+    func serialize<Message: Encodable>(_ message: Message) throws -> [UInt8] {
+        guard let encoded = message as? EncodedMessage else { throw NotEncoded() }
+        return encoded.bytes
+    }
+
+    func deserialize<Message: Decodable>(_ type: Message.Type, from bytes: ArraySlice<UInt8>) throws -> Message {
+        guard let message = EncodedMessage(bytes: Array(bytes)) as? Message else { throw NotEncoded() }
+        return message
+    }
+}
+
+/// Converts JSON text to request bytes and response bytes to JSON text for one method, through
+/// the wire schemas the reflection service publishes (`WIRE.md` §6.12–6.13).
 struct MessageBridge {
     let description: MethodDescription
 
     func request(fromJSON text: String) throws -> [UInt8] {
-        guard (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil else {
-            throw UsageError("the request is not valid JSON")
+        guard let schema = self.description.requestSchema else {
+            throw UsageError("the server does not publish the request schema of \(self.description.service)/\(self.description.method)")
         }
-        return Array(text.utf8)
+        do {
+            return try WireJSON.encode(json: text, schema: schema)
+        } catch let error as WireError {
+            throw UsageError("the request does not match \(self.description.requestType): \(error)")
+        }
     }
 
     func json(fromResponse bytes: [UInt8], pretty: Bool) throws -> String {
-        guard pretty, let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
-        else { return String(decoding: bytes, as: UTF8.self) }
-        return String(decoding: data, as: UTF8.self)
+        try WireJSON.json(from: bytes, schema: self.description.responseSchema ?? .any, pretty: pretty)
     }
 }

@@ -18,7 +18,7 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
 
         /// Creates a pair; the key is lowercased.
         public init(key: String, value: String) {
-            self.key = key.lowercased()
+            self.key = Metadata.normalized(key)
             self.value = value
         }
     }
@@ -53,11 +53,11 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
     /// The first value for `key`; setting replaces every value for `key` (or removes them with `nil`).
     public subscript(_ key: String) -> String? {
         get {
-            let key = key.lowercased()
+            let key = Self.normalized(key)
             return self.elements.first(where: { $0.key == key })?.value
         }
         set {
-            let key = key.lowercased()
+            let key = Self.normalized(key)
             var kept: [Element] = []
             kept.reserveCapacity(self.elements.count + 1)
             var isReplaced = false
@@ -76,9 +76,15 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
         }
     }
 
+    /// `key` lowercased, without allocating when it already is.
+    @inline(__always)
+    static func normalized(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 < UInt8(ascii: "A") || $0 > UInt8(ascii: "Z") } ? key : key.lowercased()
+    }
+
     /// Every value for `key`, in order.
     public func values(for key: String) -> [String] {
-        let key = key.lowercased()
+        let key = Self.normalized(key)
         return self.elements.filter { $0.key == key }.map(\.value)
     }
 

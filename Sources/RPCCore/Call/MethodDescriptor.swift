@@ -1,7 +1,10 @@
 /// The shape of a call: how many messages each side sends.
 public struct RPCKind: Hashable, Sendable, CustomStringConvertible {
     private enum Wrapped: UInt8, Hashable, Sendable {
-        case unary = 0, serverStreaming = 1, clientStreaming = 2, bidirectionalStreaming = 3
+        case unary = 0
+        case serverStreaming = 1
+        case clientStreaming = 2
+        case bidirectionalStreaming = 3
     }
 
     private let wrapped: Wrapped
@@ -63,16 +66,16 @@ public struct MethodDescriptor<Request: Codable & Sendable, Response: Codable & 
     public let method: String
     /// The call shape.
     public let kind: RPCKind
+    /// `"Service/Method"`, as sent in HEADERS (computed once: it is sent with every call).
+    public let fullName: String
 
     /// Creates a descriptor.
     public init(service: String, method: String, kind: RPCKind) {
         self.service = service
         self.method = method
         self.kind = kind
+        self.fullName = "\(service)/\(method)"
     }
-
-    /// `"Service/Method"`, as sent in HEADERS.
-    public var fullName: String { "\(self.service)/\(self.method)" }
 
     /// The type-erased description used by the router and reflection.
     public var info: MethodInfo {
@@ -116,7 +119,9 @@ extension RPCKind: Codable {
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let kind = RPCKind(name: name) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown RPC kind '\(name)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unknown RPC kind '\(name)'")
+            )
         }
         self = kind
     }

@@ -18,7 +18,7 @@ final class ClientCall: @unchecked Sendable {
     /// Response bytes received and not yet granted back (enforces the window we announced).
     @exclusivity(unchecked) var unacknowledgedInboundBytes = 0
     /// The call's outcome: trailers on OK, the error otherwise. Set once.
-    @exclusivity(unchecked) var outcome: Result<Metadata, RPCError>?
+    @exclusivity(unchecked) var outcome: CallOutcome?
     /// The call failed because the server never processed it (GOAWAY below its id, connection
     /// not usable): safe to retry on another connection.
     @exclusivity(unchecked) var isRetriable = false
@@ -41,7 +41,7 @@ final class ClientCall: @unchecked Sendable {
     /// Records the outcome, wakes waiters and forgets the call; the caller holds the lock.
     ///
     /// Resuming an `UnsafeContinuation` only enqueues its task, so doing it under the lock is safe.
-    func completeLocked(_ outcome: Result<Metadata, RPCError>, state: inout ClientConnection.State) {
+    func completeLocked(_ outcome: CallOutcome, state: inout ClientConnection.State) {
         guard self.outcome == nil else { return }
         self.outcome = outcome
         if state.calls.removeValue(forKey: self.id) != nil { state.releaseSlot() }
@@ -88,7 +88,7 @@ final class ClientCall: @unchecked Sendable {
     /// Waits for the end of a unary or client-streaming call: exactly one message and OK.
     func unaryResponse() async throws -> (ArraySlice<UInt8>, Metadata) {
         while true {
-            let result = self.channel.withStateLock { _ -> Result<(ArraySlice<UInt8>, Metadata), RPCError>? in
+            let result = self.channel.withStateLock { _ -> UnaryOutcome? in
                 guard let outcome = self.outcome else { return nil }
                 switch outcome {
                 case .failure(let error):
@@ -98,14 +98,19 @@ final class ClientCall: @unchecked Sendable {
                         return .failure(
                             RPCError(
                                 code: .internalError,
-                                message: "the server answered a single-response call with \(self.inbound.count) messages"
+                                message:
+                                    "the server answered a single-response call with \(self.inbound.count) messages"
                             )
                         )
                     }
-                    return .success((self.inbound[0], trailers))
+                    return .success(self.inbound[0], trailers)
                 }
             }
-            if let result { return try result.get() }
+            switch result {
+            case .success(let message, let trailers)?: return (message, trailers)
+            case .failure(let error)?: throw error
+            case nil: break
+            }
             await self.wait()
         }
     }
@@ -116,18 +121,22 @@ final class ClientCall: @unchecked Sendable {
     /// - Throws: the call's ``RPCError`` once its buffered messages are consumed.
     func nextBatch(_ batch: inout [ArraySlice<UInt8>]) async throws -> Bool {
         while true {
-            let result = self.channel.withStateLock { _ -> Result<Bool, RPCError>? in
+            let result = self.channel.withStateLock { _ -> BoolOutcome? in
                 if !self.inbound.isEmpty {
                     swap(&batch, &self.inbound)
-                    return .success(true)
+                    return .value(true)
                 }
                 switch self.outcome {
                 case nil: return nil
-                case .success: return .success(false)
+                case .success: return .value(false)
                 case .failure(let error): return .failure(error)
                 }
             }
-            if let result { return try result.get() }
+            switch result {
+            case .value(let value)?: return value
+            case .failure(let error)?: throw error
+            case nil: break
+            }
             await self.wait()
         }
     }
@@ -155,25 +164,32 @@ final class ClientCall: @unchecked Sendable {
     /// Sends one request message, waiting while the flow-control window is exhausted.
     func send(_ bytes: [UInt8]) async throws {
         while true {
-            let result = self.channel.withLock(flush: .batched) { state, buffer -> Result<Bool, RPCError> in
+            let result = self.channel.withLock(flush: .batched) { state, buffer -> BoolOutcome in
                 if case .failure(let error) = self.outcome { return .failure(error) }
                 if self.outcome != nil || self.isHalfClosed {
-                    return .failure(RPCError(code: .failedPrecondition, message: "the request stream is already closed"))
+                    return .failure(
+                        RPCError(code: .failedPrecondition, message: "the request stream is already closed")
+                    )
                 }
                 if bytes.count > Int(state.peerSettings.maxFrameSize) {
                     return .failure(
                         RPCError(
                             code: .resourceExhausted,
-                            message: "request message of \(bytes.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                            message:
+                                "request message of \(bytes.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
                         )
                     )
                 }
-                guard self.sendWindow > 0 else { return .success(false) }
+                guard self.sendWindow > 0 else { return .value(false) }
                 self.sendWindow -= bytes.count + Frame.headerSize
                 FrameEncoder.appendMessage(bytes, callID: self.id, into: &buffer)
-                return .success(true)
+                return .value(true)
             }
-            if try result.get() { return }
+            switch result {
+            case .value(true): return
+            case .value(false): break
+            case .failure(let error): throw error
+            }
             await self.waitForWindow()
         }
     }
@@ -201,4 +217,24 @@ final class ClientCall: @unchecked Sendable {
             FrameEncoder.appendEnd(callID: self.id, into: &buffer)
         }
     }
+}
+
+/// How a client call ended: trailers on OK, the error otherwise.
+///
+/// A concrete enum rather than `Result`: no generic metadata to instantiate on the hot path.
+enum CallOutcome: Sendable {
+    case success(Metadata)
+    case failure(RPCError)
+}
+
+/// A single response with its trailers, or the failure.
+enum UnaryOutcome {
+    case success(ArraySlice<UInt8>, Metadata)
+    case failure(RPCError)
+}
+
+/// A flag, or the failure.
+enum BoolOutcome {
+    case value(Bool)
+    case failure(RPCError)
 }

@@ -145,7 +145,8 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         var isFull = false
         let result = self.channel.withLock(flush: .immediate) { state, buffer -> RPCError? in
             guard state.phase == .ready else {
-                return state.closeError ?? RPCError(code: .unavailable, message: "the connection to \(self.target) is closing")
+                return state.closeError
+                    ?? RPCError(code: .unavailable, message: "the connection to \(self.target) is closing")
             }
             if state.calls.count >= Int(state.peerSettings.maxConcurrentCalls) {
                 isFull = true
@@ -154,7 +155,8 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             for message in messages where message.count > Int(state.peerSettings.maxFrameSize) {
                 return RPCError(
                     code: .resourceExhausted,
-                    message: "request message of \(message.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                    message:
+                        "request message of \(message.count) bytes exceeds the server's maximum frame size of \(state.peerSettings.maxFrameSize)"
                 )
             }
             guard state.nextCallID < UInt32.max - 1 else {
@@ -240,16 +242,39 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
                 try preface.checkVersion()
                 self.hasPreface = true
             }
+            // Consecutive MESSAGE frames of one call (a response stream) are delivered together:
+            // one lock and one call lookup per run instead of per message.
+            var runCallID: UInt32 = 0
+            var run: [ArraySlice<UInt8>] = []
             while let frame = try self.decoder.nextFrame() {
+                if frame.kind == .message, frame.flags.rawValue == 0, frame.callID != 0 {
+                    if frame.callID != runCallID, !run.isEmpty {
+                        try self.deliver(run, callID: runCallID)
+                        run.removeAll(keepingCapacity: true)
+                    }
+                    runCallID = frame.callID
+                    run.append(frame.payload)
+                    continue
+                }
+                if !run.isEmpty {
+                    try self.deliver(run, callID: runCallID)
+                    run.removeAll(keepingCapacity: true)
+                }
                 try self.handle(frame)
             }
+            if !run.isEmpty { try self.deliver(run, callID: runCallID) }
         } catch let error as FrameError {
             self.logger.info("protocol error from server, closing connection", metadata: ["error": "\(error)"])
             self.channel.withLock(flush: .immediate) { _, buffer in
-                FrameEncoder.appendGoAway(GoAway(lastCallID: 0, code: error.statusCode, message: error.message), into: &buffer)
+                FrameEncoder.appendGoAway(
+                    GoAway(lastCallID: 0, code: error.statusCode, message: error.message),
+                    into: &buffer
+                )
             }
             let code: RPCError.Code = error.code == .unsupportedVersion ? .unimplemented : .unavailable
-            self.fail(RPCError(code: code, message: "protocol error from \(self.target): \(error.message)", cause: error))
+            self.fail(
+                RPCError(code: code, message: "protocol error from \(self.target): \(error.message)", cause: error)
+            )
         } catch {
             self.fail(RPCError(code: .internalError, message: "\(error)", cause: error))
         }
@@ -261,7 +286,10 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .settings(let settings):
             let waiter = try self.channel.withStateLock { state -> UnsafeContinuation<Result<Void, RPCError>, Never>? in
                 guard state.phase == .handshaking else {
-                    throw FrameError(code: .protocolViolation, message: "SETTINGS is only allowed once, right after the preface")
+                    throw FrameError(
+                        code: .protocolViolation,
+                        message: "SETTINGS is only allowed once, right after the preface"
+                    )
                 }
                 state.peerSettings = settings
                 state.phase = .ready
@@ -270,21 +298,7 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             }
             waiter?.resume(returning: .success(()))
         case .message(let bytes):
-            let overflow = try self.channel.withStateLock { state -> ClientCall? in
-                try self.requireReady(state, frame.kind)
-                guard let call = state.calls[frame.callID] else { return nil }
-                call.unacknowledgedInboundBytes += bytes.count + Frame.headerSize
-                if call.unacknowledgedInboundBytes > self.configuration.initialWindowSize + self.configuration.maxFrameSize + Frame.headerSize {
-                    return call
-                }
-                call.inbound.append(bytes)
-                if call.wakesOnMessage, let waiter = call.waiter {
-                    call.waiter = nil
-                    waiter.resume()
-                }
-                return nil
-            }
-            overflow?.cancel(with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window"))
+            try self.deliver([bytes], callID: frame.callID)
         case .status(let status, let trailers):
             try self.channel.withStateLock { state in
                 try self.requireReady(state, frame.kind)
@@ -315,6 +329,28 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .headers, .end, .cancel:
             throw FrameError(code: .protocolViolation, message: "\(frame.kind.name) is only sent by clients")
         }
+    }
+
+    /// Hands response messages to their call (one lock for the whole run).
+    private func deliver(_ messages: [ArraySlice<UInt8>], callID: UInt32) throws {
+        let limit = self.configuration.initialWindowSize + self.configuration.maxFrameSize + Frame.headerSize
+        let overflow = try self.channel.withStateLock { state -> ClientCall? in
+            try self.requireReady(state, .message)
+            guard let call = state.calls[callID] else { return nil }
+            for message in messages {
+                call.unacknowledgedInboundBytes += message.count + Frame.headerSize
+                if call.unacknowledgedInboundBytes > limit { return call }
+                call.inbound.append(message)
+            }
+            if call.wakesOnMessage, let waiter = call.waiter {
+                call.waiter = nil
+                waiter.resume()
+            }
+            return nil
+        }
+        overflow?.cancel(
+            with: RPCError(code: .resourceExhausted, message: "the server exceeded the call's flow-control window")
+        )
     }
 
     private func requireReady(_ state: State, _ kind: Frame.Kind) throws {
@@ -424,7 +460,7 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
             case none, ping, drop
         }
         let action = self.channel.withStateLock { state -> Action in
-            guard state.phase != .closed else { return .none }
+            guard state.phase == .ready || state.phase == .draining else { return .none }
             guard let interval = self.configuration.keepaliveInterval else { return .none }
             if let sentAt = state.pingSentAt {
                 return now - sentAt > self.configuration.keepaliveTimeout.clampedNanoseconds ? .drop : .none
@@ -441,7 +477,10 @@ final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
         case .ping:
             self.channel.withLock(flush: .immediate) { _, buffer in FrameEncoder.appendPing(now, into: &buffer) }
         case .drop:
-            self.logger.info("server did not answer keepalive PING, dropping connection", metadata: ["rpc.target": self.target])
+            self.logger.info(
+                "server did not answer keepalive PING, dropping connection",
+                metadata: ["rpc.target": self.target]
+            )
             self.fail(RPCError(code: .unavailable, message: "keepalive timeout: \(self.target) did not answer PING"))
         }
         let isClosed = self.channel.withStateLock { $0.phase == .closed }

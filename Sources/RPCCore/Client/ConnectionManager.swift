@@ -45,6 +45,15 @@ final class ConnectionManager: Sendable {
     ///
     /// - Throws: `UNAVAILABLE` (with the last connection error as cause) once the backoff
     ///   attempts are exhausted or `deadline` passes; `CANCELLED` when the task is cancelled.
+    /// The ready connection, without suspending, or `nil` when one must be (re)opened.
+    @inline(__always)
+    func readyConnection() -> ClientConnection? {
+        self.state.withLock { state in
+            if case .ready(let connection) = state.phase, connection.isReady { return connection }
+            return nil
+        }
+    }
+
     func connection(deadline: ContinuousClock.Instant?) async throws -> ClientConnection {
         while true {
             enum Step {
@@ -150,7 +159,10 @@ final class ConnectionManager: Sendable {
                     self?.connectionClosed(connection)
                 }
                 self.state.withLock { $0.all[ObjectIdentifier(connection)] = connection }
-                self.logger.debug("connected", metadata: ["rpc.target": self.transport.target, "rpc.attempt": "\(attempt)"])
+                self.logger.debug(
+                    "connected",
+                    metadata: ["rpc.target": self.transport.target, "rpc.attempt": "\(attempt)"]
+                )
                 self.finishConnecting(.connected(connection))
                 return connection
             } catch let error as RPCError {
@@ -173,9 +185,20 @@ final class ConnectionManager: Sendable {
             }
         }
         let cause = lastError
+        if let deadline, ContinuousClock.now >= deadline {
+            var message = "the deadline passed while connecting to \(self.transport.target)"
+            if let cause { message += " (last error: \(cause.message))" }
+            let error = RPCError(code: .deadlineExceeded, message: message, cause: cause)
+            self.finishConnecting(.failed(error))
+            throw error
+        }
         var message = "cannot connect to \(self.transport.target) after \(attempt) attempt\(attempt == 1 ? "" : "s")"
         if let cause { message += ": \(cause.message)" }
-        let error = RPCError(code: cause?.code == .unimplemented ? .unimplemented : .unavailable, message: message, cause: cause)
+        let error = RPCError(
+            code: cause?.code == .unimplemented ? .unimplemented : .unavailable,
+            message: message,
+            cause: cause
+        )
         self.logger.info("connection failed", metadata: ["rpc.target": self.transport.target, "error": message])
         self.finishConnecting(.failed(error))
         throw error

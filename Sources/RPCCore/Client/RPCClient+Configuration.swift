@@ -52,7 +52,13 @@ extension RPCClient {
         public init() {}
 
         /// Creates a policy.
-        public init(initialDelay: Duration, multiplier: Double = 2, maximumDelay: Duration, maximumAttempts: Int, jitter: Double = 0.2) {
+        public init(
+            initialDelay: Duration,
+            multiplier: Double = 2,
+            maximumDelay: Duration,
+            maximumAttempts: Int,
+            jitter: Double = 0.2
+        ) {
             self.initialDelay = initialDelay
             self.multiplier = multiplier
             self.maximumDelay = maximumDelay

@@ -87,7 +87,14 @@ public final class RPCClient: Sendable {
         deadline: ContinuousClock.Instant? = nil
     ) async throws -> RPCResponseStream<Response> {
         let bytes = try self.encodeRequest(request)
-        let call = try await self.start(method: method.fullName, messages: [bytes], end: true, metadata: metadata, deadline: deadline, streaming: true)
+        let call = try await self.start(
+            method: method.fullName,
+            messages: [bytes],
+            end: true,
+            metadata: metadata,
+            deadline: deadline,
+            streaming: true
+        )
         return RPCResponseStream(call: call, codec: self.codec)
     }
 
@@ -99,7 +106,14 @@ public final class RPCClient: Sendable {
         deadline: ContinuousClock.Instant? = nil,
         requests: (RPCRequestWriter<Request>) async throws -> Void
     ) async throws -> Response {
-        let call = try await self.start(method: method.fullName, messages: [], end: false, metadata: metadata, deadline: deadline, streaming: false)
+        let call = try await self.start(
+            method: method.fullName,
+            messages: [],
+            end: false,
+            metadata: metadata,
+            deadline: deadline,
+            streaming: false
+        )
         let writer = RPCRequestWriter<Request>(call: call, codec: self.codec)
         do {
             try await withTaskCancellationHandler {
@@ -109,7 +123,9 @@ public final class RPCClient: Sendable {
             }
         } catch {
             // The server may have ended the call first (its status explains the failure).
-            if let outcome = call.connection.channel.withStateLock({ _ in call.outcome }), case .failure(let status) = outcome {
+            if let outcome = call.connection.channel.withStateLock({ _ in call.outcome }),
+                case .failure(let status) = outcome
+            {
                 throw status
             }
             call.cancel(with: ClientCall.cancelledError)
@@ -132,7 +148,14 @@ public final class RPCClient: Sendable {
         requests: @escaping @Sendable (RPCRequestWriter<Request>) async throws -> Void,
         responses: (RPCResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        let call = try await self.start(method: method.fullName, messages: [], end: false, metadata: metadata, deadline: deadline, streaming: true)
+        let call = try await self.start(
+            method: method.fullName,
+            messages: [],
+            end: false,
+            metadata: metadata,
+            deadline: deadline,
+            streaming: true
+        )
         let writer = RPCRequestWriter<Request>(call: call, codec: self.codec)
         let stream = RPCResponseStream<Response>(call: call, codec: self.codec)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -141,7 +164,9 @@ public final class RPCClient: Sendable {
                     try await requests(writer)
                     call.end()
                 } catch {
-                    call.cancel(with: RPCError(code: .cancelled, message: "the request producer failed: \(error)", cause: error))
+                    call.cancel(
+                        with: RPCError(code: .cancelled, message: "the request producer failed: \(error)", cause: error)
+                    )
                     throw error
                 }
             }
@@ -163,7 +188,14 @@ public final class RPCClient: Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            let call = try await self.start(method: method, messages: [request], end: true, metadata: metadata, deadline: deadline, streaming: false)
+            let call = try await self.start(
+                method: method,
+                messages: [request],
+                end: true,
+                metadata: metadata,
+                deadline: deadline,
+                streaming: false
+            )
             do {
                 return try await withTaskCancellationHandler {
                     try await call.unaryResponse()
@@ -187,7 +219,14 @@ public final class RPCClient: Sendable {
         metadata: Metadata = [:],
         deadline: ContinuousClock.Instant? = nil
     ) async throws -> RPCRawResponseStream {
-        let call = try await self.start(method: method, messages: [request], end: true, metadata: metadata, deadline: deadline, streaming: true)
+        let call = try await self.start(
+            method: method,
+            messages: [request],
+            end: true,
+            metadata: metadata,
+            deadline: deadline,
+            streaming: true
+        )
         return RPCRawResponseStream(call: call)
     }
 
@@ -224,7 +263,12 @@ public final class RPCClient: Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            let connection = try await self.manager.connection(deadline: deadline)
+            let connection: ClientConnection
+            if let ready = self.manager.readyConnection() {
+                connection = ready
+            } else {
+                connection = try await self.manager.connection(deadline: deadline)
+            }
             var timeout: UInt64?
             if let deadline {
                 let remaining = deadline - ContinuousClock.now

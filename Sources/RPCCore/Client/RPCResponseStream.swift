@@ -47,11 +47,15 @@ public struct RPCResponseStream<Response: Decodable & Sendable>: AsyncSequence, 
         let codec: any MessageCodec
 
         public mutating func next() async throws -> Response? {
-            guard let bytes = try await self.raw.next() else { return nil }
+            guard let bytes = try await self.nextBytes() else { return nil }
             do {
                 return try self.codec.deserialize(Response.self, from: bytes)
             } catch {
-                let failure = RPCError(code: .internalError, message: "cannot decode a response message: \(error)", cause: error)
+                let failure = RPCError(
+                    code: .internalError,
+                    message: "cannot decode a response message: \(error)",
+                    cause: error
+                )
                 self.raw.owner.call.cancel(with: failure)
                 throw failure
             }
@@ -59,6 +63,13 @@ public struct RPCResponseStream<Response: Decodable & Sendable>: AsyncSequence, 
 
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> Response? {
             try await self.next()
+        }
+
+        /// Buffered bytes synchronously; suspends only when the batch is used up.
+        @inline(__always)
+        private mutating func nextBytes() async throws -> ArraySlice<UInt8>? {
+            if let bytes = self.raw.nextBuffered() { return bytes }
+            return try await self.raw.next()
         }
     }
 }
@@ -96,7 +107,23 @@ public struct RPCRawResponseStream: AsyncSequence, Sendable {
             self.grantThreshold = Swift.max(owner.call.connection.configuration.initialWindowSize / 2, 1)
         }
 
+        /// The next buffered message without suspending, or `nil` when the batch is used up.
+        @inline(__always)
+        mutating func nextBuffered() -> ArraySlice<UInt8>? {
+            guard self.index < self.batch.count else { return nil }
+            let message = self.batch[self.index]
+            self.batch[self.index] = []
+            self.index += 1
+            self.consumed += message.count + Frame.headerSize
+            if self.consumed >= self.grantThreshold {
+                self.owner.call.grant(self.consumed)
+                self.consumed = 0
+            }
+            return message
+        }
+
         public mutating func next() async throws -> ArraySlice<UInt8>? {
+            if let message = self.nextBuffered() { return message }
             if self.index == self.batch.count {
                 guard !self.isFinished else { return nil }
                 self.batch.removeAll(keepingCapacity: true)
@@ -129,7 +156,8 @@ public struct RPCRawResponseStream: AsyncSequence, Sendable {
             return message
         }
 
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> ArraySlice<UInt8>? {
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> ArraySlice<UInt8>?
+        {
             try await self.next()
         }
     }

@@ -1,7 +1,7 @@
 internal import Foundation
 
-/// Messages as UTF-8 JSON (Foundation's coders): readable, slow, used by tests and as the
-/// default until the binary coder lands.
+/// Messages as UTF-8 JSON (Foundation's coders): readable and slow; for tests and debugging
+/// (the default is ``WireMessageCodec``).
 public struct JSONMessageCodec: MessageCodec {
     /// Creates the codec.
     public init() {}

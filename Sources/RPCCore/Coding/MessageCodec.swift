@@ -18,5 +18,5 @@ public protocol MessageDeserializer: Sendable {
 /// A serializer and deserializer pair: the message encoding of a client or server.
 ///
 /// The frame layer never depends on it: MESSAGE payloads are opaque bytes. The runtime's default
-/// is ``JSONMessageCodec`` until the project's binary coder lands.
+/// is ``WireMessageCodec``; ``JSONMessageCodec`` helps debugging.
 public typealias MessageCodec = MessageSerializer & MessageDeserializer

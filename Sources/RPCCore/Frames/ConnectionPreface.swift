@@ -41,7 +41,8 @@ package struct ConnectionPreface: Hashable, Sendable {
         guard self.version == Self.currentVersion else {
             throw FrameError(
                 code: .unsupportedVersion,
-                message: "protocol version \(self.version) is not supported; this peer speaks version \(Self.currentVersion)"
+                message:
+                    "protocol version \(self.version) is not supported; this peer speaks version \(Self.currentVersion)"
             )
         }
     }

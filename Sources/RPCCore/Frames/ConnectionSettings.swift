@@ -45,7 +45,8 @@ package struct ConnectionSettings: Hashable, Sendable {
             guard value >= Self.minimumMaxFrameSize, value <= Self.maximumSize else {
                 throw FrameError(
                     code: .malformedFrame,
-                    message: "SETTINGS MAX_FRAME_SIZE \(value) is outside \(Self.minimumMaxFrameSize)...\(Self.maximumSize)"
+                    message:
+                        "SETTINGS MAX_FRAME_SIZE \(value) is outside \(Self.minimumMaxFrameSize)...\(Self.maximumSize)"
                 )
             }
             self.maxFrameSize = value

@@ -77,7 +77,9 @@ package struct FrameDecoder: Sendable {
             throw ConnectionPreface.badPrefaceError(self.buffer[self.readIndex..<self.readIndex + count])
         }
         guard self.bufferedByteCount >= ConnectionPreface.size else { return nil }
-        let preface = try ConnectionPreface(bytes: self.buffer[self.readIndex..<self.readIndex + ConnectionPreface.size])
+        let preface = try ConnectionPreface(
+            bytes: self.buffer[self.readIndex..<self.readIndex + ConnectionPreface.size]
+        )
         self.readIndex += ConnectionPreface.size
         self.isExpectingPreface = false
         return preface

@@ -62,8 +62,9 @@ extension Frame {
     ///
     /// - Throws: ``FrameError`` `malformedFrame` when the layout is violated, `unknownFrameKind`
     ///   for an undefined kind, `protocolViolation` for a call id or flag not allowed on the kind.
-    package func decodePayload() throws(FrameError) -> FramePayload {
-        let isConnectionLevel = self.kind == .ping || self.kind == .pong || self.kind == .goAway || self.kind == .settings
+    package func decodePayload(methodCache: MethodNameCache? = nil) throws(FrameError) -> FramePayload {
+        let isConnectionLevel =
+            self.kind == .ping || self.kind == .pong || self.kind == .goAway || self.kind == .settings
         guard self.kind.isKnown else {
             throw FrameError(code: .unknownFrameKind, message: "unknown frame kind \(self.kind.name)")
         }
@@ -87,7 +88,18 @@ extension Frame {
         let payload: FramePayload
         switch self.kind {
         case .headers:
-            let method = try reader.readString16("method")
+            let methodLength = Int(try reader.readUInt16("method length"))
+            let methodBytes = try reader.readBytes(methodLength, "method")
+            let method: String
+            if let methodCache, methodCache.bytes.elementsEqual(methodBytes) {
+                method = methodCache.name
+            } else {
+                guard let text = methodBytes.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+                    throw FrameError(code: .malformedFrame, message: "HEADERS field 'method' is not valid UTF-8")
+                }
+                method = text
+                methodCache?.remember(methodBytes, as: text)
+            }
             let timeout = self.flags.contains(.hasTimeout) ? try reader.readUInt64("timeout") : nil
             let metadata = try reader.readMetadata("metadata")
             payload = .headers(RequestHead(method: method, timeoutMicroseconds: timeout, metadata: metadata))
@@ -165,5 +177,23 @@ extension Frame {
         case .settings(let settings):
             FrameEncoder.appendSettings(settings, into: &buffer)
         }
+    }
+}
+
+/// The last method name decoded on a connection, reused when the next HEADERS names the same
+/// method (the common case): no UTF-8 validation and no string allocation per call.
+///
+/// Used by one connection on its event loop only.
+package final class MethodNameCache {
+    private(set) var bytes: [UInt8] = []
+    private(set) var name = ""
+
+    /// Creates an empty cache.
+    package init() {}
+
+    func remember(_ bytes: ArraySlice<UInt8>, as name: String) {
+        guard bytes.count <= 256 else { return }
+        self.bytes = Array(bytes)
+        self.name = name
     }
 }

@@ -52,8 +52,9 @@ struct ByteReader {
     }
 
     mutating func readString(count: Int, _ field: String) throws(FrameError) -> String {
+        guard count > 0 else { return "" }
         let raw = try self.readBytes(count, field)
-        guard let text = String(validating: raw, as: UTF8.self) else {
+        guard let text = raw.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
             throw FrameError(code: .malformedFrame, message: "\(self.kind.name) field '\(field)' is not valid UTF-8")
         }
         return text
@@ -76,11 +77,11 @@ struct ByteReader {
             guard Metadata.isValidKey(keyBytes) else {
                 throw FrameError(
                     code: .malformedFrame,
-                    message: "\(self.kind.name) \(field) key is not a valid metadata key (lowercase a-z 0-9 - _ . , 1-255 bytes)"
+                    message:
+                        "\(self.kind.name) \(field) key is not a valid metadata key (lowercase a-z 0-9 - _ . , 1-255 bytes)"
                 )
             }
-            // Keys are validated ASCII, so decoding cannot fail.
-            let key = String(decoding: keyBytes, as: UTF8.self)
+            let key = Metadata.internedKey(keyBytes) ?? String(decoding: keyBytes, as: UTF8.self)
             let value = try self.readString16(field + " value")
             metadata.appendUnchecked(key: key, value: value)
         }
@@ -99,6 +100,18 @@ struct ByteReader {
 }
 
 extension Metadata {
+    private static let wellKnownKeys: [(bytes: [UInt8], key: String)] = [
+        MetadataKey.requestID, MetadataKey.tenant, MetadataKey.authorization, MetadataKey.user,
+    ].map { (Array($0.utf8), $0) }
+
+    /// The shared `String` of a well-known key (no allocation per call), `nil` for other keys.
+    static func internedKey(_ bytes: ArraySlice<UInt8>) -> String? {
+        for entry in Self.wellKnownKeys where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.key
+        }
+        return nil
+    }
+
     /// `Metadata.isValidKey` over raw bytes.
     static func isValidKey(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= 255 else { return false }

@@ -55,6 +55,10 @@ final class FrameChannel<State>: @unchecked Sendable {
         var unwrittenByteCount: Int { self.buffer.count + self.pending.count - self.pendingOffset }
     }
 
+    /// Queued bytes above which a batched append is written at once instead of at the end of
+    /// the loop iteration.
+    static var highWaterMark: Int { 64 * 1024 }
+
     init(stream: any RPCByteStream, state: State) {
         self.stream = stream
         self.loop = stream.eventLoop
@@ -95,6 +99,14 @@ final class FrameChannel<State>: @unchecked Sendable {
         return try body(&self.state)
     }
 
+    /// Runs `body` under the channel's lock (for per-call state owned by other objects).
+    @inline(__always)
+    func withCallStateLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        return try body()
+    }
+
     /// Bytes appended but not yet accepted by the stream (for limits and tests).
     var unwrittenByteCount: Int {
         self.lock.withLock { self.outbound.unwrittenByteCount }
@@ -113,7 +125,14 @@ final class FrameChannel<State>: @unchecked Sendable {
             self.outbound.buffer.removeAll()
             return .none
         }
-        if self.outbound.isFlushing || self.outbound.isFlushScheduled { return .none }
+        if self.outbound.isFlushing { return .none }
+        if self.outbound.buffer.count >= Self.highWaterMark {
+            // A producer (typically a streaming handler on the loop) has queued a lot: write it
+            // now so the peer starts consuming while we keep producing.
+            self.outbound.isFlushing = true
+            return .write(self.takeBufferLocked())
+        }
+        if self.outbound.isFlushScheduled { return .none }
         let inLoop = self.loop.inEventLoop
         if mode == .batched || inLoop {
             self.outbound.isFlushScheduled = true
@@ -270,3 +289,5 @@ final class FrameChannel<State>: @unchecked Sendable {
         }
     }
 }
+
+extension FrameChannel: CallStateLock {}

@@ -30,7 +30,10 @@ public final class RPCServer: Sendable {
 
     private struct State {
         enum Phase {
-            case idle, starting, listening(RPCAddress), failed(any Error), shuttingDown, stopped
+            case idle, starting
+            case listening(RPCAddress)
+            case failed(any Error)
+            case shuttingDown, stopped
         }
 
         var phase: Phase = .idle
@@ -64,7 +67,10 @@ public final class RPCServer: Sendable {
         for service in services + [HealthService.definition(registry: health)] {
             for method in service.methods {
                 guard methods[method.info.fullName] == nil else {
-                    throw RuntimeError(code: .duplicateMethod, message: "method '\(method.info.fullName)' is registered twice")
+                    throw RuntimeError(
+                        code: .duplicateMethod,
+                        message: "method '\(method.info.fullName)' is registered twice"
+                    )
                 }
                 methods[method.info.fullName] = method
             }
@@ -72,7 +78,10 @@ public final class RPCServer: Sendable {
         let reflection = ReflectionService.definition(methods: Array(methods.values))
         for method in reflection.methods {
             guard methods[method.info.fullName] == nil else {
-                throw RuntimeError(code: .duplicateMethod, message: "method '\(method.info.fullName)' is registered twice")
+                throw RuntimeError(
+                    code: .duplicateMethod,
+                    message: "method '\(method.info.fullName)' is registered twice"
+                )
             }
             methods[method.info.fullName] = method
         }
@@ -90,8 +99,8 @@ public final class RPCServer: Sendable {
         )
     }
 
-    /// The codec servers and clients use unless told otherwise.
-    public static var defaultCodec: any MessageCodec { JSONMessageCodec() }
+    /// The codec servers and clients use unless told otherwise: the binary format of `WIRE.md` §6.
+    public static var defaultCodec: any MessageCodec { WireMessageCodec() }
 
     /// Listens and serves until ``beginGracefulShutdown()`` (or cancellation of the calling
     /// task), then stops accepting, sends GOAWAY, lets in-flight calls finish for
@@ -135,7 +144,10 @@ public final class RPCServer: Sendable {
             group.cancelAll()
         }
         if !self.runtime.connections.isEmpty {
-            self.logger.info("grace period over, cancelling remaining calls", metadata: ["rpc.connections": "\(self.runtime.connections.count)"])
+            self.logger.info(
+                "grace period over, cancelling remaining calls",
+                metadata: ["rpc.connections": "\(self.runtime.connections.count)"]
+            )
             self.runtime.forceCloseAll()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await runtime.waitUntilNoConnections() }
@@ -168,7 +180,8 @@ public final class RPCServer: Sendable {
                 state.nextWaiterID += 1
                 return state.nextWaiterID
             }
-            let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RPCAddress, any Error>, Never>) in
+            let result = await withUnsafeContinuation {
+                (continuation: UnsafeContinuation<Result<RPCAddress, any Error>, Never>) in
                 let immediate = self.state.withLock { state -> Result<RPCAddress, any Error>? in
                     switch state.phase {
                     case .idle, .starting:
@@ -201,7 +214,9 @@ public final class RPCServer: Sendable {
     /// (tests: proves a slow reader suspends the writer).
     package var handlersWaitingForWindow: Int {
         self.runtime.connections.reduce(0) { total, connection in
-            total + connection.channel.withStateLock { state in state.calls.values.filter { $0.windowWaiter != nil }.count }
+            total
+                + connection.channel.withStateLock { state in state.calls.values.filter { $0.windowWaiter != nil }.count
+                }
         }
     }
 

@@ -78,7 +78,11 @@ final class ServerCall: @unchecked Sendable {
                         self.unacknowledgedInboundBytes -= increment
                         self.consumedSinceUpdate = 0
                         if !self.isInboundFinished && !self.isClosed {
-                            FrameEncoder.appendWindowUpdate(increment: UInt32(increment), callID: self.id, into: &buffer)
+                            FrameEncoder.appendWindowUpdate(
+                                increment: UInt32(increment),
+                                callID: self.id,
+                                into: &buffer
+                            )
                         }
                     }
                     return .message(message)
@@ -102,11 +106,23 @@ final class ServerCall: @unchecked Sendable {
     ///
     /// - Throws: `INVALID_ARGUMENT` when the client sent no message or more than one.
     func receiveSingleRequest() async throws -> ArraySlice<UInt8> {
+        // Fast path: HEADERS, MESSAGE and END usually arrive together, before the handler runs.
+        let ready = self.channel.withStateLock { _ -> ArraySlice<UInt8>? in
+            guard !self.isClosed, self.isInboundFinished, self.inbound.count - self.inboundHead == 1 else { return nil }
+            let message = self.inbound[self.inboundHead]
+            self.inbound.removeAll()
+            self.inboundHead = 0
+            return message
+        }
+        if let ready { return ready }
         guard let message = try await self.receive() else {
             throw RPCError(code: .invalidArgument, message: "the call ended without a request message")
         }
         guard try await self.receive() == nil else {
-            throw RPCError(code: .invalidArgument, message: "\(self.method.info.kind) call expects exactly one request message")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "\(self.method.info.kind) call expects exactly one request message"
+            )
         }
         return message
     }
@@ -156,7 +172,8 @@ final class ServerCall: @unchecked Sendable {
                 return .failed(
                     RPCError(
                         code: .resourceExhausted,
-                        message: "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                        message:
+                            "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                     )
                 )
             }
@@ -180,7 +197,8 @@ final class ServerCall: @unchecked Sendable {
                     return .failed(
                         RPCError(
                             code: .resourceExhausted,
-                            message: "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                            message:
+                                "response message of \(bytes.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                         )
                     )
                 }
@@ -236,7 +254,8 @@ final class ServerCall: @unchecked Sendable {
                 if message.count > Int(state.peerSettings.maxFrameSize) {
                     let error = RPCStatus(
                         code: .resourceExhausted,
-                        message: "response message of \(message.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
+                        message:
+                            "response message of \(message.count) bytes exceeds the client's maximum frame size of \(state.peerSettings.maxFrameSize)"
                     )
                     trailers = Metadata()
                     FrameEncoder.appendStatus(error, trailers: trailers, callID: self.id, into: &buffer)

@@ -6,7 +6,7 @@ internal import ServerSupport
 /// Inbound bytes are decoded on the stream's event loop; call state lives under the channel lock
 /// shared with the outbound buffer (see ``FrameChannel``).
 final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
-    // @unchecked Sendable: `decoder`, `tickTimer` and `openedAt` are only touched on the
+    // @unchecked Sendable: `decoder`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
     // stream's event loop (inbound callbacks and timers run there); everything else shared is
     // either immutable or inside `channel` under its lock.
 
@@ -41,6 +41,12 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     let channel: FrameChannel<State>
     let logger: Logger
     @exclusivity(unchecked) private var decoder: FrameDecoder
+    /// The last method name decoded (loop only).
+    private let methodCache = MethodNameCache()
+    /// Calls opened by the current batch of frames, started at its end (loop only).
+    @exclusivity(unchecked) private var pendingStarts: [ServerCall] = []
+    /// Set (on the loop) once the connection stops processing input.
+    @exclusivity(unchecked) private var stopsReading = false
     private var tickTimer: (any RPCTimer)?
     private let openedAt: UInt64
 
@@ -88,13 +94,23 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                     FrameEncoder.appendSettings(self.runtime.configuration.settings, into: &buffer)
                 }
             }
-            while let frame = try self.decoder.nextFrame() {
+            while !self.stopsReading, let frame = try self.decoder.nextFrame() {
                 try self.handle(frame)
-                if self.channel.withStateLock({ $0.phase == .closing || $0.phase == .closed }) { return }
             }
         } catch {
             self.failConnection(error)
         }
+        self.startPendingCalls()
+    }
+
+    /// Starts the handlers of the calls opened by the frames just decoded. Deferred to the end of
+    /// the batch so a unary call's MESSAGE and END (usually in the same read) are already
+    /// buffered: the handler then runs to completion at once, without suspending.
+    private func startPendingCalls() {
+        guard !self.pendingStarts.isEmpty else { return }
+        let calls = self.pendingStarts
+        self.pendingStarts.removeAll(keepingCapacity: true)
+        for call in calls { self.startCall(call) }
     }
 
     func streamBecameWritable() {
@@ -102,6 +118,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     func streamClosed(error: (any Error)?) {
+        self.stopsReading = true
         self.channel.markBroken()
         self.tickTimer?.cancel()
         self.tickTimer = nil
@@ -125,11 +142,16 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let code = frameError?.statusCode ?? .internalError
         let message = frameError?.message ?? "internal error"
         self.logger.info("protocol error, closing connection", metadata: ["error": "\(error)"])
-        self.goAwayAndClose(code: code, message: message, sendPreface: frameError?.code == .badPreface || frameError?.code == .unsupportedVersion)
+        self.goAwayAndClose(
+            code: code,
+            message: message,
+            sendPreface: frameError?.code == .badPreface || frameError?.code == .unsupportedVersion
+        )
     }
 
     /// Sends GOAWAY and closes once it is written (or after a second if the peer does not read).
     func goAwayAndClose(code: RPCStatus.Code, message: String, sendPreface: Bool = false) {
+        if self.loop.inEventLoop { self.stopsReading = true }
         let calls = self.channel.withLock(flush: .immediate) { state, buffer -> [ServerCall] in
             guard state.phase != .closing, state.phase != .closed else { return [] }
             if sendPreface || state.phase == .awaitingPreface {
@@ -150,7 +172,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
     }
 
     private func handle(_ frame: Frame) throws {
-        let payload = try frame.decodePayload()
+        let payload = try frame.decodePayload(methodCache: self.methodCache)
         switch payload {
         case .settings(let settings):
             let isExpected = self.channel.withStateLock { state -> Bool in
@@ -159,7 +181,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 state.phase = .open
                 return true
             }
-            guard isExpected else { throw self.protocolViolation("SETTINGS is only allowed once, right after the preface") }
+            guard isExpected else {
+                throw self.protocolViolation("SETTINGS is only allowed once, right after the preface")
+            }
         case .headers(let head):
             try self.openCall(id: frame.callID, head: head, headersSize: frame.payload.count)
         case .message(let bytes):
@@ -168,7 +192,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             try self.receiveEnd(callID: frame.callID)
         case .cancel:
             if let call = try self.existingCall(frame.callID, kind: frame.kind) {
-                call.abort(reason: RPCError(code: .cancelled, message: "the client cancelled the call"), sendStatus: false)
+                call.abort(
+                    reason: RPCError(code: .cancelled, message: "the client cancelled the call"),
+                    sendStatus: false
+                )
             }
         case .windowUpdate(let increment):
             try self.receiveWindowUpdate(callID: frame.callID, increment: increment)
@@ -222,7 +249,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             }
             state.lastCallID = callID
             if state.phase == .draining {
-                return .refuse(RPCStatus(code: .unavailable, message: "the server is shutting down; retry on a new connection"))
+                return .refuse(
+                    RPCStatus(code: .unavailable, message: "the server is shutting down; retry on a new connection")
+                )
             }
             guard state.phase == .open else {
                 return .refuse(RPCStatus(code: .unavailable, message: "the connection is closing"))
@@ -231,7 +260,8 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .refuse(
                     RPCStatus(
                         code: .resourceExhausted,
-                        message: "call metadata of \(headersSize) bytes exceeds the limit of \(configuration.maxHeadersSize)"
+                        message:
+                            "call metadata of \(headersSize) bytes exceeds the limit of \(configuration.maxHeadersSize)"
                     )
                 )
             }
@@ -239,15 +269,26 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .refuse(
                     RPCStatus(
                         code: .resourceExhausted,
-                        message: "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))"
+                        message:
+                            "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))"
                     )
                 )
             }
             guard let method = self.runtime.methods[head.method] else {
-                return .refuse(RPCStatus(code: .unimplemented, message: "method '\(head.method)' is not implemented by this server"))
+                return .refuse(
+                    RPCStatus(
+                        code: .unimplemented,
+                        message: "method '\(head.method)' is not implemented by this server"
+                    )
+                )
             }
             if head.metadata.elements.contains(where: { $0.key.hasPrefix(MetadataKey.reservedPrefix) }) {
-                return .refuse(RPCStatus(code: .invalidArgument, message: "metadata keys starting with '\(MetadataKey.reservedPrefix)' are reserved"))
+                return .refuse(
+                    RPCStatus(
+                        code: .invalidArgument,
+                        message: "metadata keys starting with '\(MetadataKey.reservedPrefix)' are reserved"
+                    )
+                )
             }
             let call = ServerCall(
                 id: callID,
@@ -268,7 +309,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 self.logger.info("call refused", metadata: ["rpc.method": head.method, "rpc.status": "\(status)"])
             }
         case .start(let call):
-            self.startCall(call)
+            self.pendingStarts.append(call)
         }
     }
 
@@ -278,22 +319,33 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             let duration = Duration.microseconds(Int64(clamping: timeout))
             deadline = ContinuousClock.now + duration
             let timer = self.loop.scheduleTimer(after: duration) {
-                call.abort(reason: RPCError(code: .deadlineExceeded, message: "the deadline of \(duration) was exceeded"), sendStatus: true)
+                call.abort(
+                    reason: RPCError(code: .deadlineExceeded, message: "the deadline of \(duration) was exceeded"),
+                    sendStatus: true
+                )
             }
             self.channel.withStateLock { _ in
                 if call.isClosed { timer.cancel() } else { call.deadlineTimer = timer }
             }
         }
-        let requestID = call.head.metadata[MetadataKey.requestID] ?? self.runtime.makeRequestID(connection: self.id, call: call.id)
+        let requestID = call.head.metadata.isEmpty ? nil : call.head.metadata[MetadataKey.requestID]
+        let runtime = self.runtime
+        let connectionID = self.id
+        let callID = call.id
         let context = ServerContext(
             method: call.method.info,
             metadata: call.head.metadata,
             deadline: deadline,
             peer: self.peer,
             requestID: requestID,
-            logger: self.logger
+            generatedRequestID: ServerContext.GeneratedRequestID(
+                runtimeTag: runtime.instanceTag,
+                connection: connectionID,
+                call: callID
+            ),
+            logger: self.logger,
+            lock: self.channel
         )
-        let runtime = self.runtime
         let body: @Sendable () async -> Void = {
             await runtime.run(call, context: context)
             self.callFinished(call)
@@ -301,7 +353,12 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let task: Task<Void, Never>
         switch runtime.configuration.handlerExecution {
         case .eventLoop:
-            task = Task(executorPreference: self.loop.taskExecutor, operation: body)
+            // Runs synchronously on this (loop) thread until its first suspension: no job
+            // round trip through the loop's queue for handlers that do not suspend.
+            task = Task.immediate(executorPreference: self.loop.taskExecutor) {
+                await runtime.run(call, context: context)
+                self.callFinished(call)
+            }
         case .globalExecutor:
             task = Task(executorPreference: globalConcurrentExecutor, operation: body)
         }
@@ -321,13 +378,17 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         let outcome = try self.channel.withStateLock { state -> Outcome in
             try self.requireOpen(state, kind: .message)
             guard let call = state.calls[callID] else {
-                if callID > state.lastCallID { throw self.protocolViolation("MESSAGE for call \(callID), which was never opened") }
+                if callID > state.lastCallID {
+                    throw self.protocolViolation("MESSAGE for call \(callID), which was never opened")
+                }
                 return .none
             }
             guard !call.isClosed else { return .none }
             guard !call.isInboundFinished else { throw self.protocolViolation("MESSAGE after END on call \(callID)") }
             call.unacknowledgedInboundBytes += bytes.count + Frame.headerSize
-            if call.unacknowledgedInboundBytes > configuration.initialWindowSize + configuration.maxFrameSize + Frame.headerSize {
+            if call.unacknowledgedInboundBytes > configuration.initialWindowSize + configuration.maxFrameSize
+                + Frame.headerSize
+            {
                 return .overflow(call)
             }
             call.inbound.append(bytes)
@@ -339,7 +400,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         }
         if case .overflow(let call) = outcome {
             call.abort(
-                reason: RPCError(code: .resourceExhausted, message: "the client exceeded the call's flow-control window"),
+                reason: RPCError(
+                    code: .resourceExhausted,
+                    message: "the client exceeded the call's flow-control window"
+                ),
                 sendStatus: true
             )
         }
@@ -349,7 +413,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
         try self.channel.withStateLock { state in
             try self.requireOpen(state, kind: .end)
             guard let call = state.calls[callID] else {
-                if callID > state.lastCallID { throw self.protocolViolation("END for call \(callID), which was never opened") }
+                if callID > state.lastCallID {
+                    throw self.protocolViolation("END for call \(callID), which was never opened")
+                }
                 return
             }
             guard !call.isClosed else { return }
@@ -385,16 +451,20 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
 
     /// The handler task of `call` ended: forget the call; close the connection when draining and empty.
     private func callFinished(_ call: ServerCall) {
-        let now = monotonicNanoseconds()
-        let shouldClose = self.channel.withStateLock { state -> Bool in
+        let (shouldClose, isFinished) = self.channel.withStateLock { state -> (Bool, Bool) in
             if !call.isClosed { call.closeLocked(reason: nil) }
             call.task = nil
             state.calls[call.id] = nil
-            if state.calls.isEmpty { state.idleSince = now }
-            return state.calls.isEmpty && state.phase == .draining
+            guard state.calls.isEmpty else { return (false, false) }
+            state.idleSince = monotonicNanoseconds()
+            if state.phase == .closed, !state.isFinished {
+                state.isFinished = true
+                return (false, true)
+            }
+            return (state.phase == .draining, false)
         }
         if shouldClose { self.channel.closeAfterFlush() }
-        self.checkFinished()
+        if isFinished { self.runtime.connectionFinished(self) }
     }
 
     /// Reports the connection to the runtime once its stream is closed and no handler runs.
@@ -416,7 +486,10 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             case .open, .awaitingSettings, .awaitingPreface:
                 if sendGoAway {
                     if state.phase == .awaitingPreface { buffer.append(contentsOf: ConnectionPreface().bytes) }
-                    FrameEncoder.appendGoAway(GoAway(lastCallID: state.lastCallID, code: .ok, message: message), into: &buffer)
+                    FrameEncoder.appendGoAway(
+                        GoAway(lastCallID: state.lastCallID, code: .ok, message: message),
+                        into: &buffer
+                    )
                 }
                 state.phase = .draining
                 return state.calls.isEmpty
@@ -463,7 +536,9 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
             case .closed, .closing:
                 return .none
             case .awaitingPreface, .awaitingSettings:
-                if now - self.openedAt > readTimeout { return .goAway(.internalError, "handshake not completed within \(configuration.readTimeout)") }
+                if now - self.openedAt > readTimeout {
+                    return .goAway(.internalError, "handshake not completed within \(configuration.readTimeout)")
+                }
             default:
                 break
             }
@@ -479,6 +554,7 @@ final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
                 return .goAway(.ok, "idle timeout")
             }
             if let interval = configuration.keepaliveInterval, state.pingSentAt == nil,
+                state.phase == .open || state.phase == .draining,
                 now - state.lastReadAt > interval.clampedNanoseconds
             {
                 state.pingSentAt = now

@@ -9,7 +9,8 @@ final class ServerRuntime: Sendable {
     let codec: any MessageCodec
     let interceptors: [any ServerInterceptor]
     let logger: Logger
-    private let instanceTag: String
+    /// A random tag distinguishing this server instance's generated request ids.
+    let instanceTag: String
     private let registry = LockedValueBox(Registry())
     private let nextConnectionID = LockedValueBox<UInt64>(0)
 
@@ -33,12 +34,15 @@ final class ServerRuntime: Sendable {
         self.codec = codec
         self.interceptors = interceptors
         self.logger = logger
-        self.instanceTag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        self.instanceTag = String(UInt32.random(in: 46_656..<1_679_616), radix: 36)
     }
 
     /// A request id for a call that brought none: unique per server instance.
+    ///
+    /// Base-36 parts joined by `-` (`k3f9-1-2s`) stay within Swift's 15-byte small-string
+    /// storage for the first millions of calls: no heap allocation per call.
     func makeRequestID(connection: UInt64, call: UInt32) -> String {
-        "\(self.instanceTag)-\(connection)-\(call)"
+        self.instanceTag + "-" + String(connection, radix: 36) + "-" + String(call, radix: 36)
     }
 
     // MARK: - Connections
@@ -131,7 +135,7 @@ final class ServerRuntime: Sendable {
             trailers = context.trailers
             trailers.add(contentsOf: rpcError.metadata)
         }
-        if trailers[MetadataKey.requestID] == nil {
+        if context.providedRequestID != nil || status.code != .ok, trailers[MetadataKey.requestID] == nil {
             trailers.add(MetadataKey.requestID, context.requestID)
         }
         call.finish(message: finalMessage, status: status, trailers: trailers)

@@ -65,11 +65,16 @@ public struct ServiceDefinition: Sendable {
     /// Registers a bidirectional-streaming handler.
     public mutating func bidirectionalStreaming<Request, Response>(
         _ method: MethodDescriptor<Request, Response>,
-        _ body: @escaping @Sendable (RPCRequestStream<Request>, RPCResponseWriter<Response>, ServerContext) async throws
+        _ body:
+            @escaping @Sendable (RPCRequestStream<Request>, RPCResponseWriter<Response>, ServerContext) async throws
             -> Void
     ) {
         self.register(method) { call, context, codec in
-            try await body(RPCRequestStream(call: call, codec: codec), RPCResponseWriter(call: call, codec: codec), context)
+            try await body(
+                RPCRequestStream(call: call, codec: codec),
+                RPCResponseWriter(call: call, codec: codec),
+                context
+            )
             return nil
         }
     }
@@ -78,7 +83,9 @@ public struct ServiceDefinition: Sendable {
         _ method: MethodDescriptor<Request, Response>,
         run: @escaping @Sendable (ServerCall, ServerContext, any MessageCodec) async throws -> [UInt8]?
     ) {
-        self.methods.append(RegisteredMethod(info: method.info, schemas: MessageSchemas(Request.self, Response.self), run: run))
+        self.methods.append(
+            RegisteredMethod(info: method.info, schemas: MessageSchemas(Request.self, Response.self), run: run)
+        )
     }
 
     static func decode<Message: Decodable>(

@@ -101,7 +101,10 @@ public final class HealthStatusRegistry: Sendable {
     }
 
     func watch(_ service: String) -> (AsyncStream<ServingStatus>, UInt64) {
-        let (stream, continuation) = AsyncStream.makeStream(of: ServingStatus.self, bufferingPolicy: .bufferingNewest(16))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ServingStatus.self,
+            bufferingPolicy: .bufferingNewest(16)
+        )
         let token = self.state.withLock { state -> UInt64 in
             state.nextToken += 1
             state.watchers[state.nextToken] = (service, continuation)

@@ -1,3 +1,5 @@
+public import Wire
+
 /// Request of `Reflection/ListServices`.
 public struct ListServicesRequest: Codable, Sendable, Hashable {
     /// Creates a request.
@@ -41,7 +43,7 @@ public struct DescribeMethodRequest: Codable, Sendable, Hashable {
 }
 
 /// Response of `Reflection/DescribeMethod`: enough for a generic client (the CLI) to call the
-/// method.
+/// method: with the schemas it converts JSON to wire bytes and back (``Wire/WireJSON``).
 public struct MethodDescription: Codable, Sendable, Hashable {
     /// The service's full name.
     public var service: String
@@ -53,14 +55,28 @@ public struct MethodDescription: Codable, Sendable, Hashable {
     public var requestType: String
     /// The response message's type name.
     public var responseType: String
+    /// The request message's shape; absent from servers that cannot derive it.
+    public var requestSchema: WireSchema?
+    /// The response message's shape.
+    public var responseSchema: WireSchema?
 
     /// Creates a description.
-    public init(service: String, method: String, kind: RPCKind, requestType: String, responseType: String) {
+    public init(
+        service: String,
+        method: String,
+        kind: RPCKind,
+        requestType: String,
+        responseType: String,
+        requestSchema: WireSchema? = nil,
+        responseSchema: WireSchema? = nil
+    ) {
         self.service = service
         self.method = method
         self.kind = kind
         self.requestType = requestType
         self.responseType = responseType
+        self.requestSchema = requestSchema
+        self.responseSchema = responseSchema
     }
 }
 
@@ -95,7 +111,9 @@ public enum ReflectionService {
             byName[method.info.fullName] = method
         }
         let listing = ListServicesResponse(
-            services: byService.keys.sorted().map { ListServicesResponse.Service(name: $0, methods: byService[$0, default: []].sorted()) }
+            services: byService.keys.sorted().map {
+                ListServicesResponse.Service(name: $0, methods: byService[$0, default: []].sorted())
+            }
         )
         let descriptions = byName
         var final = ServiceDefinition(name: Self.name)
@@ -109,7 +127,9 @@ public enum ReflectionService {
                 method: method.info.method,
                 kind: method.info.kind,
                 requestType: method.schemas.requestType,
-                responseType: method.schemas.responseType
+                responseType: method.schemas.responseType,
+                requestSchema: method.schemas.requestSchema,
+                responseSchema: method.schemas.responseSchema
             )
         }
         return final

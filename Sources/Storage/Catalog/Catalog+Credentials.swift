@@ -122,7 +122,8 @@ extension Catalog {
     /// Lets a back-office credential reach one more firm.
     public func grant(firm: FirmID, to id: CredentialID) async throws {
         try await self.database.write { conn in
-            guard let kind = try conn.fetchValue(CredentialKind.self, "SELECT kind FROM credentials WHERE key_id = ?", id)
+            guard
+                let kind = try conn.fetchValue(CredentialKind.self, "SELECT kind FROM credentials WHERE key_id = ?", id)
             else { throw StorageError(code: .credentialNotFound, message: "no credential \"\(id)\"") }
             guard kind == .backOffice else {
                 throw StorageError(code: .invalidArgument, message: "only back-office credentials are tied to firms")

@@ -20,10 +20,15 @@ public final class Catalog: Sendable {
     }
 
     /// Opens (creating if needed) and migrates the catalog at `path`.
-    public static func open(path: String, configuration: Database.Configuration = Database.Configuration()) async throws
+    public static func open(
+        path: String,
+        configuration: Database.Configuration = Database.Configuration()
+    ) async throws
         -> Catalog
     {
-        Catalog(database: try await Database.open(path: path, configuration: configuration, migrations: Self.migrations))
+        Catalog(
+            database: try await Database.open(path: path, configuration: configuration, migrations: Self.migrations)
+        )
     }
 
     /// Closes the catalog's connections.
@@ -38,7 +43,8 @@ public final class Catalog: Sendable {
 
     /// Registers a new active firm. Throws ``StorageError/Code/firmAlreadyExists`` for a taken id.
     @discardableResult
-    public func createFirm(id: FirmID, name: String, placement: String? = nil, now: Date = Date()) async throws -> Firm {
+    public func createFirm(id: FirmID, name: String, placement: String? = nil, now: Date = Date()) async throws -> Firm
+    {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else {
             throw StorageError(code: .invalidArgument, message: "a firm needs a non-empty name")

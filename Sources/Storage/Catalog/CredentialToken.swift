@@ -38,7 +38,8 @@ struct CredentialToken: Hashable, Sendable {
         let bytes = Array(text.utf8)
         guard bytes.count == Self.length, text.hasPrefix(Self.prefix) else { return nil }
         let idBytes = bytes[4..<(4 + Self.keyIDLength)]
-        guard idBytes.allSatisfy({ Self.hexDigits.contains($0) }), bytes[4 + Self.keyIDLength] == UInt8(ascii: "_") else {
+        guard idBytes.allSatisfy({ Self.hexDigits.contains($0) }), bytes[4 + Self.keyIDLength] == UInt8(ascii: "_")
+        else {
             return nil
         }
         guard let secret = Base64URL.decode(bytes[(4 + Self.keyIDLength + 1)...]), secret.count == Self.secretByteCount

@@ -21,7 +21,8 @@ public struct WorkerLease: Sendable, Hashable, Codable {
     public var expiresAt: Date
 
     /// Creates a value (the catalog hands these out; the worker protocol may carry them).
-    public init(firm: FirmID, partition: String, holder: String, fencingToken: Int64, acquiredAt: Date, expiresAt: Date) {
+    public init(firm: FirmID, partition: String, holder: String, fencingToken: Int64, acquiredAt: Date, expiresAt: Date)
+    {
         self.firm = firm
         self.partition = partition
         self.holder = holder

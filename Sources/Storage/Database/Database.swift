@@ -41,6 +41,8 @@ public actor Database {
     private let readers: ReaderPool
     private var writer: SQLiteConnection?
     private var isClosed = false
+    /// Interrupts the writer's running statement when a writing task is cancelled.
+    private nonisolated let writerInterrupt = InterruptHandle()
     /// The schema version after the migrations run at open.
     public private(set) var schemaVersion = 0
 
@@ -78,7 +80,11 @@ public actor Database {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
         }
-        let connection = try SQLiteConnection(path: self.path, options: self.configuration.connection)
+        let connection = try SQLiteConnection(
+            path: self.path,
+            options: self.configuration.connection,
+            interruptHandle: self.writerInterrupt
+        )
         let outcome = try migrations.migrate(connection)
         self.schemaVersion = outcome.version
         self.writer = connection
@@ -87,35 +93,77 @@ public actor Database {
     /// Runs `body` on the writer connection inside a `BEGIN IMMEDIATE` transaction: committed
     /// when it returns, rolled back when it throws. Writes are serialized. Nested
     /// `conn.transaction { }` calls inside become savepoints.
-    public func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) throws -> T {
-        let connection = try self.writerConnection()
-        try Task.checkCancellation()
-        return try connection.transaction(.immediate) { try body(connection) }
+    ///
+    /// Cancelling the calling task interrupts the write's SQL (`sqlite3_interrupt`): it rolls
+    /// back and throws `CancellationError`.
+    public nonisolated func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        let id = InterruptHandle.nextOperationID()
+        let handle = self.writerInterrupt
+        return try await withTaskCancellationHandler {
+            try await self.performWrite(operation: id, inTransaction: true, body)
+        } onCancel: {
+            handle.interrupt(operation: id)
+        }
     }
 
     /// Runs `body` on the writer connection without opening a transaction, for the statements
     /// that refuse to run inside one (`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)` …). A
     /// transaction `body` leaves open is rolled back and reported as `SQLITE_MISUSE`.
-    public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) throws -> T {
-        let connection = try self.writerConnection()
-        try Task.checkCancellation()
-        let result = try body(connection)
-        if connection.isInTransaction {
-            try? connection.execute("ROLLBACK")
-            throw SQLiteError(code: .misuse, message: "a write closure left a transaction open; it was rolled back")
+    public nonisolated func writeWithoutTransaction<T: Sendable>(
+        _ body: @Sendable (SQLiteConnection) throws -> T
+    ) async throws -> T {
+        let id = InterruptHandle.nextOperationID()
+        let handle = self.writerInterrupt
+        return try await withTaskCancellationHandler {
+            try await self.performWrite(operation: id, inTransaction: false, body)
+        } onCancel: {
+            handle.interrupt(operation: id)
         }
-        return result
+    }
+
+    /// The write itself: synchronous on the actor's queue, so writes never interleave.
+    private func performWrite<T: Sendable>(
+        operation id: UInt64,
+        inTransaction: Bool,
+        _ body: @Sendable (SQLiteConnection) throws -> T
+    ) throws -> T {
+        let connection = try self.writerConnection()
+        return try self.writerInterrupt.run(operation: id) {
+            if inTransaction {
+                return try connection.transaction(.immediate) { try body(connection) }
+            }
+            let result: T
+            do {
+                result = try body(connection)
+            } catch {
+                if connection.isInTransaction { try? connection.executeIgnoringInterrupt("ROLLBACK") }
+                throw error
+            }
+            if connection.isInTransaction {
+                try? connection.executeIgnoringInterrupt("ROLLBACK")
+                throw SQLiteError(code: .misuse, message: "a write closure left a transaction open; it was rolled back")
+            }
+            return result
+        }
     }
 
     /// Runs `body` on a reader connection (`query_only`) inside one read transaction, so all it
     /// reads comes from a single snapshot, whatever the writer commits meanwhile. Reads run in
     /// parallel up to ``Configuration/maximumReaderCount``; beyond, they wait for a reader.
+    /// Cancelling the calling task interrupts the read and throws `CancellationError`.
     public nonisolated func read<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try Task.checkCancellation()
         let reader = try await self.readers.acquire()
         let result: Result<T, any Error>
+        let id = InterruptHandle.nextOperationID()
         do {
-            result = .success(try await reader.read(body))
+            result = .success(
+                try await withTaskCancellationHandler {
+                    try await reader.read(operation: id, body)
+                } onCancel: {
+                    reader.interrupt.interrupt(operation: id)
+                }
+            )
         } catch {
             result = .failure(error)
         }

@@ -7,6 +7,8 @@ actor DatabaseReader {
     private let options: SQLiteConnection.Options
     private var connection: SQLiteConnection?
     private var isClosed = false
+    /// Interrupts this reader's running statement when a reading task is cancelled.
+    nonisolated let interrupt = InterruptHandle()
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { unsafe self.executor.asUnownedSerialExecutor() }
 
@@ -22,7 +24,7 @@ actor DatabaseReader {
 
     /// Runs `body` in a deferred transaction: the snapshot is taken at its first read and holds
     /// until it returns, so everything it reads is mutually consistent.
-    func read<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) throws -> T {
+    func read<T: Sendable>(operation id: UInt64, _ body: @Sendable (SQLiteConnection) throws -> T) throws -> T {
         guard !self.isClosed else {
             throw StorageError(code: .closed, message: "\(self.path) is closed")
         }
@@ -30,10 +32,12 @@ actor DatabaseReader {
         if let open = self.connection {
             connection = open
         } else {
-            connection = try SQLiteConnection(path: self.path, options: self.options)
+            connection = try SQLiteConnection(path: self.path, options: self.options, interruptHandle: self.interrupt)
             self.connection = connection
         }
-        return try connection.transaction(.deferred) { try body(connection) }
+        return try self.interrupt.run(operation: id) {
+            try connection.transaction(.deferred) { try body(connection) }
+        }
     }
 
     /// Closes the connection; later reads throw ``StorageError/Code/closed``.

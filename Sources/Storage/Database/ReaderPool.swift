@@ -34,7 +34,8 @@ final class ReaderPool: Sendable {
             return state.nextWaiterID
         }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DatabaseReader, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<DatabaseReader, any Error>) in
                 enum Decision {
                     case ready(DatabaseReader)
                     case fail(any Error)

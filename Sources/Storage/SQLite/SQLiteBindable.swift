@@ -45,7 +45,9 @@ extension Int64: SQLiteBindable, SQLiteColumnDecodable {
 
     /// Requires `INTEGER`.
     public init(sqliteColumn index: Int, of row: SQLiteRow) throws(SQLiteError) {
-        guard try row.columnType(at: index) == SQLITE_INTEGER else { throw row.mismatch(at: index, expected: "INTEGER") }
+        guard try row.columnType(at: index) == SQLITE_INTEGER else {
+            throw row.mismatch(at: index, expected: "INTEGER")
+        }
         self = row.int64(at: index)
     }
 }

@@ -70,11 +70,19 @@ internal import CSQLite
     private var statementCache: [String: Statement] = [:]
     private var useClock: UInt64 = 0
     private var savepointDepth = 0
+    /// Prepare and cache-hit counters of this connection.
     package private(set) var statistics = Statistics()
+    /// Interrupts this connection's running statement from another thread (cancellation).
+    let interruptHandle: InterruptHandle
 
     /// Opens (and by default creates) the database at `path` (`sqlite3_open_v2`) and configures it.
     /// The handle is closed again if anything fails.
-    public init(path: String, options: Options = Options()) throws(SQLiteError) {
+    public convenience init(path: String, options: Options = Options()) throws(SQLiteError) {
+        try self.init(path: path, options: options, interruptHandle: InterruptHandle())
+    }
+
+    /// Opens with an interrupt handle created beforehand by the connection's owner.
+    init(path: String, options: Options, interruptHandle: InterruptHandle) throws(SQLiteError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch options.access {
         case .readWrite(let create):
@@ -85,7 +93,11 @@ internal import CSQLite
         var opened: OpaquePointer?
         let code = unsafe sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let database = unsafe opened else {
-            let error = unsafe SQLiteError(resultCode: code == SQLITE_OK ? SQLITE_NOMEM : code, database: opened, sql: nil)
+            let error = unsafe SQLiteError(
+                resultCode: code == SQLITE_OK ? SQLITE_NOMEM : code,
+                database: opened,
+                sql: nil
+            )
             // A handle is usually allocated even when opening fails; it must be closed.
             _ = unsafe sqlite3_close_v2(opened)
             throw SQLiteError(code: error.code, message: "cannot open \(path): \(error.message)")
@@ -97,6 +109,8 @@ internal import CSQLite
             throw error
         }
         unsafe self.handle = database
+        unsafe interruptHandle.attach(database)
+        self.interruptHandle = interruptHandle
         self.path = path
         self.options = options
     }
@@ -111,6 +125,7 @@ internal import CSQLite
     public func close() {
         guard let database = unsafe self.handle else { return }
         self.statementCache.removeAll()
+        self.interruptHandle.invalidate()
         _ = unsafe sqlite3_close_v2(database)
         unsafe self.handle = nil
     }
@@ -122,15 +137,25 @@ internal import CSQLite
         func check(_ code: Int32, _ what: String) throws(SQLiteError) {
             guard code == SQLITE_OK else { throw unsafe SQLiteError(resultCode: code, database: database, sql: what) }
         }
-        let milliseconds = options.busyTimeout.components.seconds * 1000
+        let milliseconds =
+            options.busyTimeout.components.seconds * 1000
             + options.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         try check(unsafe sqlite3_busy_timeout(database, Int32(clamping: milliseconds)), "sqlite3_busy_timeout")
         var ignored: Int32 = 0
         // Double-quoted string literals are a classic source of silent bugs ("col" typo = string).
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DML, 0, &ignored), "SQLITE_DBCONFIG_DQS_DML")
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DDL, 0, &ignored), "SQLITE_DBCONFIG_DQS_DDL")
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DML, 0, &ignored),
+            "SQLITE_DBCONFIG_DQS_DML"
+        )
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DQS_DDL, 0, &ignored),
+            "SQLITE_DBCONFIG_DQS_DDL"
+        )
         // Defensive mode forbids writable_schema and other ways to corrupt a file from SQL.
-        try check(unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored), "SQLITE_DBCONFIG_DEFENSIVE")
+        try check(
+            unsafe csqlite_db_config_int(database, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored),
+            "SQLITE_DBCONFIG_DEFENSIVE"
+        )
 
         var pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA cache_size = -\(max(options.cacheSizeKiB, 64))"]
         if case .readWrite = options.access {
@@ -143,7 +168,8 @@ internal import CSQLite
             try check(unsafe sqlite3_prepare_v2(database, pragma, -1, &statement, nil), pragma)
             let code = unsafe sqlite3_step(statement)
             var walRefused = false
-            if code == SQLITE_ROW, pragma.contains("journal_mode"), let text = unsafe sqlite3_column_text(statement, 0) {
+            if code == SQLITE_ROW, pragma.contains("journal_mode"), let text = unsafe sqlite3_column_text(statement, 0)
+            {
                 walRefused = unsafe String(cString: text) != "wal"
             }
             _ = unsafe sqlite3_finalize(statement)
@@ -185,7 +211,7 @@ internal import CSQLite
         guard let handle = unsafe prepared else {
             throw SQLiteError(code: .misuse, message: "no SQL statement to prepare (empty or only comments)", sql: sql)
         }
-        let statement = unsafe Statement(handle: handle, database: database, sql: sql)
+        let statement = unsafe Statement(handle: handle, database: database, sql: sql, interrupt: self.interruptHandle)
         self.statistics.prepared += 1
         if !trailing.allSatisfy({ $0.isWhitespace || $0 == ";" }), try self.containsStatement(trailing) {
             throw SQLiteError(
@@ -283,7 +309,12 @@ internal import CSQLite
                 }
                 guard let handle = unsafe prepared else { break }  // only comments/whitespace left
                 let text = unsafe sqlite3_sql(handle).map { unsafe String(cString: $0) } ?? sql
-                let statement = unsafe Statement(handle: handle, database: database, sql: text)
+                let statement = unsafe Statement(
+                    handle: handle,
+                    database: database,
+                    sql: text,
+                    interrupt: self.interruptHandle
+                )
                 try statement.run()
                 guard let next = unsafe tail else { break }
                 unsafe cursor = next
@@ -413,8 +444,8 @@ internal import CSQLite
         } catch {
             // Some errors (SQLITE_FULL, IOERR …) roll the whole transaction back by themselves.
             if self.isInTransaction {
-                try? self.execute("ROLLBACK TO \(name)")
-                try? self.execute("RELEASE \(name)")
+                try? self.executeIgnoringInterrupt("ROLLBACK TO \(name)")
+                try? self.executeIgnoringInterrupt("RELEASE \(name)")
             }
             throw error
         }
@@ -425,8 +456,15 @@ internal import CSQLite
     private func rollbackIgnoringErrors() {
         // After some errors SQLite has already rolled back by itself; ROLLBACK would then fail.
         if self.isInTransaction {
-            try? self.execute("ROLLBACK")
+            try? self.executeIgnoringInterrupt("ROLLBACK")
         }
+    }
+
+    /// Runs a statement even when the current operation was interrupted (cleanup after cancellation).
+    func executeIgnoringInterrupt(_ sql: String) throws(SQLiteError) {
+        let statement = try self.acquireStatement(sql)
+        defer { self.release(statement) }
+        while try statement.step(honoringInterrupt: false) {}
     }
 
     /// Whether a transaction is open (`sqlite3_get_autocommit` is false).

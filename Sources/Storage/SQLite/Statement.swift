@@ -29,11 +29,14 @@ internal import CSQLite
     var isInUse = false
     /// Recency stamp for the statement cache's eviction.
     var lastUse: UInt64 = 0
+    /// The connection's interrupt state, checked before each step.
+    private let interrupt: InterruptHandle
 
-    init(handle: OpaquePointer, database: OpaquePointer, sql: String) {
+    init(handle: OpaquePointer, database: OpaquePointer, sql: String, interrupt: InterruptHandle) {
         unsafe self.handle = handle
         unsafe self.database = database
         self.sql = sql
+        self.interrupt = interrupt
         self.parameterCount = Int(unsafe sqlite3_bind_parameter_count(handle))
         self.columnCount = Int(unsafe sqlite3_column_count(handle))
     }
@@ -138,6 +141,15 @@ internal import CSQLite
 
     /// Advances to the next row (`sqlite3_step`): `true` when a row is available, `false` when done.
     public func step() throws(SQLiteError) -> Bool {
+        try self.step(honoringInterrupt: true)
+    }
+
+    /// `step()`; rollbacks pass `false` so that cleaning up after a cancellation still runs.
+    func step(honoringInterrupt: Bool) throws(SQLiteError) -> Bool {
+        guard !honoringInterrupt || !self.interrupt.isRequested else {
+            self.hasRow = false
+            throw SQLiteError(code: .interrupt, message: "interrupted (the operation was cancelled)", sql: self.sql)
+        }
         let code = unsafe sqlite3_step(self.handle)
         switch code {
         case SQLITE_ROW:

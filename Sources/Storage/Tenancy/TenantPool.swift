@@ -88,7 +88,12 @@ public actor TenantPool {
 
     /// Creates an empty pool; no file is touched until a tenant is used. Throws when
     /// `migrations` is malformed or the capacity is below 1.
-    public init(directory: String, migrations: MigrationList, configuration: Configuration = Configuration(), logger: Logger)
+    public init(
+        directory: String,
+        migrations: MigrationList,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    )
         throws
     {
         try migrations.validate()

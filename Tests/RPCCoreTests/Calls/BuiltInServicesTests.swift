@@ -1,12 +1,15 @@
 import RPCCore
 import RPCTestSupport
 import Testing
+import Wire
 
 @Suite("Health and reflection services")
 struct BuiltInServicesTests {
     @Test("Health/Check reports the server, registered services, and unknown ones")
     func healthCheck() async throws {
-        try await withServerAndClient(.inProcess, services: [Probe.service(recorder: ProbeRecorder())]) { server, client in
+        try await withServerAndClient(.inProcess, services: [Probe.service(recorder: ProbeRecorder())]) {
+            server,
+            client in
             let overall = try await client.unary(HealthService.check, HealthCheckRequest())
             #expect(overall.status == .serving)
             let probe = try await client.unary(HealthService.check, HealthCheckRequest(service: Probe.serviceName))
@@ -22,7 +25,10 @@ struct BuiltInServicesTests {
     @Test("Health/Watch sends the current status, then every change")
     func healthWatch() async throws {
         try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { server, client in
-            let stream = try await client.serverStreaming(HealthService.watch, HealthCheckRequest(service: Probe.serviceName))
+            let stream = try await client.serverStreaming(
+                HealthService.watch,
+                HealthCheckRequest(service: Probe.serviceName)
+            )
             var iterator = stream.makeAsyncIterator()
             #expect(try await iterator.next()?.status == .serving)
             server.health.setStatus(.notServing, for: Probe.serviceName)
@@ -49,7 +55,10 @@ struct BuiltInServicesTests {
     @Test("Reflection/DescribeMethod gives kind and message types; unknown methods are NOT_FOUND")
     func describeMethod() async throws {
         try await withServerAndClient(.inProcess, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
-            let count = try await client.unary(ReflectionService.describeMethod, DescribeMethodRequest(method: Probe.count.fullName))
+            let count = try await client.unary(
+                ReflectionService.describeMethod,
+                DescribeMethodRequest(method: Probe.count.fullName)
+            )
             #expect(count.kind == .serverStreaming)
             #expect(count.service == Probe.serviceName)
             #expect(count.method == "Count")
@@ -62,10 +71,33 @@ struct BuiltInServicesTests {
         }
     }
 
+    @Test("DescribeMethod publishes wire schemas that let a generic client call with JSON")
+    func schemasDriveJSONCalls() async throws {
+        try await withServerAndClient(.tcp, services: [Probe.service(recorder: ProbeRecorder())]) { _, client in
+            let echo = try await client.unary(
+                ReflectionService.describeMethod,
+                DescribeMethodRequest(method: Probe.echo.fullName)
+            )
+            let requestSchema = try #require(echo.requestSchema)
+            let responseSchema = try #require(echo.responseSchema)
+            #expect(requestSchema.name?.hasSuffix("EchoRequest") == true)
+            let request = try WireJSON.encode(json: #"{"text":"par schéma"}"#, schema: requestSchema)
+            let (response, _) = try await client.rawUnary(method: Probe.echo.fullName, request: request)
+            let json = try WireJSON.json(from: Array(response), schema: responseSchema)
+            #expect(json.contains(#""text":"par schéma""#))
+            // The schema rejects JSON that does not fit, before anything is sent.
+            #expect(throws: WireError.self) { _ = try WireJSON.encode(json: #"{"text":1}"#, schema: requestSchema) }
+        }
+    }
+
     @Test("an interceptor sees method and metadata, can reject, and can pass values to the handler")
     func interceptor() async throws {
         enum Principal: ServerContextKey { typealias Value = String }
-        let method = MethodDescriptor<Probe.Empty, Probe.EchoReply>(service: "test.Secure", method: "WhoAmI", kind: .unary)
+        let method = MethodDescriptor<Probe.Empty, Probe.EchoReply>(
+            service: "test.Secure",
+            method: "WhoAmI",
+            kind: .unary
+        )
         var service = ServiceDefinition(name: "test.Secure")
         service.unary(method) { _, context in
             Probe.EchoReply(text: context[Principal.self] ?? "nobody", metadataValue: nil, requestID: context.requestID)
@@ -87,7 +119,11 @@ struct BuiltInServicesTests {
                 _ = try await client.unary(method, Probe.Empty(), metadata: [MetadataKey.authorization: "Bearer bad"])
             }
             #expect(wrong?.code == .permissionDenied)
-            let reply = try await client.unary(method, Probe.Empty(), metadata: [MetadataKey.authorization: "Bearer good"])
+            let reply = try await client.unary(
+                method,
+                Probe.Empty(),
+                metadata: [MetadataKey.authorization: "Bearer good"]
+            )
             #expect(reply.text == "cabinet-dupont")
             // Built-in services are not intercepted by this interceptor's rule.
             #expect(try await client.unary(HealthService.check, HealthCheckRequest()).status == .serving)

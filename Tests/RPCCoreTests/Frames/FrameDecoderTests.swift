@@ -7,7 +7,11 @@ struct FrameDecoderTests {
     static func sampleStream() -> (bytes: [UInt8], payloads: [(FramePayload, UInt32)]) {
         let payloads: [(FramePayload, UInt32)] = [
             (.settings(ConnectionSettings(maxFrameSize: 65536, maxConcurrentCalls: 4, initialWindowSize: 1000)), 0),
-            (.headers(RequestHead(method: "demo.Echo/Say", timeoutMicroseconds: 1500, metadata: ["pilotage-tenant": "a"])), 1),
+            (
+                .headers(
+                    RequestHead(method: "demo.Echo/Say", timeoutMicroseconds: 1500, metadata: ["pilotage-tenant": "a"])
+                ), 1
+            ),
             (.message(Array(repeating: 7, count: 300)[...]), 1),
             (.end, 1),
             (.windowUpdate(increment: 310), 1),

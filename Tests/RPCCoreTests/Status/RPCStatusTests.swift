@@ -23,7 +23,10 @@ struct RPCStatusTests {
         #expect(RPCStatus.Code(name: name) == code)
     }
 
-    @Test("numbers outside the set are rejected, and a received one reads as INTERNAL", arguments: [2, 11, 15, 17, 255])
+    @Test(
+        "numbers outside the set are rejected, and a received one reads as INTERNAL",
+        arguments: [2, 11, 15, 17, 255]
+    )
     func unknownNumbers(number: UInt8) {
         #expect(RPCStatus.Code(rawValue: number) == nil)
         #expect(RPCStatus.Code(receivedRawValue: number) == .internalError)

@@ -23,7 +23,10 @@ private func firm(_ text: String) throws -> FirmID { try FirmID(text) }
 /// Decodes the secret part of a `plt_<key id>_<secret>` token with Foundation's base64, an
 /// implementation independent of the catalog's own.
 private func secretBytes(of token: String) throws -> [UInt8] {
-    var text = String(token.suffix(43)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    var text = String(token.suffix(43)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+        of: "_",
+        with: "/"
+    )
     text += "="
     return [UInt8](try #require(Data(base64Encoded: text)))
 }
@@ -43,18 +46,27 @@ struct CatalogFirmTests {
     func firms() async throws {
         try await withCatalog { catalog, _ in
             let created = Date(timeIntervalSince1970: 1_700_000_000)
-            try await catalog.createFirm(id: firm("dupont"), name: " Cabinet Dupont ", placement: "disk-a", now: created)
+            try await catalog.createFirm(
+                id: firm("dupont"),
+                name: " Cabinet Dupont ",
+                placement: "disk-a",
+                now: created
+            )
             try await catalog.createFirm(id: firm("martin"), name: "Martin & Associés")
             let duplicate = await #expect(throws: StorageError.self) {
                 try await catalog.createFirm(id: firm("dupont"), name: "Other")
             }
             #expect(duplicate?.code == .firmAlreadyExists)
-            let unnamed = await #expect(throws: StorageError.self) { try await catalog.createFirm(id: firm("x"), name: "  ") }
+            let unnamed = await #expect(throws: StorageError.self) {
+                try await catalog.createFirm(id: firm("x"), name: "  ")
+            }
             #expect(unnamed?.code == .invalidArgument)
 
             try await catalog.setStatus(.suspended, of: firm("martin"))
             try await catalog.setPlacement(nil, of: firm("dupont"))
-            let missing = await #expect(throws: StorageError.self) { try await catalog.setStatus(.active, of: firm("nobody")) }
+            let missing = await #expect(throws: StorageError.self) {
+                try await catalog.setStatus(.active, of: firm("nobody"))
+            }
             #expect(missing?.code == .firmNotFound)
 
             let all = try await catalog.firms()
@@ -78,7 +90,9 @@ struct CatalogFirmTests {
             try await catalog.recordIngestion(firm: id, at: later)
             try await catalog.recordIngestion(firm: id, at: later.addingTimeInterval(-3600))
             #expect(try await catalog.firm(id)?.lastIngestionAt == later)
-            let unknown = await #expect(throws: StorageError.self) { try await catalog.recordIngestion(firm: firm("ghost")) }
+            let unknown = await #expect(throws: StorageError.self) {
+                try await catalog.recordIngestion(firm: firm("ghost"))
+            }
             #expect(unknown?.code == .firmNotFound)
         }
     }
@@ -128,7 +142,11 @@ struct CatalogCredentialTests {
             #expect(secret.count == 32)
 
             let storedHash = try await catalog.database.read { conn in
-                try conn.fetchValue([UInt8].self, "SELECT secret_sha256 FROM credentials WHERE key_id = ?", issued.credential.id)
+                try conn.fetchValue(
+                    [UInt8].self,
+                    "SELECT secret_sha256 FROM credentials WHERE key_id = ?",
+                    issued.credential.id
+                )
             }
             #expect(storedHash == SHA256.hash(secret))
 
@@ -247,7 +265,9 @@ struct CatalogCredentialTests {
             #expect(try await catalog.authenticate(token: office.token)?.allowedFirms == [a])
             #expect(try await catalog.credentials().first { $0.id == office.credential.id }?.firms == [a])
 
-            let grantWorker = await #expect(throws: StorageError.self) { try await catalog.grant(firm: a, to: worker.credential.id) }
+            let grantWorker = await #expect(throws: StorageError.self) {
+                try await catalog.grant(firm: a, to: worker.credential.id)
+            }
             #expect(grantWorker?.code == .invalidArgument)
         }
     }
@@ -256,7 +276,9 @@ struct CatalogCredentialTests {
     func issueValidation() async throws {
         try await withCatalog { catalog, _ in
             try await catalog.createFirm(id: firm("a"), name: "A")
-            let noFirm = await #expect(throws: StorageError.self) { try await catalog.issueCredential(.backOffice, label: "x") }
+            let noFirm = await #expect(throws: StorageError.self) {
+                try await catalog.issueCredential(.backOffice, label: "x")
+            }
             #expect(noFirm?.code == .invalidArgument)
             let workerWithFirm = await #expect(throws: StorageError.self) {
                 try await catalog.issueCredential(.worker, label: "w", firms: [firm("a")])
@@ -287,20 +309,40 @@ struct CatalogLeaseTests {
             try await catalog.createFirm(id: id, name: "Dupont")
             let partition = "receivables/2025-03"
             let first = try #require(
-                try await catalog.acquireLease(firm: id, partition: partition, holder: "w1", duration: .seconds(30), now: self.start)
+                try await catalog.acquireLease(
+                    firm: id,
+                    partition: partition,
+                    holder: "w1",
+                    duration: .seconds(30),
+                    now: self.start
+                )
             )
             #expect(first.fencingToken == 1)
             #expect(first.expiresAt == self.start.addingTimeInterval(30))
             #expect(
                 try await catalog.acquireLease(
-                    firm: id, partition: partition, holder: "w2", duration: .seconds(30), now: self.start.addingTimeInterval(10)) == nil
+                    firm: id,
+                    partition: partition,
+                    holder: "w2",
+                    duration: .seconds(30),
+                    now: self.start.addingTimeInterval(10)
+                ) == nil
             )
             #expect(
                 try await catalog.acquireLease(
-                    firm: id, partition: partition, holder: "w1", duration: .seconds(30), now: self.start.addingTimeInterval(10)) == nil
+                    firm: id,
+                    partition: partition,
+                    holder: "w1",
+                    duration: .seconds(30),
+                    now: self.start.addingTimeInterval(10)
+                ) == nil
             )
             // Renewal while held.
-            let renewed = try await catalog.renewLease(first, duration: .seconds(30), now: self.start.addingTimeInterval(20))
+            let renewed = try await catalog.renewLease(
+                first,
+                duration: .seconds(30),
+                now: self.start.addingTimeInterval(20)
+            )
             #expect(renewed.expiresAt == self.start.addingTimeInterval(50))
             #expect(try await catalog.isHolding(renewed, now: self.start.addingTimeInterval(49)))
             // Expiry: no renewal, no completion.
@@ -312,7 +354,13 @@ struct CatalogLeaseTests {
             #expect(lateRenew?.code == .leaseLost)
             // Takeover.
             let second = try #require(
-                try await catalog.acquireLease(firm: id, partition: partition, holder: "w2", duration: .seconds(30), now: expiredAt)
+                try await catalog.acquireLease(
+                    firm: id,
+                    partition: partition,
+                    holder: "w2",
+                    duration: .seconds(30),
+                    now: expiredAt
+                )
             )
             #expect(second.fencingToken == 2)
             let staleCommit = await #expect(throws: StorageError.self) {
@@ -326,7 +374,12 @@ struct CatalogLeaseTests {
             // Tokens keep growing across releases.
             let third = try #require(
                 try await catalog.acquireLease(
-                    firm: id, partition: partition, holder: "w1", duration: .seconds(5), now: expiredAt.addingTimeInterval(3))
+                    firm: id,
+                    partition: partition,
+                    holder: "w1",
+                    duration: .seconds(5),
+                    now: expiredAt.addingTimeInterval(3)
+                )
             )
             #expect(third.fencingToken == 3)
             #expect(try await catalog.releaseLease(third))
@@ -344,7 +397,13 @@ struct CatalogLeaseTests {
             let id = try firm("a")
             try await catalog.createFirm(id: id, name: "A")
             let lease = try #require(
-                try await catalog.acquireLease(firm: id, partition: "p", holder: "w1", duration: .seconds(10), now: self.start)
+                try await catalog.acquireLease(
+                    firm: id,
+                    partition: "p",
+                    holder: "w1",
+                    duration: .seconds(10),
+                    now: self.start
+                )
             )
             let ran = LockedValueBox(0)
             try await catalog.withLease(lease, now: self.start.addingTimeInterval(5)) { conn in
@@ -352,7 +411,9 @@ struct CatalogLeaseTests {
                 try conn.execute("UPDATE firms SET last_ingestion_at = 1 WHERE id = ?", id)
             }
             let error = await #expect(throws: StorageError.self) {
-                try await catalog.withLease(lease, now: self.start.addingTimeInterval(11)) { _ in ran.withLock { $0 += 1 } }
+                try await catalog.withLease(lease, now: self.start.addingTimeInterval(11)) { _ in
+                    ran.withLock { $0 += 1 }
+                }
             }
             #expect(error?.code == .leaseLost)
             #expect(ran.withLock { $0 } == 1)
@@ -367,7 +428,12 @@ struct CatalogLeaseTests {
             let winners = try await withThrowingTaskGroup(of: WorkerLease?.self) { group in
                 for worker in 0..<12 {
                     group.addTask {
-                        try await catalog.acquireLease(firm: id, partition: "hot", holder: "w\(worker)", duration: .seconds(60))
+                        try await catalog.acquireLease(
+                            firm: id,
+                            partition: "hot",
+                            holder: "w\(worker)",
+                            duration: .seconds(60)
+                        )
                     }
                 }
                 var winners: [WorkerLease] = []
@@ -388,11 +454,17 @@ struct CatalogLeaseTests {
             }
             #expect(ghost?.code == .firmNotFound)
             for (partition, holder, duration) in [
-                ("", "w", Duration.seconds(1)), (String(repeating: "p", count: 257), "w", .seconds(1)), ("p", "", .seconds(1)),
+                ("", "w", Duration.seconds(1)), (String(repeating: "p", count: 257), "w", .seconds(1)),
+                ("p", "", .seconds(1)),
                 ("p", "w", .zero),
             ] {
                 let error = await #expect(throws: StorageError.self) {
-                    try await catalog.acquireLease(firm: firm("a"), partition: partition, holder: holder, duration: duration)
+                    try await catalog.acquireLease(
+                        firm: firm("a"),
+                        partition: partition,
+                        holder: holder,
+                        duration: duration
+                    )
                 }
                 #expect(error?.code == .invalidArgument)
             }

@@ -116,7 +116,10 @@ struct DatabaseTests {
                 for _ in 0..<8 {
                     group.addTask {
                         try await db.read { conn in
-                            inFlight.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                            inFlight.withLock {
+                                $0.current += 1
+                                $0.peak = max($0.peak, $0.current)
+                            }
                             defer { inFlight.withLock { $0.current -= 1 } }
                             usleep(10_000)
                             return try conn.fetchValue(Int.self, "SELECT a FROM t") ?? 0

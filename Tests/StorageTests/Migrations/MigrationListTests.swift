@@ -14,7 +14,11 @@ private let addTerms = Migration(version: 2, name: "add payment terms") { conn i
     try conn.execute("ALTER TABLE clients ADD COLUMN terms_days INTEGER NOT NULL DEFAULT 30")
     try conn.execute("UPDATE clients SET terms_days = 45 WHERE id = 'c1'")
 }
-private let addNotes = Migration(version: 3, name: "create notes", sql: "CREATE TABLE notes(id INTEGER PRIMARY KEY) STRICT;")
+private let addNotes = Migration(
+    version: 3,
+    name: "create notes",
+    sql: "CREATE TABLE notes(id INTEGER PRIMARY KEY) STRICT;"
+)
 
 private struct History: SQLiteRowDecodable, Sendable, Equatable {
     var version: Int
@@ -44,12 +48,17 @@ struct MigrationListTests {
                 (
                     try MigrationList.schemaVersion(of: conn),
                     try conn.fetchAll(History.self, "SELECT version, name FROM schema_migrations ORDER BY version"),
-                    try conn.fetchColumn(String.self, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+                    try conn.fetchColumn(
+                        String.self,
+                        "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+                    )
                 )
             }
             #expect(version == 3)
             #expect(await db.schemaVersion == 3)
-            #expect(history == [History(1, "create clients"), History(2, "add payment terms"), History(3, "create notes")])
+            #expect(
+                history == [History(1, "create clients"), History(2, "add payment terms"), History(3, "create notes")]
+            )
             #expect(tables == ["clients", "notes", "schema_migrations"])
             await db.close()
         }
@@ -80,7 +89,10 @@ struct MigrationListTests {
                 try conn.query("SELECT id, name, terms_days FROM clients ORDER BY id") { row in
                     rows.append("\(try row[0] as String) \(try row[1] as String) \(try row[2] as Int)")
                 }
-                return (rows, try conn.fetchAll(History.self, "SELECT version, name FROM schema_migrations ORDER BY version"))
+                return (
+                    rows,
+                    try conn.fetchAll(History.self, "SELECT version, name FROM schema_migrations ORDER BY version")
+                )
             }
             #expect(rows == ["c1 Boulangerie 45", "c2 Garage 30"])
             #expect(history == [History(1, "create clients"), History(2, "add payment terms")])
@@ -127,7 +139,10 @@ struct MigrationListTests {
                 defer { conn.close() }
                 return (
                     try MigrationList.schemaVersion(of: conn),
-                    try conn.fetchColumn(String.self, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+                    try conn.fetchColumn(
+                        String.self,
+                        "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+                    )
                 )
             }
             #expect(version == 1)

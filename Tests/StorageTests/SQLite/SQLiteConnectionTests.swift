@@ -65,7 +65,9 @@ struct SQLiteConnectionTests {
 
     @Test("String round-trips as TEXT, including empty, non-ASCII and embedded NUL")
     func string() async throws {
-        let values = ["", "abc", "Société Générale — dû 1 250,00 €", "😀 emoji", "a\u{0}b", String(repeating: "x", count: 100_000)]
+        let values = [
+            "", "abc", "Société Générale — dû 1 250,00 €", "😀 emoji", "a\u{0}b", String(repeating: "x", count: 100_000),
+        ]
         let stored = try await roundTrip(values)
         #expect(stored.map(\.value) == values)
         #expect(stored.allSatisfy { $0.storageClass == "text" })
@@ -81,7 +83,9 @@ struct SQLiteConnectionTests {
 
     @Test("CalendarDate round-trips as INTEGER days since 1970-01-01")
     func calendarDate() async throws {
-        let values = [CalendarDate.min, .max, try #require(CalendarDate("1970-01-01")), try #require(CalendarDate("2025-03-31"))]
+        let values = [
+            CalendarDate.min, .max, try #require(CalendarDate("1970-01-01")), try #require(CalendarDate("2025-03-31")),
+        ]
         let stored = try await roundTrip(values)
         #expect(stored.map(\.value) == values)
         #expect(stored.allSatisfy { $0.storageClass == "integer" })

@@ -6,8 +6,16 @@ import Testing
 
 /// A small tenant schema standing in for the real fact schema.
 private let tenantMigrations = MigrationList([
-    Migration(version: 1, name: "create counters", sql: "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"),
-    Migration(version: 2, name: "create events", sql: "CREATE TABLE events(id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;"),
+    Migration(
+        version: 1,
+        name: "create counters",
+        sql: "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"
+    ),
+    Migration(
+        version: 2,
+        name: "create events",
+        sql: "CREATE TABLE events(id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;"
+    ),
 ])
 
 private func firm(_ text: String) throws -> FirmID { try FirmID(text) }
@@ -218,7 +226,10 @@ struct TenantPoolTests {
             let pool = try makePool(directory, capacity: 2)
             // A file from a newer release (schema version 9).
             try await onBlockingQueue {
-                try FileManager.default.createDirectory(atPath: directory + "/tenants", withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/tenants",
+                    withIntermediateDirectories: true
+                )
                 let conn = try SQLiteConnection(path: directory + "/tenants/future.sqlite")
                 defer { conn.close() }
                 try conn.execute("PRAGMA user_version = 9")
@@ -238,7 +249,10 @@ struct TenantPoolTests {
 struct FirmIDTests {
     @Test(
         "invalid ids are refused with a clear error",
-        arguments: ["", ".", "..", "../etc/passwd", "a/b", "a.b", "a b", "é", "a\u{0}b", "tenant.sqlite", String(repeating: "x", count: 65)]
+        arguments: [
+            "", ".", "..", "../etc/passwd", "a/b", "a.b", "a b", "é", "a\u{0}b", "tenant.sqlite",
+            String(repeating: "x", count: 65),
+        ]
     )
     func invalid(text: String) {
         let error = #expect(throws: StorageError.self) { try FirmID(text) }

@@ -1,6 +1,6 @@
 // RPCBenchmark: the Swift side of `tools/bench-rpc`.
 //
-//   RPCBenchmark server [--port P] [--loops N]     serve until stdin closes; prints "PORT <n>"
+//   RPCBenchmark server [--port P] [--loops N] [--spin-us U]   serve until stdin closes; prints "PORT <n>"
 //   RPCBenchmark unary --port P --concurrency C --seconds S [--size B]
 //   RPCBenchmark stream --port P --count N [--size B]
 //
@@ -22,13 +22,15 @@ struct PassthroughCodec: MessageCodec {
     struct Unsupported: Error {}
 
     func serialize<Message: Encodable>(_ message: Message) throws -> [UInt8] {
-        guard let payload = message as? Payload else { throw Unsupported() }
-        return payload.bytes
+        guard Message.self == Payload.self else { throw Unsupported() }
+        // Checked above: Message is Payload.
+        return unsafeBitCast(message, to: Payload.self).bytes
     }
 
     func deserialize<Message: Decodable>(_ type: Message.Type, from bytes: ArraySlice<UInt8>) throws -> Message {
-        guard let message = Payload(bytes: Array(bytes)) as? Message else { throw Unsupported() }
-        return message
+        guard Message.self == Payload.self else { throw Unsupported() }
+        // Checked above: Message is Payload.
+        return unsafeBitCast(Payload(bytes: Array(bytes)), to: Message.self)
     }
 }
 
@@ -39,7 +41,11 @@ struct StreamRequest: Codable, Sendable {
 
 enum Bench {
     static let echo = MethodDescriptor<Payload, Payload>(service: "bench.Bench", method: "Echo", kind: .unary)
-    static let stream = MethodDescriptor<Payload, Payload>(service: "bench.Bench", method: "Stream", kind: .serverStreaming)
+    static let stream = MethodDescriptor<Payload, Payload>(
+        service: "bench.Bench",
+        method: "Stream",
+        kind: .serverStreaming
+    )
 }
 
 func argument(_ name: String, default value: Int) -> Int {
@@ -63,7 +69,11 @@ func runServer() async throws {
         for _ in 0..<count { try await writer.write(message) }
     }
     let loops = argument("loops", default: 1)
-    let group = try EventLoopGroup(loopCount: loops, name: "bench.server")
+    let group = try EventLoopGroup(
+        loopCount: loops,
+        name: "bench.server",
+        spinDuration: .microseconds(argument("spin-us", default: 0))
+    )
     var configuration = RPCServer.Configuration()
     configuration.maxConcurrentCallsPerConnection = 1000
     let server = try RPCServer(
@@ -93,7 +103,11 @@ func runServer() async throws {
 /// between the socket and the awaiting task), unless `--pool` asks for the cooperative pool.
 let clientGroup: EventLoopGroup = {
     do {
-        return try EventLoopGroup(loopCount: 1, name: "bench.client")
+        return try EventLoopGroup(
+            loopCount: 1,
+            name: "bench.client",
+            spinDuration: .microseconds(argument("spin-us", default: 0))
+        )
     } catch {
         fatalError("cannot start the client loop: \(error)")
     }
@@ -170,7 +184,10 @@ func nanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
     let size = argument("size", default: 100)
     var request: [UInt8] = []
     for value in [count, size] {
-        request += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        request += [
+            UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+            UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value),
+        ]
     }
     // Warm up.
     var warm: [UInt8] = [0, 0, 0x27, 0x10]
