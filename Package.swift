@@ -156,6 +156,10 @@ let package = Package(
             dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
         ),
         .testTarget(
+            name: "RollupStoreTests",
+            dependencies: ["RollupStore", "Rollups", "TenantStore", "Ingestion", "Storage", "KPI", "PilotageProtocol", "Wire"]
+        ),
+        .testTarget(
             name: "WorkerServiceTests",
             dependencies: [
                 "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
