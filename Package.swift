@@ -180,6 +180,12 @@ let package = Package(
             path: "tools/Benchmarks/IngestBenchmark"
         ),
 
+        /// `tools/bench-worker`: full rebuild with 1 and 2 workers, commit-to-publish lag.
+        .executableTarget(
+            name: "WorkerBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/WorkerBenchmark"
+        ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),

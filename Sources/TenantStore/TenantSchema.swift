@@ -17,7 +17,9 @@ public import Storage
 /// Version 2 (rollups, written and read by the `RollupStore` module):
 /// - `dirty_partitions.generation`: bumped by the daily roll-over, which re-dirties partitions
 ///   without an ingestion; a commit clears a dirty mark only when both its sequence and its
-///   generation are still those the worker's lease saw. Index by age (`dirtied_at`).
+///   generation are still those the worker's lease saw. Index by age (`dirtied_at`), and an
+///   index of client records by `first_date` (the firm's first data date is read by every
+///   rollup request).
 /// - `rollup_days`: per client group and day, snapshot parts at the end of the day and the
 ///   day's flow parts (receivables and practice), as compact Wire-encoded blobs.
 /// - `rollup_months`: per client group and month, the sum of the month's daily flows.
@@ -93,7 +95,8 @@ public enum TenantSchema {
             name: "rollup tables, partition state, dirty generation",
             sql: """
                 ALTER TABLE dirty_partitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
-                CREATE INDEX dirty_partitions_by_age ON dirty_partitions (dirtied_at);
+                CREATE INDEX dirty_partitions_by_age ON dirty_partitions (dirtied_at, partition_key);
+                CREATE INDEX records_by_first_date ON records (first_date) WHERE client IS NOT NULL;
 
                 CREATE TABLE rollup_days (
                     group_id INTEGER NOT NULL,

@@ -114,15 +114,19 @@ public final class Worker: Sendable {
         let started = ContinuousClock.now
         let lost = LeaseFlag()
         var committed = false
+        var timings = (fetched: started, computed: started, records: 0)
         do {
             let reply = try await withThrowingTaskGroup(of: Void.self) { group -> CommitReply in
                 group.addTask { await self.renewLoop(work, workerID: workerID, lost: lost) }
                 defer { group.cancelAll() }
                 let (header, records) = try await self.fetch(work, workerID: workerID)
+                timings.fetched = ContinuousClock.now
                 let rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
+                timings.computed = ContinuousClock.now
                 guard !lost.isLost else {
                     throw RPCError(code: .failedPrecondition, message: "the lease of \(work.partitions.count) partition(s) was lost while computing")
                 }
+                timings.records = records.count
                 let reply = try await self.commit(work, header: header, rollups: rollups, workerID: workerID)
                 committed = true
                 return reply
@@ -134,6 +138,9 @@ public final class Worker: Sendable {
                 metadata: [
                     "worker": workerID, "firm": work.firmID, "partitions": "\(work.partitions.count)",
                     "published": "\(reply.published.count)", "still_dirty": "\(reply.stillDirty.count)", "rows": "\(reply.rows)",
+                    "records": "\(timings.records)", "fetch_ms": "\(Self.milliseconds(timings.fetched - started))",
+                    "compute_ms": "\(Self.milliseconds(timings.computed - timings.fetched))",
+                    "commit_ms": "\(Self.milliseconds(ContinuousClock.now - timings.computed))",
                     "elapsed_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
                 ]
             )

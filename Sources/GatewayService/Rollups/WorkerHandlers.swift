@@ -78,6 +78,7 @@ public struct WorkerHandlers: Sendable {
         let maximum = min(max(request.maxPartitions ?? 24, 1), 240)
         let duration = Duration.seconds(Self.leaseSeconds(request.leaseSeconds))
         var pendingTotal = 0
+        let started = ContinuousClock.now
         for (firm, version) in self.pending.snapshot() {
             let (candidates, count) = try await self.tenants.withTenant(firm) { database in
                 try await database.read { connection in
@@ -90,7 +91,9 @@ public struct WorkerHandlers: Sendable {
                 self.pending.clear(firm, ifUnchangedSince: version)
                 continue
             }
+            let scanned = ContinuousClock.now
             let held = try await self.catalog.heldPartitions(firm: firm)
+            let heldAt = ContinuousClock.now
             var tried: Set<String> = []
             for candidate in candidates where !held.contains(candidate.key) && !tried.contains(candidate.key) {
                 // A client group's dirty months go together: one fact stream, one sweep.
@@ -111,6 +114,13 @@ public struct WorkerHandlers: Sendable {
                     duration: duration
                 )
                 guard let first = leases.first else { continue }
+                context.logger.debug(
+                    "lease timings",
+                    metadata: [
+                        "scan_ms": "\((scanned - started).milliseconds)", "held_ms": "\((heldAt - scanned).milliseconds)",
+                        "acquire_ms": "\((ContinuousClock.now - heldAt).milliseconds)",
+                    ]
+                )
                 let byKey = Dictionary(chosen.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
                 let partitions = leases.compactMap { lease -> LeasedPartition? in
                     guard let dirty = byKey[lease.partition] else { return nil }
