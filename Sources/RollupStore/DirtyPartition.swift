@@ -15,14 +15,24 @@ public struct DirtyPartition: Sendable, Hashable {
     public var generation: Int64
     /// When the oldest change not reflected was made.
     public var dirtiedAt: Date
+    /// The first day whose rows changed (`nil`: the whole partition).
+    public var from: CalendarDate?
 
     /// Creates a value.
-    public init(partition: RollupPartition, dirtySequence: Int64, firstDirtySequence: Int64, generation: Int64, dirtiedAt: Date) {
+    public init(
+        partition: RollupPartition,
+        dirtySequence: Int64,
+        firstDirtySequence: Int64,
+        generation: Int64,
+        dirtiedAt: Date,
+        from: CalendarDate? = nil
+    ) {
         self.partition = partition
         self.dirtySequence = dirtySequence
         self.firstDirtySequence = firstDirtySequence
         self.generation = generation
         self.dirtiedAt = dirtiedAt
+        self.from = from
     }
 
     /// The stored key.

@@ -65,8 +65,8 @@ public enum RollupCommitter {
             }
             try PartitionFence.advance(connection, partition: leased.key, to: leased.fencingToken)
             let rollup = rollups[leased.key] ?? PartitionRollup(key: leased.key)
-            try self.validate(rollup, of: partition, today: today)
-            try self.replaceRows(of: partition, with: rollup, today: today, connection: connection)
+            try self.validate(rollup, of: partition, from: leased.from, today: today)
+            try self.replaceRows(of: partition, with: rollup, from: leased.from, today: today, connection: connection)
             outcome.rows += rollup.rowCount
             try connection.execute(
                 """
@@ -124,25 +124,27 @@ public enum RollupCommitter {
         return outcome
     }
 
-    private static func validate(_ rollup: PartitionRollup, of partition: RollupPartition, today: CalendarDate) throws {
+    private static func validate(_ rollup: PartitionRollup, of partition: RollupPartition, from: CalendarDate?, today: CalendarDate) throws {
         func fail(_ message: String) -> RollupStoreError {
             RollupStoreError(code: .invalidCommit, message: "\(partition.key): \(message)")
         }
         switch partition {
         case .clientGroup(_, _, let month):
-            let first = month.firstDay
-            let last = first.lastOfMonth
+            let first = Swift.max(month.firstDay, from ?? month.firstDay)
+            let last = month.firstDay.lastOfMonth
             guard rollup.prospects.isEmpty else { throw fail("prospect rows in a client-group partition") }
             for day in rollup.days where day.day < first || day.day > last || day.day > today {
-                throw fail("day row \(day.day) outside \(month) up to \(today)")
+                throw fail("day row \(day.day) outside \(first)…\(last) up to \(today)")
             }
-            for row in rollup.months where row.month != first {
-                throw fail("month row \(row.month) is not \(first)")
+            for row in rollup.months where row.month != month.firstDay {
+                throw fail("month row \(row.month) is not \(month.firstDay)")
             }
             for period in rollup.periods {
                 switch period.kind {
                 case .collectionRate:
-                    guard period.start >= first, period.start <= last, period.start <= period.end, period.end <= today else {
+                    guard period.start >= month.firstDay, period.start <= last, period.start <= period.end, period.end >= first,
+                        period.end <= today
+                    else {
                         throw fail("collection-rate period \(period.start)…\(period.end) outside \(month) up to \(today)")
                     }
                 case .forecast:
@@ -158,20 +160,29 @@ public enum RollupCommitter {
         }
     }
 
-    private static func replaceRows(of partition: RollupPartition, with rollup: PartitionRollup, today: CalendarDate, connection: SQLiteConnection) throws {
+    /// Replaces the partition's rows: the days from `from` (the whole month without it), their
+    /// period rows, and the month row.
+    private static func replaceRows(
+        of partition: RollupPartition,
+        with rollup: PartitionRollup,
+        from: CalendarDate?,
+        today: CalendarDate,
+        connection: SQLiteConnection
+    ) throws {
         switch partition {
         case .clientGroup(let group, _, let month):
-            let first = month.firstDay
-            let last = first.lastOfMonth
+            let first = Swift.max(month.firstDay, from ?? month.firstDay)
+            let last = month.firstDay.lastOfMonth
             try connection.execute("DELETE FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
-            try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, first)
+            try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, month.firstDay)
             try connection.execute(
-                "DELETE FROM rollup_periods WHERE group_id = ? AND start_day BETWEEN ? AND ?",
+                "DELETE FROM rollup_periods WHERE group_id = ? AND start_day BETWEEN ? AND ? AND end_day >= ?",
                 group,
-                first,
-                last
+                month.firstDay,
+                last,
+                first
             )
-            if today >= first && today <= last {
+            if today >= month.firstDay && today <= last {
                 // Only the forecast at the current date is kept.
                 try connection.execute("DELETE FROM rollup_periods WHERE group_id = ? AND kind = ?", group, RollupPeriodKind.forecast.rawValue)
             }

@@ -105,7 +105,7 @@ public struct TenantRollups {
         return result
     }
 
-    private static let dirtyColumns = "partition_key, dirty_sequence, first_dirty_sequence, generation, dirtied_at"
+    private static let dirtyColumns = "partition_key, dirty_sequence, first_dirty_sequence, generation, dirtied_at, dirty_from"
 
     private func dirtyRows(_ sql: String, _ arguments: [SQLiteValue]) throws -> [DirtyPartition] {
         var rows: [DirtyPartition] = []
@@ -119,49 +119,71 @@ public struct TenantRollups {
                     dirtySequence: try row.decode(Int64.self, at: 1),
                     firstDirtySequence: try row.decode(Int64.self, at: 2),
                     generation: try row.decode(Int64.self, at: 3),
-                    dirtiedAt: TenantTimestamp.parse(try row.decode(String.self, at: 4)) ?? Date(timeIntervalSince1970: 0)
+                    dirtiedAt: TenantTimestamp.parse(try row.decode(String.self, at: 4)) ?? Date(timeIntervalSince1970: 0),
+                    from: try row.decode(CalendarDate?.self, at: 5)
                 )
             )
         }
         return rows
     }
 
-    /// The daily roll-over: marks dirty the month of `today` of every client group (so that
-    /// today's day row gets computed) and the prospects partitions of the current and previous
-    /// fiscal years already published (their as-of date moved). Bumps the generation of
-    /// partitions already dirty, so that a commit computed for the previous day keeps them
-    /// dirty. Returns the number of partitions marked.
+    /// The daily roll-over: for every client group, marks dirty the days its rows do not cover
+    /// yet — from the day after the last business date its partitions were computed for, through
+    /// `today` (normally just today; after a gateway downtime, every missed day, across months) —
+    /// and the prospects partitions of the current and previous fiscal years computed for an
+    /// earlier day (their as-of date moved). Bumps the generation of partitions already dirty,
+    /// so that a commit computed for an earlier day does not clear them. Returns the number of
+    /// partitions marked.
     @discardableResult
     public func rollOver(today: CalendarDate, now: Date = Date()) throws -> Int {
         let fiscalStart = try self.fiscalYearStart()
-        let month = YearMonth(today)
-        let fiscalYear = fiscalStart.fiscalYear(of: month.firstDay)
-        var keys = try self.connection.fetchColumn(Int64.self, "SELECT DISTINCT group_id FROM client_group_members").map {
-            RollupPartition.clientGroup(group: $0, fiscalYear: fiscalYear, month: month).key
+        let current = YearMonth(today)
+        var marks: [(key: String, from: CalendarDate?)] = []
+        for group in try self.connection.fetchColumn(Int64.self, "SELECT DISTINCT group_id FROM client_group_members ORDER BY group_id") {
+            let computed = try self.connection.fetchValue(
+                CalendarDate?.self,
+                "SELECT max(computed_for) FROM partition_state WHERE partition_key >= ? AND partition_key < ?",
+                "g\(group)/",
+                "g\(group)0"
+            ) ?? nil
+            guard let computed else {
+                // Never published: its dirty partitions (if any) cover it; make today's month exist.
+                let key = RollupPartition.clientGroup(group: group, fiscalYear: fiscalStart.fiscalYear(of: current.firstDay), month: current).key
+                marks.append((key, nil))
+                continue
+            }
+            guard computed < today else { continue }
+            let from = computed.adding(days: 1) ?? today
+            for month in YearMonth.range(from: YearMonth(from), through: current) {
+                let key = RollupPartition.clientGroup(group: group, fiscalYear: fiscalStart.fiscalYear(of: month.firstDay), month: month).key
+                marks.append((key, month == YearMonth(from) ? from : nil))
+            }
         }
         let currentYear = fiscalStart.fiscalYear(of: today)
         for year in [currentYear - 1, currentYear] {
             let key = RollupPartition.prospects(fiscalYear: year).key
-            if try self.connection.fetchValue(Int.self, "SELECT 1 FROM partition_state WHERE partition_key = ?", key) != nil {
-                keys.append(key)
-            }
+            let computed = try self.connection.fetchValue(CalendarDate.self, "SELECT computed_for FROM partition_state WHERE partition_key = ?", key)
+            if let computed, computed < today { marks.append((key, nil)) }
         }
         let last = try TenantRecords(connection: self.connection).lastSequence()
         let stamp = TenantTimestamp.format(now)
-        for key in keys {
+        for mark in marks {
             try self.connection.execute(
                 """
-                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, generation)
-                VALUES (?, ?, ?, ?, 1)
-                ON CONFLICT (partition_key) DO UPDATE SET generation = generation + 1
+                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, generation, dirty_from)
+                VALUES (?, ?, ?, ?, 1, ?)
+                ON CONFLICT (partition_key) DO UPDATE SET generation = generation + 1,
+                    dirty_from = CASE WHEN dirty_from IS NULL OR excluded.dirty_from IS NULL THEN NULL
+                                      ELSE min(dirty_from, excluded.dirty_from) END
                 """,
-                key,
+                mark.key,
                 last,
                 last + 1,
-                stamp
+                stamp,
+                mark.from
             )
         }
-        return keys.count
+        return marks.count
     }
 
     // MARK: - Freshness

@@ -17,7 +17,9 @@ public import Storage
 /// Version 2 (rollups, written and read by the `RollupStore` module):
 /// - `dirty_partitions.generation`: bumped by the daily roll-over, which re-dirties partitions
 ///   without an ingestion; a commit clears a dirty mark only when both its sequence and its
-///   generation are still those the worker's lease saw. Index by age (`dirtied_at`), and an
+///   generation are still those the worker's lease saw. `dirty_partitions.dirty_from`: the
+///   first day whose rows changed (NULL: the whole partition); a worker recomputes the days
+///   from it and keeps the earlier rows of the month. Index by age (`dirtied_at`), and an
 ///   index of client records by `first_date` (the firm's first data date is read by every
 ///   rollup request).
 /// - `rollup_days`: per client group and day, snapshot parts at the end of the day and the
@@ -95,6 +97,7 @@ public enum TenantSchema {
             name: "rollup tables, partition state, dirty generation",
             sql: """
                 ALTER TABLE dirty_partitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE dirty_partitions ADD COLUMN dirty_from INTEGER;
                 CREATE INDEX dirty_partitions_by_age ON dirty_partitions (dirtied_at, partition_key);
                 CREATE INDEX records_by_first_date ON records (first_date) WHERE client IS NOT NULL;
 

@@ -13,7 +13,7 @@ internal import Wire
 public enum TenantTimestamp {
     /// The stored text of `instant`.
     public static func format(_ instant: Date) -> String {
-        let totalMilliseconds = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMilliseconds = Int64((instant.timeIntervalSince1970 * 1000).rounded())
         let (days, dayMilliseconds) = Self.floorDivide(totalMilliseconds, 86_400_000)
         guard let narrow = Int32(exactly: days), let date = CalendarDate(daysSinceEpoch: narrow) else {
             let formatter = ISO8601DateFormatter()
@@ -34,7 +34,7 @@ public enum TenantTimestamp {
 
     /// The instant of a stored text (with or without fraction), `nil` when it is not one.
     public static func parse(_ text: String) -> Date? {
-        if let fast = Self.parseFixed(text) { return fast }
+        if Self.hasFixedShape(text) { return Self.parseFixed(text) }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
@@ -42,7 +42,14 @@ public enum TenantTimestamp {
         return formatter.date(from: text)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` exactly; `nil` for anything else.
+    /// Whether `text` looks like the stored shape (then only ``parseFixed(_:)`` decides).
+    static func hasFixedShape(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return (bytes.count == 20 || bytes.count == 24) && bytes.last == UInt8(ascii: "Z")
+            && bytes.dropFirst(10).first == UInt8(ascii: "T")
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` exactly; `nil` for anything else (an impossible date included).
     static func parseFixed(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z") else { return nil }

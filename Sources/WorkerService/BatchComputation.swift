@@ -1,3 +1,4 @@
+internal import Dispatch
 internal import Foundation
 internal import KPI
 public import PilotageProtocol
@@ -29,15 +30,24 @@ public enum BatchComputation {
                 }
             }
             let mapper = FactMapper(settings: header.settings)
-            let facts = sets.keys.sorted().compactMap { sets[$0].flatMap(mapper.facts) }
-            let targets = try work.partitions.map { partition -> GroupRollupCalculator.Target in
-                guard let month = partition.month else {
-                    throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month")
+            let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
+            var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
+            for partition in work.partitions {
+                guard let month = partition.month, let group = partition.groupID ?? work.groupID else {
+                    throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month or group")
                 }
-                return GroupRollupCalculator.Target(key: partition.key, month: month)
+                targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
             }
             let calculator = GroupRollupCalculator(settings: settings, today: header.today, firstDataDate: header.firstDataDate)
-            return calculator.rollups(facts: facts, targets: targets)
+            let jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in
+                (facts: (members[group] ?? []).compactMap { sets[$0].flatMap(mapper.facts) }, targets: targets)
+            }
+            // Groups are independent: spread them over the cores.
+            let results = ResultSlots<[PartitionRollup]>(count: jobs.count)
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                results.set(index, calculator.rollups(facts: jobs[index].facts, targets: jobs[index].targets))
+            }
+            return results.values.flatMap { $0 ?? [] }
         case .prospects:
             guard let fiscalYear = work.fiscalYear, let partition = work.partitions.first, work.partitions.count == 1 else {
                 throw RollupError(code: .invalidPartition, message: "a prospects batch holds exactly one fiscal year")
@@ -59,5 +69,24 @@ public enum BatchComputation {
             let calculator = ProspectRollupCalculator(calendar: settings.fiscalCalendar, today: header.today)
             return [calculator.rollup(key: partition.key, fiscalYear: fiscalYear, deals: deals, offers: offers)]
         }
+    }
+}
+
+/// Results written by concurrent iterations, one slot each.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    // @unchecked Sendable: `slots` is only touched under `lock`.
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) {
+        self.slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Value) {
+        self.lock.withLock { self.slots[index] = value }
+    }
+
+    var values: [Value?] {
+        self.lock.withLock { self.slots }
     }
 }

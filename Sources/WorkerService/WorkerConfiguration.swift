@@ -19,7 +19,7 @@ public struct WorkerConfiguration: Sendable {
     /// Longest pause between two lease requests when nothing is pending.
     public var idlePoll: Duration
 
-    /// Defaults: one loop, 30 s leases, 24 partitions per batch, idle polling up to 100 ms.
+    /// Defaults: one loop, 30 s leases, 64 partitions per batch, idle polling up to 100 ms.
     public init(host: String = "127.0.0.1", port: Int = 7400, token: String, workerID: String) {
         self.host = host
         self.port = port
@@ -27,7 +27,7 @@ public struct WorkerConfiguration: Sendable {
         self.workerID = workerID
         self.concurrency = 1
         self.leaseSeconds = 30
-        self.maxPartitions = 24
+        self.maxPartitions = 64
         self.rowsPerCommitChunk = 1_000
         self.idlePoll = .milliseconds(100)
     }

@@ -16,7 +16,7 @@ struct WorkerCommand {
           --worker-id ID        lease holder id (default <hostname>-<pid>); loops add -1, -2 …
           --concurrency N       batches computed in parallel (default 1)
           --lease-seconds N     lease duration, renewed every third of it (default 30)
-          --max-partitions N    partitions per batch (default 24)
+          --max-partitions N    partitions per batch (default 64)
           --idle-poll-ms N      longest pause between lease requests when idle (default 100)
           --log-level LEVEL     trace, debug, info, notice, warning, error, critical (default info)
 
@@ -103,7 +103,7 @@ struct WorkerCommand {
         }
         configuration.concurrency = try arguments.integer("--concurrency", default: 1, in: 1...64)
         configuration.leaseSeconds = try arguments.integer("--lease-seconds", default: 30, in: 1...600)
-        configuration.maxPartitions = try arguments.integer("--max-partitions", default: 24, in: 1...240)
+        configuration.maxPartitions = try arguments.integer("--max-partitions", default: 64, in: 1...240)
         configuration.idlePoll = .milliseconds(try arguments.integer("--idle-poll-ms", default: 100, in: 10...60_000))
         var level: Logger.Level?
         if let name = arguments.value("--log-level") {

@@ -55,7 +55,15 @@ private func lease(_ database: Database, token: Int64) async throws -> [LeasedPa
         let rollups = TenantRollups(connection: connection)
         guard let group = try rollups.oldestDirty(limit: 1).first?.group else { return [] }
         return try rollups.dirty(group: group).map {
-            LeasedPartition(key: $0.key, month: $0.partition.monthStart, fencingToken: token, dirtySequence: $0.dirtySequence, generation: $0.generation)
+            LeasedPartition(
+                key: $0.key,
+                month: $0.partition.monthStart,
+                fencingToken: token,
+                dirtySequence: $0.dirtySequence,
+                generation: $0.generation,
+                from: $0.from,
+                groupID: $0.group
+            )
         }
     }
 }
@@ -67,7 +75,9 @@ private func compute(_ database: Database, _ partitions: [LeasedPartition]) asyn
         let settings = try rollups.settings()
         let facts = try FactRecords(connection: connection).clientFacts(["A"], mapper: FactMapper(settings: settings))
         let calculator = GroupRollupCalculator(settings: FactMapper.kpiSettings(settings), today: today, firstDataDate: try rollups.firstDataDate())
-        let targets = partitions.compactMap { partition in partition.month.map { GroupRollupCalculator.Target(key: partition.key, month: $0) } }
+        let targets = partitions.compactMap { partition in
+            partition.month.map { GroupRollupCalculator.Target(key: partition.key, month: $0, from: partition.from) }
+        }
         return Dictionary(uniqueKeysWithValues: calculator.rollups(facts: facts, targets: targets).map { ($0.key, $0) })
     }
 }
@@ -162,6 +172,41 @@ struct RollupCommitterTests {
             }
             #expect(dirty.map(\.firstDirtySequence) == [2] && dirty.map(\.dirtySequence) == [2])
             #expect(freshness.watermarkSequence == 1 && freshness.lastSequence == 2 && freshness.pendingPartitions == 1)
+        }
+    }
+
+    @Test("a change dated inside a month recomputes that month from its date; earlier rows stay and answers stay exact")
+    func partialMonth() async throws {
+        try await withTenantDatabase { database in
+            try await ingest(database, firm)
+            let first = try await lease(database, token: 1)
+            _ = try await commit(database, first, try await compute(database, first))
+            let before = try await database.read { try $0.fetchColumn([UInt8].self, "SELECT receivables_snapshot FROM rollup_days ORDER BY day") }
+
+            try await ingest(database, [
+                InstallmentRecord(id: "I2", client: "A", invoiceID: "I2", invoiceDate: day("2025-03-25"), dueDate: day("2025-04-24"), amount: 50_000)
+            ])
+            let second = try await lease(database, token: 2)
+            #expect(second.map(\.key) == ["g1/fy2025/m2025-03"] && second.map(\.from) == [day("2025-03-25")])
+            let rows = try await compute(database, second)
+            #expect(rows[second[0].key]?.days.map(\.day) == (25...31).compactMap { CalendarDate(year: 2025, month: 3, day: $0) })
+            _ = try await commit(database, second, rows)
+
+            let after = try await database.read { try $0.fetchColumn([UInt8].self, "SELECT receivables_snapshot FROM rollup_days ORDER BY day") }
+            #expect(after.count == before.count)
+            // February and March 1–24 untouched; the last 7 days moved by the new invoice.
+            #expect(Array(after.prefix(before.count - 7)) == Array(before.prefix(before.count - 7)))
+            #expect(Array(after.suffix(7)) != Array(before.suffix(7)))
+            let differences = try await database.read { connection in
+                let context = KPIContext(settings: KPISettings(), firstDataDate: day("2025-02-10"))
+                let reader = RollupReader(connection: connection)
+                let facts = try FactRecords(connection: connection).clientFacts(["A"], mapper: FactMapper(settings: nil))
+                return Level1Report.differences(
+                    rollup: try reader.receivablesLevel1(groups: [1], asOf: today, context: context),
+                    reference: ReceivablesLevel1(evaluator: ReceivablesReference(facts, context: context), asOf: today)
+                )
+            }
+            #expect(differences.isEmpty)
         }
     }
 

@@ -106,8 +106,17 @@ struct RollupPipelineTests {
     func staleCommit() async throws {
         try await Cluster.with(today: WorkedExampleRecords.today) { cluster in
             try await cluster.ingest(WorkedExampleRecords.records)
-            let (first, firstHeader, firstRows) = try await cluster.computeBatch(workerID: "slow", leaseSeconds: 1)
+            // Rows computed under a comfortable lease, given back; then "slow" holds the same
+            // partitions for one second only (no timing race: "slow" never needs to fetch).
+            let (reader, firstHeader, firstRows) = try await cluster.computeBatch(workerID: "reader", leaseSeconds: 60)
+            _ = try await cluster.client.unary(
+                WorkerMethods.release,
+                ReleaseRequest(workerID: "reader", firmID: cluster.firm, partitions: reader.references),
+                metadata: cluster.workerMetadata
+            )
+            let first = try #require(try await cluster.lease(workerID: "slow", leaseSeconds: 1))
             let keys = first.partitions.map(\.key)
+            #expect(keys == reader.partitions.map(\.key))
             try await Task.sleep(for: .milliseconds(1_500))
 
             // Expired, nobody took over: still refused.

@@ -19,7 +19,8 @@ struct TakeoverAndVerificationTests {
         try await Cluster.with(today: Self.today) { cluster in
             try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 24, documents: 1_200, installments: 400))
 
-            // Kill worker "doomed" while it holds leases (retry if it happened to be between batches).
+            // Kill worker "doomed" while it holds leases on unpublished partitions (retry if it
+            // happened to be between batches, or had just committed).
             var orphaned: [String: Int64] = [:]
             for attempt in 1...8 where orphaned.isEmpty {
                 let doomed = try await cluster.startWorker(id: "doomed-\(attempt)", leaseSeconds: 2, maxPartitions: 2)
@@ -29,13 +30,20 @@ struct TakeoverAndVerificationTests {
                     } > 0
                 }
                 try await doomed.stop(signal: SIGKILL)
-                orphaned = try cluster.withFile(cluster.catalogPath) { connection in
+                // Let its leases (2 s) lapse and any commit it had fully sent settle; the
+                // partitions it held that are still dirty are the ones another worker must take over.
+                try await Task.sleep(for: .seconds(3))
+                let held = try cluster.withFile(cluster.catalogPath) { connection in
                     var held: [String: Int64] = [:]
                     try connection.query("SELECT partition_key, fencing_token FROM worker_leases WHERE holder = ?", "doomed-\(attempt)") { row in
                         held[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
                     }
                     return held
                 }
+                let dirty = try cluster.withFile(cluster.tenantPath) { connection in
+                    Set(try connection.fetchColumn(String.self, "SELECT partition_key FROM dirty_partitions"))
+                }
+                orphaned = held.filter { dirty.contains($0.key) }
             }
             #expect(!orphaned.isEmpty, "the worker was never killed while holding a lease")
             #expect(try await cluster.status().freshness.pendingPartitions > 0)

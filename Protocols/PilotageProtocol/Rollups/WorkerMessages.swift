@@ -49,21 +49,37 @@ public struct LeasedPartition: Codable, Sendable, Hashable {
     public var dirtySequence: Int64
     /// The dirty generation when it was leased (bumped by the daily roll-over).
     public var generation: Int64
+    /// The first day whose rows changed: the worker recomputes from it and the commit keeps the
+    /// month's earlier rows. Absent: the whole partition.
+    public var from: CalendarDate?
+    /// The client group of a client-group partition.
+    public var groupID: Int64?
 
     /// Creates a value.
-    public init(key: String, month: CalendarDate?, fencingToken: Int64, dirtySequence: Int64, generation: Int64) {
+    public init(
+        key: String,
+        month: CalendarDate?,
+        fencingToken: Int64,
+        dirtySequence: Int64,
+        generation: Int64,
+        from: CalendarDate? = nil,
+        groupID: Int64? = nil
+    ) {
         self.key = key
         self.month = month
         self.fencingToken = fencingToken
         self.dirtySequence = dirtySequence
         self.generation = generation
+        self.from = from
+        self.groupID = groupID
     }
 
     enum CodingKeys: String, CodingKey {
         case key, month
         case fencingToken = "fencing_token"
         case dirtySequence = "dirty_sequence"
-        case generation
+        case generation, from
+        case groupID = "group_id"
     }
 
     /// The reference later calls carry.
@@ -97,7 +113,8 @@ public struct WorkAssignment: Codable, Sendable, Hashable {
     public var firmID: String
     /// Client group or prospects.
     public var family: RollupFamily
-    /// The client group (client-group family).
+    /// The first client group of the batch (client-group family; a batch of single months may
+    /// hold several groups, see ``LeasedPartition/groupID``).
     public var groupID: Int64?
     /// The fiscal year (prospects family).
     public var fiscalYear: Int?
@@ -232,8 +249,10 @@ public struct FactsHeader: Codable, Sendable, Hashable {
     public var through: CalendarDate
     /// Fingerprint of the settings that shape parts; echoed in the commit.
     public var settingsFingerprint: String
-    /// Clients in the group (client-group family).
+    /// Clients in the batch's groups (client-group family).
     public var clientCount: Int
+    /// The clients of each group of the batch (client-group family).
+    public var groups: [GroupMembers]
 
     /// Creates a value.
     public init(
@@ -242,7 +261,8 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         firstDataDate: CalendarDate?,
         through: CalendarDate,
         settingsFingerprint: String,
-        clientCount: Int
+        clientCount: Int,
+        groups: [GroupMembers] = []
     ) {
         self.settings = settings
         self.today = today
@@ -250,6 +270,7 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         self.through = through
         self.settingsFingerprint = settingsFingerprint
         self.clientCount = clientCount
+        self.groups = groups
     }
 
     enum CodingKeys: String, CodingKey {
@@ -258,6 +279,26 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         case through
         case settingsFingerprint = "settings_fingerprint"
         case clientCount = "client_count"
+        case groups
+    }
+}
+
+/// The clients of one client group when the facts were read.
+public struct GroupMembers: Codable, Sendable, Hashable {
+    /// The group.
+    public var groupID: Int64
+    /// Its clients, by id.
+    public var clients: [String]
+
+    /// Creates a value.
+    public init(groupID: Int64, clients: [String]) {
+        self.groupID = groupID
+        self.clients = clients
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupID = "group_id"
+        case clients
     }
 }
 

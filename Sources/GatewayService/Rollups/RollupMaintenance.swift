@@ -8,7 +8,7 @@ internal import Wire
 
 /// The gateway's background rollup duties, for as long as it serves:
 /// - at start-up, finds the firms with pending partitions (``PendingWork``) and rolls over the
-///   firms whose rollups were computed for an earlier day;
+///   client groups whose rollups were computed for an earlier day;
 /// - then, every `interval`, the **daily roll-over**: when a firm's business date changes, the
 ///   current month's partition of every client group (and the current and previous prospects
 ///   years) becomes dirty, so that workers compute the new day.
@@ -60,13 +60,9 @@ struct RollupMaintenance: Sendable {
                         let settings = try rollups.settings()
                         let today = clock.today(settings: settings)
                         var marked = 0
-                        if startup {
-                            let computed = try connection.fetchValue(
-                                CalendarDate?.self,
-                                "SELECT max(computed_for) FROM partition_state WHERE partition_key LIKE 'g%'"
-                            ) ?? nil
-                            if let computed, computed < today { marked = try rollups.rollOver(today: today) }
-                        } else if let previous, previous != today {
+                        // At start-up, catch up on the days missed while the gateway was down
+                        // (rollOver skips the groups already computed for today).
+                        if startup || (previous.map { $0 != today } ?? false) {
                             marked = try rollups.rollOver(today: today)
                         }
                         return (today, settings?.timeZone, marked, try rollups.pendingCount())

@@ -36,6 +36,8 @@ public struct WorkerHandlers: Sendable {
     static let recordsPerChunk = 2_000
     /// Clients read per read transaction while streaming facts.
     static let clientsPerRead = 64
+    /// Client groups a batch of single months may hold.
+    static let maximumGroupsPerBatch = 256
     /// Rows a commit may carry in all.
     static let maximumCommitRows = 2_000_000
 
@@ -95,17 +97,27 @@ public struct WorkerHandlers: Sendable {
             let held = try await self.catalog.heldPartitions(firm: firm)
             let heldAt = ContinuousClock.now
             var tried: Set<String> = []
-            for candidate in candidates where !held.contains(candidate.key) && !tried.contains(candidate.key) {
-                // A client group's dirty months go together: one fact stream, one sweep.
-                let unit: [DirtyPartition]
-                if let group = candidate.group {
-                    unit = try await self.tenants.withTenant(firm) { database in
+            for _ in 0..<4 {
+                // A client group's dirty months go together (one fact stream, one sweep); groups
+                // with few dirty months (an incremental change) share a batch up to `maximum`.
+                var chosen: [DirtyPartition] = []
+                var groups: Set<Int64> = []
+                for candidate in candidates where !held.contains(candidate.key) && !tried.contains(candidate.key) {
+                    guard let group = candidate.group else {
+                        if chosen.isEmpty { chosen = [candidate] }
+                        break
+                    }
+                    guard !groups.contains(group) else { continue }
+                    let unit = try await self.tenants.withTenant(firm) { database in
                         try await database.read { connection in try TenantRollups(connection: connection).dirty(group: group) }
-                    }.filter { !held.contains($0.key) }
-                } else {
-                    unit = [candidate]
+                    }.filter { !held.contains($0.key) && !tried.contains($0.key) }
+                    guard !unit.isEmpty else { continue }
+                    if !chosen.isEmpty && chosen.count + unit.count > maximum { break }
+                    chosen += unit.prefix(maximum - chosen.count)
+                    groups.insert(group)
+                    if chosen.count >= maximum || groups.count >= Self.maximumGroupsPerBatch { break }
                 }
-                let chosen = Array(unit.prefix(maximum))
+                guard let head = chosen.first else { break }
                 tried.formUnion(chosen.map(\.key))
                 let leases = try await self.catalog.acquireLeases(
                     firm: firm,
@@ -118,7 +130,7 @@ public struct WorkerHandlers: Sendable {
                     "lease timings",
                     metadata: [
                         "scan_ms": "\((scanned - started).milliseconds)", "held_ms": "\((heldAt - scanned).milliseconds)",
-                        "acquire_ms": "\((ContinuousClock.now - heldAt).milliseconds)",
+                        "acquire_ms": "\((ContinuousClock.now - heldAt).milliseconds)", "groups": "\(groups.count)",
                     ]
                 )
                 let byKey = Dictionary(chosen.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -129,11 +141,13 @@ public struct WorkerHandlers: Sendable {
                         month: dirty.partition.monthStart,
                         fencingToken: lease.fencingToken,
                         dirtySequence: dirty.dirtySequence,
-                        generation: dirty.generation
+                        generation: dirty.generation,
+                        from: dirty.from,
+                        groupID: dirty.group
                     )
                 }
                 var fiscalYear: Int?
-                if case .prospects(let year) = candidate.partition { fiscalYear = year }
+                if case .prospects(let year) = head.partition { fiscalYear = year }
                 context.logger.debug(
                     "leased",
                     metadata: ["firm": firm.rawValue, "worker": holder, "partitions": "\(partitions.count)", "first": first.partition]
@@ -141,8 +155,8 @@ public struct WorkerHandlers: Sendable {
                 return LeaseReply(
                     work: WorkAssignment(
                         firmID: firm.rawValue,
-                        family: candidate.group == nil ? .prospects : .clientGroup,
-                        groupID: candidate.group,
+                        family: head.group == nil ? .prospects : .clientGroup,
+                        groupID: head.group,
                         fiscalYear: fiscalYear,
                         partitions: partitions,
                         expiresAt: first.expiresAt
@@ -176,16 +190,24 @@ public struct WorkerHandlers: Sendable {
                 let fingerprint = FactMapper.kpiSettings(settings).partsFingerprint
                 let firstDataDate = try rollups.firstDataDate()
                 switch batch {
-                case .group(let group, let lastMonth):
-                    let members = try rollups.members(ofGroup: group)
-                    let through = min(lastMonth.lastOfMonth, today)
+                case .groups(let lastMonths):
+                    var groups: [GroupMembers] = []
+                    var members: [String] = []
+                    var through = CalendarDate.min
+                    for (group, lastMonth) in lastMonths.sorted(by: { $0.key < $1.key }) {
+                        let clients = try rollups.members(ofGroup: group)
+                        groups.append(GroupMembers(groupID: group, clients: clients))
+                        members += clients
+                        through = max(through, min(lastMonth.lastOfMonth, today))
+                    }
                     let header = FactsHeader(
                         settings: settings,
                         today: today,
                         firstDataDate: firstDataDate,
                         through: through,
                         settingsFingerprint: fingerprint,
-                        clientCount: members.count
+                        clientCount: members.count,
+                        groups: groups
                     )
                     return Start(header: header, members: members, firmRecords: [])
                 case .prospects:
@@ -302,11 +324,12 @@ public struct WorkerHandlers: Sendable {
 
     /// What a batch covers.
     enum Batch {
-        case group(Int64, lastMonth: CalendarDate)
+        /// Months of client groups: the last month of each group.
+        case groups([Int64: CalendarDate])
         case prospects(fiscalYear: Int)
     }
 
-    /// Checks that `keys` form one batch: months of one client group, or one prospects year.
+    /// Checks that `keys` form one batch: months of client groups, or one prospects year.
     static func batch(_ keys: [String]) throws -> Batch {
         let partitions = try keys.map { key -> RollupPartition in
             guard let partition = RollupPartition(key: key) else {
@@ -315,22 +338,20 @@ public struct WorkerHandlers: Sendable {
             return partition
         }
         guard let first = partitions.first else { throw RPCError(code: .invalidArgument, message: "a batch needs partitions") }
-        switch first {
-        case .prospects(let year):
+        if case .prospects(let year) = first {
             guard partitions.count == 1 else {
                 throw RPCError(code: .invalidArgument, message: "a prospects batch holds one fiscal year")
             }
             return .prospects(fiscalYear: year)
-        case .clientGroup(let group, _, _):
-            var last = CalendarDate.min
-            for partition in partitions {
-                guard case .clientGroup(let other, _, let month) = partition, other == group else {
-                    throw RPCError(code: .invalidArgument, message: "a batch holds the months of one client group")
-                }
-                last = max(last, month.firstDay)
-            }
-            return .group(group, lastMonth: last)
         }
+        var lastMonths: [Int64: CalendarDate] = [:]
+        for partition in partitions {
+            guard case .clientGroup(let group, _, let month) = partition else {
+                throw RPCError(code: .invalidArgument, message: "a batch holds client-group months or one prospects year, not both")
+            }
+            lastMonths[group] = max(lastMonths[group] ?? .min, month.firstDay)
+        }
+        return .groups(lastMonths)
     }
 
     static func holder(_ workerID: String) throws -> String {

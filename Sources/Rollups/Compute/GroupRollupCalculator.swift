@@ -23,11 +23,15 @@ public struct GroupRollupCalculator: Sendable {
         public var key: String
         /// First day of its month.
         public var month: CalendarDate
+        /// The first day whose rows are wanted (the earlier rows of the month are kept);
+        /// `nil`: every day.
+        public var from: CalendarDate?
 
         /// Creates a target.
-        public init(key: String, month: CalendarDate) {
+        public init(key: String, month: CalendarDate, from: CalendarDate? = nil) {
             self.key = key
             self.month = month
+            self.from = from
         }
     }
 
@@ -54,24 +58,29 @@ public struct GroupRollupCalculator: Sendable {
         return Period(uncheckedStart: start, end: end).days
     }
 
-    /// The rows of every target, in target order.
+    /// The rows of every target, in target order. A target with `from` gets the day and period
+    /// rows of the days from it only, and its full month row (flows are cheap, snapshots are not).
     public func rollups(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
         let daysByTarget = targets.map { self.days(ofMonth: $0.month) }
+        let wantedByTarget = zip(targets, daysByTarget).map { target, days in
+            target.from.map { from in days.filter { $0 >= from } } ?? days
+        }
         let allDays = Array(Set(daysByTarget.joined())).sorted()
+        let snapshotDays = Array(Set(wantedByTarget.joined())).sorted()
         guard let first = allDays.first, let last = allDays.last else {
             return targets.map { PartitionRollup(key: $0.key) }
         }
         let receivables = ReceivablesPartsCalculator(facts, settings: self.settings)
         let practice = PracticePartsCalculator(facts, settings: self.settings)
-        let snapshots = Dictionary(uniqueKeysWithValues: zip(allDays, receivables.snapshots(at: allDays)))
-        let practiceSnapshots = Dictionary(uniqueKeysWithValues: zip(allDays, practice.snapshots(at: allDays)))
+        let snapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, receivables.snapshots(at: snapshotDays)))
+        let practiceSnapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, practice.snapshots(at: snapshotDays)))
         let range = Period(uncheckedStart: first, end: last)
         let flows = receivables.dailyFlows(in: range)
         let practiceFlows = practice.dailyFlows(in: range)
 
         var result: [PartitionRollup] = []
         result.reserveCapacity(targets.count)
-        for (target, days) in zip(targets, daysByTarget) {
+        for ((target, days), wanted) in zip(zip(targets, daysByTarget), wantedByTarget) {
             var rollup = PartitionRollup(key: target.key)
             guard !days.isEmpty else {
                 result.append(rollup)
@@ -80,10 +89,12 @@ public struct GroupRollupCalculator: Sendable {
             var monthFlow = ReceivablesFlow.zero
             var monthPracticeFlow = PracticeFlow.zero
             for day in days {
+                if let flow = flows[day] { monthFlow += flow }
+                if let practiceFlow = practiceFlows[day] { monthPracticeFlow += practiceFlow }
+            }
+            for day in wanted {
                 let flow = flows[day]
                 let practiceFlow = practiceFlows[day]
-                if let flow { monthFlow += flow }
-                if let practiceFlow { monthPracticeFlow += practiceFlow }
                 rollup.days.append(
                     RollupDay(
                         day: day,
