@@ -42,10 +42,28 @@ let package = Package(
         .target(name: "Ingestion", dependencies: ["PilotageProtocol", "Wire"]),
         /// A firm's file: schema, stored records, batch writer, client groups, dirty partitions.
         .target(name: "TenantStore", dependencies: ["Storage", "Ingestion", "PilotageProtocol", "Wire"]),
+        /// Records → KPI facts, compact parts encoding, and the computation of rollup partitions
+        /// (pure: shared by the worker and the gateway's verification mode).
+        .target(name: "Rollups", dependencies: ["KPI", "PilotageProtocol", "Wire"]),
+        /// Rollups in a firm's file: commits under fencing, dirty partitions and freshness, the
+        /// read path that merges client groups' parts, raw facts for workers and verification.
+        .target(
+            name: "RollupStore",
+            dependencies: ["Rollups", "TenantStore", "Storage", "KPI", "PilotageProtocol", "Wire"]
+        ),
         /// The gateway's services, access policy and assembly.
         .target(
             name: "GatewayService",
-            dependencies: ["TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
+            dependencies: [
+                "TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire",
+                "KPI", "Rollups", "RollupStore",
+            ]
+        ),
+
+        /// The aggregation worker's loop: lease, fetch facts, compute parts, commit (no database).
+        .target(
+            name: "WorkerService",
+            dependencies: ["Rollups", "KPI", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"]
         ),
 
         /// The `pilotage` command line: calls through reflection, imports, administration.
@@ -59,6 +77,8 @@ let package = Package(
         .executableTarget(name: "pilotage", dependencies: ["PilotageCLI"]),
 
         .executableTarget(name: "pilotage-gateway", dependencies: ["GatewayService", "PilotageProtocol", "ServerSupport", "Wire"]),
+
+        .executableTarget(name: "pilotage-worker", dependencies: ["WorkerService", "ServerSupport"]),
 
         // MARK: - Storage
 
@@ -136,6 +156,17 @@ let package = Package(
             dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
         ),
         .testTarget(
+            name: "RollupStoreTests",
+            dependencies: ["RollupStore", "Rollups", "TenantStore", "Ingestion", "Storage", "KPI", "PilotageProtocol", "Wire"]
+        ),
+        .testTarget(
+            name: "WorkerServiceTests",
+            dependencies: [
+                "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
+            ]
+        ),
+        .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
         ),
@@ -149,6 +180,12 @@ let package = Package(
             path: "tools/Benchmarks/IngestBenchmark"
         ),
 
+        /// `tools/bench-worker`: full rebuild with 1 and 2 workers, commit-to-publish lag.
+        .executableTarget(
+            name: "WorkerBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/WorkerBenchmark"
+        ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),

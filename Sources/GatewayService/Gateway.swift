@@ -21,13 +21,27 @@ public final class Gateway: Sendable {
     public let tenants: TenantPool
     /// The RPC server (health and reflection built in).
     public let server: RPCServer
+    /// Firms with rollup partitions waiting for a worker.
+    public let pending: PendingWork
+    /// Commit-to-publish latency of rollups.
+    public let lag: LagMetrics
     private let logger: Logger
 
-    private init(configuration: GatewayConfiguration, catalog: Catalog, tenants: TenantPool, server: RPCServer, logger: Logger) {
+    private init(
+        configuration: GatewayConfiguration,
+        catalog: Catalog,
+        tenants: TenantPool,
+        server: RPCServer,
+        pending: PendingWork,
+        lag: LagMetrics,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.catalog = catalog
         self.tenants = tenants
         self.server = server
+        self.pending = pending
+        self.lag = lag
         self.logger = logger
     }
 
@@ -51,9 +65,21 @@ public final class Gateway: Sendable {
             logger: logger
         )
         let access = AccessPolicy(catalog: catalog, cacheLifetime: configuration.credentialCacheLifetime)
+        let pending = PendingWork()
+        let lag = LagMetrics()
+        let clock = FirmClock(fixedToday: configuration.fixedToday)
         let services = [
             OperatorHandlers(catalog: catalog, tenants: tenants, access: access).definition,
-            IngestionHandlers(catalog: catalog, tenants: tenants, limits: configuration.ingestLimits, fixedToday: configuration.fixedToday).definition,
+            IngestionHandlers(
+                catalog: catalog,
+                tenants: tenants,
+                limits: configuration.ingestLimits,
+                fixedToday: configuration.fixedToday,
+                pending: pending
+            ).definition,
+            WorkerHandlers(catalog: catalog, tenants: tenants, pending: pending, lag: lag, clock: clock).definition,
+            ReceivablesDashboardHandlers(tenants: tenants, clock: clock).definition,
+            StatusHandlers(catalog: catalog, tenants: tenants, lag: lag, clock: clock).definition,
         ]
         let server = try RPCServer(
             transport: TCPServerTransport(host: configuration.host, port: configuration.port),
@@ -62,7 +88,15 @@ public final class Gateway: Sendable {
             interceptors: [access],
             logger: logger
         )
-        let gateway = Gateway(configuration: configuration, catalog: catalog, tenants: tenants, server: server, logger: logger)
+        let gateway = Gateway(
+            configuration: configuration,
+            catalog: catalog,
+            tenants: tenants,
+            server: server,
+            pending: pending,
+            lag: lag,
+            logger: logger
+        )
         try await gateway.bootstrapOperatorToken()
         return gateway
     }
@@ -81,10 +115,25 @@ public final class Gateway: Sendable {
     }
 
     /// Serves until ``beginGracefulShutdown()``, then closes the firm files and the catalog.
+    /// Rollup maintenance (start-up scan of pending work, daily roll-over) runs alongside.
     public func run() async throws {
         defer { self.logger.info("gateway stopped") }
+        let maintenance = RollupMaintenance(
+            catalog: self.catalog,
+            tenants: self.tenants,
+            pending: self.pending,
+            clock: FirmClock(fixedToday: self.configuration.fixedToday),
+            interval: self.configuration.rollOverInterval,
+            logger: self.logger
+        )
         do {
-            try await self.server.serve()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.server.serve() }
+                group.addTask { await maintenance.run() }
+                // The server ends first (shutdown or failure); maintenance only ends when cancelled.
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             await self.close()
             throw error

@@ -22,6 +22,8 @@ public struct GatewayConfiguration: Sendable {
     public var credentialCacheLifetime: Duration
     /// Business "today" for every firm, overriding the clock (tests and reproducible demos).
     public var fixedToday: CalendarDate?
+    /// How often the daily roll-over checks whether a firm's business date changed.
+    public var rollOverInterval: Duration
 
     /// Defaults: loopback, port 7400, 256 open firms, data-contract limits.
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 7400) {
@@ -34,6 +36,7 @@ public struct GatewayConfiguration: Sendable {
         self.rpc.maxFrameSize = IngestLimits.default.maxFrameBytes
         self.credentialCacheLifetime = .seconds(30)
         self.fixedToday = nil
+        self.rollOverInterval = .seconds(30)
     }
 
     /// `<data>/catalog.sqlite`.

@@ -26,6 +26,8 @@ struct CLIOptions: Sendable {
         "--label": .value, "--acting-user": .value,
         // list
         "--limit": .value,
+        // verify
+        "--date": .value,
     ]
     static let aliases = ["-H": "--metadata", "-a": "--address", "-h": "--help"]
 

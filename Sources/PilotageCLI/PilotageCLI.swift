@@ -23,6 +23,10 @@ public enum PilotageCLI {
           pilotage import demo [--size small|medium|large] [--seed N] [--today YYYY-MM-DD]
                                                     generate a realistic firm and ingest it
           pilotage ingestions [--limit N]           the firm's latest batches
+        Rollups:
+          pilotage status [--firm F]                freshness and rollup lag (an operator sees every firm)
+          pilotage verify --firm F [--date D]...    recompute every level-1 answer from raw facts;
+                                                    exit 1 and print the differences if any
         Operators:
           pilotage firm create ID NAME | firm list | firm suspend ID | firm resume ID
           pilotage credential issue back-office|worker|operator --label TEXT [--firm F]... [--acting-user U]
@@ -91,6 +95,8 @@ public enum PilotageCLI {
         case "call": try await CallCommands.call(context)
         case "import": try await ImportCommand.run(context)
         case "ingestions": try await AdminCommands.ingestions(context)
+        case "status": try await RollupCommands.status(context)
+        case "verify": try await RollupCommands.verify(context)
         case "firm": try await AdminCommands.firm(context)
         case "credential": try await AdminCommands.credential(context)
         default: throw UsageError("unknown command '\(command)'")

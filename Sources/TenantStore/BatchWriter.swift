@@ -106,14 +106,18 @@ public struct BatchWriter: Sendable {
         let fiscalStart = try records.settings().map { FiscalYearStart(month: $0.fiscalYearStartMonth, day: $0.fiscalYearStartDay) } ?? FiscalYearStart()
         if changedSettings { try dirty.everything(connection: connection) }
         let partitions = try dirty.partitions(fiscalStart: fiscalStart, today: self.today, connection: connection)
-        let stamp = ISO8601DateFormatter().string(from: self.now)
-        for partition in partitions {
+        let stamp = TenantTimestamp.format(self.now)
+        for mark in partitions {
+            // `dirty_from` (the first affected day; NULL = the whole partition) only moves earlier.
             try connection.execute(
                 """
-                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (partition_key) DO UPDATE SET dirty_sequence = excluded.dirty_sequence
+                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (partition_key) DO UPDATE SET dirty_sequence = excluded.dirty_sequence,
+                    dirty_from = CASE WHEN dirty_from IS NULL OR excluded.dirty_from IS NULL THEN NULL
+                                      ELSE min(dirty_from, excluded.dirty_from) END
                 """,
-                partition.key, sequence, sequence, stamp
+                mark.partition.key, sequence, sequence, stamp, mark.from
             )
         }
         try connection.execute(

@@ -31,23 +31,33 @@ struct DirtyCollector {
         }
     }
 
+    /// One partition to mark dirty, and the first day whose rows the change affects (`nil`: the
+    /// whole partition). A change dated `d` affects the rows of days `d` and later only, so the
+    /// month containing `d` is dirty from `d` and the later months entirely.
+    struct Mark {
+        var partition: RollupPartition
+        var from: CalendarDate?
+    }
+
     /// The partitions to mark dirty: for each group, every month from its earliest affected date
     /// through the month of `today` (a future date dirties the current month: rollups are
     /// materialised up to today, and the daily roll-over extends them).
-    func partitions(fiscalStart: FiscalYearStart, today: CalendarDate, connection: SQLiteConnection) throws -> [RollupPartition] {
+    func partitions(fiscalStart: FiscalYearStart, today: CalendarDate, connection: SQLiteConnection) throws -> [Mark] {
         var groups = self.groups
         for (client, date) in self.clients {
             guard let group = try connection.fetchValue(Int64.self, "SELECT group_id FROM client_group_members WHERE client = ?", client) else { continue }
             groups[group] = min(groups[group] ?? date, date)
         }
         let current = YearMonth(today)
-        var partitions: [RollupPartition] = []
+        var marks: [Mark] = []
         for (group, date) in groups {
+            let from = min(date, today)
             for month in YearMonth.range(from: min(YearMonth(date), current), through: current) {
-                partitions.append(.clientGroup(group: group, fiscalYear: fiscalStart.fiscalYear(of: month.firstDay), month: month))
+                let partition = RollupPartition.clientGroup(group: group, fiscalYear: fiscalStart.fiscalYear(of: month.firstDay), month: month)
+                marks.append(Mark(partition: partition, from: month == YearMonth(from) ? from : nil))
             }
         }
-        partitions += self.prospectYears.map { RollupPartition.prospects(fiscalYear: $0) }
-        return partitions.sorted()
+        marks += self.prospectYears.map { Mark(partition: RollupPartition.prospects(fiscalYear: $0), from: nil) }
+        return marks.sorted { $0.partition < $1.partition }
     }
 }

@@ -13,6 +13,23 @@ public import Storage
 ///   reached through several collaborators is counted once.
 /// - `ingestions`: one row per committed batch; its sequence is the freshness watermark unit.
 /// - `dirty_partitions`: rollup partitions to recompute, with the sequence that dirtied them.
+///
+/// Version 2 (rollups, written and read by the `RollupStore` module):
+/// - `dirty_partitions.generation`: bumped by the daily roll-over, which re-dirties partitions
+///   without an ingestion; a commit clears a dirty mark only when both its sequence and its
+///   generation are still those the worker's lease saw. `dirty_partitions.dirty_from`: the
+///   first day whose rows changed (NULL: the whole partition); a worker recomputes the days
+///   from it and keeps the earlier rows of the month. Index by age (`dirtied_at`), and an
+///   index of client records by `first_date` (the firm's first data date is read by every
+///   rollup request).
+/// - `rollup_days`: per client group and day, snapshot parts at the end of the day and the
+///   day's flow parts (receivables and practice), as compact Wire-encoded blobs.
+/// - `rollup_months`: per client group and month, the sum of the month's daily flows.
+/// - `rollup_periods`: per client group, parts that depend on a whole period (AR-REC-RATE of a
+///   month to date, AR-FCST at an as-of date).
+/// - `rollup_prospects`: per fiscal year, as-of date and deal, the deal's prospects counts.
+/// - `partition_state`: per partition, what was published last (ingestion sequence, instant,
+///   settings fingerprint, fencing token, business date it was computed for).
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -74,6 +91,63 @@ public enum TenantSchema {
                     dirtied_at TEXT NOT NULL
                 ) STRICT, WITHOUT ROWID;
                 """
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "rollup tables, partition state, dirty generation",
+            sql: """
+                ALTER TABLE dirty_partitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE dirty_partitions ADD COLUMN dirty_from INTEGER;
+                CREATE INDEX dirty_partitions_by_age ON dirty_partitions (dirtied_at, partition_key);
+                CREATE INDEX records_by_first_date ON records (first_date) WHERE client IS NOT NULL;
+
+                CREATE TABLE rollup_days (
+                    group_id INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    receivables_snapshot BLOB NOT NULL,
+                    receivables_flow BLOB,
+                    practice_snapshot BLOB NOT NULL,
+                    practice_flow BLOB,
+                    PRIMARY KEY (group_id, day)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE rollup_months (
+                    group_id INTEGER NOT NULL,
+                    month INTEGER NOT NULL,
+                    receivables_flow BLOB NOT NULL,
+                    practice_flow BLOB NOT NULL,
+                    PRIMARY KEY (group_id, month)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE rollup_periods (
+                    group_id INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_day INTEGER NOT NULL,
+                    end_day INTEGER NOT NULL,
+                    parts BLOB NOT NULL,
+                    PRIMARY KEY (group_id, kind, start_day, end_day)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE rollup_prospects (
+                    fiscal_year INTEGER NOT NULL,
+                    as_of INTEGER NOT NULL,
+                    deal TEXT NOT NULL,
+                    organisation_unit TEXT,
+                    team TEXT NOT NULL,
+                    parts BLOB NOT NULL,
+                    PRIMARY KEY (fiscal_year, as_of, deal)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE partition_state (
+                    partition_key TEXT PRIMARY KEY,
+                    published_sequence INTEGER NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    fencing_token INTEGER NOT NULL,
+                    computed_for INTEGER NOT NULL,
+                    row_count INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
     ])
 }

@@ -8,6 +8,8 @@ public import Storage
 /// - Health and reflection are open.
 /// - `pilotage.operator.Operator` needs an operator credential.
 /// - `pilotage.worker.*` services need a worker credential.
+/// - `pilotage.status.Status` takes an operator credential (any firm, named in the request) or a
+///   back-office credential with its tenant, like a tenant service.
 /// - Every other service is a tenant service: a back-office credential (or a worker's) and the
 ///   `pilotage-tenant` metadata naming a firm the credential reaches.
 ///
@@ -25,6 +27,8 @@ public final class AccessPolicy: ServerInterceptor {
         case worker
         /// Back-offices acting on one firm.
         case tenant
+        /// Operators (any firm), or back-offices acting on one firm.
+        case operatorOrTenant
     }
 
     private let catalog: Catalog
@@ -48,17 +52,22 @@ public final class AccessPolicy: ServerInterceptor {
         switch service {
         case "pilotage.health.Health", "pilotage.reflection.Reflection": .open
         case "pilotage.operator.Operator": .operator
+        case "pilotage.status.Status": .operatorOrTenant
         default: service.hasPrefix("pilotage.worker.") ? .worker : .tenant
         }
     }
 
     public func intercept(_ context: ServerContext) async throws {
-        let audience = Self.audience(ofService: context.method.service)
+        var audience = Self.audience(ofService: context.method.service)
         if audience == .open { return }
         let principal = try await self.authenticate(context.metadata[MetadataKey.authorization])
         var identity = CallIdentity(principal: principal)
+        if audience == .operatorOrTenant {
+            // An operator needs no tenant; anyone else is checked exactly like a tenant call.
+            audience = principal.kind == .operator ? .operator : .tenant
+        }
         switch audience {
-        case .open:
+        case .open, .operatorOrTenant:
             return
         case .operator:
             guard principal.kind == .operator else { throw Self.denied("\(context.method.service) needs an operator credential") }

@@ -13,12 +13,15 @@ public struct IngestionHandlers: Sendable {
     let tenants: TenantPool
     let limits: IngestLimits
     let fixedToday: CalendarDate?
+    let pending: PendingWork?
 
-    public init(catalog: Catalog, tenants: TenantPool, limits: IngestLimits, fixedToday: CalendarDate?) {
+    /// Creates the handlers; `pending` learns about every batch that dirties rollup partitions.
+    public init(catalog: Catalog, tenants: TenantPool, limits: IngestLimits, fixedToday: CalendarDate?, pending: PendingWork? = nil) {
         self.catalog = catalog
         self.tenants = tenants
         self.limits = limits
         self.fixedToday = fixedToday
+        self.pending = pending
     }
 
     /// The service definition to register with the server.
@@ -51,6 +54,7 @@ public struct IngestionHandlers: Sendable {
                 }
             }
             if report.sequence > 0 {
+                if report.dirtyPartitions > 0 { self.pending?.mark(firm) }
                 try await self.catalog.recordIngestion(firm: firm)
             }
             context.logger.info(
@@ -78,7 +82,7 @@ public struct IngestionHandlers: Sendable {
                         list.append(
                             IngestionSummary(
                                 sequence: try row.decode(Int64.self, at: 0),
-                                committedAt: ISO8601DateFormatter().date(from: stamp) ?? Date(timeIntervalSince1970: 0),
+                                committedAt: TenantTimestamp.parse(stamp) ?? Date(timeIntervalSince1970: 0),
                                 source: try row.decode(String?.self, at: 2),
                                 received: try row.decode(Int.self, at: 3),
                                 landed: try row.decode(Int.self, at: 4),

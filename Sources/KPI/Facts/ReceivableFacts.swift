@@ -4,6 +4,11 @@ public import Wire
 /// kpi-definitions §2 treats as an installment with `invoice_date = due_date = date`, never in
 /// sales. The gateway maps `InstallmentRecord` and `DebitDocumentRecord` to this; ids must be
 /// unique across both (prefix debit-document ids if the firm reuses them).
+///
+/// An **opening** item (kind ``Kind/opening``) is an open invoice carried forward by an opening
+/// entry (AN, kpi-definitions §10.4): it is an invoice everywhere (AR, ageing, DSO numerators,
+/// collection rate, payment timing) except in SALES and in the widget's EXPECTED, because it was
+/// invoiced in a fiscal year the firm did not send.
 public struct InstallmentFact: Hashable, Sendable, Codable {
     /// What the debit is.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
@@ -13,6 +18,9 @@ public struct InstallmentFact: Hashable, Sendable, Codable {
         case refund = "REFUND"
         /// Any other debit (never sales).
         case debitAdjustment = "DEBIT_ADJUSTMENT"
+        /// An invoice carried forward by an opening entry (AN): an invoice except for SALES and
+        /// the widget's EXPECTED (kpi-definitions §10.4).
+        case opening = "OPENING"
     }
 
     /// External id.
@@ -34,7 +42,7 @@ public struct InstallmentFact: Hashable, Sendable, Codable {
     /// Payment mode; `nil` uses the client's.
     public var paymentMode: String?
 
-    /// Creates an invoice installment.
+    /// Creates an invoice installment (an opening carry-forward when `isOpening`).
     public init(
         id: String,
         client: String,
@@ -43,11 +51,12 @@ public struct InstallmentFact: Hashable, Sendable, Codable {
         dueDate: CalendarDate,
         amount: Int64,
         amountHT: Int64? = nil,
-        paymentMode: String? = nil
+        paymentMode: String? = nil,
+        isOpening: Bool = false
     ) {
         self.id = id
         self.client = client
-        self.kind = .invoice
+        self.kind = isOpening ? .opening : .invoice
         self.invoiceID = invoiceID ?? id
         self.invoiceDate = invoiceDate
         self.dueDate = dueDate
@@ -103,15 +112,29 @@ public struct CreditFact: Hashable, Sendable, Codable {
     public var amount: Int64
     /// Amount HT in cents (credit notes).
     public var amountHT: Int64?
+    /// Carried forward by an opening entry (AN, kpi-definitions §10.4): the credit counts in AR
+    /// (unapplied until allocated) and its allocations settle items, but it is never a document
+    /// *of the period*: no credit note in SALES or EXPECTED, no write-off in AR-WO, no cash in
+    /// the widget's ACTUAL.
+    public var isOpening: Bool
 
     /// Creates a credit document.
-    public init(id: String, client: String, kind: Kind, date: CalendarDate, amount: Int64, amountHT: Int64? = nil) {
+    public init(
+        id: String,
+        client: String,
+        kind: Kind,
+        date: CalendarDate,
+        amount: Int64,
+        amountHT: Int64? = nil,
+        isOpening: Bool = false
+    ) {
         self.id = id
         self.client = client
         self.kind = kind
         self.date = date
         self.amount = amount
         self.amountHT = amountHT
+        self.isOpening = isOpening
     }
 }
 

@@ -181,7 +181,7 @@ public struct ReceivablesPartsCalculator: Sendable {
                 if period.contains(item.fact.dueDate) { add(item.fact.dueDate) { $0.invoicedByDueDate += amount } }
             case .refund:
                 if period.contains(item.fact.invoiceDate) { add(item.fact.invoiceDate) { $0.refunds += amount } }
-            case .debitAdjustment:
+            case .debitAdjustment, .opening:
                 break
             }
             if let settled = self.ledger.settlementDate(item), period.contains(settled) {
@@ -206,7 +206,7 @@ public struct ReceivablesPartsCalculator: Sendable {
                 }
             }
         }
-        for credit in self.ledger.credits where period.contains(credit.fact.date) {
+        for credit in self.ledger.credits where !credit.fact.isOpening && period.contains(credit.fact.date) {
             let amount = WideInt(credit.fact.amount)
             switch credit.fact.kind {
             case .creditNote: add(credit.fact.date) { $0.creditNotes += amount }
@@ -256,7 +256,8 @@ public struct ReceivablesPartsCalculator: Sendable {
             let month = item.fact.invoiceDate.monthIndex
             if month >= first { byMonth[month, default: .zero] += WideInt(item.fact.amount) }
         }
-        for credit in self.ledger.credits where credit.fact.kind == .creditNote && credit.fact.date <= date {
+        for credit in self.ledger.credits
+        where credit.fact.kind == .creditNote && !credit.fact.isOpening && credit.fact.date <= date {
             let month = credit.fact.date.monthIndex
             if month >= first { byMonth[month, default: .zero] -= WideInt(credit.fact.amount) }
         }

@@ -134,9 +134,10 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
         let invoiced = self.installments.filter { $0.kind == .invoice && period.contains($0.invoiceDate) }.reduce(
             WideInt.zero
         ) { $0 + WideInt($1.amount) }
-        let notes = self.credits.filter { $0.kind == .creditNote && period.contains($0.date) }.reduce(WideInt.zero) {
-            $0 + WideInt($1.amount)
-        }
+        // Opening (AN) credits are carried forward, never documents of the period (§10.4).
+        let notes = self.credits.filter { $0.kind == .creditNote && !$0.isOpening && period.contains($0.date) }.reduce(
+            WideInt.zero
+        ) { $0 + WideInt($1.amount) }
         return invoiced - notes
     }
 
@@ -472,7 +473,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
     /// AR-WO-AMT.
     public func writeOffAmount(over period: Period) -> KPIValue {
         .cents(
-            self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) {
+            self.credits.filter { $0.kind == .writeOff && !$0.isOpening && period.contains($0.date) }.reduce(WideInt.zero) {
                 $0 + WideInt($1.amount)
             },
             flags: self.context.historyFlags(reachingBackTo: period.start)
@@ -481,7 +482,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
 
     /// AR-WO-RATE.
     public func writeOffRate(over period: Period) -> KPIValue {
-        let amount = self.credits.filter { $0.kind == .writeOff && period.contains($0.date) }.reduce(WideInt.zero) {
+        let amount = self.credits.filter { $0.kind == .writeOff && !$0.isOpening && period.contains($0.date) }.reduce(WideInt.zero) {
             $0 + WideInt($1.amount)
         }
         return ReceivablesFormulas.percent(
@@ -573,7 +574,7 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
             for item in self.installments where item.kind == .refund && month.contains(item.invoiceDate) {
                 flow.refunds += WideInt(item.amount)
             }
-            for credit in self.credits where month.contains(credit.date) {
+            for credit in self.credits where !credit.isOpening && month.contains(credit.date) {
                 if credit.kind == .creditNote { flow.creditNotes += WideInt(credit.amount) }
                 if credit.kind.isCash { flow.cashReceived += WideInt(credit.amount) }
             }

@@ -1,0 +1,237 @@
+public import Foundation
+public import PilotageProtocol
+public import Storage
+public import TenantStore
+public import Wire
+
+/// Publishes a worker's rollups into a firm's file, inside the caller's write transaction, so
+/// that a reader sees every row of a batch or none of them (design.md "Rollups and freshness").
+///
+/// For each partition of the batch:
+/// 1. **fencing**: `PartitionFence.advance` refuses a token older than one already committed
+///    for the partition (`StorageError.staleFence`) — a stale holder can never overwrite a newer
+///    holder's rows, whatever the catalog said a moment earlier;
+/// 2. its rows are replaced (deleted and inserted) and `partition_state` records what was
+///    published;
+/// 3. its dirty mark is cleared **only if** its `dirty_sequence` and `generation` are still the
+///    ones the lease saw; otherwise an ingestion (or the daily roll-over) dirtied it again while
+///    it was computed: it stays dirty, and its `first_dirty_sequence` moves past what the
+///    commit reflects.
+///
+/// Any error rolls the whole transaction back: nothing of the batch is published.
+public enum RollupCommitter {
+    /// A partition published and no longer dirty, with what the lag metrics need.
+    public struct Published: Sendable, Hashable {
+        /// The partition.
+        public var partition: RollupPartition
+        /// When the oldest change it now reflects was made.
+        public var changedAt: Date
+        /// Whether that change was an ingestion (not only the daily roll-over).
+        public var isIngestion: Bool
+    }
+
+    /// What a commit did.
+    public struct Outcome: Sendable, Hashable {
+        /// Partitions published and clean.
+        public var published: [Published] = []
+        /// Partitions published but dirty again.
+        public var stillDirty: [String] = []
+        /// Rows written.
+        public var rows = 0
+    }
+
+    /// Applies a commit. `rollups` holds the rows by partition key (chunks already merged).
+    ///
+    /// - Throws: `StorageError` `.staleFence` for a stale token, ``RollupStoreError``
+    ///   `.invalidCommit` for rows that do not belong to their partition; SQLite errors.
+    public static func apply(
+        partitions: [LeasedPartition],
+        rollups: [String: PartitionRollup],
+        fingerprint: String,
+        computedFor today: CalendarDate,
+        now: Date,
+        connection: SQLiteConnection
+    ) throws -> Outcome {
+        let keys = Set(partitions.map(\.key))
+        if let stranger = rollups.keys.first(where: { !keys.contains($0) }) {
+            throw RollupStoreError(code: .invalidCommit, message: "rows for partition \(stranger), which is not in the batch")
+        }
+        let rollupsView = TenantRollups(connection: connection)
+        let lastSequence = try TenantRecords(connection: connection).lastSequence()
+        var outcome = Outcome()
+        for leased in partitions {
+            guard let partition = RollupPartition(key: leased.key) else {
+                throw RollupStoreError(code: .invalidCommit, message: "\(leased.key) is not a partition key")
+            }
+            try PartitionFence.advance(connection, partition: leased.key, to: leased.fencingToken)
+            let rollup = rollups[leased.key] ?? PartitionRollup(key: leased.key)
+            try self.validate(rollup, of: partition, from: leased.from, today: today)
+            try self.replaceRows(of: partition, with: rollup, from: leased.from, today: today, connection: connection)
+            outcome.rows += rollup.rowCount
+            try connection.execute(
+                """
+                INSERT INTO partition_state (partition_key, published_sequence, published_at, fingerprint, fencing_token, computed_for, row_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (partition_key) DO UPDATE SET
+                    published_sequence = excluded.published_sequence, published_at = excluded.published_at,
+                    fingerprint = excluded.fingerprint, fencing_token = excluded.fencing_token,
+                    computed_for = excluded.computed_for, row_count = excluded.row_count
+                """,
+                leased.key,
+                leased.dirtySequence,
+                now,
+                fingerprint,
+                leased.fencingToken,
+                today,
+                rollup.rowCount
+            )
+            guard let dirty = try rollupsView.dirty(keys: [leased.key])[leased.key] else {
+                // Already clean (published by an earlier holder of the same changes).
+                continue
+            }
+            if dirty.dirtySequence == leased.dirtySequence && dirty.generation == leased.generation {
+                try connection.execute(
+                    "DELETE FROM dirty_partitions WHERE partition_key = ? AND dirty_sequence = ? AND generation = ?",
+                    leased.key,
+                    leased.dirtySequence,
+                    leased.generation
+                )
+                outcome.published.append(
+                    Published(
+                        partition: partition,
+                        changedAt: dirty.dirtiedAt,
+                        isIngestion: dirty.firstDirtySequence <= lastSequence
+                    )
+                )
+            } else {
+                // Dirtied again while computed: everything up to the lease's sequence is in now.
+                let next = leased.dirtySequence + 1
+                let changedAt: Date
+                if dirty.dirtySequence > leased.dirtySequence, let committed = try rollupsView.committedAt(sequence: next) {
+                    changedAt = Swift.max(committed, dirty.dirtiedAt)
+                } else {
+                    changedAt = now
+                }
+                try connection.execute(
+                    "UPDATE dirty_partitions SET first_dirty_sequence = max(first_dirty_sequence, ?), dirtied_at = ? WHERE partition_key = ?",
+                    next,
+                    TenantTimestamp.format(changedAt),
+                    leased.key
+                )
+                outcome.stillDirty.append(leased.key)
+            }
+        }
+        return outcome
+    }
+
+    private static func validate(_ rollup: PartitionRollup, of partition: RollupPartition, from: CalendarDate?, today: CalendarDate) throws {
+        func fail(_ message: String) -> RollupStoreError {
+            RollupStoreError(code: .invalidCommit, message: "\(partition.key): \(message)")
+        }
+        switch partition {
+        case .clientGroup(_, _, let month):
+            let first = Swift.max(month.firstDay, from ?? month.firstDay)
+            let last = month.firstDay.lastOfMonth
+            guard rollup.prospects.isEmpty else { throw fail("prospect rows in a client-group partition") }
+            for day in rollup.days where day.day < first || day.day > last || day.day > today {
+                throw fail("day row \(day.day) outside \(first)…\(last) up to \(today)")
+            }
+            for row in rollup.months where row.month != month.firstDay {
+                throw fail("month row \(row.month) is not \(month.firstDay)")
+            }
+            for period in rollup.periods {
+                switch period.kind {
+                case .collectionRate:
+                    guard period.start >= month.firstDay, period.start <= last, period.start <= period.end, period.end >= first,
+                        period.end <= today
+                    else {
+                        throw fail("collection-rate period \(period.start)…\(period.end) outside \(month) up to \(today)")
+                    }
+                case .forecast:
+                    guard period.start == today, period.end == today, today >= first, today <= last else {
+                        throw fail("forecast at \(period.end) is not at today (\(today)) in \(month)")
+                    }
+                }
+            }
+        case .prospects:
+            guard rollup.days.isEmpty, rollup.months.isEmpty, rollup.periods.isEmpty else {
+                throw fail("client-group rows in a prospects partition")
+            }
+        }
+    }
+
+    /// Replaces the partition's rows: the days from `from` (the whole month without it), their
+    /// period rows, and the month row.
+    private static func replaceRows(
+        of partition: RollupPartition,
+        with rollup: PartitionRollup,
+        from: CalendarDate?,
+        today: CalendarDate,
+        connection: SQLiteConnection
+    ) throws {
+        switch partition {
+        case .clientGroup(let group, _, let month):
+            let first = Swift.max(month.firstDay, from ?? month.firstDay)
+            let last = month.firstDay.lastOfMonth
+            try connection.execute("DELETE FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
+            try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, month.firstDay)
+            try connection.execute(
+                "DELETE FROM rollup_periods WHERE group_id = ? AND start_day BETWEEN ? AND ? AND end_day >= ?",
+                group,
+                month.firstDay,
+                last,
+                first
+            )
+            if today >= month.firstDay && today <= last {
+                // Only the forecast at the current date is kept.
+                try connection.execute("DELETE FROM rollup_periods WHERE group_id = ? AND kind = ?", group, RollupPeriodKind.forecast.rawValue)
+            }
+            for day in rollup.days {
+                try connection.execute(
+                    """
+                    INSERT INTO rollup_days (group_id, day, receivables_snapshot, receivables_flow, practice_snapshot, practice_flow)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    group,
+                    day.day,
+                    [UInt8](day.receivablesSnapshot),
+                    day.receivablesFlow.map { [UInt8]($0) },
+                    [UInt8](day.practiceSnapshot),
+                    day.practiceFlow.map { [UInt8]($0) }
+                )
+            }
+            for row in rollup.months {
+                try connection.execute(
+                    "INSERT INTO rollup_months (group_id, month, receivables_flow, practice_flow) VALUES (?, ?, ?, ?)",
+                    group,
+                    row.month,
+                    [UInt8](row.receivablesFlow),
+                    [UInt8](row.practiceFlow)
+                )
+            }
+            for period in rollup.periods {
+                try connection.execute(
+                    "INSERT INTO rollup_periods (group_id, kind, start_day, end_day, parts) VALUES (?, ?, ?, ?, ?)",
+                    group,
+                    period.kind.rawValue,
+                    period.start,
+                    period.end,
+                    [UInt8](period.parts)
+                )
+            }
+        case .prospects(let fiscalYear):
+            try connection.execute("DELETE FROM rollup_prospects WHERE fiscal_year = ?", fiscalYear)
+            for row in rollup.prospects {
+                try connection.execute(
+                    "INSERT INTO rollup_prospects (fiscal_year, as_of, deal, organisation_unit, team, parts) VALUES (?, ?, ?, ?, ?, ?)",
+                    fiscalYear,
+                    row.asOf,
+                    row.deal,
+                    row.organisationUnit,
+                    row.team.joined(separator: "\n"),
+                    [UInt8](row.parts)
+                )
+            }
+        }
+    }
+}

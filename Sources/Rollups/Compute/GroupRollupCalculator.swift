@@ -1,0 +1,138 @@
+internal import Foundation
+public import KPI
+public import PilotageProtocol
+public import Wire
+
+/// Computes the rows of client-group partitions (`g<group>/fy<year>/m<YYYY-MM>`) from the facts
+/// of the group's clients: pure and deterministic, so any worker computes the same bytes.
+///
+/// For each month of the batch and each of its days from the firm's first data date through
+/// "today" (earlier days hold nothing, later days do not exist yet):
+/// - a **day row**: receivables and practice snapshot parts at the end of the day, and the
+///   day's flow parts (absent without activity);
+/// - a **month row**: the sum of the month's daily flows, so long periods read whole months;
+/// - **period rows**: AR-REC-RATE parts of the month to date of each day (the month itself at
+///   its last day), and AR-FCST parts at today in the month that contains today.
+///
+/// All months of a batch are computed in one sweep over the group's items (snapshots of every
+/// day at once), which is why a worker leases a group's dirty months together.
+public struct GroupRollupCalculator: Sendable {
+    /// One partition of the batch.
+    public struct Target: Sendable, Hashable {
+        /// Partition key.
+        public var key: String
+        /// First day of its month.
+        public var month: CalendarDate
+        /// The first day whose rows are wanted (the earlier rows of the month are kept);
+        /// `nil`: every day.
+        public var from: CalendarDate?
+
+        /// Creates a target.
+        public init(key: String, month: CalendarDate, from: CalendarDate? = nil) {
+            self.key = key
+            self.month = month
+            self.from = from
+        }
+    }
+
+    /// Settings that shape the parts.
+    public let settings: KPISettings
+    /// The firm's business date.
+    public let today: CalendarDate
+    /// The firm's first data date (nothing is materialised before it).
+    public let firstDataDate: CalendarDate?
+
+    /// Creates a calculator.
+    public init(settings: KPISettings, today: CalendarDate, firstDataDate: CalendarDate?) {
+        self.settings = settings.clamped
+        self.today = today
+        self.firstDataDate = firstDataDate
+    }
+
+    /// The days of the month starting at `month` that get rows.
+    public func days(ofMonth month: CalendarDate) -> [CalendarDate] {
+        let period = Period.month(containing: month)
+        let start = Swift.max(period.start, self.firstDataDate ?? period.start)
+        let end = Swift.min(period.end, self.today)
+        guard start <= end else { return [] }
+        return Period(uncheckedStart: start, end: end).days
+    }
+
+    /// The rows of every target, in target order. A target with `from` gets the day and period
+    /// rows of the days from it only, and its full month row (flows are cheap, snapshots are not).
+    public func rollups(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
+        let daysByTarget = targets.map { self.days(ofMonth: $0.month) }
+        let wantedByTarget = zip(targets, daysByTarget).map { target, days in
+            target.from.map { from in days.filter { $0 >= from } } ?? days
+        }
+        let allDays = Array(Set(daysByTarget.joined())).sorted()
+        let snapshotDays = Array(Set(wantedByTarget.joined())).sorted()
+        guard let first = allDays.first, let last = allDays.last else {
+            return targets.map { PartitionRollup(key: $0.key) }
+        }
+        let receivables = ReceivablesPartsCalculator(facts, settings: self.settings)
+        let practice = PracticePartsCalculator(facts, settings: self.settings)
+        let snapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, receivables.snapshots(at: snapshotDays)))
+        let practiceSnapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, practice.snapshots(at: snapshotDays)))
+        let range = Period(uncheckedStart: first, end: last)
+        let flows = receivables.dailyFlows(in: range)
+        let practiceFlows = practice.dailyFlows(in: range)
+
+        var result: [PartitionRollup] = []
+        result.reserveCapacity(targets.count)
+        for ((target, days), wanted) in zip(zip(targets, daysByTarget), wantedByTarget) {
+            var rollup = PartitionRollup(key: target.key)
+            guard !days.isEmpty else {
+                result.append(rollup)
+                continue
+            }
+            var monthFlow = ReceivablesFlow.zero
+            var monthPracticeFlow = PracticeFlow.zero
+            for day in days {
+                if let flow = flows[day] { monthFlow += flow }
+                if let practiceFlow = practiceFlows[day] { monthPracticeFlow += practiceFlow }
+            }
+            for day in wanted {
+                let flow = flows[day]
+                let practiceFlow = practiceFlows[day]
+                rollup.days.append(
+                    RollupDay(
+                        day: day,
+                        receivablesSnapshot: Data((snapshots[day] ?? .zero).compactEncoded),
+                        receivablesFlow: flow.map { Data($0.compactEncoded) },
+                        practiceSnapshot: Data((practiceSnapshots[day] ?? .zero).compactEncoded),
+                        practiceFlow: practiceFlow.map { Data($0.compactEncoded) }
+                    )
+                )
+                let monthToDate = Period.monthToDate(day)
+                rollup.periods.append(
+                    RollupPeriod(
+                        kind: .collectionRate,
+                        start: monthToDate.start,
+                        end: monthToDate.end,
+                        parts: Data(receivables.collectionRate(over: monthToDate).compactEncoded)
+                    )
+                )
+                if day == self.today {
+                    rollup.periods.append(
+                        RollupPeriod(
+                            kind: .forecast,
+                            start: day,
+                            end: day,
+                            parts: Data(receivables.forecast(asOf: day).compactEncoded)
+                        )
+                    )
+                }
+            }
+            rollup.months.append(
+                RollupMonth(
+                    month: target.month.firstOfMonth,
+                    receivablesFlow: Data(monthFlow.compactEncoded),
+                    practiceFlow: Data(monthPracticeFlow.compactEncoded)
+                )
+            )
+            result.append(rollup)
+        }
+        return result
+    }
+}

@@ -1,0 +1,34 @@
+/// Everything a worker needs to start, built by `pilotage-worker` from flags.
+public struct WorkerConfiguration: Sendable {
+    /// Gateway host.
+    public var host: String
+    /// Gateway port.
+    public var port: Int
+    /// The worker credential's token.
+    public var token: String
+    /// Lease holder id; each loop appends `-<n>` when `concurrency > 1`.
+    public var workerID: String
+    /// Batches computed in parallel.
+    public var concurrency: Int
+    /// Lease duration asked for, seconds; the worker renews every third of it.
+    public var leaseSeconds: Int
+    /// Most partitions per batch.
+    public var maxPartitions: Int
+    /// Rows per commit message.
+    public var rowsPerCommitChunk: Int
+    /// Longest pause between two lease requests when nothing is pending.
+    public var idlePoll: Duration
+
+    /// Defaults: one loop, 30 s leases, 64 partitions per batch, idle polling up to 100 ms.
+    public init(host: String = "127.0.0.1", port: Int = 7400, token: String, workerID: String) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.workerID = workerID
+        self.concurrency = 1
+        self.leaseSeconds = 30
+        self.maxPartitions = 64
+        self.rowsPerCommitChunk = 1_000
+        self.idlePoll = .milliseconds(100)
+    }
+}

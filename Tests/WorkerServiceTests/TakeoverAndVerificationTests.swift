@@ -1,0 +1,120 @@
+import Foundation
+import KPI
+import PilotageProtocol
+import RPCCore
+import Rollups
+import Storage
+import Testing
+import Wire
+
+/// Worker death and verification over real processes: a SIGKILLed worker's leases expire and
+/// another worker takes its partitions over; verification finds no difference on a generated
+/// firm and finds the one a test plants in a rollup row.
+@Suite("Worker takeover and verification")
+struct TakeoverAndVerificationTests {
+    static let today = "2025-06-30"
+
+    @Test("a SIGKILLed worker loses its leases; another worker takes over and everything is published")
+    func takeoverAfterKill() async throws {
+        try await Cluster.with(today: Self.today) { cluster in
+            try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 24, documents: 1_200, installments: 400))
+
+            // Kill worker "doomed" while it holds leases on unpublished partitions (retry if it
+            // happened to be between batches, or had just committed).
+            var orphaned: [String: Int64] = [:]
+            for attempt in 1...8 where orphaned.isEmpty {
+                let doomed = try await cluster.startWorker(id: "doomed-\(attempt)", leaseSeconds: 2, maxPartitions: 2)
+                try await waitUntil("worker doomed-\(attempt) holds a lease", timeout: .seconds(60), every: .milliseconds(20)) {
+                    try cluster.withFile(cluster.catalogPath) { connection in
+                        try connection.fetchValue(Int.self, "SELECT count(*) FROM worker_leases WHERE holder = ?", "doomed-\(attempt)") ?? 0
+                    } > 0
+                }
+                try await doomed.stop(signal: SIGKILL)
+                // Let its leases (2 s) lapse and any commit it had fully sent settle; the
+                // partitions it held that are still dirty are the ones another worker must take over.
+                try await Task.sleep(for: .seconds(3))
+                let held = try cluster.withFile(cluster.catalogPath) { connection in
+                    var held: [String: Int64] = [:]
+                    try connection.query("SELECT partition_key, fencing_token FROM worker_leases WHERE holder = ?", "doomed-\(attempt)") { row in
+                        held[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+                    }
+                    return held
+                }
+                let dirty = try cluster.withFile(cluster.tenantPath) { connection in
+                    Set(try connection.fetchColumn(String.self, "SELECT partition_key FROM dirty_partitions"))
+                }
+                orphaned = held.filter { dirty.contains($0.key) }
+            }
+            #expect(!orphaned.isEmpty, "the worker was never killed while holding a lease")
+            #expect(try await cluster.status().freshness.pendingPartitions > 0)
+
+            // Two workers finish the job; the orphaned partitions wait for their leases to expire.
+            _ = try await cluster.startWorker(id: "rescuer", leaseSeconds: 2, maxPartitions: 24, concurrency: 2)
+            try await cluster.waitUntilPublished(timeout: .seconds(120))
+            let (leases, fences) = try cluster.withFile(cluster.catalogPath) { catalog in
+                let leases = try orphaned.keys.map { key in
+                    try catalog.fetchValue(Int64.self, "SELECT fencing_token FROM worker_leases WHERE partition_key = ? AND holder IS NULL", key)
+                }
+                let fences = try cluster.withFile(cluster.tenantPath) { tenant in
+                    try orphaned.keys.map { key in
+                        try tenant.fetchValue(Int64.self, "SELECT fencing_token FROM partition_state WHERE partition_key = ?", key)
+                    }
+                }
+                return (leases, fences)
+            }
+            for ((key, token), (lease, fence)) in zip(orphaned, zip(leases, fences)) {
+                #expect((lease ?? 0) > token, "\(key): the lease was taken over with a newer token")
+                #expect((fence ?? 0) > token, "\(key): published under a newer token than the dead worker's")
+            }
+            let summary = try await cluster.summary(ReceivablesSummaryRequest(filter: ClientFilterMessage(includeDeactivated: true), verify: true))
+            #expect(summary.verification?.equal == true, "\(summary.verification?.differences.prefix(3) ?? [])")
+        }
+    }
+
+    @Test("verification: equal on a generated firm; a tampered rollup row is reported and `pilotage verify` exits 1")
+    func verification() async throws {
+        try await Cluster.with(today: Self.today) { cluster in
+            try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 12, documents: 600, installments: 240))
+            _ = try await cluster.startWorker(id: "w1")
+            try await cluster.waitUntilPublished()
+            let operatorEnvironment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
+
+            let clean = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
+            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            #expect(clean.stdout.contains("0 difference(s)"))
+            let summary = try await cluster.summary(ReceivablesSummaryRequest(verify: true))
+            #expect(summary.verification?.equal == true)
+
+            // Tamper with one group's snapshot of today, behind the gateway's back.
+            let tampered = try cluster.withFile(cluster.tenantPath, readOnly: false) { connection -> Int64 in
+                var target: (group: Int64, blob: [UInt8])?
+                try connection.query(
+                    "SELECT group_id, receivables_snapshot FROM rollup_days WHERE day = ? ORDER BY group_id",
+                    day(Self.today)
+                ) { row in
+                    if target == nil { target = (try row.decode(Int64.self, at: 0), try row.decode([UInt8].self, at: 1)) }
+                }
+                let (group, blob) = try #require(target)
+                var snapshot = try ReceivablesSnapshot(compactEncoded: blob)
+                snapshot.balance += WideInt(Int64(123_456))
+                try connection.execute(
+                    "UPDATE rollup_days SET receivables_snapshot = ? WHERE group_id = ? AND day = ?",
+                    snapshot.compactEncoded,
+                    group,
+                    day(Self.today)
+                )
+                return group
+            }
+            #expect(tampered > 0)
+            let detected = try await cluster.summary(ReceivablesSummaryRequest(filter: ClientFilterMessage(includeDeactivated: true), verify: true))
+            let verification = try #require(detected.verification)
+            #expect(!verification.equal)
+            let dso = try #require(verification.differences.first { $0.kpi == "AR-DSO-STD" && $0.date == day(Self.today) })
+            #expect(dso.rollup != dso.reference && dso.difference != nil)
+
+            let dirty = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
+            #expect(dirty.status == 1)
+            #expect(dirty.stdout.contains("AR-DSO-STD") && dirty.stderr.contains("FAILED_PRECONDITION"))
+        }
+    }
+}

@@ -1,0 +1,367 @@
+// Aggregation-worker benchmarks (tools/bench-worker, release build), over real processes on
+// loopback: a pilotage-gateway and pilotage-worker children, this process as the client.
+//
+//   rebuild-1, rebuild-2   full rebuild of a generated firm (large: 5,000 clients, 2,000,000
+//                          documents, 500,000 installments) with 1 and 2 workers: partitions per
+//                          second and facts (records streamed to workers) per second. Each run
+//                          re-dirties every partition by re-sending the firm settings (a settings
+//                          change invalidates every rollup).
+//   lag                    with one worker running: 100 batches of 1,000 rows committed one after
+//                          the other; for each, the time from the commit's reply to the moment the
+//                          firm's watermark reaches its sequence (every partition it dirtied is
+//                          published). Two compositions: `spread` (new documents, installments and
+//                          payments of the day for random clients) and `one-client` (the same rows
+//                          for one client, like the import of one client's file).
+//
+// Prints `RESULT name=… ops=… secs=… rate=…` per run, `MEDIAN …` lines, and `LAG …` lines with
+// p50/p99. The generated firm is ingested once per invocation (or reused with --data DIR --keep).
+//
+// Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
+//                        [--batches N] [--data DIR] [--keep] [names…]
+
+internal import Foundation
+internal import Glibc
+internal import Imports
+internal import PilotageProtocol
+internal import RPCCore
+internal import RPCTransportTCP
+internal import ServerSupport
+internal import Wire
+
+struct Options {
+    var gateway = ""
+    var worker = ""
+    var size = DemoFirmSize.large
+    var runs = 3
+    var batches = 100
+    var data: String?
+    var keep = false
+    var names: [String] = []
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    while !arguments.isEmpty {
+        let argument = arguments.removeFirst()
+        switch argument {
+        case "--gateway": options.gateway = arguments.removeFirst()
+        case "--worker": options.worker = arguments.removeFirst()
+        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
+        case "--runs": options.runs = Int(arguments.removeFirst()) ?? options.runs
+        case "--batches": options.batches = Int(arguments.removeFirst()) ?? options.batches
+        case "--data": options.data = arguments.removeFirst()
+        case "--keep": options.keep = true
+        default: options.names.append(argument)
+        }
+    }
+    if options.names.isEmpty { options.names = ["rebuild-1", "rebuild-2", "lag"] }
+    return options
+}
+
+/// Writes one line to standard output at once.
+func output(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+    return sorted[min(max(rank, 1), sorted.count) - 1]
+}
+
+let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
+let firm = "bench"
+
+// MARK: - Child processes
+
+final class Child {
+    let process = Process()
+    let log: URL
+
+    init(executable: String, arguments: [String], log: URL, readyPrefix: String) throws {
+        self.log = log
+        self.process.executableURL = URL(fileURLWithPath: executable)
+        self.process.arguments = arguments
+        let output = Pipe()
+        self.process.standardOutput = output
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        self.process.standardError = try FileHandle(forWritingTo: log)
+        try self.process.run()
+        var buffer = Data()
+        while true {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+            buffer.append(chunk)
+            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }) {
+                self.firstLine = String(line)
+                break
+            }
+        }
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { while !reader.availableData.isEmpty {} }
+    }
+
+    var firstLine = ""
+
+    func stop() {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }
+        self.process.waitUntilExit()
+    }
+}
+
+// MARK: - Session
+
+struct Session {
+    let client: RPCClient
+    let operatorMetadata: Metadata
+    let tenantMetadata: Metadata
+    let workerToken: String
+    let address: String
+
+    func status() async throws -> FirmRollupStatus {
+        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: firm), metadata: self.operatorMetadata)
+        guard let status = reply.firms.first else { throw CocoaError(.fileReadUnknown) }
+        return status
+    }
+
+    func ingest(_ records: [any IngestibleRecord]) async throws -> IngestReport {
+        let encoder = WireEncoder()
+        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
+        return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
+            var start = 0
+            while start < rows.count {
+                let end = min(start + 2_500, rows.count)
+                try await writer.write(IngestChunk(rows: Array(rows[start..<end])))
+                start = end
+            }
+        }
+    }
+}
+
+func setUp(_ options: Options, directory: URL) async throws -> (Child, Session, DemoFirmParameters) {
+    let data = directory.appendingPathComponent("data")
+    let fresh = !FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path)
+    let gateway = try Child(
+        executable: options.gateway,
+        arguments: ["--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error"],
+        log: directory.appendingPathComponent("gateway.log"),
+        readyPrefix: "listening on "
+    )
+    guard let port = gateway.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
+    let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
+    let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let operatorMetadata: Metadata = [MetadataKey.authorization: operatorToken]
+    if fresh {
+        _ = try await client.unary(OperatorService.createFirm, CreateFirmRequest(firmID: firm, name: "Benchmark"), metadata: operatorMetadata)
+    }
+    let backOffice = try await client.unary(
+        OperatorService.issueCredential,
+        IssueCredentialRequest(kind: .backOffice, firms: [firm], label: "bench"),
+        metadata: operatorMetadata
+    )
+    let worker = try await client.unary(OperatorService.issueCredential, IssueCredentialRequest(kind: .worker, label: "bench"), metadata: operatorMetadata)
+    let session = Session(
+        client: client,
+        operatorMetadata: operatorMetadata,
+        tenantMetadata: [MetadataKey.authorization: backOffice.token, MetadataKey.tenant: firm],
+        workerToken: worker.token,
+        address: "127.0.0.1:\(port)"
+    )
+    let parameters = DemoFirmParameters(size: options.size, today: today, seed: 42)
+    if fresh {
+        let started = ContinuousClock.now
+        var rows = 0
+        for batch in try DemoFirmGenerator(parameters: parameters) {
+            let report = try await session.ingest(batch.records)
+            rows += report.received
+            if report.rejected > 0 {
+                output("WARNING batch of \(batch.kind) rejected \(report.rejected) row(s): \(report.rejections.first.map { "\($0.reason) \($0.message)" } ?? "")")
+            }
+        }
+        let elapsed = seconds(ContinuousClock.now - started)
+        output("INGEST size=\(options.size.rawValue) rows=\(rows) secs=\(String(format: "%.1f", elapsed)) rate=\(String(format: "%.0f", Double(rows) / elapsed))")
+    }
+    return (gateway, session, parameters)
+}
+
+func startWorkers(_ count: Int, session: Session, options: Options, directory: URL, tag: String) throws -> [Child] {
+    let tokenFile = directory.appendingPathComponent("worker.token")
+    try Data(session.workerToken.utf8).write(to: tokenFile)
+    return try (1...count).map { index in
+        try Child(
+            executable: options.worker,
+            arguments: [
+                "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
+                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "notice",
+            ],
+            log: directory.appendingPathComponent("\(tag)-\(index).log"),
+            readyPrefix: "worker "
+        )
+    }
+}
+
+/// Records fetched, read from the `worker stopped … records=N` line of each worker's log.
+func recordsFetched(_ workers: [Child]) -> Int {
+    workers.reduce(0) { total, worker in
+        let text = (try? String(contentsOf: worker.log, encoding: .utf8)) ?? ""
+        let value = text.split(separator: "\n").last { $0.contains("worker stopped") }
+            .flatMap { $0.split(separator: " ").first { $0.hasPrefix("records=") } }
+            .flatMap { Int($0.dropFirst("records=".count)) } ?? 0
+        return total + value
+    }
+}
+
+func waitUntilPublished(_ session: Session, timeout: Duration = .seconds(7_200)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await session.status().freshness.pendingPartitions > 0 {
+        guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// Re-dirties every partition: a settings record with another name is a settings change.
+func redirtyEverything(_ session: Session, parameters: DemoFirmParameters, run: Int) async throws -> Int {
+    let settings = FirmSettingsRecord(
+        name: "\(parameters.firmName) (run \(run))",
+        timeZone: "Europe/Paris",
+        fiscalYearStartMonth: parameters.fiscalYearStartMonth,
+        fiscalYearStartDay: 1,
+        dsoWindowDays: 90,
+        agedBucketBoundaries: [30, 60, 90, 120],
+        provisionGridBasisPoints: [0, 0, 0, 0, 2_500, 5_000]
+    )
+    return try await session.ingest([settings]).dirtyPartitions
+}
+
+// MARK: - Benchmarks
+
+func rebuild(workers count: Int, _ options: Options, session: Session, parameters: DemoFirmParameters, directory: URL, run: Int, firstRun: Bool)
+    async throws -> (partitions: Int, facts: Int, seconds: Double)
+{
+    var partitions = try await session.status().freshness.pendingPartitions
+    if !firstRun || partitions == 0 {
+        _ = try await redirtyEverything(session, parameters: parameters, run: run)
+        partitions = try await session.status().freshness.pendingPartitions
+    }
+    let started = ContinuousClock.now
+    let workers = try startWorkers(count, session: session, options: options, directory: directory, tag: "rebuild\(count)-run\(run)")
+    try await waitUntilPublished(session)
+    let elapsed = seconds(ContinuousClock.now - started)
+    for worker in workers { worker.stop() }
+    return (partitions, recordsFetched(workers), elapsed)
+}
+
+/// One batch of 1,000 rows dated today: 500 documents, 250 installments, 250 payments, for
+/// random clients (`spread`) or one client (`one-client`).
+func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, random: inout UInt64) -> [any IngestibleRecord] {
+    func next() -> Int {
+        random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int(truncatingIfNeeded: random >> 33)
+    }
+    let single = "CLI-\(String(format: "%05d", next() % parameters.clients + 1))"
+    func client() -> String {
+        composition == "one-client" ? single : "CLI-\(String(format: "%05d", next() % parameters.clients + 1))"
+    }
+    var records: [any IngestibleRecord] = []
+    let prefix = "LAG-\(composition)-\(index)"
+    for number in 0..<500 {
+        records.append(DocumentRecord(id: "\(prefix)-D\(number)", client: client(), receivedOn: today, channel: .email, kind: .cost))
+    }
+    for number in 0..<250 {
+        let amount = Int64(10_000 + next() % 500_000)
+        records.append(
+            InstallmentRecord(
+                id: "\(prefix)-I\(number)",
+                client: client(),
+                invoiceID: "\(prefix)-F\(number)",
+                invoiceDate: today,
+                dueDate: today.advanced(by: 30),
+                amount: amount
+            )
+        )
+    }
+    for number in 0..<250 {
+        records.append(CreditDocumentRecord(id: "\(prefix)-P\(number)", kind: .payment, client: client(), date: today, amount: Int64(5_000 + next() % 100_000)))
+    }
+    return records
+}
+
+func lag(_ options: Options, session: Session, parameters: DemoFirmParameters, directory: URL) async throws {
+    let workers = try startWorkers(1, session: session, options: options, directory: directory, tag: "lag")
+    defer { for worker in workers { worker.stop() } }
+    try await waitUntilPublished(session)
+    var random: UInt64 = 0x5EED
+    for composition in ["one-client", "spread"] {
+        var lags: [Double] = []
+        var partitions: [Double] = []
+        for index in 0..<options.batches {
+            let batch = lagBatch(index: index, composition: composition, parameters: parameters, random: &random)
+            let report = try await session.ingest(batch)
+            let committed = ContinuousClock.now
+            guard report.committed, report.rejected == 0 else {
+                output("WARNING lag batch \(index) rejected \(report.rejected): \(report.rejections.first.map { "\($0.reason) \($0.message)" } ?? "")")
+                continue
+            }
+            while try await session.status().freshness.watermarkSequence < report.sequence {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            lags.append(seconds(ContinuousClock.now - committed) * 1000)
+            partitions.append(Double(report.dirtyPartitions))
+        }
+        output(
+            "LAG composition=\(composition) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
+                + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
+                + "max_ms=\(String(format: "%.0f", lags.max() ?? 0))"
+        )
+    }
+}
+
+// MARK: - Main
+
+let options = parseOptions()
+guard !options.gateway.isEmpty, !options.worker.isEmpty else {
+    FileHandle.standardError.write(Data("usage: WorkerBenchmark --gateway PATH --worker PATH [--size S] [--runs N] [--batches N] [--data DIR] [--keep] [names…]\n".utf8))
+    exit(64)
+}
+let directory = URL(fileURLWithPath: options.data ?? (NSTemporaryDirectory() + "pilotage-bench-worker-\(UUID().uuidString)"))
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+let (gateway, session, parameters) = try await setUp(options, directory: directory)
+var firstRun = true
+for name in options.names {
+    switch name {
+    case "rebuild-1", "rebuild-2":
+        let count = name == "rebuild-1" ? 1 : 2
+        var partitionRates: [Double] = []
+        var factRates: [Double] = []
+        for run in 1...max(options.runs, 1) {
+            let result = try await rebuild(workers: count, options, session: session, parameters: parameters, directory: directory, run: run, firstRun: firstRun)
+            firstRun = false
+            partitionRates.append(Double(result.partitions) / result.seconds)
+            factRates.append(Double(result.facts) / result.seconds)
+            output(
+                "RESULT name=\(name) run=\(run) partitions=\(result.partitions) facts=\(result.facts) secs=\(String(format: "%.1f", result.seconds)) "
+                    + "partitions_per_s=\(String(format: "%.0f", partitionRates.last ?? 0)) facts_per_s=\(String(format: "%.0f", factRates.last ?? 0))"
+            )
+        }
+        output("MEDIAN name=\(name) partitions_per_s=\(String(format: "%.0f", median(partitionRates))) facts_per_s=\(String(format: "%.0f", median(factRates)))")
+    case "lag":
+        try await lag(options, session: session, parameters: parameters, directory: directory)
+    default:
+        output("unknown benchmark \(name)")
+    }
+}
+session.client.close()
+gateway.stop()
+if !options.keep { try? FileManager.default.removeItem(at: directory) }
