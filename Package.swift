@@ -51,12 +51,14 @@ let package = Package(
             name: "RollupStore",
             dependencies: ["Rollups", "TenantStore", "Storage", "KPI", "PilotageProtocol", "Wire"]
         ),
+        /// What dashboards share, pure: level-3 tables (search, sort, stable cursor pages, CSV).
+        .target(name: "Dashboards", dependencies: ["KPI", "PilotageProtocol", "Wire"]),
         /// The gateway's services, access policy and assembly.
         .target(
             name: "GatewayService",
             dependencies: [
                 "TenantStore", "Ingestion", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire",
-                "KPI", "Rollups", "RollupStore",
+                "KPI", "Rollups", "RollupStore", "Dashboards",
             ]
         ),
 
@@ -151,6 +153,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+        .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "KPI", "PilotageProtocol", "Wire"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["pilotage", "pilotage-gateway", "GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "TenantStore", "Wire"]
