@@ -1,7 +1,7 @@
 internal import Foundation
 internal import PilotageProtocol
 internal import RPCCore
-public import Storage
+internal import Storage
 internal import TenantStore
 
 /// Whom a dashboard answer is for, resolved from the call's acting user (metadata
