@@ -49,8 +49,6 @@ package struct FECLedgerBuilder {
         var name: String
         var collectiveAccount: String?
         var isUnidentified: Bool
-        var doubtfulBalance: Int64 = 0
-        var lastYear = -1
     }
 
     /// A produced record with the amount already allocated to or from it.
@@ -123,8 +121,7 @@ package struct FECLedgerBuilder {
                     id: key,
                     name: state.name,
                     paymentTermsDays: self.options.clientPaymentTermsDays[key],
-                    collectiveAccount: state.collectiveAccount,
-                    doubtful: state.doubtfulBalance != 0
+                    collectiveAccount: state.collectiveAccount
                 )
             )
         }
@@ -188,7 +185,7 @@ package struct FECLedgerBuilder {
         }
         // Clients and counts.
         for (position, line) in lines.enumerated() {
-            self.registerClient(line, yearIndex: index)
+            self.registerClient(line)
             self.report.customerLines += 1
             if line.isUnidentified { self.report.unidentifiedClientLines += 1 }
             switch state.roles[position] {
@@ -292,14 +289,9 @@ package struct FECLedgerBuilder {
         }
     }
 
-    private mutating func registerClient(_ line: FECCustomerLine, yearIndex: Int) {
+    private mutating func registerClient(_ line: FECCustomerLine) {
         let isDoubtfulAccount = self.options.doubtfulAccountPrefixes.contains { line.account.hasPrefix($0) }
         if var state = self.clients[line.client] {
-            if state.lastYear != yearIndex {
-                state.lastYear = yearIndex
-                state.doubtfulBalance = 0
-            }
-            if isDoubtfulAccount { state.doubtfulBalance += line.amount }
             if state.collectiveAccount == nil, !isDoubtfulAccount { state.collectiveAccount = line.account }
             self.clients[line.client] = state
         } else {
@@ -307,9 +299,7 @@ package struct FECLedgerBuilder {
             self.clients[line.client] = ClientState(
                 name: line.clientName,
                 collectiveAccount: isDoubtfulAccount ? nil : line.account,
-                isUnidentified: line.isUnidentified,
-                doubtfulBalance: isDoubtfulAccount ? line.amount : 0,
-                lastYear: yearIndex
+                isUnidentified: line.isUnidentified
             )
         }
     }

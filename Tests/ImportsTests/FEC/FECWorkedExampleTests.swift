@@ -13,7 +13,7 @@ struct FECWorkedExampleTests {
         try await FECImporter.importFiles([Fixtures.fec2025, Fixtures.fec2024])
     }
 
-    @Test("clients CLI-A, CLI-B, CLI-C; C is doubtful after its 411→416 transfer")
+    @Test("clients CLI-A, CLI-B, CLI-C; the 411→416 transfer does not flag client C doubtful (§10.5 marks the item)")
     func clients() async throws {
         let result = try await Self.importBoth()
         #expect(result.clients.map(\.id) == ["CLI-C", "CLI-A", "CLI-B"])
@@ -21,7 +21,7 @@ struct FECWorkedExampleTests {
         #expect(byID["CLI-A"]?.name == "Boulangerie Martin")
         #expect(byID["CLI-B"]?.name == "SARL Dupuis Frères")
         #expect(byID["CLI-C"]?.name == "SCI Horizon")
-        #expect(byID["CLI-C"]?.doubtful == true)
+        #expect(byID["CLI-C"]?.doubtful == false)
         #expect(byID["CLI-A"]?.doubtful == false)
         #expect(byID["CLI-B"]?.doubtful == false)
         #expect(byID["CLI-A"]?.collectiveAccount == "411000")
@@ -257,7 +257,7 @@ struct FECWorkedExampleTests {
         #expect(c1.amountHT == nil)
         #expect(result.allocations.count == 6)
         #expect(result.report.openingChecks.isEmpty)
-        #expect(result.clients.first { $0.id == "CLI-C" }?.doubtful == true)
+        #expect(result.clients.first { $0.id == "CLI-C" }?.doubtful == false, "an opening line on 416 carries the item, it does not flag the client")
     }
 
     @Test("batches come in dependency order and respect the size limit")
