@@ -153,6 +153,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "KPITests", dependencies: ["KPI", "Wire"]),
+        .testTarget(name: "PilotageCLITests", dependencies: ["PilotageCLI", "Wire"]),
         .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "KPI", "PilotageProtocol", "Wire"]),
         .testTarget(
             name: "EndToEndTests",

@@ -28,6 +28,11 @@ struct CLIOptions: Sendable {
         "--limit": .value,
         // verify
         "--date": .value,
+        // dashboard
+        "--level": .value, "--as-of": .value, "--from": .value, "--to": .value, "--periodicity": .value, "--kpi": .value,
+        "--collaborator": .value, "--office": .value, "--mode": .value, "--frequency": .value, "--include-deactivated": .flag,
+        "--fiscal-year": .value, "--unit": .value, "--view": .value, "--sort": .value, "--search": .value, "--page-size": .value,
+        "--cursor": .value, "--watermark": .value, "--csv": .value, "--explain": .flag, "--verify": .flag, "--max-staleness": .value,
     ]
     static let aliases = ["-H": "--metadata", "-a": "--address", "-h": "--help"]
 

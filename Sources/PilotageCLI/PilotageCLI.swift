@@ -23,6 +23,14 @@ public enum PilotageCLI {
           pilotage import demo [--size small|medium|large] [--seed N] [--today YYYY-MM-DD]
                                                     generate a realistic firm and ingest it
           pilotage ingestions [--limit N]           the firm's latest batches
+        Dashboards:
+          pilotage dashboard practice|receivables|prospects [--level 1|2|3] [filters]
+                                                    KPIs at D with a 30-day sparkline (1), series
+                                                    (2: --from --to --periodicity), client or deal
+                                                    rows (3: --sort --search --cursor --csv FILE);
+                                                    filters --collaborator --office --mode
+                                                    --frequency --include-deactivated --fiscal-year
+                                                    --unit; --explain, --verify
         Rollups:
           pilotage status [--firm F]                freshness and rollup lag (an operator sees every firm)
           pilotage verify --firm F [--date D]...    recompute every level-1 answer from raw facts;
@@ -95,6 +103,7 @@ public enum PilotageCLI {
         case "call": try await CallCommands.call(context)
         case "import": try await ImportCommand.run(context)
         case "ingestions": try await AdminCommands.ingestions(context)
+        case "dashboard": try await DashboardCommand.run(context)
         case "status": try await RollupCommands.status(context)
         case "verify": try await RollupCommands.verify(context)
         case "firm": try await AdminCommands.firm(context)
