@@ -184,11 +184,19 @@ let package = Package(
             path: "tools/Benchmarks/IngestBenchmark"
         ),
 
+        /// Output, statistics and child processes shared by the process-level benchmarks.
+        .target(name: "BenchmarkSupport", path: "tools/Benchmarks/BenchmarkSupport"),
         /// `tools/bench-worker`: full rebuild with 1 and 2 workers, commit-to-publish lag.
         .executableTarget(
             name: "WorkerBenchmark",
-            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            dependencies: ["BenchmarkSupport", "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/WorkerBenchmark"
+        ),
+        /// `tools/bench-dashboard`: level-1/2 latency from rollups vs the same answers from raw facts.
+        .executableTarget(
+            name: "DashboardBenchmark",
+            dependencies: ["BenchmarkSupport", "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/DashboardBenchmark"
         ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),

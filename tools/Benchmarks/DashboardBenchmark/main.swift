@@ -1,0 +1,359 @@
+// Dashboard benchmarks (tools/bench-dashboard, release build), over real processes on loopback:
+// a pilotage-gateway and pilotage-worker children, this process as a back-office client.
+//
+//   large   the large demo firm (5,000 clients, 2,000,000 documents, 500,000 installments),
+//           published by two workers: latency of level 1 (Receivables/Summary) and level 2
+//           (Receivables/Series, 12 months, monthly) for a random mix of filters and dates, one
+//           call at a time; then the same answers recomputed from raw facts in the same run
+//           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
+//           rollup. Targets: level 1 p99 <= 5 ms, level 2 p99 <= 10 ms, ratio >= 1,000.
+//   firms   a gateway holding N small firms (default 1,000; 10 clients each): level-1 and level-2
+//           latency for a random firm and filter per call.
+//
+// Prints `LATENCY name=… n=… p50_ms=… p99_ms=…`, `RAW …` and `RATIO …` lines.
+//
+// Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
+//                           [--requests N] [--raw N] [--data DIR] [--keep] [large] [firms]
+
+internal import BenchmarkSupport
+internal import Foundation
+internal import Imports
+internal import PilotageProtocol
+internal import RPCCore
+internal import RPCTransportTCP
+internal import ServerSupport
+internal import Wire
+
+struct Options {
+    var gateway = ""
+    var worker = ""
+    var size = DemoFirmSize.large
+    var firms = 1_000
+    var requests = 1_000
+    var raw = 5
+    var data: String?
+    var keep = false
+    var names: [String] = []
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    while !arguments.isEmpty {
+        let argument = arguments.removeFirst()
+        switch argument {
+        case "--gateway": options.gateway = arguments.removeFirst()
+        case "--worker": options.worker = arguments.removeFirst()
+        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
+        case "--firms": options.firms = Int(arguments.removeFirst()) ?? options.firms
+        case "--requests": options.requests = Int(arguments.removeFirst()) ?? options.requests
+        case "--raw": options.raw = Int(arguments.removeFirst()) ?? options.raw
+        case "--data": options.data = arguments.removeFirst()
+        case "--keep": options.keep = true
+        default: options.names.append(argument)
+        }
+    }
+    if options.names.isEmpty { options.names = ["large", "firms"] }
+    return options
+}
+
+let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
+let series = MethodDescriptor<SeriesRequest, SeriesReply>(service: ReceivablesDashboardService.name, method: "Series", kind: .unary)
+
+/// A deterministic generator (SplitMix64) so every run asks the same mix.
+struct Random {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(self.next() % UInt64(max(bound, 1))) }
+
+    mutating func pick<T>(_ values: [T]) -> T? { values.isEmpty ? nil : values[self.below(values.count)] }
+}
+
+/// The firm's offices and collaborators, for filters.
+struct Staff {
+    var offices: [String] = []
+    var collaborators: [String] = []
+
+    /// A random filter among the dashboard's axes (and a few combinations).
+    func filter(_ random: inout Random) -> ClientFilterMessage? {
+        switch random.below(9) {
+        case 0: return nil
+        case 1: return ClientFilterMessage(offices: random.pick(self.offices).map { [$0] })
+        case 2: return ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] })
+        case 3: return ClientFilterMessage(bookkeepingMode: random.below(2) == 0 ? .firm : .client)
+        case 4: return ClientFilterMessage(frequency: SendingFrequency.allCases[random.below(3)])
+        case 5: return ClientFilterMessage(includeDeactivated: true)
+        case 6: return ClientFilterMessage(offices: random.pick(self.offices).map { [$0] }, bookkeepingMode: .firm)
+        case 7: return ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] }, frequency: .monthly)
+        default:
+            let two = [random.pick(self.collaborators), random.pick(self.collaborators)].compactMap { $0 }
+            return ClientFilterMessage(collaborators: two, includeDeactivated: true)
+        }
+    }
+}
+
+struct Gateway {
+    let child: Child
+    let client: RPCClient
+    let operatorMetadata: Metadata
+    let address: String
+    let directory: URL
+
+    func metadata(firm: String, token: String) -> Metadata {
+        [MetadataKey.authorization: token, MetadataKey.tenant: firm]
+    }
+
+    func pending() async throws -> Int {
+        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: nil), metadata: self.operatorMetadata)
+        return reply.firms.reduce(0) { $0 + $1.freshness.pendingPartitions }
+    }
+
+    func waitUntilPublished(timeout: Duration = .seconds(14_400)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var lastReport = ContinuousClock.now
+        while true {
+            let pending = try await self.pending()
+            if pending == 0 { return }
+            guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
+            if ContinuousClock.now - lastReport > .seconds(30) {
+                output("WAIT pending=\(pending)")
+                lastReport = .now
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    func ingest(_ records: [any IngestibleRecord], metadata: Metadata) async throws -> IngestReport {
+        let encoder = WireEncoder()
+        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
+        return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: metadata) { writer in
+            var start = 0
+            while start < rows.count {
+                let end = min(start + 2_500, rows.count)
+                try await writer.write(IngestChunk(rows: Array(rows[start..<end])))
+                start = end
+            }
+        }
+    }
+
+    /// Creates `firm` (if new), a back-office credential for it; ingests the generated firm when
+    /// new; returns the token and the firm's staff.
+    func provision(firm: String, parameters: DemoFirmParameters, fresh: Bool) async throws -> (String, Staff) {
+        if fresh {
+            _ = try await self.client.unary(OperatorService.createFirm, CreateFirmRequest(firmID: firm, name: firm), metadata: self.operatorMetadata)
+        }
+        let credential = try await self.client.unary(
+            OperatorService.issueCredential,
+            IssueCredentialRequest(kind: .backOffice, firms: [firm], label: "bench-\(firm)"),
+            metadata: self.operatorMetadata
+        )
+        var staff = Staff()
+        for batch in try DemoFirmGenerator(parameters: parameters) {
+            switch batch {
+            case .organisationUnits(let units): staff.offices += units.filter { $0.kind == .office }.map(\.id)
+            case .collaborators(let people): staff.collaborators += people.map(\.id)
+            default: break
+            }
+            guard fresh else {
+                if case .clients = batch { break }
+                continue
+            }
+            let report = try await self.ingest(batch.records, metadata: self.metadata(firm: firm, token: credential.token))
+            if report.rejected > 0 {
+                output("WARNING \(firm): \(report.rejected) row(s) rejected: \(report.rejections.first.map { "\($0.reason) \($0.message)" } ?? "")")
+            }
+        }
+        return (credential.token, staff)
+    }
+
+    func startWorkers(_ count: Int, executable: String) async throws -> [Child] {
+        let worker = try await self.client.unary(OperatorService.issueCredential, IssueCredentialRequest(kind: .worker, label: "bench"), metadata: self.operatorMetadata)
+        let tokenFile = self.directory.appendingPathComponent("worker.token")
+        try Data(worker.token.utf8).write(to: tokenFile)
+        return try (1...count).map { index in
+            try Child(
+                executable: executable,
+                arguments: [
+                    "--address", self.address, "--token-file", tokenFile.path, "--worker-id", "bench-\(index)",
+                    "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "warning",
+                ],
+                log: self.directory.appendingPathComponent("worker-\(index).log"),
+                readyPrefix: "worker "
+            )
+        }
+    }
+}
+
+func startGateway(_ options: Options, directory: URL) async throws -> (Gateway, fresh: Bool) {
+    let data = directory.appendingPathComponent("data")
+    let fresh = !FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path)
+    let child = try Child(
+        executable: options.gateway,
+        arguments: ["--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error", "--pool-capacity", "256"],
+        log: directory.appendingPathComponent("gateway.log"),
+        readyPrefix: "listening on "
+    )
+    guard let port = child.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
+    let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
+    let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let gateway = Gateway(
+        child: child,
+        client: client,
+        operatorMetadata: [MetadataKey.authorization: operatorToken],
+        address: "127.0.0.1:\(port)",
+        directory: directory
+    )
+    return (gateway, fresh)
+}
+
+/// Times `count` calls made one after the other; milliseconds per call.
+func latencies(_ count: Int, _ call: (Int) async throws -> Void) async throws -> [Double] {
+    var values: [Double] = []
+    values.reserveCapacity(count)
+    for index in 0..<count {
+        let started = ContinuousClock.now
+        try await call(index)
+        values.append(seconds(ContinuousClock.now - started) * 1000)
+    }
+    return values
+}
+
+func report(_ name: String, _ values: [Double], target: Double? = nil) {
+    let p99 = percentile(values, 0.99)
+    let verdict = target.map { p99 <= $0 ? " target_p99_ms=\($0) MET" : " target_p99_ms=\($0) MISSED" } ?? ""
+    output(String(format: "LATENCY name=%@ n=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f", name, values.count, percentile(values, 0.5), p99, values.max() ?? 0) + verdict)
+}
+
+func level2Request(_ random: inout Random, staff: Staff) -> SeriesRequest {
+    SeriesRequest(periodicity: .month, from: today.adding(months: -12).map { $0.advanced(by: 1) }, to: today, filter: staff.filter(&random))
+}
+
+func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
+    let firm = "bench-large"
+    let parameters = DemoFirmParameters(size: options.size, today: today, seed: 42)
+    let started = ContinuousClock.now
+    let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh)
+    if fresh { output(String(format: "INGEST firm=%@ size=%@ secs=%.1f", firm, options.size.rawValue, seconds(ContinuousClock.now - started))) }
+    let workers = try await gateway.startWorkers(2, executable: options.worker)
+    defer { workers.forEach { $0.stop() } }
+    let publishing = ContinuousClock.now
+    try await gateway.waitUntilPublished()
+    output(String(format: "PUBLISHED firm=%@ secs=%.1f", firm, seconds(ContinuousClock.now - publishing)))
+    let metadata = gateway.metadata(firm: firm, token: token)
+
+    var random = Random(state: 7)
+    let warm = min(50, options.requests)
+    _ = try await latencies(warm) { _ in
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, ReceivablesSummaryRequest(filter: staff.filter(&random)), metadata: metadata)
+    }
+    let level1 = try await latencies(options.requests) { _ in
+        let request = ReceivablesSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random))
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: metadata)
+    }
+    report("large-level1", level1, target: 5)
+
+    var level2: [Double] = []
+    do {
+        level2 = try await latencies(options.requests) { _ in
+            _ = try await gateway.client.unary(series, level2Request(&random, staff: staff), metadata: metadata)
+        }
+        report("large-level2-12m-monthly", level2, target: 10)
+    } catch let error as RPCError where error.code == .unimplemented || error.code == .notFound {
+        output("SKIP large-level2: \(error.message)")
+    }
+
+    // The same answers from raw facts, timed by the gateway in the same run.
+    var raw1: [Double] = []
+    var rollup1: [Double] = []
+    var unequal = 0
+    for _ in 0..<options.raw {
+        let request = ReceivablesSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random), verify: true)
+        let reply = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: metadata, deadline: .now + .seconds(3_600))
+        guard let verification = reply.verification else { continue }
+        raw1.append(verification.referenceMilliseconds)
+        rollup1.append(verification.rollupMilliseconds)
+        if !verification.equal { unequal += 1 }
+    }
+    output(String(format: "RAW name=large-level1 n=%d raw_median_ms=%.1f rollup_server_median_ms=%.3f unequal=%d", raw1.count, median(raw1), median(rollup1), unequal))
+    output(String(format: "RATIO name=large-level1 raw_median/rollup_p50=%.0f raw_median/rollup_p99=%.0f target=1000", median(raw1) / max(percentile(level1, 0.5), 0.001), median(raw1) / max(percentile(level1, 0.99), 0.001)))
+    if !level2.isEmpty {
+        var raw2: [Double] = []
+        for _ in 0..<options.raw {
+            var request = level2Request(&random, staff: staff)
+            request.verify = true
+            let reply = try await gateway.client.unary(series, request, metadata: metadata, deadline: .now + .seconds(3_600))
+            if let verification = reply.verification {
+                raw2.append(verification.referenceMilliseconds)
+                if !verification.equal { unequal += 1 }
+            }
+        }
+        output(String(format: "RAW name=large-level2 n=%d raw_median_ms=%.1f unequal=%d", raw2.count, median(raw2), unequal))
+        output(String(format: "RATIO name=large-level2 raw_median/rollup_p50=%.0f", median(raw2) / max(percentile(level2, 0.5), 0.001)))
+    }
+}
+
+func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
+    var parameters = DemoFirmParameters(size: .small, today: today, seed: 1)
+    (parameters.regions, parameters.agencies, parameters.offices, parameters.collaborators) = (1, 1, 2, 4)
+    (parameters.clients, parameters.documents, parameters.installments, parameters.deals) = (10, 300, 100, 3)
+    let started = ContinuousClock.now
+    var firms: [(String, String, Staff)] = []
+    for index in 0..<options.firms {
+        parameters.seed = UInt64(index + 1)
+        let firm = String(format: "small-%04d", index)
+        let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh)
+        firms.append((firm, token, staff))
+    }
+    if fresh { output(String(format: "INGEST firms=%d secs=%.1f", options.firms, seconds(ContinuousClock.now - started))) }
+    let workers = try await gateway.startWorkers(2, executable: options.worker)
+    defer { workers.forEach { $0.stop() } }
+    let publishing = ContinuousClock.now
+    try await gateway.waitUntilPublished()
+    output(String(format: "PUBLISHED firms=%d secs=%.1f", options.firms, seconds(ContinuousClock.now - publishing)))
+
+    var random = Random(state: 11)
+    let level1 = try await latencies(options.requests) { _ in
+        guard let (firm, token, staff) = random.pick(firms) else { return }
+        let request = ReceivablesSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random))
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: gateway.metadata(firm: firm, token: token))
+    }
+    report("firms-level1", level1, target: 5)
+    do {
+        let level2 = try await latencies(options.requests) { _ in
+            guard let (firm, token, staff) = random.pick(firms) else { return }
+            _ = try await gateway.client.unary(series, level2Request(&random, staff: staff), metadata: gateway.metadata(firm: firm, token: token))
+        }
+        report("firms-level2-12m-monthly", level2, target: 10)
+    } catch let error as RPCError where error.code == .unimplemented || error.code == .notFound {
+        output("SKIP firms-level2: \(error.message)")
+    }
+}
+
+let options = parseOptions()
+for name in options.names {
+    let directory: URL
+    if let data = options.data {
+        directory = URL(fileURLWithPath: data).appendingPathComponent(name)
+    } else {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-dashboard-\(name)-\(UUID().uuidString)")
+    }
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let (gateway, fresh) = try await startGateway(options, directory: directory)
+    switch name {
+    case "large": try await large(options, gateway: gateway, fresh: fresh)
+    case "firms": try await smallFirms(options, gateway: gateway, fresh: fresh)
+    default: output("unknown benchmark '\(name)' (large, firms)")
+    }
+    gateway.client.close()
+    gateway.child.stop()
+    if !options.keep && options.data == nil { try? FileManager.default.removeItem(at: directory) }
+}
