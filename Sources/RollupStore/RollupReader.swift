@@ -1,5 +1,5 @@
 public import KPI
-internal import Rollups
+public import Rollups
 public import Storage
 internal import TenantStore
 public import Wire
@@ -139,13 +139,45 @@ public struct RollupReader {
 
     /// The level-1 receivables dashboard of `groups` at `date`, from rollups only.
     public func receivablesLevel1(groups: [Int64], asOf date: CalendarDate, context: KPIContext) throws -> ReceivablesLevel1 {
+        let parts = try self.receivablesLevel1Parts(groups: groups, asOf: date, context: context)
+        return ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context), asOf: date)
+    }
+
+    /// The merged parts the level-1 receivables dashboard of `groups` at `date` reads (also
+    /// what explain mode shows).
+    public func receivablesLevel1Parts(groups: [Int64], asOf date: CalendarDate, context: KPIContext) throws -> MaterializedReceivablesParts {
         let settings = context.settings.clamped
-        let parts = try self.receivablesParts(
+        return try self.receivablesParts(
             groups: groups,
             snapshotDates: ReceivablesLevel1.snapshotDates(asOf: date),
             dailyMonths: ReceivablesLevel1.dailyMonths(asOf: date, settings: settings),
             flowRange: ReceivablesLevel1.flowRange(asOf: date, settings: settings)
         )
-        return ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context), asOf: date)
+    }
+
+    /// Each group's parts for exactly `keys` (snapshots, flows, AR-REC-RATE periods and AR-FCST
+    /// dates as stored), read group by group so that any subset can be summed (breakdowns).
+    public func keyedParts(groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
+        let snapshotDates = Array(keys.snapshotDates)
+        let flowRange = keys.flowRange ?? Period(uncheckedStart: snapshotDates.min() ?? .min, end: snapshotDates.max() ?? .min)
+        var result: [Int64: KeyedReceivablesParts] = [:]
+        for group in groups {
+            let parts = try self.receivablesParts(
+                groups: [group],
+                snapshotDates: snapshotDates,
+                dailyMonths: keys.partialMonths,
+                flowRange: flowRange
+            )
+            var keyed = KeyedReceivablesParts(
+                snapshots: Dictionary(uniqueKeysWithValues: snapshotDates.map { ($0, parts.snapshot(at: $0)) }),
+                flows: Dictionary(uniqueKeysWithValues: keys.flowPeriods.map { ($0, parts.flow(over: $0)) })
+            )
+            keyed.collectionRates = try self.collectionRates(groups: [group], periods: Array(keys.collectionRatePeriods))
+            for date in keys.forecastDates {
+                if let forecast = try self.forecast(groups: [group], asOf: date) { keyed.forecasts[date] = forecast }
+            }
+            result[group] = keyed
+        }
+        return result
     }
 }
