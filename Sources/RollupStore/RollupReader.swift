@@ -180,4 +180,44 @@ public struct RollupReader {
         }
         return result
     }
+
+    /// One client's stored row (`rollup_clients`) at a day.
+    public struct ClientRow: Sendable, Hashable {
+        /// The client's group.
+        public var group: Int64
+        /// Client id.
+        public var client: String
+        /// Its receivables parts at the day.
+        public var receivables: ClientReceivablesParts
+        /// Its practice parts at the day.
+        public var practice: ClientPracticeParts
+    }
+
+    /// The client rows of `groups` at `day`, for the clients that are members of those groups
+    /// now (a client that moved to another group is read from its new group only), by client.
+    public func clientRows(groups: [Int64], day: CalendarDate) throws -> [ClientRow] {
+        var rows: [ClientRow] = []
+        for group in groups {
+            try self.connection.query(
+                """
+                SELECT r.client, r.receivables, r.practice FROM rollup_clients r
+                JOIN client_group_members m ON m.client = r.client AND m.group_id = r.group_id
+                WHERE r.group_id = ? AND r.day = ?
+                """,
+                group,
+                day
+            ) { row in
+                rows.append(
+                    ClientRow(
+                        group: group,
+                        client: try row.decode(String.self, at: 0),
+                        receivables: try ClientReceivablesParts(compactEncoded: try row.decode([UInt8].self, at: 1)),
+                        practice: try ClientPracticeParts(compactEncoded: try row.decode([UInt8].self, at: 2))
+                    )
+                )
+            }
+        }
+        return rows.sorted { $0.client < $1.client }
+    }
 }
+

@@ -151,6 +151,33 @@ final class Cluster: @unchecked Sendable {
         try await self.client.unary(ReceivablesDashboardService.series, request, metadata: self.metadata(user: user))
     }
 
+    /// `Clients/Page` acting as `user`.
+    func page(_ request: TableRequest, user: String? = nil) async throws -> TableReply {
+        try await self.client.unary(ClientsDashboardService.page, request, metadata: self.metadata(user: user))
+    }
+
+    /// `Clients/Export` acting as `user`: the chunks, in order.
+    func export(_ request: TableRequest, user: String? = nil) async throws -> [String] {
+        var chunks: [String] = []
+        let stream = try await self.client.serverStreaming(ClientsDashboardService.export, request, metadata: self.metadata(user: user))
+        for try await chunk in stream { chunks.append(chunk.text) }
+        return chunks
+    }
+
+    /// Every page of a view, following the cursors (bounded).
+    func allPages(_ request: TableRequest, user: String? = nil) async throws -> [TableReply] {
+        var pages: [TableReply] = []
+        var request = request
+        for _ in 0..<1_000 {
+            let page = try await self.page(request, user: user)
+            pages.append(page)
+            guard let next = page.nextCursor else { return pages }
+            request.cursor = next
+        }
+        Issue.record("more than 1,000 pages")
+        return pages
+    }
+
     /// Waits until no partition is pending (and none is leased).
     func waitUntilPublished(timeout: Duration = .seconds(90)) async throws {
         try await waitUntil("every partition published", timeout: timeout, every: .milliseconds(200)) {
