@@ -170,6 +170,14 @@ let package = Package(
                 "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
             ]
         ),
+        /// Receivables dashboards (levels 1–3) over a real gateway and worker.
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboards", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "ServerSupport", "Wire", "WorkerService", "pilotage-gateway", "pilotage-worker",
+            ]
+        ),
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]

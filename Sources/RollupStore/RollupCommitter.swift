@@ -136,6 +136,9 @@ public enum RollupCommitter {
             for day in rollup.days where day.day < first || day.day > last || day.day > today {
                 throw fail("day row \(day.day) outside \(first)…\(last) up to \(today)")
             }
+            for row in rollup.clients ?? [] where row.day < first || row.day > last || row.day > today {
+                throw fail("client row \(row.client) at \(row.day) outside \(first)…\(last) up to \(today)")
+            }
             for row in rollup.months where row.month != month.firstDay {
                 throw fail("month row \(row.month) is not \(month.firstDay)")
             }
@@ -175,6 +178,7 @@ public enum RollupCommitter {
             let last = month.firstDay.lastOfMonth
             try connection.execute("DELETE FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
             try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, month.firstDay)
+            try connection.execute("DELETE FROM rollup_clients WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
             try connection.execute(
                 "DELETE FROM rollup_periods WHERE group_id = ? AND start_day BETWEEN ? AND ? AND end_day >= ?",
                 group,
@@ -198,6 +202,16 @@ public enum RollupCommitter {
                     day.receivablesFlow.map { [UInt8]($0) },
                     [UInt8](day.practiceSnapshot),
                     day.practiceFlow.map { [UInt8]($0) }
+                )
+            }
+            for row in rollup.clients ?? [] {
+                try connection.execute(
+                    "INSERT INTO rollup_clients (group_id, client, day, receivables, practice) VALUES (?, ?, ?, ?, ?)",
+                    group,
+                    row.client,
+                    row.day,
+                    [UInt8](row.receivables),
+                    [UInt8](row.practice)
                 )
             }
             for row in rollup.months {

@@ -1,5 +1,5 @@
 public import KPI
-internal import Rollups
+public import Rollups
 public import Storage
 internal import TenantStore
 public import Wire
@@ -139,13 +139,85 @@ public struct RollupReader {
 
     /// The level-1 receivables dashboard of `groups` at `date`, from rollups only.
     public func receivablesLevel1(groups: [Int64], asOf date: CalendarDate, context: KPIContext) throws -> ReceivablesLevel1 {
+        let parts = try self.receivablesLevel1Parts(groups: groups, asOf: date, context: context)
+        return ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context), asOf: date)
+    }
+
+    /// The merged parts the level-1 receivables dashboard of `groups` at `date` reads (also
+    /// what explain mode shows).
+    public func receivablesLevel1Parts(groups: [Int64], asOf date: CalendarDate, context: KPIContext) throws -> MaterializedReceivablesParts {
         let settings = context.settings.clamped
-        let parts = try self.receivablesParts(
+        return try self.receivablesParts(
             groups: groups,
             snapshotDates: ReceivablesLevel1.snapshotDates(asOf: date),
             dailyMonths: ReceivablesLevel1.dailyMonths(asOf: date, settings: settings),
             flowRange: ReceivablesLevel1.flowRange(asOf: date, settings: settings)
         )
-        return ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context), asOf: date)
+    }
+
+    /// Each group's parts for exactly `keys` (snapshots, flows, AR-REC-RATE periods and AR-FCST
+    /// dates as stored), read group by group so that any subset can be summed (breakdowns).
+    public func keyedParts(groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
+        let snapshotDates = Array(keys.snapshotDates)
+        let flowRange = keys.flowRange ?? Period(uncheckedStart: snapshotDates.min() ?? .min, end: snapshotDates.max() ?? .min)
+        var result: [Int64: KeyedReceivablesParts] = [:]
+        for group in groups {
+            let parts = try self.receivablesParts(
+                groups: [group],
+                snapshotDates: snapshotDates,
+                dailyMonths: keys.partialMonths,
+                flowRange: flowRange
+            )
+            var keyed = KeyedReceivablesParts(
+                snapshots: Dictionary(uniqueKeysWithValues: snapshotDates.map { ($0, parts.snapshot(at: $0)) }),
+                flows: Dictionary(uniqueKeysWithValues: keys.flowPeriods.map { ($0, parts.flow(over: $0)) })
+            )
+            keyed.collectionRates = try self.collectionRates(groups: [group], periods: Array(keys.collectionRatePeriods))
+            for date in keys.forecastDates {
+                if let forecast = try self.forecast(groups: [group], asOf: date) { keyed.forecasts[date] = forecast }
+            }
+            result[group] = keyed
+        }
+        return result
+    }
+
+    /// One client's stored row (`rollup_clients`) at a day.
+    public struct ClientRow: Sendable, Hashable {
+        /// The client's group.
+        public var group: Int64
+        /// Client id.
+        public var client: String
+        /// Its receivables parts at the day.
+        public var receivables: ClientReceivablesParts
+        /// Its practice parts at the day.
+        public var practice: ClientPracticeParts
+    }
+
+    /// The client rows of `groups` at `day`, for the clients that are members of those groups
+    /// now (a client that moved to another group is read from its new group only), by client.
+    public func clientRows(groups: [Int64], day: CalendarDate) throws -> [ClientRow] {
+        var rows: [ClientRow] = []
+        for group in groups {
+            try self.connection.query(
+                """
+                SELECT r.client, r.receivables, r.practice FROM rollup_clients r
+                JOIN client_group_members m ON m.client = r.client AND m.group_id = r.group_id
+                WHERE r.group_id = ? AND r.day = ?
+                """,
+                group,
+                day
+            ) { row in
+                rows.append(
+                    ClientRow(
+                        group: group,
+                        client: try row.decode(String.self, at: 0),
+                        receivables: try ClientReceivablesParts(compactEncoded: try row.decode([UInt8].self, at: 1)),
+                        practice: try ClientPracticeParts(compactEncoded: try row.decode([UInt8].self, at: 2))
+                    )
+                )
+            }
+        }
+        return rows.sorted { $0.client < $1.client }
     }
 }
+

@@ -30,6 +30,11 @@ public import Storage
 /// - `rollup_prospects`: per fiscal year, as-of date and deal, the deal's prospects counts.
 /// - `partition_state`: per partition, what was published last (ingestion sequence, instant,
 ///   settings fingerprint, fencing token, business date it was computed for).
+///
+/// Version 3 (level-3 tables):
+/// - `rollup_clients`: per client group, day and client, the client's own receivables and
+///   practice parts, at each month end and at every day of the current month; written by the
+///   worker in the same commit (and replaced under the same rules) as the group's day rows.
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -146,6 +151,20 @@ public enum TenantSchema {
                     fencing_token INTEGER NOT NULL,
                     computed_for INTEGER NOT NULL,
                     row_count INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
+        Migration(
+            version: 3,
+            name: "per-client rollup rows for level-3 tables",
+            sql: """
+                CREATE TABLE rollup_clients (
+                    group_id INTEGER NOT NULL,
+                    client TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    receivables BLOB NOT NULL,
+                    practice BLOB NOT NULL,
+                    PRIMARY KEY (group_id, day, client)
                 ) STRICT, WITHOUT ROWID;
                 """
         ),

@@ -457,18 +457,52 @@ public struct PartitionRollup: Codable, Sendable, Hashable {
     public var periods: [RollupPeriod]
     /// Deal rows (prospects).
     public var prospects: [RollupProspect]
+    /// Per-client rows (client group): at the month's last day and every day of the current
+    /// month (tenant schema v3, level-3 tables); absent from older workers.
+    public var clients: [RollupClient]?
 
     /// Creates a value.
-    public init(key: String, days: [RollupDay] = [], months: [RollupMonth] = [], periods: [RollupPeriod] = [], prospects: [RollupProspect] = []) {
+    public init(
+        key: String,
+        days: [RollupDay] = [],
+        months: [RollupMonth] = [],
+        periods: [RollupPeriod] = [],
+        prospects: [RollupProspect] = [],
+        clients: [RollupClient]? = nil
+    ) {
         self.key = key
         self.days = days
         self.months = months
         self.periods = periods
         self.prospects = prospects
+        self.clients = clients
     }
 
     /// Number of rows.
-    public var rowCount: Int { self.days.count + self.months.count + self.periods.count + self.prospects.count }
+    public var rowCount: Int {
+        self.days.count + self.months.count + self.periods.count + self.prospects.count + (self.clients?.count ?? 0)
+    }
+}
+
+/// One client of a client-group partition at one day: its own receivables and practice parts
+/// (compact Wire values of `Rollups.ClientReceivablesParts` and `Rollups.ClientPracticeParts`).
+public struct RollupClient: Codable, Sendable, Hashable {
+    /// Client id.
+    public var client: String
+    /// The day.
+    public var day: CalendarDate
+    /// Receivables parts of the client at the day.
+    public var receivables: Data
+    /// Practice parts of the client at the day.
+    public var practice: Data
+
+    /// Creates a value.
+    public init(client: String, day: CalendarDate, receivables: Data, practice: Data) {
+        self.client = client
+        self.day = day
+        self.receivables = receivables
+        self.practice = practice
+    }
 }
 
 /// The first chunk of a commit: who commits what, computed under which settings and date.

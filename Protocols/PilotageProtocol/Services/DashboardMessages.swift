@@ -233,6 +233,8 @@ public struct TableRequest: Codable, Sendable, Hashable {
     public var watermark: Int64?
     /// Refuse with `FAILED_PRECONDITION` when the oldest pending change is older than this.
     public var maxStalenessSeconds: Double?
+    /// Also recompute every row of the page from raw facts and compare (verification mode: slow).
+    public var verify: Bool?
 
     /// Creates a request.
     public init(
@@ -246,7 +248,8 @@ public struct TableRequest: Codable, Sendable, Hashable {
         pageSize: Int? = nil,
         cursor: String? = nil,
         watermark: Int64? = nil,
-        maxStalenessSeconds: Double? = nil
+        maxStalenessSeconds: Double? = nil,
+        verify: Bool? = nil
     ) {
         self.view = view
         self.asOf = asOf
@@ -259,6 +262,7 @@ public struct TableRequest: Codable, Sendable, Hashable {
         self.cursor = cursor
         self.watermark = watermark
         self.maxStalenessSeconds = maxStalenessSeconds
+        self.verify = verify
     }
 
     enum CodingKeys: String, CodingKey {
@@ -270,6 +274,7 @@ public struct TableRequest: Codable, Sendable, Hashable {
         case pageSize = "page_size"
         case cursor, watermark
         case maxStalenessSeconds = "max_staleness_seconds"
+        case verify
     }
 }
 
@@ -325,6 +330,8 @@ public struct TableReply: Codable, Sendable, Hashable {
     public var totalRows: Int
     /// Cursor of the next page; absent on the last page.
     public var nextCursor: String?
+    /// With `verify`: the page's cells compared with their raw-facts recomputation.
+    public var verification: DashboardVerification?
 
     /// Creates a reply.
     public init(
@@ -336,7 +343,8 @@ public struct TableReply: Codable, Sendable, Hashable {
         columns: [ColumnMessage],
         rows: [TableRowMessage],
         totalRows: Int,
-        nextCursor: String?
+        nextCursor: String?,
+        verification: DashboardVerification? = nil
     ) {
         self.view = view
         self.asOf = asOf
@@ -347,6 +355,7 @@ public struct TableReply: Codable, Sendable, Hashable {
         self.rows = rows
         self.totalRows = totalRows
         self.nextCursor = nextCursor
+        self.verification = verification
     }
 
     enum CodingKeys: String, CodingKey {
@@ -355,6 +364,7 @@ public struct TableReply: Codable, Sendable, Hashable {
         case definitions, freshness, watermark, columns, rows
         case totalRows = "total_rows"
         case nextCursor = "next_cursor"
+        case verification
     }
 }
 

@@ -17,6 +17,15 @@ public enum ReceivablesDashboardService {
         method: "Summary",
         kind: .unary
     )
+
+    /// Level 2 (kpi-definitions §1.3): every level-2 receivables KPI (``ReceivablesSeriesKPIs``)
+    /// at a periodicity over [from, to] (default: 12 months ending today, monthly), from day
+    /// rows and month rows; at most 400 points per series (`RESOURCE_EXHAUSTED`).
+    public static let series = MethodDescriptor<SeriesRequest, SeriesReply>(
+        service: name,
+        method: "Series",
+        kind: .unary
+    )
 }
 
 /// A dashboard client filter (kpi-definitions §1.5): absent fields do not filter; deactivated
@@ -77,20 +86,29 @@ public struct ReceivablesSummaryRequest: Codable, Sendable, Hashable {
     public var maxStalenessSeconds: Double?
     /// Also recompute from raw facts and compare (slow: verification mode).
     public var verify: Bool?
+    /// Attach the additive parts behind each level-1 value at D (`explain` in the reply).
+    public var explain: Bool?
 
     /// Creates a request.
-    public init(asOf: CalendarDate? = nil, filter: ClientFilterMessage? = nil, maxStalenessSeconds: Double? = nil, verify: Bool? = nil) {
+    public init(
+        asOf: CalendarDate? = nil,
+        filter: ClientFilterMessage? = nil,
+        maxStalenessSeconds: Double? = nil,
+        verify: Bool? = nil,
+        explain: Bool? = nil
+    ) {
         self.asOf = asOf
         self.filter = filter
         self.maxStalenessSeconds = maxStalenessSeconds
         self.verify = verify
+        self.explain = explain
     }
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of"
         case filter
         case maxStalenessSeconds = "max_staleness_seconds"
-        case verify
+        case verify, explain
     }
 }
 
@@ -267,6 +285,14 @@ public struct ReceivablesSummaryReply: Codable, Sendable, Hashable {
     public var summary: ReceivablesLevel1Message
     /// With `verify`: the raw-facts answer and the differences.
     public var verification: VerificationResult?
+    /// The rest of level 1 (disputes, provisions, matching, collection, forecast, team
+    /// performance, aged balance by axis, 12-month widget), from rollups.
+    public var sections: ReceivablesSectionsMessage?
+    /// With `explain`: the additive parts behind each value at D (the definitions version is
+    /// `definitions`).
+    public var explain: [ExplainedValueMessage]?
+    /// With `verify`: the comparison of `sections` with their raw-facts recomputation.
+    public var sectionsVerification: DashboardVerification?
 
     /// Creates a value.
     public init(
@@ -276,7 +302,10 @@ public struct ReceivablesSummaryReply: Codable, Sendable, Hashable {
         clients: Int,
         groups: Int,
         summary: ReceivablesLevel1Message,
-        verification: VerificationResult?
+        verification: VerificationResult?,
+        sections: ReceivablesSectionsMessage? = nil,
+        explain: [ExplainedValueMessage]? = nil,
+        sectionsVerification: DashboardVerification? = nil
     ) {
         self.asOf = asOf
         self.definitions = definitions
@@ -285,10 +314,14 @@ public struct ReceivablesSummaryReply: Codable, Sendable, Hashable {
         self.groups = groups
         self.summary = summary
         self.verification = verification
+        self.sections = sections
+        self.explain = explain
+        self.sectionsVerification = sectionsVerification
     }
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of"
-        case definitions, freshness, clients, groups, summary, verification
+        case definitions, freshness, clients, groups, summary, verification, sections, explain
+        case sectionsVerification = "sections_verification"
     }
 }

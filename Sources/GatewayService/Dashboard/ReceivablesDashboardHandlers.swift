@@ -26,7 +26,19 @@ public struct ReceivablesDashboardHandlers: Sendable {
         var service = ServiceDefinition(name: ReceivablesDashboardService.name)
         service.unary(ReceivablesDashboardService.summary) { request, context in
             let firm = try context.requireFirm()
-            return try await ReceivablesSummary(tenants: self.tenants, clock: self.clock).answer(firm: firm, request: request)
+            return try await ReceivablesSummary(tenants: self.tenants, clock: self.clock).answer(
+                firm: firm,
+                request: request,
+                actingUser: context.identity.actingUser
+            )
+        }
+        service.unary(ReceivablesDashboardService.series) { request, context in
+            let firm = try context.requireFirm()
+            return try await ReceivablesSeries(tenants: self.tenants, clock: self.clock).answer(
+                firm: firm,
+                request: request,
+                actingUser: context.identity.actingUser
+            )
         }
         return service
     }
@@ -47,43 +59,78 @@ struct ReceivablesSummary: Sendable {
         var settings: FirmSettingsRecord?
     }
 
-    /// The reply to one request.
-    func answer(firm: FirmID, request: ReceivablesSummaryRequest) async throws -> ReceivablesSummaryReply {
-        let filter = request.filter?.kpiFilter ?? ClientFilter()
+    /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
+    func answer(firm: FirmID, request: ReceivablesSummaryRequest, actingUser: String? = nil) async throws -> ReceivablesSummaryReply {
         let clock = self.clock
         return try await self.tenants.withTenant(firm) { database in
             let started = ContinuousClock.now
-            let (context, level1) = try await database.read { connection in
+            let (context, rollup) = try await database.read { connection in
+                let audience = try DashboardAudience.resolve(actingUser: actingUser, connection: connection)
+                let filter = audience.restrict(request.filter)?.kpiFilter ?? ClientFilter()
                 let context = try Self.context(connection: connection, clock: clock)
                 if let limit = request.maxStalenessSeconds {
                     try Self.checkStaleness(context.freshness, limit: limit)
                 }
                 let asOf = try Self.asOf(request.asOf, today: context.today)
                 let groups = context.groups.filter { filter.matches($0.profile) }
-                try Self.checkFingerprints(RollupReader(connection: connection), groups: groups, current: context.fingerprint)
-                let level1 = try RollupReader(connection: connection).receivablesLevel1(
+                let reader = RollupReader(connection: connection)
+                try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
+                let parts = try reader.receivablesLevel1Parts(groups: groups.map(\.id), asOf: asOf, context: context.kpi)
+                let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
+                let explain = request.explain == true ? ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi) : nil
+                let names = try Self.collaboratorNames(connection: connection)
+                let keyed = try reader.keyedParts(
                     groups: groups.map(\.id),
-                    asOf: asOf,
-                    context: context.kpi
+                    keys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings)
                 )
+                let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
+                    var total = KeyedReceivablesParts.zero
+                    for group in groups where includes(group.profile) { total += keyed[group.id] ?? .zero }
+                    return ReceivablesKPI(source: total, context: context.kpi)
+                }
                 var selected = context
                 selected.groups = groups
-                return (selected, level1)
+                return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names))
             }
             let rollupTime = ContinuousClock.now - started
+            let level1 = rollup.level1
             var verification: VerificationResult?
+            var sectionsVerification: DashboardVerification?
             if request.verify == true {
                 let referenceStarted = ContinuousClock.now
-                let reference = try await database.read { connection in
-                    try Self.reference(connection: connection, groups: context.groups, asOf: level1.asOf, context: context)
+                let facts = try await database.read { connection in
+                    try Self.facts(connection: connection, groups: context.groups, context: context)
                 }
+                let reference = ReceivablesLevel1(
+                    evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
+                    asOf: level1.asOf
+                )
+                let referenceSections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) {
+                    includes in
+                    ReceivablesReference(
+                        context.groups.filter { includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
+                        context: context.kpi
+                    )
+                }
+                let referenceTime = (ContinuousClock.now - referenceStarted).seconds * 1000
                 let differences = Level1Report.differences(rollup: level1, reference: reference)
                 verification = VerificationResult(
                     equal: differences.isEmpty,
                     reference: Level1Report.message(reference),
                     differences: differences,
                     rollupMilliseconds: rollupTime.seconds * 1000,
-                    referenceMilliseconds: (ContinuousClock.now - referenceStarted).seconds * 1000
+                    referenceMilliseconds: referenceTime
+                )
+                let sectionDifferences = ReceivablesSectionsReport.differences(
+                    rollup: rollup.sections,
+                    reference: referenceSections,
+                    asOf: level1.asOf
+                )
+                sectionsVerification = DashboardVerification(
+                    equal: sectionDifferences.isEmpty,
+                    differences: sectionDifferences,
+                    rollupMilliseconds: rollupTime.seconds * 1000,
+                    referenceMilliseconds: referenceTime
                 )
             }
             return ReceivablesSummaryReply(
@@ -93,9 +140,59 @@ struct ReceivablesSummary: Sendable {
                 clients: context.groups.reduce(0) { $0 + $1.clients },
                 groups: context.groups.count,
                 summary: Level1Report.message(level1),
-                verification: verification
+                verification: verification,
+                sections: rollup.sections,
+                explain: rollup.explain,
+                sectionsVerification: sectionsVerification
             )
         }
+    }
+
+    /// What the rollup pass computes.
+    struct Rollup: Sendable {
+        var level1: ReceivablesLevel1
+        var sections: ReceivablesSectionsMessage
+        var explain: [ExplainedValueMessage]?
+        var names: [String: String]
+    }
+
+    /// The sections of `groups` at D, each breakdown line evaluated by `subset`.
+    static func sections(
+        asOf: CalendarDate,
+        context: Context,
+        groups: [StoredGroup],
+        names: [String: String],
+        subset: ((ClientProfile) -> Bool) -> any ReceivablesEvaluator
+    ) -> ReceivablesSectionsMessage {
+        ReceivablesSectionsReport.message(
+            asOf: asOf,
+            today: context.today,
+            settings: context.kpi.settings,
+            members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) },
+            collaboratorNames: names,
+            selection: subset { _ in true },
+            subset: subset
+        )
+    }
+
+    /// Collaborator names by id.
+    static func collaboratorNames(connection: SQLiteConnection) throws -> [String: String] {
+        Dictionary(
+            try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
+            uniquingKeysWith: { first, _ in first }
+        )
+    }
+
+    /// The facts of each group's clients, mapped as the worker maps them (verification mode).
+    static func facts(connection: SQLiteConnection, groups: [StoredGroup], context: Context) throws -> [Int64: [ClientFacts]] {
+        let rollups = TenantRollups(connection: connection)
+        let records = FactRecords(connection: connection)
+        let mapper = FactMapper(settings: context.settings)
+        var result: [Int64: [ClientFacts]] = [:]
+        for group in groups {
+            result[group.id] = try records.clientFacts(try rollups.members(ofGroup: group.id), mapper: mapper)
+        }
+        return result
     }
 
     // MARK: - Steps (each runs inside a read transaction, on the reader's queue)
@@ -155,16 +252,6 @@ struct ReceivablesSummary: Sendable {
                     + "they are being recomputed"
             )
         }
-    }
-
-    /// The same dashboard from raw facts: the clients of `groups`, mapped and evaluated by
-    /// `ReceivablesReference`.
-    static func reference(connection: SQLiteConnection, groups: [StoredGroup], asOf: CalendarDate, context: Context) throws -> ReceivablesLevel1 {
-        let rollups = TenantRollups(connection: connection)
-        var clients: [String] = []
-        for group in groups { clients += try rollups.members(ofGroup: group.id) }
-        let facts = try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: context.settings))
-        return ReceivablesLevel1(evaluator: ReceivablesReference(facts, context: context.kpi), asOf: asOf)
     }
 }
 

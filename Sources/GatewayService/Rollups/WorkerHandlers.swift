@@ -274,6 +274,7 @@ public struct WorkerHandlers: Sendable {
                     existing.months += rollup.months
                     existing.periods += rollup.periods
                     existing.prospects += rollup.prospects
+                    if let clients = rollup.clients { existing.clients = (existing.clients ?? []) + clients }
                     rollups[rollup.key] = existing
                 } else {
                     rollups[rollup.key] = rollup

@@ -12,7 +12,9 @@ public import Wire
 ///   day's flow parts (absent without activity);
 /// - a **month row**: the sum of the month's daily flows, so long periods read whole months;
 /// - **period rows**: AR-REC-RATE parts of the month to date of each day (the month itself at
-///   its last day), and AR-FCST parts at today in the month that contains today.
+///   its last day), and AR-FCST parts at today in the month that contains today;
+/// - **client rows**: each client's own parts (``ClientRollupCalculator``) at the month's last
+///   day and at every day of the month that contains today (level-3 tables).
 ///
 /// All months of a batch are computed in one sweep over the group's items (snapshots of every
 /// day at once), which is why a worker leases a group's dirty months together.
@@ -78,6 +80,11 @@ public struct GroupRollupCalculator: Sendable {
         let flows = receivables.dailyFlows(in: range)
         let practiceFlows = practice.dailyFlows(in: range)
 
+        let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
+        let clientParts = clientDays.isEmpty
+            ? []
+            : facts.map { (client: $0.client.id, parts: ClientRollupCalculator.parts(of: $0, at: clientDays, settings: self.settings)) }
+
         var result: [PartitionRollup] = []
         result.reserveCapacity(targets.count)
         for ((target, days), wanted) in zip(zip(targets, daysByTarget), wantedByTarget) {
@@ -124,6 +131,21 @@ public struct GroupRollupCalculator: Sendable {
                     )
                 }
             }
+            var clients: [RollupClient] = []
+            for day in wanted where ClientRollupCalculator.storesClientRow(day: day, today: self.today) {
+                for client in clientParts {
+                    guard let parts = client.parts[day] else { continue }
+                    clients.append(
+                        RollupClient(
+                            client: client.client,
+                            day: day,
+                            receivables: Data(parts.receivables.compactEncoded),
+                            practice: Data(parts.practice.compactEncoded)
+                        )
+                    )
+                }
+            }
+            rollup.clients = clients
             rollup.months.append(
                 RollupMonth(
                     month: target.month.firstOfMonth,

@@ -95,6 +95,12 @@ public enum Level1Report {
         ]
     }
 
+    /// AR-AGED as named values: the buckets, `UNAPPLIED`, `GROSS`, `NET`, `AR-AGED-PCTCUR`,
+    /// `AR-AGED-PCT90`.
+    public static func agedValues(_ aged: AgedBalance) -> [(name: String, value: KPIValue)] {
+        Self.aged(aged)
+    }
+
     private static func aged(_ aged: AgedBalance) -> [(name: String, value: KPIValue)] {
         aged.buckets.map { ($0.label, KPIValue.cents($0.amount)) } + [
             ("UNAPPLIED", .cents(aged.unapplied)),

@@ -1,0 +1,222 @@
+public import KPI
+public import PilotageProtocol
+public import Wire
+
+/// The rest of the level-1 receivables dashboard (disputes, provisions, matching, collection,
+/// forecast, team performance, aged balance by axis, 12-month widget) as a contract message,
+/// from any ``KPI/ReceivablesEvaluator``: the rollup answer and the raw-facts answer of the
+/// verification mode are built by the same code and compared value by value.
+public enum ReceivablesSectionsReport {
+    /// One client group (or any set of clients sharing a profile) of the selection.
+    public struct Member: Sendable, Hashable {
+        /// Its filter profile.
+        public var profile: ClientProfile
+        /// Its number of clients.
+        public var clients: Int
+
+        /// Creates a value.
+        public init(profile: ClientProfile, clients: Int) {
+            self.profile = profile
+            self.clients = clients
+        }
+    }
+
+    /// The rolling window of the flow KPIs at D: the DSO window of the settings ending at D.
+    public static func window(asOf date: CalendarDate, settings: KPISettings) -> Period {
+        Period(uncheckedStart: date.clampedAdding(days: -(settings.clamped.dsoWindowDays - 1)), end: date)
+    }
+
+    /// Every key the sections read at D (snapshots, flows, collection-rate periods, forecast).
+    public static func keys(asOf date: CalendarDate, today: CalendarDate, settings: KPISettings) -> ReceivablesKeys {
+        let window = Self.window(asOf: date, settings: settings)
+        var keys = ReceivablesKeys()
+        keys.snapshotDates = [date, window.dayBeforeStart]
+        keys.flowPeriods = Set([window] + ReceivablesFormulas.widgetMonths(asOf: date))
+        keys.collectionRatePeriods = [.monthToDate(date)]
+        if date == today { keys.forecastDates = [date] }
+        return keys
+    }
+
+    /// Builds the sections at D. `selection` evaluates the whole selection; `subset` evaluates
+    /// the members whose profile satisfies a predicate (a breakdown line).
+    public static func message(
+        asOf date: CalendarDate,
+        today: CalendarDate,
+        settings: KPISettings,
+        members: [Member],
+        collaboratorNames: [String: String],
+        selection: any ReceivablesEvaluator,
+        subset: (_ includes: (ClientProfile) -> Bool) -> any ReceivablesEvaluator
+    ) -> ReceivablesSectionsMessage {
+        let window = Self.window(asOf: date, settings: settings)
+        let monthToDate = Period.monthToDate(date)
+        let e = selection
+        let outstanding = e.outstanding(asOf: date)
+        let provisions = e.provisionRates(asOf: date)
+        var disputes: [(String, KPIValue)] = [
+            ("AR-DSP-RATE", e.disputeResolutionRate(over: window)),
+            ("AR-DSP-TIME", e.disputeResolutionTime(over: window)),
+            ("AR-DSP-AMOUNT", outstanding.disputed),
+            ("AR-DSP-SHARE", outstanding.disputedPercent),
+        ]
+        for (label, rate) in zip(settings.clamped.agedBucketLabels, provisions.byBucket) {
+            disputes.append(("AR-PROV-RATE \(label)", rate))
+        }
+        disputes += [
+            ("AR-PROV-RATE", provisions.total),
+            ("AR-PROV-RELEASE", .cents(provisions.toRelease)),
+            ("AR-PROV-GRID", provisions.suggested),
+            ("AR-WO-AMT", e.writeOffAmount(over: window)),
+            ("AR-WO-RATE", e.writeOffRate(over: window)),
+        ]
+        let matching: [(String, KPIValue)] = [
+            ("AR-MATCH-AUTO", e.automaticMatchingRate(over: window)),
+            ("AR-MATCH-AUTO-AMT", e.automaticMatchingAmountRate(over: window)),
+        ]
+        let collection: [(String, KPIValue)] = [
+            ("AR-REC-RATE", e.collectionRate(over: monthToDate)),
+            ("AR-REC-DELAY", e.collectionDelay(over: window)),
+            ("AR-ADD", e.averageDaysDelinquent(over: window)),
+            ("AR-PAYDELAY", e.paymentDelay(over: window)),
+            ("AR-ADTP", e.averageDaysToPay(over: window)),
+            ("AR-ONTIME", e.onTime(over: window)),
+            ("AR-ONTIME-AMT", e.onTimeAmount(over: window)),
+            ("AR-TURN", e.turnover(over: window)),
+            ("AR-ACP", e.averageCollectionPeriod(over: window)),
+        ]
+        var forecast: ForecastMessage?
+        if date == today {
+            let result = e.forecast(asOf: date, grain: .month)
+            forecast = ForecastMessage(
+                buckets: result.buckets.map { Self.named($0.label, .cents($0.amount)) },
+                totals: [
+                    Self.named("LATER", .cents(result.later)),
+                    Self.named("NOT_FORECAST_DISPUTED", .cents(result.notForecastDisputed)),
+                    Self.named("NOT_FORECAST_DOUBTFUL", .cents(result.notForecastDoubtful)),
+                    Self.named("NOT_FORECAST_TOO_OLD", .cents(result.notForecastTooOld)),
+                    Self.named("UNAPPLIED", .cents(result.unapplied)),
+                    Self.named(
+                        "PORTFOLIO_DELAY",
+                        result.portfolioDelay.map { KPIValue.count(Int64($0)) }
+                            ?? .null(.noData, unit: .days, rounding: .r0)
+                    ),
+                ]
+            )
+        }
+        let collaborators = Set(members.flatMap(\.profile.collaborators)).sorted()
+        let team = collaborators.map { collaborator -> TeamMemberMessage in
+            let includes: (ClientProfile) -> Bool = { $0.collaborators.contains(collaborator) }
+            let evaluator = subset(includes)
+            let amounts = evaluator.outstanding(asOf: date)
+            return TeamMemberMessage(
+                collaborator: collaborator,
+                name: collaboratorNames[collaborator] ?? collaborator,
+                clients: members.filter { includes($0.profile) }.reduce(0) { $0 + $1.clients },
+                values: [
+                    Self.named("AR-ENC-NET", amounts.net),
+                    Self.named("AR-ENC-OVERDUE", amounts.overdue),
+                    Self.named("AR-DSO-STD", evaluator.dsoStandard(asOf: date, period: nil)),
+                    Self.named("AR-REC-RATE", evaluator.collectionRate(over: monthToDate)),
+                ]
+            )
+        }
+        var axes: [AxisAgedMessage] = []
+        func axis(_ name: String, _ keys: [String], _ key: @escaping (ClientProfile) -> [String]) {
+            for value in keys {
+                let includes: (ClientProfile) -> Bool = { key($0).contains(value) }
+                axes.append(
+                    AxisAgedMessage(
+                        axis: name,
+                        key: value,
+                        clients: members.filter { includes($0.profile) }.reduce(0) { $0 + $1.clients },
+                        aged: Level1Report.agedValues(subset(includes).agedBalance(asOf: date)).map { Self.named($0.name, $0.value) }
+                    )
+                )
+            }
+        }
+        axis("OFFICE", Set(members.map { $0.profile.office ?? "-" }).sorted()) { [$0.office ?? "-"] }
+        axis("BOOKKEEPING_MODE", Set(members.map(\.profile.bookkeepingMode.rawValue)).sorted()) { [$0.bookkeepingMode.rawValue] }
+        axis("COLLABORATOR", collaborators) { Array($0.collaborators) }
+        let widget = e.revenueAndPayments(asOf: date).map { row in
+            WidgetMonthMessage(
+                month: String(row.month.start.description.prefix(7)),
+                start: row.month.start,
+                end: row.month.end,
+                revenueCents: Self.int64(row.revenue.value),
+                expectedCents: Self.int64(row.expected.value),
+                actualCents: Self.int64(row.actual.value),
+                revenueKiloEuros: Self.int64(row.revenueKiloEuros),
+                expectedKiloEuros: Self.int64(row.expectedKiloEuros),
+                actualKiloEuros: Self.int64(row.actualKiloEuros)
+            )
+        }
+        return ReceivablesSectionsMessage(
+            windowStart: window.start,
+            disputes: disputes.map { Self.named($0.0, $0.1) },
+            matching: matching.map { Self.named($0.0, $0.1) },
+            collection: collection.map { Self.named($0.0, $0.1) },
+            forecast: forecast,
+            team: team,
+            agedByAxis: axes,
+            widget: widget
+        )
+    }
+
+    /// Every value of `rollup` that differs from `reference`, named `section/line/value`.
+    public static func differences(rollup: ReceivablesSectionsMessage, reference: ReceivablesSectionsMessage, asOf date: CalendarDate)
+        -> [ValueDifference]
+    {
+        let left = Self.flatten(rollup)
+        let right = Dictionary(Self.flatten(reference), uniquingKeysWith: { first, _ in first })
+        var differences: [ValueDifference] = []
+        var seen: Set<String> = []
+        for (name, value) in left {
+            seen.insert(name)
+            let other = right[name]
+            guard other != value else { continue }
+            differences.append(ValueDifference(kpi: name, date: date, rollup: value, reference: other, difference: nil))
+        }
+        for (name, value) in right where !seen.contains(name) {
+            differences.append(ValueDifference(kpi: name, date: date, rollup: nil, reference: value, difference: nil))
+        }
+        return differences
+    }
+
+    /// The sections as `(name, value)` pairs (widget cents and k€ as counts).
+    public static func flatten(_ message: ReceivablesSectionsMessage) -> [(String, DashboardValue)] {
+        var values: [(String, DashboardValue)] = []
+        values += message.disputes.map { ("disputes/\($0.name)", $0.value) }
+        values += message.matching.map { ("matching/\($0.name)", $0.value) }
+        values += message.collection.map { ("collection/\($0.name)", $0.value) }
+        if let forecast = message.forecast {
+            values += (forecast.buckets + forecast.totals).map { ("forecast/\($0.name)", $0.value) }
+        }
+        for member in message.team {
+            values.append(("team/\(member.collaborator)/clients", Level1Report.value(.count(Int64(member.clients)))))
+            values += member.values.map { ("team/\(member.collaborator)/\($0.name)", $0.value) }
+        }
+        for line in message.agedByAxis {
+            values += line.aged.map { ("aged/\(line.axis)/\(line.key)/\($0.name)", $0.value) }
+        }
+        for month in message.widget {
+            for (name, amount) in [
+                ("REVENUE", month.revenueCents), ("EXPECTED", month.expectedCents), ("ACTUAL", month.actualCents),
+                ("REVENUE_KEUR", month.revenueKiloEuros), ("EXPECTED_KEUR", month.expectedKiloEuros),
+                ("ACTUAL_KEUR", month.actualKiloEuros),
+            ] {
+                values.append(("widget/\(month.month)/\(name)", Level1Report.value(.count(amount))))
+            }
+        }
+        return values
+    }
+
+    static func named(_ name: String, _ value: KPIValue) -> NamedValue {
+        NamedValue(name: name, value: Level1Report.value(value))
+    }
+
+    /// Cents or k€ on the wire: `Int64` (saturating; an amount beyond ±92 million billion euros
+    /// cannot come from 64-bit inputs summed over a firm).
+    static func int64(_ value: Int128) -> Int64 {
+        Int64(clamping: value)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import PilotageProtocol
+import RPCCore
+import Storage
+import Testing
+import Wire
+
+/// `Receivables/Summary` over a real gateway and worker: the level-1 sections equal their
+/// raw-facts recomputation, filters select what they say, visibility is applied server-side,
+/// explain shows the parts, and the 12-month widget rounds up to k€.
+@Suite("Receivables level 1")
+struct ReceivablesSummaryTests {
+    static let today = "2025-06-30"
+
+    @Test("worked example: widget in k€ rounded up as the contract's table, explain parts, visibility by role")
+    func workedExample() async throws {
+        try await Cluster.with(today: WorkedExampleRecords.today) { cluster in
+            try await cluster.ingest(
+                WorkedExampleRecords.records + [
+                    CollaboratorRecord(id: "boss", name: "Boss", office: "PAR", roles: [.admin]),
+                    CollaboratorRecord(id: "gone", name: "Gone", office: "PAR", roles: [.admin], active: false),
+                ]
+            )
+            _ = try await cluster.startWorker(id: "w1")
+            try await cluster.waitUntilPublished()
+
+            let reply = try await cluster.summary(ReceivablesSummaryRequest(verify: true, explain: true), user: nil)
+            #expect(reply.verification?.equal == true)
+            #expect(reply.sectionsVerification?.equal == true, "\(reply.sectionsVerification?.differences.prefix(5) ?? [])")
+            let sections = try #require(reply.sections)
+
+            // AR-W12 (kpi-definitions §4, example table): exact cents and ceil(cents / 100 000).
+            let widget = Dictionary(uniqueKeysWithValues: sections.widget.map { ($0.month, $0) })
+            #expect(sections.widget.count == 12)
+            #expect(sections.widget.last?.month == "2025-03" && sections.widget.first?.month == "2024-04")
+            let expected: [(String, Int64, Int64, Int64, Int64, Int64, Int64)] = [
+                ("2024-10", 600_000, 6, 600_000, 6, 0, 0),
+                ("2024-11", 120_000, 2, 0, 0, 0, 0),
+                ("2024-12", 240_000, 3, 120_000, 2, 0, 0),
+                ("2025-01", 480_000, 5, 240_000, 3, 360_000, 4),
+                ("2025-02", 780_000, 8, 480_000, 5, 300_000, 3),
+                ("2025-03", 1_140_000, 12, 720_000, 8, 530_000, 6),
+            ]
+            for (month, revenue, revenueK, expectedCents, expectedK, actual, actualK) in expected {
+                let row = try #require(widget[month])
+                #expect(row.revenueCents == revenue && row.revenueKiloEuros == revenueK, "\(month) revenue")
+                #expect(row.expectedCents == expectedCents && row.expectedKiloEuros == expectedK, "\(month) expected")
+                #expect(row.actualCents == actual && row.actualKiloEuros == actualK, "\(month) actual")
+            }
+            #expect(widget["2024-04"]?.revenueCents == 0 && widget["2024-04"]?.revenueKiloEuros == 0)
+
+            // Level-1 values of the oracle (§5) and the parts they come from.
+            let explain = Dictionary(uniqueKeysWithValues: try #require(reply.explain).map { ($0.kpi, $0) })
+            let dso = try #require(explain["AR-DSO-STD"])
+            #expect(dso.value.value == "81.4")
+            #expect(dso.parts.contains(PartMessage(name: "AR(D)", value: "2170000")))
+            #expect(dso.parts.contains(PartMessage(name: "SALES(W)", value: "2400000")))
+            #expect(dso.parts.contains(PartMessage(name: "L", value: "90")))
+            let cei = try #require(explain["AR-CEI"])
+            #expect(cei.value.value == "34.0")
+            #expect(cei.parts.contains(PartMessage(name: "B", value: "1560000")) && cei.parts.contains(PartMessage(name: "EC", value: "1140000")))
+            let dbt = try #require(explain["AR-DBT"])
+            #expect(dbt.value.value == "96.7")
+            #expect(dbt.parts.contains(PartMessage(name: "Σ open", value: "1080000")))
+            #expect(reply.definitions.hasPrefix("kpi-definitions"))
+            let plain = try await cluster.summary(ReceivablesSummaryRequest(), user: nil)
+            #expect(plain.explain == nil)
+
+            // Sections: §5 values at D over the window / the month to date.
+            let collection = Dictionary(uniqueKeysWithValues: sections.collection.map { ($0.name, $0.value) })
+            #expect(collection["AR-REC-RATE"]?.value == "30.8")
+            let disputes = Dictionary(uniqueKeysWithValues: sections.disputes.map { ($0.name, $0.value) })
+            #expect(disputes["AR-DSP-AMOUNT"]?.exact == "600000")
+            #expect(disputes["AR-DSP-SHARE"]?.value == "27.0")
+            #expect(disputes["AR-PROV-RATE"]?.value == "13.5")
+            let forecast = try #require(sections.forecast)
+            #expect(forecast.buckets.first { $0.name == "2025-04" }?.value.exact == "1620000")
+
+            // Team performance: marie follows A and B, paul B and C (B counts for both).
+            let team = Dictionary(uniqueKeysWithValues: sections.team.map { ($0.collaborator, $0) })
+            #expect(team["marie"]?.clients == 2 && team["paul"]?.clients == 2)
+            #expect(team["marie"]?.name == "Marie")
+            let marieAR = team["marie"]?.values.first { $0.name == "AR-ENC-NET" }?.value.exact
+            #expect(marieAR == "1270000")  // A 3 600 + B 9 100
+            let byOffice = sections.agedByAxis.filter { $0.axis == "OFFICE" }
+            #expect(Set(byOffice.map(\.key)) == ["PAR", "LYO"])
+            #expect(byOffice.first { $0.key == "LYO" }?.aged.first { $0.name == "NET" }?.value.exact == "900000")
+
+            // Visibility: an account manager sees their clients only; an admin sees all; an
+            // inactive or unknown collaborator is refused.
+            let marie = try await cluster.summary(ReceivablesSummaryRequest(), user: "marie")
+            #expect(marie.clients == 2)
+            #expect(marie.summary.outstanding.first { $0.name == "AR-ENC-NET" }?.value.exact == "1270000")
+            let marieFiltered = try await cluster.summary(
+                ReceivablesSummaryRequest(filter: ClientFilterMessage(collaborators: ["marie"])),
+                user: nil
+            )
+            #expect(marie.summary == marieFiltered.summary && marie.sections == marieFiltered.sections)
+            let marieAskingPaul = try await cluster.summary(
+                ReceivablesSummaryRequest(filter: ClientFilterMessage(collaborators: ["paul"])),
+                user: "marie"
+            )
+            #expect(marieAskingPaul.clients == 0)
+            let boss = try await cluster.summary(ReceivablesSummaryRequest(), user: "boss")
+            #expect(boss.clients == 3 && boss.summary == plain.summary && boss.sections == plain.sections)
+            for user in ["gone", "nobody"] {
+                let error = await #expect(throws: RPCError.self) {
+                    _ = try await cluster.summary(ReceivablesSummaryRequest(), user: user)
+                }
+                #expect(error?.code == .permissionDenied, "\(user)")
+            }
+        }
+    }
+
+    @Test("generated firm: sections equal raw facts; each filter selects what it says; visibility")
+    func generatedFirm() async throws {
+        try await Cluster.with(today: Self.today) { cluster in
+            let records = try DemoFirm.records(today: Self.today, clients: 30, documents: 900, installments: 420)
+            try await cluster.ingest(records)
+            _ = try await cluster.startWorker(id: "w1", concurrency: 2)
+            try await cluster.waitUntilPublished()
+            let clients = records.compactMap { $0 as? ClientRecord }
+            let collaborators = records.compactMap { $0 as? CollaboratorRecord }
+
+            let all = try await cluster.summary(ReceivablesSummaryRequest(filter: ClientFilterMessage(includeDeactivated: true), verify: true), user: nil)
+            #expect(all.verification?.equal == true)
+            #expect(all.sectionsVerification?.equal == true, "\(all.sectionsVerification?.differences.prefix(5) ?? [])")
+            #expect(all.clients == clients.count)
+            let sections = try #require(all.sections)
+            #expect(!sections.team.isEmpty && sections.forecast != nil)
+
+            // Deactivated: excluded by default.
+            let active = try await cluster.summary(ReceivablesSummaryRequest(verify: true), user: nil)
+            let deactivated = clients.filter(\.deactivated).count
+            #expect(deactivated > 0, "the generated firm has deactivated clients")
+            #expect(active.clients == clients.count - deactivated)
+            #expect(active.sectionsVerification?.equal == true)
+
+            // Office and bookkeeping mode: the filtered total is the axis line of the whole reply.
+            func net(_ values: [NamedValue]) -> String? { values.first { $0.name == "NET" }?.value.exact }
+            for line in sections.agedByAxis where line.axis != "COLLABORATOR" {
+                var filter = ClientFilterMessage(includeDeactivated: true)
+                if line.axis == "OFFICE" { filter.offices = [line.key] } else { filter.bookkeepingMode = BookkeepingMode(rawValue: line.key) }
+                let filtered = try await cluster.summary(ReceivablesSummaryRequest(filter: filter, verify: true), user: nil)
+                #expect(filtered.clients == line.clients, "\(line.axis) \(line.key)")
+                #expect(net(filtered.summary.aged) == net(line.aged), "\(line.axis) \(line.key)")
+                #expect(filtered.sectionsVerification?.equal == true, "\(line.axis) \(line.key)")
+                #expect(filtered.clients < all.clients)
+            }
+
+            // Collaborator: the filtered total is the team line.
+            for member in sections.team.prefix(3) {
+                let filtered = try await cluster.summary(
+                    ReceivablesSummaryRequest(filter: ClientFilterMessage(collaborators: [member.collaborator], includeDeactivated: true), verify: true),
+                    user: nil
+                )
+                #expect(filtered.clients == member.clients)
+                #expect(filtered.summary.outstanding.first { $0.name == "AR-ENC-NET" }?.value == member.values.first { $0.name == "AR-ENC-NET" }?.value)
+                #expect(filtered.sectionsVerification?.equal == true)
+            }
+
+            // Frequency: the frequencies partition the clients.
+            var byFrequency = 0
+            for frequency in SendingFrequency.allCases {
+                let filtered = try await cluster.summary(
+                    ReceivablesSummaryRequest(filter: ClientFilterMessage(frequency: frequency, includeDeactivated: true)),
+                    user: nil
+                )
+                byFrequency += filtered.clients
+            }
+            #expect(byFrequency == all.clients)
+
+            // Period: another D moves every dated section (and verifies).
+            let earlier = day("2025-05-15")
+            let past = try await cluster.summary(ReceivablesSummaryRequest(asOf: earlier, verify: true), user: nil)
+            #expect(past.asOf == earlier && past.sectionsVerification?.equal == true)
+            #expect(past.sections?.widget.last?.end == earlier && past.sections?.widget.last?.month == "2025-05")
+            #expect(past.sections?.forecast == nil, "forecast parts are stored at today only")
+            #expect(past.sections?.windowStart == day("2025-02-15"))
+
+            // Visibility: an agent sees exactly the same as the collaborator filter; an admin
+            // sees everything.
+            let agent = try #require(collaborators.first { $0.roles == [.agent] && $0.active })
+            let asAgent = try await cluster.summary(ReceivablesSummaryRequest(), user: agent.id)
+            let agentFiltered = try await cluster.summary(ReceivablesSummaryRequest(filter: ClientFilterMessage(collaborators: [agent.id])), user: nil)
+            #expect(asAgent.clients == agentFiltered.clients && asAgent.summary == agentFiltered.summary && asAgent.sections == agentFiltered.sections)
+            #expect(asAgent.clients < active.clients)
+            let admin = try #require(collaborators.first { $0.roles.contains(.admin) && $0.active })
+            let asAdmin = try await cluster.summary(ReceivablesSummaryRequest(), user: admin.id)
+            #expect(asAdmin.clients == active.clients && asAdmin.summary == active.summary)
+        }
+    }
+}
