@@ -61,6 +61,11 @@ struct ReceivablesSummaryTests {
             #expect(dbt.value.value == "96.7")
             #expect(dbt.parts.contains(PartMessage(name: "Σ open", value: "1080000")))
             #expect(reply.definitions.hasPrefix("kpi-definitions"))
+            // §5: AR-REC-RATE March 2025 = 4 800 / 15 600.
+            let rate = try #require(explain["AR-REC-RATE"])
+            #expect(rate.value.value == "30.8")
+            #expect(rate.parts.contains(PartMessage(name: "COLLECTED", value: "480000")))
+            #expect(rate.parts.contains(PartMessage(name: "COLLECTIBLE", value: "1560000")))
             let plain = try await cluster.summary(ReceivablesSummaryRequest(), user: nil)
             #expect(plain.explain == nil)
 
