@@ -189,6 +189,13 @@ public enum RollupCommitter {
             if today >= month.firstDay && today <= last {
                 // Only the forecast at the current date is kept.
                 try connection.execute("DELETE FROM rollup_periods WHERE group_id = ? AND kind = ?", group, RollupPeriodKind.forecast.rawValue)
+                // Client rows of past months are kept at month ends only (the days of a month
+                // were kept while it was the current one).
+                try connection.execute(
+                    "DELETE FROM rollup_clients WHERE group_id = ? AND day < ? AND strftime('%d', (day + 1) * 86400, 'unixepoch') <> '01'",
+                    group,
+                    month.firstDay
+                )
             }
             for day in rollup.days {
                 try connection.execute(

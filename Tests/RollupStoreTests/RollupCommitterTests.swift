@@ -133,6 +133,44 @@ struct RollupCommitterTests {
         }
     }
 
+    @Test("client rows: the month end of past months and every day of the current one, equal to the client's own parts; past days are pruned")
+    func clientRows() async throws {
+        try await withTenantDatabase { database in
+            try await ingest(database, firm)
+            let leased = try await lease(database, token: 1)
+            _ = try await commit(database, leased, try await compute(database, leased))
+            // February (first data 02-10): its last day only; March (today 03-31): every day.
+            let days = try await database.read { try $0.fetchColumn(CalendarDate.self, "SELECT day FROM rollup_clients WHERE client = 'A' ORDER BY day") }
+            #expect(days == [day("2025-02-28")] + Period(uncheckedStart: day("2025-03-01"), end: today).days)
+            let (stored, expected) = try await database.read { connection in
+                let row = try #require(try RollupReader(connection: connection).clientRows(groups: [1], day: day("2025-03-20")).first)
+                let facts = try #require(try FactRecords(connection: connection).clientFacts(["A"], mapper: FactMapper(settings: nil)).first)
+                return (row, try #require(ClientRollupCalculator.parts(of: facts, at: [day("2025-03-20")], settings: KPISettings())[day("2025-03-20")]))
+            }
+            #expect(stored.client == "A" && stored.receivables == expected.receivables && stored.practice == expected.practice)
+            #expect(stored.receivables.snapshot.balance == WideInt(Int64(200_000)) && stored.receivables.lastPayment == day("2025-03-20"))
+            #expect(stored.receivables.window.sales == WideInt(Int64(300_000)))
+
+            // A day row of a past month left from when it was current is pruned by the next
+            // commit of the current month; month ends stay.
+            try await database.write { connection in
+                try connection.execute(
+                    "INSERT INTO rollup_clients (group_id, client, day, receivables, practice) SELECT group_id, client, ?, receivables, practice FROM rollup_clients WHERE day = ?",
+                    day("2025-02-15"),
+                    day("2025-02-28")
+                )
+            }
+            try await ingest(database, [
+                InstallmentRecord(id: "I2", client: "A", invoiceID: "I2", invoiceDate: day("2025-03-25"), dueDate: day("2025-04-24"), amount: 50_000)
+            ])
+            let again = try await lease(database, token: 2)
+            #expect(again.map(\.key) == ["g1/fy2025/m2025-03"])
+            _ = try await commit(database, again, try await compute(database, again))
+            let after = try await database.read { try $0.fetchColumn(CalendarDate.self, "SELECT day FROM rollup_clients WHERE day < ? ORDER BY day", day("2025-03-01")) }
+            #expect(after == [day("2025-02-28")])
+        }
+    }
+
     @Test("a token older than the last committed one is refused and the whole commit rolls back")
     func staleFence() async throws {
         try await withTenantDatabase { database in

@@ -77,12 +77,17 @@ struct ReceivablesSummary: Sendable {
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
                 let parts = try reader.receivablesLevel1Parts(groups: groups.map(\.id), asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
-                let explain = request.explain == true ? ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi) : nil
                 let names = try Self.collaboratorNames(connection: connection)
                 let keyed = try reader.keyedParts(
                     groups: groups.map(\.id),
                     keys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings)
                 )
+                var explain: [ExplainedValueMessage]?
+                if request.explain == true {
+                    let total = keyed.values.reduce(KeyedReceivablesParts.zero, +)
+                    explain = ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi)
+                        + ReceivablesExplain.sectionValues(source: total, asOf: asOf, context: context.kpi)
+                }
                 let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
                     var total = KeyedReceivablesParts.zero
                     for group in groups where includes(group.profile) { total += keyed[group.id] ?? .zero }

@@ -143,9 +143,20 @@ public enum ClientRollupCalculator {
         let flows = receivables.dailyFlows(in: Period(uncheckedStart: flowStart, end: last))
         let practiceFlows = practice.dailyFlows(in: Period(uncheckedStart: first.firstOfMonth, end: last))
         let payments = facts.credits.filter { $0.kind == .payment }.map(\.date).sorted()
+        // Sparse daily flows: walk the period's days when it is shorter than the active days
+        // (a window over a long history), else the active days.
         func sum<F: AdditiveParts>(_ daily: [CalendarDate: F], over period: Period) -> F {
             var total = F.zero
-            for (day, flow) in daily where period.contains(day) { total += flow }
+            if period.length < daily.count {
+                var day = period.start
+                while day <= period.end {
+                    if let flow = daily[day] { total += flow }
+                    guard day < .max else { break }
+                    day = day.clampedAdding(days: 1)
+                }
+            } else {
+                for (day, flow) in daily where period.contains(day) { total += flow }
+            }
             return total
         }
         var result: [CalendarDate: (receivables: ClientReceivablesParts, practice: ClientPracticeParts)] = [:]

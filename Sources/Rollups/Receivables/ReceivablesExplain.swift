@@ -75,4 +75,66 @@ public enum ReceivablesExplain {
         add("AR-DSP-SHARE", outstanding.disputedPercent, [("AR-DSP-AMOUNT", snapshot.disputed.description), ("GROSS", snapshot.gross.description)])
         return result
     }
+
+    /// The parts of the section values at D (``ReceivablesSectionsReport``): rates and delays
+    /// over the rolling window, the collection rate of the month to date, provisions at D.
+    public static func sectionValues(source: some ReceivablesPartsSource, asOf date: CalendarDate, context: KPIContext) -> [ExplainedValueMessage] {
+        let kpi = ReceivablesKPI(source: source, context: context)
+        let settings = kpi.context.settings
+        let window = ReceivablesSectionsReport.window(asOf: date, settings: settings)
+        let flow = source.flow(over: window)
+        let monthToDate = Period.monthToDate(date)
+        let rate = source.collectionRate(over: monthToDate)
+        let snapshot = source.snapshot(at: date)
+        let opening = source.snapshot(at: window.dayBeforeStart)
+        let w = ("W", "\(window.start)..\(window.end)")
+        func explained(_ name: String, _ value: KPIValue, _ parts: [(String, String)]) -> ExplainedValueMessage {
+            ExplainedValueMessage(kpi: name, value: Level1Report.value(value), parts: parts.map { PartMessage(name: $0.0, value: $0.1) })
+        }
+        return [
+            explained(
+                "AR-REC-RATE",
+                kpi.collectionRate(over: monthToDate),
+                [("COLLECTED", rate.collected.description), ("COLLECTIBLE", rate.collectible.description), ("P", "\(monthToDate.start)..\(monthToDate.end)")]
+            ),
+            explained(
+                "AR-REC-DELAY",
+                kpi.collectionDelay(over: window),
+                [("Σ amount × late days", flow.lateDaysWeighted.description), ("Σ amount (late)", flow.lateAllocated.description), w]
+            ),
+            explained(
+                "AR-DSP-RATE",
+                kpi.disputeResolutionRate(over: window),
+                [("resolved", String(flow.disputesResolved)), ("open at s − 1", String(opening.openDisputes)), ("opened", String(flow.disputesOpened)), w]
+            ),
+            explained(
+                "AR-DSP-TIME",
+                kpi.disputeResolutionTime(over: window),
+                [("Σ resolution days", flow.resolutionDays.description), ("resolved", String(flow.disputesResolved)), w]
+            ),
+            explained(
+                "AR-MATCH-AUTO",
+                kpi.automaticMatchingRate(over: window),
+                [("AUTO", String(flow.matchedAuto)), ("ALL", String(flow.matched)), w]
+            ),
+            explained(
+                "AR-MATCH-AUTO-AMT",
+                kpi.automaticMatchingAmountRate(over: window),
+                [("AUTO", flow.matchedAutoAmount.description), ("ALL", flow.matchedAmount.description), w]
+            ),
+            explained(
+                "AR-WO-RATE",
+                kpi.writeOffRate(over: window),
+                [("AR-WO-AMT", flow.writeOffs.description), ("SALES(P)", flow.sales.description), w]
+            ),
+            explained(
+                "AR-PROV-RATE",
+                kpi.provisionRates(asOf: date).total,
+                [
+                    ("Σ prov", snapshot.provisionByBucket.reduce(WideInt.zero, +).description),
+                    ("Σ open_ht", snapshot.openHTByBucket.reduce(WideInt.zero, +).description),
+                ]
+            ),
+        ]
+    }
 }
