@@ -169,6 +169,14 @@ let package = Package(
                 "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
             ]
         ),
+        /// Practice and prospects dashboards over real gateway and worker processes.
+        .testTarget(
+            name: "PracticeProspectsTests",
+            dependencies: [
+                "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "ServerSupport", "Wire", "pilotage-gateway", "pilotage-worker",
+            ]
+        ),
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]

@@ -1,0 +1,146 @@
+public import KPI
+internal import Rollups
+internal import Storage
+public import Wire
+
+/// The practice parts of a selection of client groups read from rollups (kpi-definitions §7):
+/// snapshot parts at chosen days, and flows over chosen periods assembled from whole-month rows
+/// and the day rows of the months a period only partly covers.
+///
+/// Days without a row (before the firm's first data date) read as zero parts.
+public struct PracticeRollupParts: Sendable {
+    /// Merged snapshot parts by day.
+    public var snapshots: [CalendarDate: PracticeSnapshot]
+    /// Snapshot parts by group, at the days asked per group (the per-collaborator breakdown).
+    public var groupSnapshots: [Int64: [CalendarDate: PracticeSnapshot]]
+    /// Merged daily flows of the months read day by day.
+    public var dailyFlows: [CalendarDate: PracticeFlow]
+    /// Merged whole-month flows, by month index.
+    public var monthlyFlows: [Int: PracticeFlow]
+    /// Months whose days were read.
+    public var dailyMonths: Set<Int>
+
+    /// Creates a value.
+    public init(
+        snapshots: [CalendarDate: PracticeSnapshot] = [:],
+        groupSnapshots: [Int64: [CalendarDate: PracticeSnapshot]] = [:],
+        dailyFlows: [CalendarDate: PracticeFlow] = [:],
+        monthlyFlows: [Int: PracticeFlow] = [:],
+        dailyMonths: Set<Int> = []
+    ) {
+        self.snapshots = snapshots
+        self.groupSnapshots = groupSnapshots
+        self.dailyFlows = dailyFlows
+        self.monthlyFlows = monthlyFlows
+        self.dailyMonths = dailyMonths
+    }
+
+    /// The snapshot parts at the end of `date` (zero when not read or before the first data).
+    public func snapshot(at date: CalendarDate) -> PracticeSnapshot {
+        self.snapshots[date] ?? .zero
+    }
+
+    /// The flow parts over `period`: whole months from month rows, the other days from day rows.
+    /// A period must have been announced to ``RollupReader/practiceParts(groups:snapshotDates:flowPeriods:perGroupDates:)``.
+    public func flow(over period: Period) -> PracticeFlow {
+        var total = PracticeFlow.zero
+        var cursor = period.start
+        while cursor <= period.end {
+            let month = Period.month(containing: cursor)
+            if cursor == month.start && month.end <= period.end && !self.dailyMonths.contains(cursor.monthIndex) {
+                total += self.monthlyFlows[cursor.monthIndex] ?? .zero
+                guard month.end < period.end, month.end < .max else { break }
+                cursor = month.end.clampedAdding(days: 1)
+                continue
+            }
+            total += self.dailyFlows[cursor] ?? .zero
+            guard cursor < period.end else { break }
+            cursor = cursor.clampedAdding(days: 1)
+        }
+        return total
+    }
+
+    /// The months read day by day for `periods`: those a period covers only partly.
+    public static func dailyMonths(for periods: [Period]) -> Set<Int> {
+        var months: Set<Int> = []
+        for period in periods {
+            let first = Period.month(containing: period.start)
+            if period.start != first.start || period.end < first.end { months.insert(period.start.monthIndex) }
+            let last = Period.month(containing: period.end)
+            if period.end != last.end || period.start > last.start { months.insert(period.end.monthIndex) }
+        }
+        return months
+    }
+
+    /// The whole months some period covers entirely.
+    public static func wholeMonths(for periods: [Period]) -> Set<Int> {
+        var months: Set<Int> = []
+        for period in periods {
+            var cursor = period.start.firstOfMonth
+            while cursor <= period.end {
+                let month = Period.month(containing: cursor)
+                if month.start >= period.start && month.end <= period.end { months.insert(cursor.monthIndex) }
+                guard month.end < .max else { break }
+                cursor = month.end.clampedAdding(days: 1)
+            }
+        }
+        return months
+    }
+}
+
+extension RollupReader {
+    /// The practice parts of `groups`: merged snapshots at `snapshotDates`, each group's snapshot
+    /// at `perGroupDates`, and what ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
+    public func practiceParts(
+        groups: [Int64],
+        snapshotDates: [CalendarDate],
+        flowPeriods: [Period],
+        perGroupDates: [CalendarDate] = []
+    ) throws -> PracticeRollupParts {
+        let wanted = Set(snapshotDates)
+        let perGroup = Set(perGroupDates)
+        let dailyMonths = PracticeRollupParts.dailyMonths(for: flowPeriods)
+        let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods).subtracting(dailyMonths)
+        var parts = PracticeRollupParts(dailyMonths: dailyMonths)
+        var ranges: [(CalendarDate, CalendarDate)] = []
+        let allSnapshotDates = wanted.union(perGroup)
+        if let low = allSnapshotDates.min(), let high = allSnapshotDates.max() { ranges.append((low, high)) }
+        for month in dailyMonths {
+            let start = CalendarDate.firstOfMonth(index: month)
+            ranges.append((start, start.lastOfMonth))
+        }
+        let low = ranges.map(\.0).min()
+        let high = ranges.map(\.1).max()
+        for group in groups {
+            if let low, let high {
+                try self.connection.query(
+                    "SELECT day, practice_snapshot, practice_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
+                    group,
+                    low,
+                    high
+                ) { row in
+                    let day = try row.decode(CalendarDate.self, at: 0)
+                    if allSnapshotDates.contains(day), let blob = try row.decode([UInt8]?.self, at: 1) {
+                        let snapshot = try PracticeSnapshot(compactEncoded: blob)
+                        if wanted.contains(day) { parts.snapshots[day, default: .zero] += snapshot }
+                        if perGroup.contains(day) { parts.groupSnapshots[group, default: [:]][day] = snapshot }
+                    }
+                    if dailyMonths.contains(day.monthIndex), let blob = try row.decode([UInt8]?.self, at: 2) {
+                        parts.dailyFlows[day, default: .zero] += try PracticeFlow(compactEncoded: blob)
+                    }
+                }
+            }
+            for month in wholeMonths.sorted() {
+                if let blob = try self.connection.fetchValue(
+                    [UInt8].self,
+                    "SELECT practice_flow FROM rollup_months WHERE group_id = ? AND month = ?",
+                    group,
+                    CalendarDate.firstOfMonth(index: month)
+                ) {
+                    parts.monthlyFlows[month, default: .zero] += try PracticeFlow(compactEncoded: blob)
+                }
+            }
+        }
+        return parts
+    }
+}
