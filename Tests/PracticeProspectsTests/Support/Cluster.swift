@@ -150,6 +150,29 @@ final class Cluster: @unchecked Sendable {
         try await self.client.unary(PracticeDashboardService.series, request, metadata: self.metadata(user: user))
     }
 
+    /// `Prospects/Summary`.
+    func prospects(_ request: ProspectsSummaryRequest = ProspectsSummaryRequest(), user: String? = nil) async throws -> ProspectsSummaryReply {
+        try await self.client.unary(ProspectsDashboardService.summary, request, metadata: self.metadata(user: user))
+    }
+
+    /// `Prospects/Series`.
+    func prospectsSeries(_ request: SeriesRequest = SeriesRequest(), user: String? = nil) async throws -> SeriesReply {
+        try await self.client.unary(ProspectsDashboardService.series, request, metadata: self.metadata(user: user))
+    }
+
+    /// `Prospects/Deals`.
+    func deals(_ request: TableRequest = TableRequest(), user: String? = nil) async throws -> TableReply {
+        try await self.client.unary(ProspectsDashboardService.deals, request, metadata: self.metadata(user: user))
+    }
+
+    /// `Prospects/ExportDeals`, the chunks joined.
+    func exportDeals(_ request: TableRequest, user: String? = nil) async throws -> String {
+        let stream = try await self.client.serverStreaming(ProspectsDashboardService.exportDeals, request, metadata: self.metadata(user: user))
+        var text = ""
+        for try await chunk in stream { text += chunk.text }
+        return text
+    }
+
     /// Waits until no partition is pending (and none is leased).
     func waitUntilPublished(timeout: Duration = .seconds(90)) async throws {
         try await waitUntil("every partition published", timeout: timeout, every: .milliseconds(200)) {
