@@ -254,6 +254,11 @@ public final class Worker: Sendable {
                 piece.prospects.append(prospect)
                 if rows + piece.rowCount >= rowsPerChunk { emit() }
             }
+            for document in rollup.prospectDocuments ?? [] {
+                piece.prospectDocuments = piece.prospectDocuments ?? []
+                piece.prospectDocuments?.append(document)
+                if rows + piece.rowCount >= rowsPerChunk { emit() }
+            }
             // A partition without rows needs no piece: the gateway empties it all the same.
             if piece.rowCount > 0 {
                 current.append(piece)

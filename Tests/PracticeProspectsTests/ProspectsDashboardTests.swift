@@ -174,6 +174,31 @@ struct ProspectsDashboardTests {
             #expect(table.rows.map { $0.cells[status] ?? "" } == ["SIGNED", "SIGNED", "OFFER_SENT", "NO_DOCUMENT", "ABANDONED"])
             let bobTable = try await cluster.deals(user: "bob")
             #expect(bobTable.rows.map(\.key) == ["D1", "D2"])
+            let prospect = try #require(table.columns.firstIndex { $0.name == "prospect" })
+            let signatory = try #require(table.columns.firstIndex { $0.name == "signatory" })
+            #expect(table.rows.first?.cells[prospect] == "Alpha" && table.rows.first?.cells[signatory] == "M. Alpha")
+            #expect(bobTable.rows.last?.cells[signatory] == .some(nil), "D2 has no signed offer; its latest (O3) has no signatory")
+
+            // The documents view: every offer of the visible deals, with its status and dates at D.
+            let documents = try await cluster.deals(TableRequest(view: "documents"))
+            #expect(documents.rows.map(\.key) == ["O1", "O2", "O3", "O4", "O5", "O6"])
+            func cell(_ reply: TableReply, _ row: String, _ column: String) -> String? {
+                guard let index = reply.columns.firstIndex(where: { $0.name == column }),
+                    let found = reply.rows.first(where: { $0.key == row })
+                else { return nil }
+                return found.cells[index]
+            }
+            #expect(cell(documents, "O1", "status") == "SIGNED" && cell(documents, "O1", "sent_on") == "2025-02-01")
+            #expect(cell(documents, "O1", "signed_on") == "2025-03-15" && cell(documents, "O1", "fees_cents") == "120000")
+            #expect(cell(documents, "O3", "status") == "DRAFT" && cell(documents, "O3", "prospect") == "Beta")
+            let bobDocuments = try await cluster.deals(TableRequest(view: "documents", search: "ldm"), user: "bob")
+            #expect(bobDocuments.rows.map(\.key) == ["O1", "O2"])
+            let older = try await cluster.deals(TableRequest(view: "documents", fiscalYear: 2024))
+            #expect(older.rows.map(\.key) == ["P1", "P2"] && cell(older, "P2", "status") == "SIGNED")
+            let csv = try await cluster.exportDeals(TableRequest(view: "documents", sort: [SortKeyMessage(column: "fees_cents", descending: true)], watermark: documents.watermark))
+            let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.count == 7 && lines.first?.hasPrefix("offer,type,template,deal,prospect,status") == true)
+            #expect(lines.dropFirst().map { String($0.prefix(2)) } == ["O1", "O6", "O5", "O3", "O2", "O4"])
         }
     }
 

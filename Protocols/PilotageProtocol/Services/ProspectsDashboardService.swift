@@ -33,14 +33,16 @@ public enum ProspectsDashboardService {
         kind: .unary
     )
 
-    /// Level 3: a page of the `deals` table (one row per visible deal of the fiscal year).
+    /// Level 3: a page of the `deals` table (one row per visible deal of the fiscal year: deal,
+    /// prospect, signatory, unit, team, status, offers and fees) or of the `documents` table (one
+    /// row per offer document of those deals: type, template, deal, status, fees, dates).
     public static let deals = MethodDescriptor<TableRequest, TableReply>(
         service: name,
         method: "Deals",
         kind: .unary
     )
 
-    /// Level 3: the whole `deals` table as CSV, pinned to `watermark` (`FAILED_PRECONDITION`
+    /// Level 3: the whole `deals` or `documents` table as CSV, pinned to `watermark` (`FAILED_PRECONDITION`
     /// when the rollups moved since the page it comes from).
     public static let exportDeals = MethodDescriptor<TableRequest, CSVChunkMessage>(
         service: name,

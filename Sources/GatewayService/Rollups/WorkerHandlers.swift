@@ -274,6 +274,9 @@ public struct WorkerHandlers: Sendable {
                     existing.months += rollup.months
                     existing.periods += rollup.periods
                     existing.prospects += rollup.prospects
+                    if let documents = rollup.prospectDocuments {
+                        existing.prospectDocuments = (existing.prospectDocuments ?? []) + documents
+                    }
                     rollups[rollup.key] = existing
                 } else {
                     rollups[rollup.key] = rollup

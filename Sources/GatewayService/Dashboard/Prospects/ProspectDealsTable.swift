@@ -9,15 +9,19 @@ internal import Storage
 internal import Wire
 
 /// Level 3 of the prospects dashboard: the `deals` view, one row per visible deal of the fiscal
-/// year, read from the deal rows of `rollup_prospects` (their unit, team and counts). Pages are
-/// pinned to the rollup watermark; the export to the page's watermark.
+/// year, read from the deal rows of `rollup_prospects` (name, signatory, unit, team and counts),
+/// and the `documents` view, one row per offer document of those deals, read from
+/// `rollup_prospect_documents`. Pages are pinned to the rollup watermark; the export to the
+/// page's watermark.
 extension ProspectsDashboard {
     /// The views of `Prospects/Deals`.
-    static let views = ["deals"]
+    static let views = ["deals", "documents"]
 
     /// The `deals` columns.
     static let dealColumns = [
         TableColumn(name: "deal", title: "Deal", unit: "TEXT", searchable: true),
+        TableColumn(name: "prospect", title: "Prospect", unit: "TEXT", searchable: true),
+        TableColumn(name: "signatory", title: "Signatory", unit: "TEXT", searchable: true),
         TableColumn(name: "unit", title: "Organisation unit", unit: "TEXT", searchable: true),
         TableColumn(name: "team", title: "Team", unit: "TEXT", searchable: true),
         TableColumn(name: "status", title: "Status at the as-of day", unit: "TEXT"),
@@ -52,6 +56,8 @@ extension ProspectsDashboard {
                 key: row.deal,
                 values: [
                     .text(row.deal),
+                    row.prospectName.map(TableValue.text) ?? .null,
+                    row.signatory.map(TableValue.text) ?? .null,
                     row.organisationUnit.map(TableValue.text) ?? .null,
                     .text(row.team.joined(separator: " ")),
                     .text(Self.status(counts)),
@@ -69,6 +75,49 @@ extension ProspectsDashboard {
         return DashboardTable(view: "deals", columns: Self.dealColumns, rows: rows, naturalOrder: [SortKeyMessage(column: "deal")])
     }
 
+    /// The `documents` columns.
+    static let documentColumns = [
+        TableColumn(name: "offer", title: "Document", unit: "TEXT", searchable: true),
+        TableColumn(name: "type", title: "Type", unit: "TEXT", searchable: true),
+        TableColumn(name: "template", title: "Template", unit: "TEXT", searchable: true),
+        TableColumn(name: "deal", title: "Deal", unit: "TEXT", searchable: true),
+        TableColumn(name: "prospect", title: "Prospect", unit: "TEXT", searchable: true),
+        TableColumn(name: "status", title: "Status at the as-of day", unit: "TEXT"),
+        TableColumn(name: "recurring_cents", title: "Recurring fees HT", unit: "CENTS"),
+        TableColumn(name: "exceptional_cents", title: "Exceptional fees HT", unit: "CENTS"),
+        TableColumn(name: "fees_cents", title: "Fees HT", unit: "CENTS"),
+        TableColumn(name: "sent_on", title: "Sent", unit: "DATE"),
+        TableColumn(name: "signed_on", title: "Signed", unit: "DATE"),
+        TableColumn(name: "status_on", title: "Status since", unit: "DATE"),
+    ]
+
+    /// The table of the visible deals' offer documents.
+    static func documentsTable(_ documents: [ProspectDocumentRollupRow], deals: [ProspectRollupRow]) -> DashboardTable {
+        let names = Dictionary(deals.map { ($0.deal, $0.prospectName) }, uniquingKeysWith: { first, _ in first })
+        func date(_ value: CalendarDate?) -> TableValue { value.map(TableValue.date) ?? .null }
+        let rows = documents.compactMap { document -> TableRow? in
+            guard let name = names[document.deal] else { return nil }
+            return TableRow(
+                key: document.offer,
+                values: [
+                    .text(document.offer),
+                    .text(document.type),
+                    document.template.map(TableValue.text) ?? .null,
+                    .text(document.deal),
+                    name.map(TableValue.text) ?? .null,
+                    document.status.map(TableValue.text) ?? .null,
+                    .kpi(.cents(WideInt(document.feesRecurring))),
+                    .kpi(.cents(WideInt(document.feesExceptional))),
+                    .kpi(.cents(WideInt(document.feesRecurring) + WideInt(document.feesExceptional))),
+                    date(document.sentOn),
+                    date(document.signedOn),
+                    date(document.statusOn),
+                ]
+            )
+        }
+        return DashboardTable(view: "documents", columns: Self.documentColumns, rows: rows, naturalOrder: [SortKeyMessage(column: "offer")])
+    }
+
     /// The rows of a table request, with the pin its pages carry.
     func table(firm: FirmID, actingUser: String?, request: TableRequest) async throws -> (Selection, DashboardTable, TablePin) {
         let view = request.view ?? "deals"
@@ -79,9 +128,9 @@ extension ProspectsDashboard {
             throw RPCError(code: .invalidArgument, message: "as_of \(asOf): the deals are read at the rollups' day; omit as_of")
         }
         let clock = self.clock
-        let selection = try await self.tenants.withTenant(firm) { database in
+        let (selection, documents) = try await self.tenants.withTenant(firm) { database in
             try await database.read { connection in
-                try Self.select(
+                let selection = try Self.select(
                     connection: connection,
                     clock: clock,
                     actingUser: actingUser,
@@ -91,6 +140,13 @@ extension ProspectsDashboard {
                     maxStaleness: request.maxStalenessSeconds,
                     withPrevious: false
                 )
+                let documents =
+                    view == "documents"
+                    ? try RollupReader(connection: connection).prospectDocuments(
+                        fiscalYear: selection.current.fiscalYear,
+                        asOf: selection.current.asOf
+                    ) : []
+                return (selection, documents)
             }
         }
         let watermark = selection.context.freshness.watermarkSequence
@@ -107,7 +163,11 @@ extension ProspectsDashboard {
             "units=\((visibility.units ?? []).sorted().joined(separator: ","))",
             "collaborators=\((visibility.collaborators ?? []).sorted().joined(separator: ","))",
         ].joined(separator: "|")
-        return (selection, Self.dealsTable(selection.current, calendar: selection.calendar), TablePin(watermark: watermark, scope: scope))
+        let table =
+            view == "documents"
+            ? Self.documentsTable(documents, deals: selection.current.rows)
+            : Self.dealsTable(selection.current, calendar: selection.calendar)
+        return (selection, table, TablePin(watermark: watermark, scope: scope))
     }
 
     /// `Prospects/Deals`: one page.
