@@ -27,7 +27,10 @@ public import Storage
 /// - `rollup_months`: per client group and month, the sum of the month's daily flows.
 /// - `rollup_periods`: per client group, parts that depend on a whole period (AR-REC-RATE of a
 ///   month to date, AR-FCST at an as-of date).
-/// - `rollup_prospects`: per fiscal year, as-of date and deal, the deal's prospects counts.
+/// - `rollup_prospects`: per fiscal year, as-of date and deal, the deal's prospects counts
+///   (with, from ``prospectDocumentsMigration(version:)``, its prospect name and signatory).
+/// - `rollup_prospect_documents`: per fiscal year, as-of date and offer document, its type,
+///   template, status, fees and dates (the prospects dashboard's `documents` table).
 /// - `partition_state`: per partition, what was published last (ingestion sequence, instant,
 ///   settings fingerprint, fencing token, business date it was computed for).
 public enum TenantSchema {

@@ -97,7 +97,7 @@ struct ProspectsDashboardTests {
     func workedExample() async throws {
         try await Cluster.with(today: Self.today) { cluster in
             try await cluster.ingest(Self.workedExample)
-            _ = try await cluster.startWorker(id: "w1")
+            let worker = try await cluster.startWorker(id: "w1")
             try await cluster.waitUntilPublished()
 
             let firm = try await cluster.prospects(ProspectsSummaryRequest(verify: true, explain: true))
@@ -199,6 +199,20 @@ struct ProspectsDashboardTests {
             let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(lines.count == 7 && lines.first?.hasPrefix("offer,type,template,deal,prospect,status") == true)
             #expect(lines.dropFirst().map { String($0.prefix(2)) } == ["O1", "O6", "O5", "O3", "O2", "O4"])
+
+            // Rollups only: with the worker gone, a new offer is not in the answer (the freshness
+            // says so), verification sees it in the raw facts, and max_staleness refuses.
+            try await worker.stop(signal: SIGKILL)
+            try await cluster.ingest([
+                OfferDocumentRecord(id: "O7", deal: "D3", type: "LDM", statusHistory: [OfferStatusChange(status: .sent, on: day("2025-06-25"))], feesRecurringHT: eur(100))
+            ])
+            let stale = try await cluster.prospects(ProspectsSummaryRequest(verify: true))
+            #expect(stale.freshness.pendingPartitions > 0)
+            #expect(Self.figure(stale.current, "PP-OPEN") == "1" && Self.figure(stale.current, "PP-NODOC") == "1")
+            let differences = stale.verification?.differences.map(\.kpi) ?? []
+            #expect(differences.contains("N PP-OPEN") && differences.contains("N PP-NODOC") && differences.contains("N PP-POTENTIAL"))
+            await Self.expectCode(.failedPrecondition) { _ = try await cluster.prospects(ProspectsSummaryRequest(maxStalenessSeconds: 0)) }
+            await Self.expectCode(.failedPrecondition) { _ = try await cluster.practice(PracticeSummaryRequest(maxStalenessSeconds: 0)) }
         }
     }
 
