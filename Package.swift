@@ -197,6 +197,12 @@ let package = Package(
             dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/WorkerBenchmark"
         ),
+        /// `tools/bench-dashboards`: practice and prospects dashboard latency over a published demo firm.
+        .executableTarget(
+            name: "DashboardBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/DashboardBenchmark"
+        ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),

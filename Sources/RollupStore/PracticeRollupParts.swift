@@ -7,7 +7,11 @@ public import Wire
 /// snapshot parts at chosen days, and flows over chosen periods assembled from whole-month rows
 /// and the day rows of the months a period only partly covers.
 ///
-/// Days without a row (before the firm's first data date) read as zero parts.
+/// A group has day rows from its first record's date on (the worker computes a group's days
+/// from the first change it saw). Before that day none of its clients has a document or a rule,
+/// yet each still counts in the snapshot (expected regularity periods, inactive when active):
+/// the reader fills those days from the group's profile and size alone
+/// (``RollupReader/emptyPracticeSnapshot(_:at:calendar:)``). Flows of days without a row are zero.
 public struct PracticeRollupParts: Sendable {
     /// Merged snapshot parts by day.
     public var snapshots: [CalendarDate: PracticeSnapshot]
@@ -89,10 +93,29 @@ public struct PracticeRollupParts: Sendable {
 }
 
 extension RollupReader {
+    /// The snapshot parts of a group's clients at a day before any of their documents and rules:
+    /// what the worker would compute for them (every client expected in its regularity periods,
+    /// none with documents, every active one inactive, no rule).
+    public static func emptyPracticeSnapshot(_ group: StoredGroup, at date: CalendarDate, calendar: FiscalCalendar) -> PracticeSnapshot {
+        var parts = PracticeSnapshot()
+        let clients = Int64(group.clients)
+        parts.clients = clients
+        let periods = PracticeRules.regularityPeriods(frequency: group.profile.frequency, asOf: date, calendar: calendar)
+        parts.periodsExpected = clients * Int64(periods.count)
+        parts.earliestPeriodStart = clients > 0 ? periods.map(\.start).min() : nil
+        if !group.profile.deactivated {
+            parts.activeClients = clients
+            parts.inactiveClients = clients
+        }
+        return parts
+    }
+
     /// The practice parts of `groups`: merged snapshots at `snapshotDates`, each group's snapshot
     /// at `perGroupDates`, and what ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
+    /// Days before a group's first day row get ``emptyPracticeSnapshot(_:at:calendar:)``.
     public func practiceParts(
-        groups: [Int64],
+        groups: [StoredGroup],
+        calendar: FiscalCalendar,
         snapshotDates: [CalendarDate],
         flowPeriods: [Period],
         perGroupDates: [CalendarDate] = []
@@ -111,7 +134,14 @@ extension RollupReader {
         }
         let low = ranges.map(\.0).min()
         let high = ranges.map(\.1).max()
-        for group in groups {
+        for stored in groups {
+            let group = stored.id
+            let firstRow = try self.connection.fetchValue(CalendarDate?.self, "SELECT min(day) FROM rollup_days WHERE group_id = ?", group) ?? nil
+            for day in allSnapshotDates where firstRow.map({ day < $0 }) ?? true {
+                let snapshot = Self.emptyPracticeSnapshot(stored, at: day, calendar: calendar)
+                if wanted.contains(day) { parts.snapshots[day, default: .zero] += snapshot }
+                if perGroup.contains(day) { parts.groupSnapshots[group, default: [:]][day] = snapshot }
+            }
             if let low, let high {
                 try self.connection.query(
                     "SELECT day, practice_snapshot, practice_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",

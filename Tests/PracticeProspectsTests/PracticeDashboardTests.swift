@@ -162,6 +162,14 @@ struct PracticeDashboardTests {
                 #expect(reply.series.map(\.kpi) == ["PR-TODO", "PR-SENT", "PR-PROCESSED-MEDIAN", "PR-REGULARITY"])
                 #expect(reply.series.allSatisfy { $0.points.allSatisfy { $0.parts?.isEmpty == false } })
             }
+            // Before the firm's first data (2024-01-01) no group has rows, yet its clients count:
+            // expected regularity periods, every active client inactive.
+            let early = try await cluster.practiceSeries(
+                SeriesRequest(kpis: ["PR-REGULARITY", "PR-INACTIVE", "PR-TODO"], from: day("2023-10-01"), to: day("2024-03-31"), verify: true)
+            )
+            Self.expectVerified(early.verification, "before the first data")
+            #expect(early.series.first { $0.kpi == "PR-INACTIVE" }?.points.first?.value.exact == "\(active.count)")
+            #expect(early.series.first { $0.kpi == "PR-REGULARITY" }?.points.first?.value.exact == "0")
             let filtered = try await cluster.practiceSeries(SeriesRequest(filter: ClientFilterMessage(offices: [office]), verify: true))
             Self.expectVerified(filtered.verification, "filtered series")
 

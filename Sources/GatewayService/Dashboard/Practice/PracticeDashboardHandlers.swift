@@ -71,7 +71,8 @@ struct PracticeDashboard: Sendable {
                 let (asOf, period) = try Self.period(request, today: selection.context.today)
                 let reader = RollupReader(connection: connection)
                 let rollupParts = try reader.practiceParts(
-                    groups: selection.groups.map(\.id),
+                    groups: selection.groups,
+                    calendar: selection.context.kpi.settings.clamped.fiscalCalendar,
                     snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
                     flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period),
                     perGroupDates: [asOf]
@@ -169,7 +170,8 @@ struct PracticeDashboard: Sendable {
                     calendar: selection.context.kpi.settings.clamped.fiscalCalendar
                 )
                 let parts = try RollupReader(connection: connection).practiceParts(
-                    groups: selection.groups.map(\.id),
+                    groups: selection.groups,
+                    calendar: selection.context.kpi.settings.clamped.fiscalCalendar,
                     snapshotDates: range.buckets.map(\.period.end),
                     flowPeriods: range.buckets.map(\.period)
                 )
