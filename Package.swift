@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "PracticeProspectsTests",
             dependencies: [
-                "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "Dashboards", "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
                 "ServerSupport", "Wire", "pilotage-gateway", "pilotage-worker",
             ]
         ),
