@@ -125,15 +125,24 @@ extension RollupReader {
         let dailyMonths = PracticeRollupParts.dailyMonths(for: flowPeriods)
         let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods).subtracting(dailyMonths)
         var parts = PracticeRollupParts(dailyMonths: dailyMonths)
-        var ranges: [(CalendarDate, CalendarDate)] = []
         let allSnapshotDates = wanted.union(perGroup)
-        if let low = allSnapshotDates.min(), let high = allSnapshotDates.max() { ranges.append((low, high)) }
+        // Day ranges to read: each snapshot day alone, each daily month whole; merged when they
+        // touch, so a 12-month series reads 12 days per group, not the 335 between them.
+        var ranges = allSnapshotDates.map { (start: $0, end: $0) }
         for month in dailyMonths {
             let start = CalendarDate.firstOfMonth(index: month)
             ranges.append((start, start.lastOfMonth))
         }
-        let low = ranges.map(\.0).min()
-        let high = ranges.map(\.1).max()
+        ranges.sort { $0.start < $1.start }
+        var merged: [(start: CalendarDate, end: CalendarDate)] = []
+        for range in ranges {
+            if let last = merged.last, range.start <= last.end.clampedAdding(days: 1) {
+                merged[merged.count - 1].end = Swift.max(last.end, range.end)
+            } else {
+                merged.append(range)
+            }
+        }
+        let months = wholeMonths.sorted()
         for stored in groups {
             let group = stored.id
             let firstRow = try self.connection.fetchValue(CalendarDate?.self, "SELECT min(day) FROM rollup_days WHERE group_id = ?", group) ?? nil
@@ -142,12 +151,12 @@ extension RollupReader {
                 if wanted.contains(day) { parts.snapshots[day, default: .zero] += snapshot }
                 if perGroup.contains(day) { parts.groupSnapshots[group, default: [:]][day] = snapshot }
             }
-            if let low, let high {
+            for range in merged {
                 try self.connection.query(
                     "SELECT day, practice_snapshot, practice_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
                     group,
-                    low,
-                    high
+                    range.start,
+                    range.end
                 ) { row in
                     let day = try row.decode(CalendarDate.self, at: 0)
                     if allSnapshotDates.contains(day), let blob = try row.decode([UInt8]?.self, at: 1) {
@@ -160,14 +169,17 @@ extension RollupReader {
                     }
                 }
             }
-            for month in wholeMonths.sorted() {
-                if let blob = try self.connection.fetchValue(
-                    [UInt8].self,
-                    "SELECT practice_flow FROM rollup_months WHERE group_id = ? AND month = ?",
+            if let first = months.first, let last = months.last {
+                let wholeSet = Set(months)
+                try self.connection.query(
+                    "SELECT month, practice_flow FROM rollup_months WHERE group_id = ? AND month BETWEEN ? AND ?",
                     group,
-                    CalendarDate.firstOfMonth(index: month)
-                ) {
-                    parts.monthlyFlows[month, default: .zero] += try PracticeFlow(compactEncoded: blob)
+                    CalendarDate.firstOfMonth(index: first),
+                    CalendarDate.firstOfMonth(index: last)
+                ) { row in
+                    let month = try row.decode(CalendarDate.self, at: 0).monthIndex
+                    guard wholeSet.contains(month) else { return }
+                    parts.monthlyFlows[month, default: .zero] += try PracticeFlow(compactEncoded: try row.decode([UInt8].self, at: 1))
                 }
             }
         }
