@@ -34,7 +34,7 @@ struct PracticeDashboardTests {
 
     @Test("levels 1 and 2 equal their raw-facts recomputation; filters, period and visibility change the answer as §7 says")
     func practice() async throws {
-        let firm = Firm(records: try DemoFirm.records(today: Self.today, clients: 20, documents: 1_500, installments: 40, deals: 10))
+        let firm = Firm(records: try DemoFirm.records(today: Self.today, clients: 16, documents: 1_000, installments: 30, deals: 10))
         try await Cluster.with(today: Self.today) { cluster in
             try await cluster.ingest(firm.records)
             _ = try await cluster.startWorker(id: "w1", concurrency: 2)

@@ -219,7 +219,7 @@ struct ProspectsDashboardTests {
 
     @Test("generated firm: every answer equals its recomputation; deal table sort, search, paging and CSV export")
     func generatedFirm() async throws {
-        let records = try DemoFirm.records(today: Self.today, clients: 6, documents: 60, installments: 30, deals: 120)
+        let records = try DemoFirm.records(today: Self.today, clients: 4, documents: 40, installments: 20, deals: 120)
         let deals = records.compactMap { $0 as? DealRecord }
         let collaborators = records.compactMap { $0 as? CollaboratorRecord }
         try await Cluster.with(today: Self.today) { cluster in

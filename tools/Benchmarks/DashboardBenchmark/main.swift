@@ -4,7 +4,7 @@
 // and prints the median and p90 latency of every call as seen by the client, and, once per
 // level-1 and level-2 method, the verification mode's rollup and raw-facts times.
 //
-// Prints `RESULT name=… calls=… median_ms=… p90_ms=…` and `VERIFY name=… equal=… rollup_ms=…
+// Prints `RESULT name=… calls=… median_ms=… p90_ms=… gateway_cpu_ms_per_call=…` and `VERIFY name=… equal=… rollup_ms=…
 // reference_ms=…`.
 //
 // Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
@@ -204,16 +204,31 @@ func waitUntilPublished(_ session: Session, timeout: Duration = .seconds(7_200))
 
 // MARK: - Benchmarks
 
-func measure(_ name: String, calls: Int, _ body: () async throws -> Void) async throws {
+/// CPU time (user + system) a process has used, milliseconds, from `/proc/<pid>/stat`: robust
+/// to a machine shared with other work, unlike wall-clock latency.
+func cpuMilliseconds(pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+    else { return 0 }
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+func measure(gateway: Int32, _ name: String, calls: Int, _ body: () async throws -> Void) async throws {
     try await body()  // warm-up (opens the firm, fills caches)
     var times: [Double] = []
+    let cpuBefore = cpuMilliseconds(pid: gateway)
     for _ in 0..<calls {
         let started = ContinuousClock.now
         try await body()
         times.append(seconds(ContinuousClock.now - started) * 1000)
     }
+    let cpu = (cpuMilliseconds(pid: gateway) - cpuBefore) / Double(max(calls, 1))
     output(
-        "RESULT name=\(name) calls=\(calls) median_ms=\(String(format: "%.2f", percentile(times, 0.5))) p90_ms=\(String(format: "%.2f", percentile(times, 0.9)))"
+        "RESULT name=\(name) calls=\(calls) median_ms=\(String(format: "%.2f", percentile(times, 0.5))) "
+            + "p90_ms=\(String(format: "%.2f", percentile(times, 0.9))) gateway_cpu_ms_per_call=\(String(format: "%.1f", cpu))"
     )
 }
 
@@ -241,30 +256,31 @@ try await waitUntilPublished(session)
 output("PUBLISHED size=\(options.size.rawValue) secs=\(String(format: "%.1f", seconds(ContinuousClock.now - started)))")
 
 let client = session.client
+let gatewayPID = gateway.process.processIdentifier
 let metadata = session.tenantMetadata
 let calls = options.calls
-try await measure("practice-summary", calls: calls) {
+try await measure(gateway: gatewayPID, "practice-summary", calls: calls) {
     _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(), metadata: metadata)
 }
-try await measure("practice-summary-office", calls: calls) {
+try await measure(gateway: gatewayPID, "practice-summary-office", calls: calls) {
     _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(filter: ClientFilterMessage(offices: ["BUR-001"])), metadata: metadata)
 }
-try await measure("practice-series-12-months", calls: calls) {
+try await measure(gateway: gatewayPID, "practice-series-12-months", calls: calls) {
     _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(), metadata: metadata)
 }
-try await measure("practice-series-90-days", calls: calls) {
+try await measure(gateway: gatewayPID, "practice-series-90-days", calls: calls) {
     _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(periodicity: .day, from: CalendarDate(year: 2025, month: 4, day: 2)), metadata: metadata)
 }
-try await measure("prospects-summary", calls: calls) {
+try await measure(gateway: gatewayPID, "prospects-summary", calls: calls) {
     _ = try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(), metadata: metadata)
 }
-try await measure("prospects-series", calls: calls) {
+try await measure(gateway: gatewayPID, "prospects-series", calls: calls) {
     _ = try await client.unary(ProspectsDashboardService.series, SeriesRequest(), metadata: metadata)
 }
-try await measure("prospects-deals-page", calls: calls) {
+try await measure(gateway: gatewayPID, "prospects-deals-page", calls: calls) {
     _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(sort: [SortKeyMessage(column: "potential_cents", descending: true)]), metadata: metadata)
 }
-try await measure("prospects-documents-page", calls: calls) {
+try await measure(gateway: gatewayPID, "prospects-documents-page", calls: calls) {
     _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(view: "documents"), metadata: metadata)
 }
 report("practice-summary", try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(verify: true), metadata: metadata).verification)
