@@ -178,6 +178,14 @@ let package = Package(
                 "ServerSupport", "Wire", "WorkerService", "pilotage-gateway", "pilotage-worker",
             ]
         ),
+        /// Practice and prospects dashboards over real gateway and worker processes.
+        .testTarget(
+            name: "PracticeProspectsTests",
+            dependencies: [
+                "Dashboards", "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
+                "ServerSupport", "Wire", "pilotage-gateway", "pilotage-worker",
+            ]
+        ),
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
@@ -205,6 +213,12 @@ let package = Package(
             name: "DashboardBenchmark",
             dependencies: ["BenchmarkSupport", "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/DashboardBenchmark"
+        ),
+        /// `tools/bench-practice-prospects`: practice and prospects dashboard latency over a published demo firm.
+        .executableTarget(
+            name: "PracticeProspectsBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/PracticeProspectsBenchmark"
         ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),

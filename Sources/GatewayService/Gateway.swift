@@ -80,6 +80,8 @@ public final class Gateway: Sendable {
             WorkerHandlers(catalog: catalog, tenants: tenants, pending: pending, lag: lag, clock: clock).definition,
             ReceivablesDashboardHandlers(tenants: tenants, clock: clock).definition,
             ClientsDashboardHandlers(tenants: tenants, clock: clock).definition,
+            PracticeDashboardHandlers(tenants: tenants, clock: clock).definition,
+            ProspectsDashboardHandlers(tenants: tenants, clock: clock).definition,
             StatusHandlers(catalog: catalog, tenants: tenants, lag: lag, clock: clock).definition,
         ]
         let server = try RPCServer(

@@ -132,7 +132,9 @@ public enum RollupCommitter {
         case .clientGroup(_, _, let month):
             let first = Swift.max(month.firstDay, from ?? month.firstDay)
             let last = month.firstDay.lastOfMonth
-            guard rollup.prospects.isEmpty else { throw fail("prospect rows in a client-group partition") }
+            guard rollup.prospects.isEmpty, (rollup.prospectDocuments ?? []).isEmpty else {
+                throw fail("prospect rows in a client-group partition")
+            }
             for day in rollup.days where day.day < first || day.day > last || day.day > today {
                 throw fail("day row \(day.day) outside \(first)…\(last) up to \(today)")
             }
@@ -242,15 +244,42 @@ public enum RollupCommitter {
             }
         case .prospects(let fiscalYear):
             try connection.execute("DELETE FROM rollup_prospects WHERE fiscal_year = ?", fiscalYear)
+            try connection.execute("DELETE FROM rollup_prospect_documents WHERE fiscal_year = ?", fiscalYear)
             for row in rollup.prospects {
                 try connection.execute(
-                    "INSERT INTO rollup_prospects (fiscal_year, as_of, deal, organisation_unit, team, parts) VALUES (?, ?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO rollup_prospects (fiscal_year, as_of, deal, organisation_unit, team, parts, prospect_name, signatory)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
                     fiscalYear,
                     row.asOf,
                     row.deal,
                     row.organisationUnit,
                     row.team.joined(separator: "\n"),
-                    [UInt8](row.parts)
+                    [UInt8](row.parts),
+                    row.prospectName,
+                    row.signatory
+                )
+            }
+            for document in rollup.prospectDocuments ?? [] {
+                try connection.execute(
+                    """
+                    INSERT INTO rollup_prospect_documents (fiscal_year, as_of, offer, deal, type, template, status,
+                        fees_recurring, fees_exceptional, sent_on, signed_on, status_on)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    fiscalYear,
+                    document.asOf,
+                    document.offer,
+                    document.deal,
+                    document.type,
+                    document.template,
+                    document.status,
+                    document.feesRecurring,
+                    document.feesExceptional,
+                    document.sentOn,
+                    document.signedOn,
+                    document.statusOn
                 )
             }
         }

@@ -35,6 +35,11 @@ public import Storage
 /// - `rollup_clients`: per client group, day and client, the client's own receivables and
 ///   practice parts, at each month end and at every day of the current month; written by the
 ///   worker in the same commit (and replaced under the same rules) as the group's day rows.
+///
+/// Version 4 (prospects level 3, ``prospectDocumentsMigration(version:)``):
+/// - `rollup_prospects` gains the deal's prospect name and signatory.
+/// - `rollup_prospect_documents`: per fiscal year, as-of date and offer document, its type,
+///   template, status, fees and dates (the prospects dashboard's `documents` table).
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -168,5 +173,40 @@ public enum TenantSchema {
                 ) STRICT, WITHOUT ROWID;
                 """
         ),
+        Self.prospectDocumentsMigration(version: 4),
     ])
+
+    /// The prospects dashboard's level-3 rows (kept in a function of its own so that its version
+    /// can be renumbered when migrations of parallel work are merged): the prospect name and
+    /// signatory of each deal row, and `rollup_prospect_documents`, one row per offer document
+    /// of a prospects partition (fiscal year, as-of day, offer) with its type, template, status,
+    /// fees and dates. Rows written before it have no name, signatory or documents until their
+    /// partition is next computed (the daily roll-over recomputes the current and previous
+    /// fiscal years).
+    static func prospectDocumentsMigration(version: Int) -> Migration {
+        Migration(
+            version: version,
+            name: "prospects level 3: deal names and signatories, offer document rows",
+            sql: """
+                ALTER TABLE rollup_prospects ADD COLUMN prospect_name TEXT;
+                ALTER TABLE rollup_prospects ADD COLUMN signatory TEXT;
+
+                CREATE TABLE rollup_prospect_documents (
+                    fiscal_year INTEGER NOT NULL,
+                    as_of INTEGER NOT NULL,
+                    offer TEXT NOT NULL,
+                    deal TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    template TEXT,
+                    status TEXT,
+                    fees_recurring INTEGER NOT NULL,
+                    fees_exceptional INTEGER NOT NULL,
+                    sent_on INTEGER,
+                    signed_on INTEGER,
+                    status_on INTEGER,
+                    PRIMARY KEY (fiscal_year, as_of, offer)
+                ) STRICT, WITHOUT ROWID;
+                """
+        )
+    }
 }

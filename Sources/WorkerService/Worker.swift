@@ -259,6 +259,11 @@ public final class Worker: Sendable {
                 piece.clients?.append(client)
                 if rows + piece.rowCount >= rowsPerChunk { emit() }
             }
+            for document in rollup.prospectDocuments ?? [] {
+                piece.prospectDocuments = piece.prospectDocuments ?? []
+                piece.prospectDocuments?.append(document)
+                if rows + piece.rowCount >= rowsPerChunk { emit() }
+            }
             // A partition without rows needs no piece: the gateway empties it all the same.
             if piece.rowCount > 0 {
                 current.append(piece)

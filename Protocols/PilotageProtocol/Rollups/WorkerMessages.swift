@@ -427,14 +427,28 @@ public struct RollupProspect: Codable, Sendable, Hashable {
     public var team: [String]
     /// The deal's counts and fees.
     public var parts: Data
+    /// The prospect's name (level-3 deal rows).
+    public var prospectName: String?
+    /// Signatory of the deal's signed (else latest) offer at `as_of` (level-3 deal rows).
+    public var signatory: String?
 
     /// Creates a value.
-    public init(asOf: CalendarDate, deal: String, organisationUnit: String?, team: [String], parts: Data) {
+    public init(
+        asOf: CalendarDate,
+        deal: String,
+        organisationUnit: String?,
+        team: [String],
+        parts: Data,
+        prospectName: String? = nil,
+        signatory: String? = nil
+    ) {
         self.asOf = asOf
         self.deal = deal
         self.organisationUnit = organisationUnit
         self.team = team
         self.parts = parts
+        self.prospectName = prospectName
+        self.signatory = signatory
     }
 
     enum CodingKeys: String, CodingKey {
@@ -442,6 +456,73 @@ public struct RollupProspect: Codable, Sendable, Hashable {
         case deal
         case organisationUnit = "organisation_unit"
         case team, parts
+        case prospectName = "prospect_name"
+        case signatory
+    }
+}
+
+/// One offer document of a deal of a prospects partition as of a day (level-3 `documents`
+/// view of the prospects dashboard): stored beside the deal rows so the table never reads raw
+/// offers.
+public struct RollupProspectDocument: Codable, Sendable, Hashable {
+    /// Statuses are taken at the end of this day.
+    public var asOf: CalendarDate
+    /// Offer id.
+    public var offer: String
+    /// Deal id.
+    public var deal: String
+    /// Document type.
+    public var type: String
+    /// Template.
+    public var template: String?
+    /// Status at `as_of` (`DRAFT`, `SENT`, `SIGNED`, `REFUSED`); absent before its first change.
+    public var status: String?
+    /// Recurring fees HT, cents.
+    public var feesRecurring: Int64
+    /// Exceptional fees HT, cents.
+    public var feesExceptional: Int64
+    /// First day it was sent, if on or before `as_of`.
+    public var sentOn: CalendarDate?
+    /// First day it was signed, if on or before `as_of`.
+    public var signedOn: CalendarDate?
+    /// Day of its latest status change on or before `as_of`.
+    public var statusOn: CalendarDate?
+
+    /// Creates a value.
+    public init(
+        asOf: CalendarDate,
+        offer: String,
+        deal: String,
+        type: String,
+        template: String?,
+        status: String?,
+        feesRecurring: Int64,
+        feesExceptional: Int64,
+        sentOn: CalendarDate?,
+        signedOn: CalendarDate?,
+        statusOn: CalendarDate?
+    ) {
+        self.asOf = asOf
+        self.offer = offer
+        self.deal = deal
+        self.type = type
+        self.template = template
+        self.status = status
+        self.feesRecurring = feesRecurring
+        self.feesExceptional = feesExceptional
+        self.sentOn = sentOn
+        self.signedOn = signedOn
+        self.statusOn = statusOn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of"
+        case offer, deal, type, template, status
+        case feesRecurring = "fees_recurring"
+        case feesExceptional = "fees_exceptional"
+        case sentOn = "sent_on"
+        case signedOn = "signed_on"
+        case statusOn = "status_on"
     }
 }
 
@@ -460,6 +541,8 @@ public struct PartitionRollup: Codable, Sendable, Hashable {
     /// Per-client rows (client group): at the month's last day and every day of the current
     /// month (tenant schema v3, level-3 tables); absent from older workers.
     public var clients: [RollupClient]?
+    /// Offer document rows (prospects); optional so that a commit from an older worker decodes.
+    public var prospectDocuments: [RollupProspectDocument]?
 
     /// Creates a value.
     public init(
@@ -468,7 +551,8 @@ public struct PartitionRollup: Codable, Sendable, Hashable {
         months: [RollupMonth] = [],
         periods: [RollupPeriod] = [],
         prospects: [RollupProspect] = [],
-        clients: [RollupClient]? = nil
+        clients: [RollupClient]? = nil,
+        prospectDocuments: [RollupProspectDocument]? = nil
     ) {
         self.key = key
         self.days = days
@@ -476,11 +560,13 @@ public struct PartitionRollup: Codable, Sendable, Hashable {
         self.periods = periods
         self.prospects = prospects
         self.clients = clients
+        self.prospectDocuments = prospectDocuments
     }
 
     /// Number of rows.
     public var rowCount: Int {
         self.days.count + self.months.count + self.periods.count + self.prospects.count + (self.clients?.count ?? 0)
+            + (self.prospectDocuments?.count ?? 0)
     }
 }
 

@@ -275,6 +275,9 @@ public struct WorkerHandlers: Sendable {
                     existing.periods += rollup.periods
                     existing.prospects += rollup.prospects
                     if let clients = rollup.clients { existing.clients = (existing.clients ?? []) + clients }
+                    if let documents = rollup.prospectDocuments {
+                        existing.prospectDocuments = (existing.prospectDocuments ?? []) + documents
+                    }
                     rollups[rollup.key] = existing
                 } else {
                     rollups[rollup.key] = rollup

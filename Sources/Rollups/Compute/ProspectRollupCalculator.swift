@@ -30,25 +30,55 @@ public struct ProspectRollupCalculator: Sendable {
         return dates
     }
 
-    /// The rows of partition `key` for `fiscalYear` from the firm's deals and offers.
+    /// The rows of partition `key` for `fiscalYear` from the firm's deals and offers: per as-of
+    /// date, one deal row (counts, unit, team, prospect name, signatory) per deal and one
+    /// document row per offer that exists at that date (its first status change is on or before).
     public func rollup(key: String, fiscalYear: Int, deals: [DealFact], offers: [OfferFact]) -> PartitionRollup {
         let inYear = deals.filter { $0.fiscalYear == fiscalYear }.sorted { $0.id < $1.id }
         let prospects = Prospects(deals: inYear, offers: offers, collaborators: [], units: [], calendar: self.calendar)
-        var rollup = PartitionRollup(key: key)
+        let offersByDeal = Dictionary(grouping: offers.sorted { $0.id < $1.id }, by: \.deal)
+        var rollup = PartitionRollup(key: key, prospectDocuments: [])
         for asOf in self.asOfDates(fiscalYear: fiscalYear) {
             for deal in inYear {
                 let counts = ProspectCounts(prospects.dashboard(of: [deal], fiscalYear: fiscalYear, asOf: asOf))
+                let signatory = Self.signatory(offersByDeal[deal.id] ?? [], asOf: asOf)
                 rollup.prospects.append(
                     RollupProspect(
                         asOf: asOf,
                         deal: deal.id,
                         organisationUnit: deal.organisationUnit,
                         team: deal.team.members.sorted(),
-                        parts: Data(counts.compactEncoded)
+                        parts: Data(counts.compactEncoded),
+                        prospectName: deal.prospectName,
+                        signatory: signatory
                     )
                 )
+                for offer in offersByDeal[deal.id] ?? [] {
+                    guard let status = offer.status(at: asOf) else { continue }
+                    rollup.prospectDocuments?.append(
+                        RollupProspectDocument(
+                            asOf: asOf,
+                            offer: offer.id,
+                            deal: deal.id,
+                            type: offer.type,
+                            template: offer.template,
+                            status: status.rawValue,
+                            feesRecurring: offer.feesRecurringHT,
+                            feesExceptional: offer.feesExceptionalHT,
+                            sentOn: offer.statusHistory.filter { $0.status == .sent && $0.on <= asOf }.map(\.on).min(),
+                            signedOn: offer.signedOn(atOrBefore: asOf),
+                            statusOn: offer.statusHistory.filter { $0.on <= asOf }.map(\.on).max()
+                        )
+                    )
+                }
             }
         }
         return rollup
+    }
+
+    /// The signatory of a deal's signed offer at `asOf`, else of its latest offer (by id), as the
+    /// drill-down by deal of kpi-definitions §9 shows it.
+    static func signatory(_ offers: [OfferFact], asOf: CalendarDate) -> String? {
+        (offers.first { $0.status(at: asOf) == .signed } ?? offers.last)?.signatory
     }
 }

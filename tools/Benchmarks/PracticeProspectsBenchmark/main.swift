@@ -1,0 +1,294 @@
+// Dashboard latency benchmarks (tools/bench-practice-prospects, release build), over real processes on
+// loopback: a pilotage-gateway and one pilotage-worker child publish a generated firm, then this
+// process calls the practice and prospects dashboards (levels 1, 2 and 3) `--calls` times each
+// and prints the median and p90 latency of every call as seen by the client, and, once per
+// level-1 and level-2 method, the verification mode's rollup and raw-facts times.
+//
+// Prints `RESULT name=… calls=… median_ms=… p90_ms=… gateway_cpu_ms_per_call=…` and `VERIFY name=… equal=… rollup_ms=…
+// reference_ms=…`.
+//
+// Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
+//                           [--data DIR] [--keep]
+
+internal import Foundation
+internal import Glibc
+internal import Imports
+internal import PilotageProtocol
+internal import RPCCore
+internal import RPCTransportTCP
+internal import ServerSupport
+internal import Wire
+
+struct Options {
+    var gateway = ""
+    var worker = ""
+    var size = DemoFirmSize.small
+    var calls = 30
+    var data: String?
+    var keep = false
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    while !arguments.isEmpty {
+        let argument = arguments.removeFirst()
+        switch argument {
+        case "--gateway": options.gateway = arguments.removeFirst()
+        case "--worker": options.worker = arguments.removeFirst()
+        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
+        case "--calls": options.calls = Int(arguments.removeFirst()) ?? options.calls
+        case "--data": options.data = arguments.removeFirst()
+        case "--keep": options.keep = true
+        default: break
+        }
+    }
+    return options
+}
+
+/// Writes one line to standard output at once.
+func output(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+    return sorted[min(max(rank, 1), sorted.count) - 1]
+}
+
+let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
+let firm = "bench"
+
+// MARK: - Child processes
+
+final class Child {
+    let process = Process()
+    let log: URL
+
+    init(executable: String, arguments: [String], log: URL, readyPrefix: String) throws {
+        self.log = log
+        self.process.executableURL = URL(fileURLWithPath: executable)
+        self.process.arguments = arguments
+        let output = Pipe()
+        self.process.standardOutput = output
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        self.process.standardError = try FileHandle(forWritingTo: log)
+        try self.process.run()
+        var buffer = Data()
+        while true {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+            buffer.append(chunk)
+            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }) {
+                self.firstLine = String(line)
+                break
+            }
+        }
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { while !reader.availableData.isEmpty {} }
+    }
+
+    var firstLine = ""
+
+    func stop() {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }
+        self.process.waitUntilExit()
+    }
+}
+
+// MARK: - Session
+
+struct Session {
+    let client: RPCClient
+    let operatorMetadata: Metadata
+    let tenantMetadata: Metadata
+    let workerToken: String
+    let address: String
+
+    func status() async throws -> FirmRollupStatus {
+        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: firm), metadata: self.operatorMetadata)
+        guard let status = reply.firms.first else { throw CocoaError(.fileReadUnknown) }
+        return status
+    }
+
+    func ingest(_ records: [any IngestibleRecord]) async throws -> IngestReport {
+        let encoder = WireEncoder()
+        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
+        return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
+            var start = 0
+            while start < rows.count {
+                let end = min(start + 2_500, rows.count)
+                try await writer.write(IngestChunk(rows: Array(rows[start..<end])))
+                start = end
+            }
+        }
+    }
+}
+
+func setUp(_ options: Options, directory: URL) async throws -> (Child, Session, DemoFirmParameters) {
+    let data = directory.appendingPathComponent("data")
+    let fresh = !FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path)
+    let gateway = try Child(
+        executable: options.gateway,
+        arguments: ["--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error"],
+        log: directory.appendingPathComponent("gateway.log"),
+        readyPrefix: "listening on "
+    )
+    guard let port = gateway.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
+    let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
+    let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let operatorMetadata: Metadata = [MetadataKey.authorization: operatorToken]
+    if fresh {
+        _ = try await client.unary(OperatorService.createFirm, CreateFirmRequest(firmID: firm, name: "Benchmark"), metadata: operatorMetadata)
+    }
+    let backOffice = try await client.unary(
+        OperatorService.issueCredential,
+        IssueCredentialRequest(kind: .backOffice, firms: [firm], label: "bench"),
+        metadata: operatorMetadata
+    )
+    let worker = try await client.unary(OperatorService.issueCredential, IssueCredentialRequest(kind: .worker, label: "bench"), metadata: operatorMetadata)
+    let session = Session(
+        client: client,
+        operatorMetadata: operatorMetadata,
+        tenantMetadata: [MetadataKey.authorization: backOffice.token, MetadataKey.tenant: firm],
+        workerToken: worker.token,
+        address: "127.0.0.1:\(port)"
+    )
+    let parameters = DemoFirmParameters(size: options.size, today: today, seed: 42)
+    if fresh {
+        let started = ContinuousClock.now
+        var rows = 0
+        for batch in try DemoFirmGenerator(parameters: parameters) {
+            let report = try await session.ingest(batch.records)
+            rows += report.received
+            if report.rejected > 0 {
+                output("WARNING batch of \(batch.kind) rejected \(report.rejected) row(s): \(report.rejections.first.map { "\($0.reason) \($0.message)" } ?? "")")
+            }
+        }
+        let elapsed = seconds(ContinuousClock.now - started)
+        output("INGEST size=\(options.size.rawValue) rows=\(rows) secs=\(String(format: "%.1f", elapsed)) rate=\(String(format: "%.0f", Double(rows) / elapsed))")
+    }
+    return (gateway, session, parameters)
+}
+
+func startWorkers(_ count: Int, session: Session, options: Options, directory: URL, tag: String) throws -> [Child] {
+    let tokenFile = directory.appendingPathComponent("worker.token")
+    try Data(session.workerToken.utf8).write(to: tokenFile)
+    return try (1...count).map { index in
+        try Child(
+            executable: options.worker,
+            arguments: [
+                "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
+                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "notice",
+            ],
+            log: directory.appendingPathComponent("\(tag)-\(index).log"),
+            readyPrefix: "worker "
+        )
+    }
+}
+
+func waitUntilPublished(_ session: Session, timeout: Duration = .seconds(7_200)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await session.status().freshness.pendingPartitions > 0 {
+        guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+// MARK: - Benchmarks
+
+/// CPU time (user + system) a process has used, milliseconds, from `/proc/<pid>/stat`: robust
+/// to a machine shared with other work, unlike wall-clock latency.
+func cpuMilliseconds(pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+    else { return 0 }
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+func measure(gateway: Int32, _ name: String, calls: Int, _ body: () async throws -> Void) async throws {
+    try await body()  // warm-up (opens the firm, fills caches)
+    var times: [Double] = []
+    let cpuBefore = cpuMilliseconds(pid: gateway)
+    for _ in 0..<calls {
+        let started = ContinuousClock.now
+        try await body()
+        times.append(seconds(ContinuousClock.now - started) * 1000)
+    }
+    let cpu = (cpuMilliseconds(pid: gateway) - cpuBefore) / Double(max(calls, 1))
+    output(
+        "RESULT name=\(name) calls=\(calls) median_ms=\(String(format: "%.2f", percentile(times, 0.5))) "
+            + "p90_ms=\(String(format: "%.2f", percentile(times, 0.9))) gateway_cpu_ms_per_call=\(String(format: "%.1f", cpu))"
+    )
+}
+
+func report(_ name: String, _ verification: DashboardVerification?) {
+    guard let verification else { return }
+    output(
+        "VERIFY name=\(name) equal=\(verification.equal) rollup_ms=\(String(format: "%.1f", verification.rollupMilliseconds)) "
+            + "reference_ms=\(String(format: "%.1f", verification.referenceMilliseconds))"
+    )
+    for difference in verification.differences.prefix(40) {
+        output(
+            "DIFFERENCE name=\(name) kpi=\(difference.kpi) date=\(difference.date?.description ?? "-") "
+                + "rollup=\(difference.rollup?.text ?? "-") reference=\(difference.reference?.text ?? "-")"
+        )
+    }
+}
+
+let options = parseOptions()
+let directory = URL(fileURLWithPath: options.data ?? NSTemporaryDirectory() + "dashboard-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+let (gateway, session, _) = try await setUp(options, directory: directory)
+let started = ContinuousClock.now
+let workers = try startWorkers(1, session: session, options: options, directory: directory, tag: "bench")
+try await waitUntilPublished(session)
+output("PUBLISHED size=\(options.size.rawValue) secs=\(String(format: "%.1f", seconds(ContinuousClock.now - started)))")
+
+let client = session.client
+let gatewayPID = gateway.process.processIdentifier
+let metadata = session.tenantMetadata
+let calls = options.calls
+try await measure(gateway: gatewayPID, "practice-summary", calls: calls) {
+    _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "practice-summary-office", calls: calls) {
+    _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(filter: ClientFilterMessage(offices: ["BUR-001"])), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "practice-series-12-months", calls: calls) {
+    _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "practice-series-90-days", calls: calls) {
+    _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(periodicity: .day, from: CalendarDate(year: 2025, month: 4, day: 2)), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "prospects-summary", calls: calls) {
+    _ = try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "prospects-series", calls: calls) {
+    _ = try await client.unary(ProspectsDashboardService.series, SeriesRequest(), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "prospects-deals-page", calls: calls) {
+    _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(sort: [SortKeyMessage(column: "potential_cents", descending: true)]), metadata: metadata)
+}
+try await measure(gateway: gatewayPID, "prospects-documents-page", calls: calls) {
+    _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(view: "documents"), metadata: metadata)
+}
+report("practice-summary", try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(verify: true), metadata: metadata).verification)
+report("practice-series-12-months", try await client.unary(PracticeDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
+report("prospects-summary", try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(verify: true), metadata: metadata).verification)
+report("prospects-series", try await client.unary(ProspectsDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
+
+for worker in workers { worker.stop() }
+gateway.stop()
+client.close()
+if !options.keep { try? FileManager.default.removeItem(at: directory) }
