@@ -190,13 +190,7 @@ struct ClientsTable: Sendable {
         do {
             return try body()
         } catch {
-            let code: RPCError.Code =
-                switch error.code {
-                case .invalidArgument: .invalidArgument
-                case .failedPrecondition: .failedPrecondition
-                case .resourceExhausted: .resourceExhausted
-                }
-            throw RPCError(code: code, message: error.message)
+            throw RPCError(error)
         }
     }
 }

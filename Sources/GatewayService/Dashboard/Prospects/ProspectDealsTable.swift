@@ -177,7 +177,7 @@ extension ProspectsDashboard {
         do {
             page = try table.page(TableQuery(request: request), pin: pin)
         } catch {
-            throw Self.rpcError(error)
+            throw RPCError(error)
         }
         return TableReply(
             view: table.view,
@@ -198,16 +198,7 @@ extension ProspectsDashboard {
         do {
             return CSVWriter.chunks(columns: table.columns, rows: try table.ordered(search: request.search, sort: request.sort))
         } catch {
-            throw Self.rpcError(error)
-        }
-    }
-
-    /// The RPC status of a table error.
-    static func rpcError(_ error: DashboardError) -> RPCError {
-        switch error.code {
-        case .invalidArgument: RPCError(code: .invalidArgument, message: error.message)
-        case .failedPrecondition: RPCError(code: .failedPrecondition, message: error.message)
-        case .resourceExhausted: RPCError(code: .resourceExhausted, message: error.message)
+            throw RPCError(error)
         }
     }
 }
