@@ -51,7 +51,8 @@ struct DashboardRendererTests {
             """
         let page = DashboardRenderer().render(try JSONParser.parse(table), title: "receivables")
         #expect(page.contains("Client  AR"))
-        #expect(page.contains("A       360000"))
+        #expect(page.contains("A       3 600.00"), "cents columns read as euros")
+        #expect(page.split(separator: "\n").first?.contains("total_rows") == false, "paging is shown under the table")
         #expect(page.contains("2 of 7 rows; next page: --cursor v1.5.ab.2"))
     }
 

@@ -63,7 +63,7 @@ enum DashboardCommand {
         }
         try context.arguments.expectNoMorePositionals()
         let level = try context.arguments.integer("--level", default: 1, in: 1...3)
-        let request = try Self.request(context.arguments, level: level, view: methods.view)
+        let request = try Self.request(context.arguments, level: level, view: methods.view, dashboard: name)
         if level == 3, let path = context.arguments.value("--csv") {
             try await Self.export(context, method: methods.export, request: request, path: path)
             return
@@ -78,8 +78,9 @@ enum DashboardCommand {
         }
     }
 
-    /// The request JSON of a level from the command's flags (only the flags given).
-    static func request(_ arguments: CommandLineArguments, level: Int, view: String) throws -> [String: Any] {
+    /// The request JSON of a level from the command's flags (only the flags given; a flag the
+    /// method does not take is refused by the gateway's schema with the list of its fields).
+    static func request(_ arguments: CommandLineArguments, level: Int, view: String, dashboard: String) throws -> [String: Any] {
         var request: [String: Any] = [:]
         var filter: [String: Any] = [:]
         let collaborators = arguments.values("--collaborator")
@@ -102,8 +103,18 @@ enum DashboardCommand {
             request["max_staleness_seconds"] = number
         }
         switch level {
+        case 1 where dashboard == "prospects":
+            // Prospects level 1 is per fiscal year (as of today and the same day of N−1), and
+            // filters deals by organisation units and team collaborators.
+            request["filter"] = nil
+            if !collaborators.isEmpty { request["collaborators"] = collaborators }
+            if let unit = request.removeValue(forKey: "unit") { request["units"] = [unit] }
+            if arguments.flag("--explain") { request["explain"] = true }
+            if arguments.flag("--verify") { request["verify"] = true }
         case 1:
             if let date = try Self.date(arguments, "--as-of") { request["as_of"] = date }
+            if let date = try Self.date(arguments, "--from") { request["from"] = date }
+            if let date = try Self.date(arguments, "--to") { request["to"] = date }
             if arguments.flag("--explain") { request["explain"] = true }
             if arguments.flag("--verify") { request["verify"] = true }
         case 2:

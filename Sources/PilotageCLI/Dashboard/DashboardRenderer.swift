@@ -27,8 +27,11 @@ package struct DashboardRenderer {
         guard case .object(let members) = reply else { return Self.scalar(reply) ?? "" }
         var header: [String] = []
         var body: [String] = []
+        let isTable = members.contains { $0.key == "rows" } && members.contains { $0.key == "columns" }
         for member in members {
-            if let scalar = Self.scalar(member.value) {
+            if isTable, member.key == "total_rows" || member.key == "next_cursor" {
+                continue  // shown under the table
+            } else if let scalar = Self.scalar(member.value) {
                 header.append("\(member.key)=\(scalar)")
             } else if member.key == "freshness" {
                 header.append(Self.freshness(member.value))
@@ -109,9 +112,12 @@ package struct DashboardRenderer {
     func level3(columns: JSONValue?, rows: [JSONValue], siblings: [JSONMember]) -> [String] {
         guard case .array(let columnValues)? = columns else { return [] }
         let names = columnValues.map { ($0.member("title").flatMap(Self.scalar)) ?? ($0.member("name").flatMap(Self.scalar)) ?? "?" }
+        let units = columnValues.map { $0.member("unit").flatMap(Self.scalar) }
         let cells = rows.map { row -> [String] in
-            guard case .array(let values)? = row.member("cells") else { return [] }
-            return values.map { Self.scalar($0) ?? "" }
+            row.member("cells")?.elements.enumerated().map { index, cell in
+                guard let text = Self.present(cell) else { return "" }
+                return index < units.count && units[index] == "CENTS" ? Self.euros(cents: text) : text
+            } ?? []
         }
         var lines = CLIOutput.table(cells, header: names).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let total = siblings.first { $0.key == "total_rows" }.flatMap { Self.scalar($0.value) } ?? "?"
