@@ -10,7 +10,7 @@ struct WorkedExampleFromFECTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("ImportsTests/Fixtures")
 
-    @Test("both FEC files and the supplement, imported by `pilotage import`, answer §5 from rollups over RPC and through `pilotage call`")
+    @Test("both FEC files and the supplement, imported by `pilotage import`, answer the whole §5 vector from rollups over RPC, through `pilotage call` and `pilotage dashboard`")
     func oracleFromFEC() async throws {
         try await Cluster.with(today: "2025-03-31") { cluster in
             let environment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.backOfficeToken, "PILOTAGE_FIRM": cluster.firm]
@@ -32,6 +32,11 @@ struct WorkedExampleFromFECTests {
             let outstanding = Dictionary(uniqueKeysWithValues: reply.summary.outstanding.map { ($0.name, $0.value.value) })
             #expect(outstanding["AR-ENC-RISK"] == "960000")
             #expect(outstanding["AR-ENC-RISK-PCT"] == "43.2")
+            let sections = try #require(reply.sections)
+            var named: [String: String?] = [:]
+            for value in sections.disputes + sections.matching + sections.collection { named[value.name] = value.value.value }
+            Self.expectOracle(sections: named)
+            #expect(sections.forecast?.buckets.first { $0.name == "2025-04" }?.value.value == "1620000")
 
             // The same through the CLI (JSON in, JSON out through reflection).
             let call = try await pilotage(["call", "pilotage.dashboard.Receivables/Summary", #"{"as_of":"2025-03-31"}"#], environment: environment)
@@ -48,6 +53,64 @@ struct WorkedExampleFromFECTests {
                 fromCLI[name] = (current, trend)
             }
             Self.expectOracle(series: fromCLI)
+
+            // `pilotage dashboard`: the same numbers as JSON, readable tables otherwise, and the
+            // per-client AR-ADTP of §5 (A 44.0, B 39.3, C null) at level 3.
+            let dashboard = try await pilotage(["dashboard", "receivables", "--as-of", "2025-03-31", "--json"], environment: environment)
+            #expect(dashboard.status == 0, "\(dashboard.stderr)")
+            let level1 = try #require(try JSONSerialization.jsonObject(with: Data(dashboard.stdout.utf8)) as? [String: Any])
+            var fromDashboard: [String: String?] = [:]
+            for section in ["disputes", "matching", "collection"] {
+                for entry in ((level1["sections"] as? [String: Any])?[section] as? [[String: Any]]) ?? [] {
+                    if let name = entry["name"] as? String { fromDashboard[name] = (entry["value"] as? [String: Any])?["value"] as? String }
+                }
+            }
+            Self.expectOracle(sections: fromDashboard)
+            // §5 AR-CEI of February and March, at level 2 (monthly).
+            let monthly = try await pilotage(
+                ["dashboard", "receivables", "--level", "2", "--kpi", "AR-CEI", "--from", "2025-01-01", "--to", "2025-03-31", "--json"],
+                environment: environment
+            )
+            #expect(monthly.status == 0, "\(monthly.stderr)")
+            let level2 = try #require(try JSONSerialization.jsonObject(with: Data(monthly.stdout.utf8)) as? [String: Any])
+            let points = (((level2["series"] as? [[String: Any]])?.first)?["points"] as? [[String: Any]]) ?? []
+            var cei: [String: String] = [:]
+            for point in points {
+                if let label = point["label"] as? String, let value = (point["value"] as? [String: Any])?["value"] as? String { cei[label] = value }
+            }
+            #expect(cei["2025-02"] == "27.8" && cei["2025-03"] == "34.0", "\(cei)")
+            let table = try await pilotage(["dashboard", "receivables", "--as-of", "2025-03-31"], environment: environment)
+            #expect(table.status == 0 && table.stdout.contains("AR-DSO-STD") && table.stdout.contains("81.4"), "\(table.stdout)")
+            let level3 = try await pilotage(["dashboard", "receivables", "--level", "3", "--as-of", "2025-03-31", "--json"], environment: environment)
+            #expect(level3.status == 0, "\(level3.stderr)")
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(level3.stdout.utf8)) as? [String: Any])
+            let columns = ((page["columns"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+            let adtp = try #require(columns.firstIndex(of: "adtp_days"))
+            var perClient: [String: String] = [:]
+            for row in (page["rows"] as? [[String: Any]]) ?? [] {
+                let cells = row["cells"] as? [Any] ?? []
+                perClient[row["key"] as? String ?? "?"] = adtp < cells.count ? (cells[adtp] as? String ?? "null") : "missing"
+            }
+            #expect(perClient == ["CLI-A": "44.0", "CLI-B": "39.3", "CLI-C": "null"])
+            let csvFile = FileManager.default.temporaryDirectory.appendingPathComponent("fec-clients-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: csvFile) }
+            let export = try await pilotage(["dashboard", "receivables", "--level", "3", "--as-of", "2025-03-31", "--csv", csvFile.path], environment: environment)
+            #expect(export.status == 0, "\(export.stderr)")
+            let lines = try String(contentsOf: csvFile, encoding: .utf8).split(separator: "\r\n")
+            #expect(lines.count == 4 && lines.first?.hasPrefix("client,") == true)
+        }
+    }
+
+    /// The rows of kpi-definitions §5 that level 1 shows in its sections.
+    static func expectOracle(sections: [String: String?]) {
+        let expected: [String: String?] = [
+            "AR-ADD": "10.8", "AR-PAYDELAY": "10.5", "AR-ADTP": "40.5", "AR-ONTIME": "50.0", "AR-ONTIME-AMT": "37.5",
+            "AR-TURN": "1.53", "AR-ACP": "58.7", "AR-REC-RATE": "30.8", "AR-REC-DELAY": "15.8",
+            "AR-DSP-RATE": "66.7", "AR-DSP-TIME": "8.0", "AR-DSP-SHARE": "27.0", "AR-PROV-RATE >120": "50.0", "AR-PROV-RATE": "13.5",
+            "AR-MATCH-AUTO": "50.0", "AR-MATCH-AUTO-AMT": "40.0",
+        ]
+        for (name, value) in expected {
+            #expect(sections[name] == .some(value), "\(name)")
         }
     }
 
