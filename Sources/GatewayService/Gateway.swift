@@ -80,6 +80,7 @@ public final class Gateway: Sendable {
             WorkerHandlers(catalog: catalog, tenants: tenants, pending: pending, lag: lag, clock: clock).definition,
             ReceivablesDashboardHandlers(tenants: tenants, clock: clock).definition,
             StatusHandlers(catalog: catalog, tenants: tenants, lag: lag, clock: clock).definition,
+            SupervisorHandlers(catalog: catalog, tenants: tenants, limits: configuration.ingestLimits, clock: clock, pending: pending).definition,
         ]
         let server = try RPCServer(
             transport: TCPServerTransport(host: configuration.host, port: configuration.port),

@@ -30,6 +30,11 @@ public import Storage
 /// - `rollup_prospects`: per fiscal year, as-of date and deal, the deal's prospects counts.
 /// - `partition_state`: per partition, what was published last (ingestion sequence, instant,
 ///   settings fingerprint, fencing token, business date it was computed for).
+///
+/// Version 3 (collection supervisor, written by the gateway's supervisor service):
+/// - `supervisor_requests`: one row per `Record`/`Print` request id, with the actor, a digest of
+///   the request and the encoded reply, written in the same transaction as the request's
+///   collection events; a retried request returns the stored reply and writes nothing.
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -146,6 +151,21 @@ public enum TenantSchema {
                     fencing_token INTEGER NOT NULL,
                     computed_for INTEGER NOT NULL,
                     row_count INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
+        Migration(
+            version: 3,
+            name: "supervisor requests (idempotency of recorded actions)",
+            sql: """
+                CREATE TABLE supervisor_requests (
+                    request_id TEXT PRIMARY KEY,
+                    method TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    reply BLOB NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    recorded_at TEXT NOT NULL
                 ) STRICT, WITHOUT ROWID;
                 """
         ),
