@@ -170,6 +170,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SupervisorTests",
+            dependencies: [
+                "Dashboards", "KPI", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire",
+                "pilotage", "pilotage-gateway",
+            ]
+        ),
+        .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
         ),
