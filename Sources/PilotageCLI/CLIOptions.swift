@@ -28,6 +28,11 @@ struct CLIOptions: Sendable {
         "--limit": .value,
         // verify
         "--date": .value,
+        // supervisor
+        "--from": .value, "--to": .value, "--agent": .value, "--client": .value, "--collective": .value, "--min-amount": .value,
+        "--max-amount": .value, "--due-from": .value, "--due-to": .value, "--group": .value, "--search": .value, "--sort": .value,
+        "--page-size": .value, "--cursor": .value, "--csv": .value, "--out": .value, "--note": .value, "--code": .value,
+        "--request-id": .value, "--title": .value, "--as-of": .value, "--days": .value,
     ]
     static let aliases = ["-H": "--metadata", "-a": "--address", "-h": "--help"]
 
