@@ -196,6 +196,12 @@ let package = Package(
             dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/WorkerBenchmark"
         ),
+        /// `tools/bench-supervisor`: supervisor list, client view and preview on the large demo firm.
+        .executableTarget(
+            name: "SupervisorBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/SupervisorBenchmark"
+        ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
