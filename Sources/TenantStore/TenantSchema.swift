@@ -35,6 +35,8 @@ public import Storage
 /// - `supervisor_requests`: one row per `Record`/`Print` request id, with the actor, a digest of
 ///   the request and the encoded reply, written in the same transaction as the request's
 ///   collection events; a retried request returns the stored reply and writes nothing.
+/// - An index of records by `sequence`: which clients changed since an ingestion (the
+///   supervisor's cache of today's items is updated client by client).
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -156,7 +158,7 @@ public enum TenantSchema {
         ),
         Migration(
             version: 3,
-            name: "supervisor requests (idempotency of recorded actions)",
+            name: "supervisor requests (idempotency of recorded actions), records by sequence",
             sql: """
                 CREATE TABLE supervisor_requests (
                     request_id TEXT PRIMARY KEY,
@@ -167,6 +169,7 @@ public enum TenantSchema {
                     sequence INTEGER NOT NULL,
                     recorded_at TEXT NOT NULL
                 ) STRICT, WITHOUT ROWID;
+                CREATE INDEX records_by_sequence ON records (sequence);
                 """
         ),
     ])

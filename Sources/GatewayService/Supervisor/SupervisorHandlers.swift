@@ -19,6 +19,7 @@ public struct SupervisorHandlers: Sendable {
     let pending: PendingWork?
     let clock: FirmClock
     let writes: SupervisorWrites
+    let cache: SupervisorCache
 
     /// Most items one `Record`/`Print` call may name.
     static let maximumSelection = 1_000
@@ -30,6 +31,7 @@ public struct SupervisorHandlers: Sendable {
         self.pending = pending
         self.clock = clock
         self.writes = SupervisorWrites(limits: limits, clock: clock)
+        self.cache = SupervisorCache()
     }
 
     /// The service definition to register with the server.
@@ -79,6 +81,7 @@ public struct SupervisorHandlers: Sendable {
     private func board(_ request: SupervisorListRequest, context: ServerContext) async throws -> (SupervisorBoard, SupervisorSnapshot.Pin) {
         let firm = try context.requireFirm()
         let clock = self.clock
+        let cache = self.cache
         let actingUser = context.identity.actingUser
         return try await self.tenants.withTenant(firm) { database in
             try await database.read { connection in
@@ -89,7 +92,7 @@ public struct SupervisorHandlers: Sendable {
                     throw RPCError(code: .invalidArgument, message: "from (\(from)) is after to (\(to))")
                 }
                 let filter = SupervisorBoard.filter(request.filter)
-                let (_, items) = try snapshot.items(viewer: viewer, filter: filter, asOf: to)
+                let (items, _) = try snapshot.items(viewer: viewer, filter: filter, asOf: to, firm: firm, cache: cache)
                 let listed = items.filter { item in
                     guard item.kind == .installment, let next = item.nextAction, next.triggerDate <= to else { return false }
                     if let from = request.from, next.triggerDate < from { return false }
@@ -176,16 +179,17 @@ public struct SupervisorHandlers: Sendable {
             throw RPCError(code: .invalidArgument, message: "days must be between 1 and 20, got \(days)")
         }
         let clock = self.clock
+        let cache = self.cache
         let actingUser = context.identity.actingUser
         return try await self.tenants.withTenant(firm) { database in
             try await database.read { connection in
                 let viewer = try SupervisorViewer.resolve(actingUser: actingUser, connection: connection)
                 let snapshot = try SupervisorSnapshot(connection: connection, clock: clock)
                 let filter = SupervisorBoard.filter(request.filter)
-                let (facts, items) = try snapshot.items(viewer: viewer, filter: filter, asOf: snapshot.today)
+                let (items, contacts) = try snapshot.items(viewer: viewer, filter: filter, asOf: snapshot.today, firm: firm, cache: cache)
                 let plan = SupervisorPreview.plan(
                     items: items.filter(filter.matches),
-                    lastContacts: SupervisorPreview.lastContacts(facts),
+                    lastContacts: contacts,
                     today: snapshot.today,
                     days: days,
                     minimumDaysBetweenActions: snapshot.minimumDaysBetweenActions

@@ -82,17 +82,24 @@ struct SupervisorSnapshot {
 
     /// The receivables facts of `clients` (`nil`: every client).
     func facts(clients: [String]?) throws -> [ClientFacts] {
+        var result: [ClientFacts] = []
+        try self.forEachClient(clients) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with the receivables facts of each of `clients` (`nil`: every client, in id
+    /// order), one client at a time so that a whole firm is never held in memory.
+    func forEachClient(_ clients: [String]?, _ body: (ClientFacts) throws -> Void) throws {
         let decoder = WireDecoder()
         let kindList = Self.kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        var result: [ClientFacts] = []
         var current: (client: String, set: ClientRecordSet)?
-        func flush() {
-            if let current, let facts = self.mapper.facts(current.set) { result.append(facts) }
+        func flush() throws {
+            if let current, let facts = self.mapper.facts(current.set) { try body(facts) }
         }
         let handle: (SQLiteRow) throws -> Void = { row in
             let client = try row.decode(String.self, at: 0)
             if current?.client != client {
-                flush()
+                try flush()
                 current = (client, ClientRecordSet())
             }
             try current?.set.add(kind: try row.decode(EntityKind.self, at: 1), payload: try row.decode([UInt8].self, at: 2), decoder: decoder)
@@ -111,22 +118,92 @@ struct SupervisorSnapshot {
                 row: handle
             )
         }
-        flush()
-        return result
+        try flush()
     }
 
-    /// The supervisor items at `date` of the clients visible to `viewer` and selected by `filter`.
-    func items(viewer: SupervisorViewer, filter: SupervisorFilter, asOf date: CalendarDate) throws -> (facts: [ClientFacts], items: [SupervisorItem]) {
-        guard viewer.seesAnything else { return ([], []) }
+    // MARK: - Today's items, cached
+
+    /// The clients whose records changed after `sequence`, or `nil` when a deletion or a
+    /// firm-level record (settings, strategies, collaborators …) changed since: then everything
+    /// must be recomputed.
+    func changedClients(since sequence: Int64) throws -> [String]? {
+        let deleted = try self.connection.fetchValue(Int64?.self, "SELECT sum(deleted) FROM ingestions WHERE sequence > ?", sequence) ?? nil
+        guard (deleted ?? 0) == 0 else { return nil }
+        let firmLevel = try self.connection.fetchValue(Int.self, "SELECT 1 FROM records WHERE sequence > ? AND client IS NULL LIMIT 1", sequence)
+        guard firmLevel == nil else { return nil }
+        var clients: [String] = []
+        try self.connection.query("SELECT DISTINCT client FROM records WHERE sequence > ? AND client IS NOT NULL", sequence) { row in
+            clients.append(try row.decode(String.self, at: 0))
+        }
+        return clients
+    }
+
+    /// The cache part of each client of `facts`.
+    private func cached(_ facts: ClientFacts) -> SupervisorCache.Client {
+        SupervisorCache.Client(
+            items: Supervisor.items(of: CollectionOfOne(facts), strategies: self.strategies, settings: self.kpiSettings, asOf: self.today),
+            lastContact: SupervisorPreview.lastContacts(CollectionOfOne(facts))[facts.client.id]
+        )
+    }
+
+    /// Today's entry of `firm`: from `cache` when it is current, updated for the clients that
+    /// changed since it was computed, or computed from the records; stored back in `cache`.
+    func todayEntry(firm: FirmID, cache: SupervisorCache) throws -> SupervisorCache.Entry {
+        if let entry = cache.entry(firm), entry.today == self.today, entry.sequence <= self.sequence {
+            if entry.sequence == self.sequence { return entry }
+            if let changed = try self.changedClients(since: entry.sequence) {
+                var updated = entry
+                updated.sequence = self.sequence
+                for client in changed { updated.clients[client] = nil }
+                try self.forEachClient(changed) { updated.clients[$0.client.id] = self.cached($0) }
+                cache.store(updated, for: firm)
+                return updated
+            }
+        }
+        var entry = SupervisorCache.Entry(sequence: self.sequence, today: self.today, clients: [:])
+        try self.forEachClient(nil) { entry.clients[$0.client.id] = self.cached($0) }
+        cache.store(entry, for: firm)
+        return entry
+    }
+
+    /// The supervisor items at `date` of the clients visible to `viewer` and selected by `filter`
+    /// (by agent and client; the caller applies the rest of the filter), with the last contact of
+    /// each of those clients. Items at today come from `cache` (whole firm) when given; other
+    /// dates, or no cache, read only the selected clients.
+    func items(
+        viewer: SupervisorViewer,
+        filter: SupervisorFilter,
+        asOf date: CalendarDate,
+        firm: FirmID,
+        cache: SupervisorCache?
+    ) throws -> (items: [SupervisorItem], lastContacts: [String: CalendarDate]) {
+        guard viewer.seesAnything else { return ([], [:]) }
         var agent = filter.agent
         if let restricted = viewer.restrictedToAgent {
             // An agent filtering on another agent selects nothing.
-            if let requested = agent, requested != restricted { return ([], []) }
+            if let requested = agent, requested != restricted { return ([], [:]) }
             agent = restricted
         }
-        let facts = try self.facts(clients: try self.clientIDs(client: filter.client, agent: agent))
-        let items = Supervisor.items(of: facts, strategies: self.strategies, settings: self.kpiSettings, asOf: date)
-            .filter { viewer.canSee(agent: $0.agent) }
-        return (facts, items)
+        var items: [SupervisorItem] = []
+        var contacts: [String: CalendarDate] = [:]
+        if let cache, date == self.today, filter.client == nil {
+            let entry = try self.todayEntry(firm: firm, cache: cache)
+            for client in entry.clients.keys.sorted() {
+                // Every item of a client carries the client's agent.
+                guard let part = entry.clients[client], let first = part.items.first else { continue }
+                if let agent, first.agent != agent { continue }
+                guard viewer.canSee(agent: first.agent) else { continue }
+                items += part.items
+                if let contact = part.lastContact { contacts[client] = contact }
+            }
+            return (items, contacts)
+        }
+        try self.forEachClient(try self.clientIDs(client: filter.client, agent: agent)) { facts in
+            guard viewer.canSee(agent: facts.client.collectionAgent) else { return }
+            if let agent, facts.client.collectionAgent != agent { return }
+            items += Supervisor.items(of: CollectionOfOne(facts), strategies: self.strategies, settings: self.kpiSettings, asOf: date)
+            if let contact = SupervisorPreview.lastContacts(CollectionOfOne(facts))[facts.client.id] { contacts[facts.client.id] = contact }
+        }
+        return (items, contacts)
     }
 }
