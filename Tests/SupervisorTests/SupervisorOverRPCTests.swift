@@ -349,6 +349,67 @@ struct SupervisorOverRPCTests {
         }
     }
 
+    @Test("today's list follows payments, deletions, strategy changes and actions (cached and recomputed lists agree)")
+    func todayFollowsChanges() async throws {
+        struct Tombstone: Codable {
+            var id: String
+            var deleted: Bool
+        }
+        try await TestGateway.with(today: SeedExample.today) { gateway in
+            try await Self.prepare(gateway)
+            /// Today's list of the whole firm (served from the cache), and the same list assembled
+            /// client by client (a client filter reads that client's records).
+            func both() async throws -> ([String], [String]) {
+                let firm = Self.summary(try await Self.items(gateway, to: SeedExample.today))
+                var perClient: [String] = []
+                for client in ["K1", "K2", "K3"] {
+                    perClient += Self.summary(try await Self.items(gateway, to: SeedExample.today, filter: SupervisorFilterMessage(client: client)))
+                }
+                return (firm, perClient.sorted())
+            }
+            var (firm, perClient) = try await both()
+            #expect(firm == ["I1:C-APPEL:BLACK", "I2:V30-APPEL:BLACK", "I3:N30-SMS:BLACK", "I4:C-APPEL:BLACK"])
+            #expect(firm == perClient)
+
+            // A payment of I2 (one client changed).
+            try await gateway.ingest([
+                CreditDocumentRecord(id: "P2", kind: .payment, client: "K2", date: day("2025-03-28"), amount: eur(2_400)),
+                AllocationRecord(id: "L2", source: "P2", target: "I2", amount: eur(2_400), recordedOn: day("2025-03-28"), method: .manual),
+            ])
+            (firm, perClient) = try await both()
+            #expect(firm == ["I1:C-APPEL:BLACK", "I3:N30-SMS:BLACK", "I4:C-APPEL:BLACK"])
+            #expect(firm == perClient)
+
+            // An action (one client changed).
+            _ = try await gateway.call(
+                SupervisorService.record,
+                SupervisorRecordRequest(requestID: "t-1", outcome: .validated, items: ["I4"]),
+                as: "carla"
+            )
+            (firm, perClient) = try await both()
+            #expect(firm == ["I1:C-APPEL:BLACK", "I3:N30-SMS:BLACK", "I4:C-MAIL:BLACK"])
+            #expect(firm == perClient)
+
+            // A deletion (everything recomputed).
+            let tombstone = try WireEncoder().encode(Tombstone(id: "I3", deleted: true))
+            let report = try await gateway.client.clientStreaming(IngestionService.ingestBatch, metadata: gateway.metadata()) { writer in
+                try await writer.write(IngestChunk(rows: [IngestRow(kind: .installment, payload: Data(tombstone))]))
+            }
+            #expect(report.deleted == 1, "\(report.rejections)")
+            (firm, perClient) = try await both()
+            #expect(firm == ["I1:C-APPEL:BLACK", "I4:C-MAIL:BLACK"])
+            #expect(firm == perClient)
+
+            // A strategy change (a firm-level record: everything recomputed).
+            var strategy = SeedExample.strategy
+            strategy.actions[0].code = "C-TELEPHONE"
+            _ = try await gateway.call(SupervisorService.putStrategy, PutStrategyRequest(strategy: strategy), as: "carla")
+            (firm, perClient) = try await both()
+            #expect(firm == ["I1:C-TELEPHONE:BLACK", "I4:C-TELEPHONE:BLACK"])
+            #expect(firm == perClient)
+        }
+    }
+
     @Test("the client receivables view: header, open items with their next action, events")
     func clientView() async throws {
         try await TestGateway.with(today: SeedExample.today) { gateway in
