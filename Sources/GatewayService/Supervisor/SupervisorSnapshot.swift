@@ -168,8 +168,9 @@ struct SupervisorSnapshot {
 
     /// The supervisor items at `date` of the clients visible to `viewer` and selected by `filter`
     /// (by agent and client; the caller applies the rest of the filter), with the last contact of
-    /// each of those clients. Items at today come from `cache` (whole firm) when given; other
-    /// dates, or no cache, read only the selected clients.
+    /// each of those clients. Items at today come from `cache` (whole firm) when given, unless
+    /// the cache holds nothing for today and the selection is one agent's; other dates, or no
+    /// cache, read only the selected clients.
     func items(
         viewer: SupervisorViewer,
         filter: SupervisorFilter,
@@ -186,7 +187,8 @@ struct SupervisorSnapshot {
         }
         var items: [SupervisorItem] = []
         var contacts: [String: CalendarDate] = [:]
-        if let cache, date == self.today, filter.client == nil {
+        // One agent's clients are cheap to read; the whole firm is read once into the cache.
+        if let cache, date == self.today, filter.client == nil, agent == nil || cache.entry(firm)?.today == self.today {
             let entry = try self.todayEntry(firm: firm, cache: cache)
             for client in entry.clients.keys.sorted() {
                 // Every item of a client carries the client's agent.
