@@ -126,13 +126,15 @@ struct SupervisorSnapshot {
     /// The clients whose records changed after `sequence`, or `nil` when a deletion or a
     /// firm-level record (settings, strategies, collaborators …) changed since: then everything
     /// must be recomputed.
+    /// (`+client` keeps the planner on the sequence index: without statistics it would scan the
+    /// client index instead.)
     func changedClients(since sequence: Int64) throws -> [String]? {
         let deleted = try self.connection.fetchValue(Int64?.self, "SELECT sum(deleted) FROM ingestions WHERE sequence > ?", sequence) ?? nil
         guard (deleted ?? 0) == 0 else { return nil }
-        let firmLevel = try self.connection.fetchValue(Int.self, "SELECT 1 FROM records WHERE sequence > ? AND client IS NULL LIMIT 1", sequence)
+        let firmLevel = try self.connection.fetchValue(Int.self, "SELECT 1 FROM records WHERE sequence > ? AND +client IS NULL LIMIT 1", sequence)
         guard firmLevel == nil else { return nil }
         var clients: [String] = []
-        try self.connection.query("SELECT DISTINCT client FROM records WHERE sequence > ? AND client IS NOT NULL", sequence) { row in
+        try self.connection.query("SELECT DISTINCT client FROM records WHERE sequence > ? AND +client IS NOT NULL", sequence) { row in
             clients.append(try row.decode(String.self, at: 0))
         }
         return clients

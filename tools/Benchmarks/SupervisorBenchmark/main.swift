@@ -6,7 +6,11 @@
 // (`--documents N` puts them back): the supervisor never reads them (its queries select the
 // receivables kinds through the (client, kind) index), they only make the ingestion long.
 //
-//   list-firm     Supervisor/List for the whole firm (back-office), first page of 50, grouped by client
+//   list-cold     Supervisor/List of the whole firm right after a firm-level change (a new strategy):
+//                 every client's receivables are read and decoded again
+//   list-after-action  the same right after one action was recorded (one client recomputed)
+//   list-firm     Supervisor/List for the whole firm (back-office), first page of 50, grouped by client,
+//                 from the cache of today's items
 //   list-agent    the same as one collection agent (only their clients are read)
 //   list-action   whole firm, grouped by action then client, sorted by open amount
 //   client        Supervisor/Client of one client
@@ -187,6 +191,46 @@ func run() async throws {
         }
         output("MEDIAN name=\(name) ms=\(String(format: "%.1f", median(times) * 1000)) items=\(count)")
     }
+
+    // Cold: a firm-level record (a new strategy) makes the next list recompute the whole firm.
+    var coldRun = 0
+    var coldTimes: [Double] = []
+    var coldItems = 0
+    for _ in 0..<options.runs {
+        coldRun += 1
+        let strategy = CollectionStrategyRecord(
+            id: "BENCH-\(UUID().uuidString.prefix(8))",
+            name: "bench \(coldRun)",
+            actions: [StrategyAction(code: "B", channel: .call, offsetDays: 1)]
+        )
+        _ = try await client.unary(SupervisorService.putStrategy, PutStrategyRequest(strategy: strategy), metadata: metadata)
+        let started = ContinuousClock.now
+        coldItems = try await client.unary(SupervisorService.list, SupervisorListRequest(), metadata: metadata).totalItems
+        let elapsed = seconds(ContinuousClock.now - started)
+        coldTimes.append(elapsed)
+        output("RESULT name=list-cold secs=\(String(format: "%.4f", elapsed))")
+    }
+    output("MEDIAN name=list-cold ms=\(String(format: "%.1f", median(coldTimes) * 1000)) items=\(coldItems)")
+
+    // After an action: one client changed, the next list recomputes that client only.
+    let first = try await client.unary(SupervisorService.list, SupervisorListRequest(pageSize: 1_000), metadata: metadata)
+    let candidates = first.groups.flatMap(\.items).filter { $0.agent != nil }
+    var actionTimes: [Double] = []
+    for item in candidates.prefix(options.runs) {
+        var actor = metadata
+        actor.add(MetadataKey.user, item.agent ?? "")
+        _ = try await client.unary(
+            SupervisorService.record,
+            SupervisorRecordRequest(requestID: "bench-\(UUID().uuidString.prefix(12))", outcome: .validated, items: [item.id]),
+            metadata: actor
+        )
+        let started = ContinuousClock.now
+        _ = try await client.unary(SupervisorService.list, SupervisorListRequest(), metadata: metadata)
+        let elapsed = seconds(ContinuousClock.now - started)
+        actionTimes.append(elapsed)
+        output("RESULT name=list-after-action secs=\(String(format: "%.4f", elapsed))")
+    }
+    output("MEDIAN name=list-after-action ms=\(String(format: "%.1f", median(actionTimes) * 1000)) runs=\(actionTimes.count)")
 
     try await measure("list-firm") {
         try await client.unary(SupervisorService.list, SupervisorListRequest(), metadata: metadata).totalItems
