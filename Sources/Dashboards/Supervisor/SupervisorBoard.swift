@@ -62,6 +62,8 @@ public struct SupervisorBoard: Sendable {
                     .contains { $0.lowercased().contains(needle) }
             }
         }
+        // Groups come with their items by due date then id, the default order: sort only when asked.
+        guard let sort, !sort.isEmpty else { return Supervisor.group(items, by: self.grouping) }
         func sorted(_ groups: [SupervisorGroup]) -> [SupervisorGroup] {
             groups.map { group in
                 var group = group
