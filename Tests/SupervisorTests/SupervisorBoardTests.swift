@@ -106,6 +106,19 @@ struct SupervisorBoardTests {
         }
     }
 
+    @Test("a page slice is the same as walking every item, at every offset and size", arguments: SupervisorGrouping.allCases)
+    func slices(grouping: SupervisorGrouping) {
+        let groups = Supervisor.group(BoardFixture.items(), by: grouping)
+        let walked = SupervisorBoard.walk(groups)
+        for offset in 0...walked.count {
+            for size in 1...6 {
+                let expected = walked[offset..<min(walked.count, offset + size)]
+                let slice = SupervisorBoard.slice(groups, from: offset, count: size)
+                #expect(slice.map(\.path) == expected.map(\.path) && slice.map(\.item.id) == expected.map(\.item.id), "\(offset) \(size)")
+            }
+        }
+    }
+
     @Test("search and sort inside groups; unknown sort columns are refused")
     func searchAndSort() throws {
         let board = SupervisorBoard(items: BoardFixture.items(), grouping: .client)

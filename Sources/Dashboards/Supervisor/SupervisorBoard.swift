@@ -76,7 +76,7 @@ public struct SupervisorBoard: Sendable {
     }
 
     /// The items of `groups` in page order (depth first), with the path of group indices.
-    static func walk(_ groups: [SupervisorGroup]) -> [(path: [Int], item: SupervisorItem)] {
+    package static func walk(_ groups: [SupervisorGroup]) -> [(path: [Int], item: SupervisorItem)] {
         var result: [(path: [Int], item: SupervisorItem)] = []
         for (index, group) in groups.enumerated() {
             if group.subgroups.isEmpty {
@@ -85,6 +85,34 @@ public struct SupervisorBoard: Sendable {
                 result += Self.walk(group.subgroups).map { (path: [index] + $0.path, item: $0.item) }
             }
         }
+        return result
+    }
+
+    /// The items `offset ..< offset + count` of `groups` in page order, with their group paths,
+    /// without walking the groups before them item by item.
+    package static func slice(_ groups: [SupervisorGroup], from offset: Int, count: Int) -> [(path: [Int], item: SupervisorItem)] {
+        var result: [(path: [Int], item: SupervisorItem)] = []
+        var skip = offset
+        var remaining = count
+        func visit(_ groups: [SupervisorGroup], prefix: [Int]) {
+            for (index, group) in groups.enumerated() {
+                guard remaining > 0 else { return }
+                // A group's count is the number of items of its leaves.
+                if skip >= group.count {
+                    skip -= group.count
+                    continue
+                }
+                if group.subgroups.isEmpty {
+                    let end = min(group.items.count, skip + remaining)
+                    for item in group.items[skip..<end] { result.append((path: prefix + [index], item: item)) }
+                    remaining -= end - skip
+                    skip = 0
+                } else {
+                    visit(group.subgroups, prefix: prefix + [index])
+                }
+            }
+        }
+        visit(groups, prefix: [])
         return result
     }
 
@@ -157,13 +185,13 @@ public struct SupervisorBoard: Sendable {
             offset = cursor.offset
         }
         let groups = try self.groups(search: query.search, sort: query.sort)
-        let walked = Self.walk(groups)
-        let end = min(walked.count, offset + size)
-        let slice = offset < end ? Array(walked[offset..<end]) : []
-        let next = end < walked.count ? TableCursor(watermark: pin.watermark, scopeDigest: TableCursor.digest(scope), offset: end).text : nil
+        let total = groups.reduce(0) { $0 + $1.count }
+        let slice = Self.slice(groups, from: offset, count: size)
+        let end = min(total, offset + size)
+        let next = end < total ? TableCursor(watermark: pin.watermark, scopeDigest: TableCursor.digest(scope), offset: end).text : nil
         return Page(
             groups: Self.messages(groups, keeping: slice.map(\.path), items: slice.map(\.item)),
-            totalItems: walked.count,
+            totalItems: total,
             totalOpen: Self.cents(groups.reduce(WideInt.zero) { $0 + $1.subtotal }),
             nextCursor: next
         )
