@@ -187,6 +187,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SupervisorTests",
+            dependencies: [
+                "Dashboards", "KPI", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire",
+                "pilotage", "pilotage-gateway",
+            ]
+        ),
+        .testTarget(
             name: "GatewayServiceTests",
             dependencies: ["GatewayService", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire"]
         ),
@@ -219,6 +226,12 @@ let package = Package(
             name: "PracticeProspectsBenchmark",
             dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/PracticeProspectsBenchmark"
+        ),
+        /// `tools/bench-supervisor`: supervisor list, client view and preview on the large demo firm.
+        .executableTarget(
+            name: "SupervisorBenchmark",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/SupervisorBenchmark"
         ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),

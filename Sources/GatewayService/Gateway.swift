@@ -83,6 +83,7 @@ public final class Gateway: Sendable {
             PracticeDashboardHandlers(tenants: tenants, clock: clock).definition,
             ProspectsDashboardHandlers(tenants: tenants, clock: clock).definition,
             StatusHandlers(catalog: catalog, tenants: tenants, lag: lag, clock: clock).definition,
+            SupervisorHandlers(catalog: catalog, tenants: tenants, limits: configuration.ingestLimits, clock: clock, pending: pending).definition,
         ]
         let server = try RPCServer(
             transport: TCPServerTransport(host: configuration.host, port: configuration.port),

@@ -35,6 +35,13 @@ public enum PilotageCLI {
           pilotage status [--firm F]                freshness and rollup lag (an operator sees every firm)
           pilotage verify --firm F [--date D]...    recompute every level-1 answer from raw facts;
                                                     exit 1 and print the differences if any
+        Collection supervisor (acting collaborator: --user):
+          pilotage supervisor list [--from D] [--to D] [--agent A] [--client C] [--collective ACCOUNT]
+                                   [--min-amount EUR] [--max-amount EUR] [--due-from D] [--due-to D]
+                                   [--group MODE] [--search TEXT] [--sort COLUMN[:desc]] [--csv FILE]
+          pilotage supervisor validate|ignore ITEM... | modify ITEM... --code ACTION   [--note TEXT] [--request-id ID]
+          pilotage supervisor print ITEM... --out FILE [--group MODE]   printable HTML; one PRINTED event per item
+          pilotage supervisor client CLIENT [--as-of D] | preview [--days N] | strategies
         Operators:
           pilotage firm create ID NAME | firm list | firm suspend ID | firm resume ID
           pilotage credential issue back-office|worker|operator --label TEXT [--firm F]... [--acting-user U]
@@ -108,6 +115,7 @@ public enum PilotageCLI {
         case "verify": try await RollupCommands.verify(context)
         case "firm": try await AdminCommands.firm(context)
         case "credential": try await AdminCommands.credential(context)
+        case "supervisor": try await SupervisorCommands.run(context)
         default: throw UsageError("unknown command '\(command)'")
         }
     }

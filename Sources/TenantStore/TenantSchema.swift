@@ -40,6 +40,13 @@ public import Storage
 /// - `rollup_prospects` gains the deal's prospect name and signatory.
 /// - `rollup_prospect_documents`: per fiscal year, as-of date and offer document, its type,
 ///   template, status, fees and dates (the prospects dashboard's `documents` table).
+///
+/// Version 5 (collection supervisor, written by the gateway's supervisor service):
+/// - `supervisor_requests`: one row per `Record`/`Print` request id, with the actor, a digest of
+///   the request and the encoded reply, written in the same transaction as the request's
+///   collection events; a retried request returns the stored reply and writes nothing.
+/// - An index of records by `sequence`: which clients changed since an ingestion (the
+///   supervisor's cache of today's items is updated client by client).
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -174,6 +181,22 @@ public enum TenantSchema {
                 """
         ),
         Self.prospectDocumentsMigration(version: 4),
+        Migration(
+            version: 5,
+            name: "supervisor requests (idempotency of recorded actions), records by sequence",
+            sql: """
+                CREATE TABLE supervisor_requests (
+                    request_id TEXT PRIMARY KEY,
+                    method TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    reply BLOB NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    recorded_at TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX records_by_sequence ON records (sequence);
+                """
+        ),
     ])
 
     /// The prospects dashboard's level-3 rows (kept in a function of its own so that its version
