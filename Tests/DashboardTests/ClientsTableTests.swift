@@ -19,7 +19,7 @@ struct ClientsTableTests {
             let records = try DemoFirm.records(today: Self.today, clients: 30, documents: 900, installments: 420)
             try await cluster.ingest(records)
             _ = try await cluster.startWorker(id: "w1", concurrency: 2)
-            try await cluster.waitUntilPublished()
+            try await cluster.waitUntilPublished(timeout: .seconds(300))
             let clients = records.compactMap { $0 as? ClientRecord }
             let names = Dictionary(uniqueKeysWithValues: clients.map { ($0.id, $0.name) })
 
@@ -120,7 +120,7 @@ struct ClientsTableTests {
                     amountHT: 102_880
                 )
             ])
-            try await cluster.waitUntilPublished()
+            try await cluster.waitUntilPublished(timeout: .seconds(300))
             let refused = await #expect(throws: RPCError.self) {
                 _ = try await cluster.export(TableRequest(sort: sort, watermark: sortedPages[0].watermark))
             }

@@ -20,7 +20,7 @@ struct ReceivablesSummaryTests {
                 ]
             )
             _ = try await cluster.startWorker(id: "w1")
-            try await cluster.waitUntilPublished()
+            try await cluster.waitUntilPublished(timeout: .seconds(300))
 
             let reply = try await cluster.summary(ReceivablesSummaryRequest(verify: true, explain: true), user: nil)
             #expect(reply.verification?.equal == true)

@@ -68,25 +68,27 @@ struct ClientsTable: Sendable {
         let clock = self.clock
         return try await self.tenants.withTenant(firm) { database in
             let started = ContinuousClock.now
-            let built = try await database.read { connection in
-                try Self.build(connection: connection, request: request, actingUser: actingUser, clock: clock)
+            let (built, page) = try await database.read { connection in
+                let built = try Self.build(connection: connection, request: request, actingUser: actingUser, clock: clock)
+                let page = try Self.mapping { () throws(DashboardError) in try built.table.page(TableQuery(request: request), pin: built.pin) }
+                return (built, page)
             }
-            let page = try Self.mapping { () throws(DashboardError) in try built.table.page(TableQuery(request: request), pin: built.pin) }
             let rollupTime = ContinuousClock.now - started
             var verification: DashboardVerification?
             if request.verify == true {
                 let referenceStarted = ContinuousClock.now
                 let clients = page.rows.map(\.key)
-                let facts = try await database.read { connection in
-                    try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: built.context.settings))
+                // CPU-heavy: on the reader's queue, never on the cooperative pool.
+                let reference = try await database.read { connection in
+                    let facts = try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: built.context.settings))
+                    let inputs = facts.compactMap { facts -> ClientTables.Input? in
+                        guard let record = built.records[facts.client.id],
+                            let parts = ClientRollupCalculator.parts(of: facts, at: [built.asOf], settings: built.context.kpi.settings)[built.asOf]
+                        else { return nil }
+                        return ClientTables.Input(record: record, receivables: parts.receivables, practice: parts.practice)
+                    }
+                    return ClientTables.table(view: built.view, asOf: built.asOf, context: built.context.kpi, inputs: inputs)
                 }
-                let inputs = facts.compactMap { facts -> ClientTables.Input? in
-                    guard let record = built.records[facts.client.id],
-                        let parts = ClientRollupCalculator.parts(of: facts, at: [built.asOf], settings: built.context.kpi.settings)[built.asOf]
-                    else { return nil }
-                    return ClientTables.Input(record: record, receivables: parts.receivables, practice: parts.practice)
-                }
-                let reference = ClientTables.table(view: built.view, asOf: built.asOf, context: built.context.kpi, inputs: inputs)
                 let differences = ClientTables.differences(
                     columns: built.table.columns,
                     rows: page.rows,
@@ -120,17 +122,17 @@ struct ClientsTable: Sendable {
     func export(firm: FirmID, request: TableRequest, actingUser: String?) async throws -> [String] {
         let clock = self.clock
         return try await self.tenants.withTenant(firm) { database in
-            let built = try await database.read { connection in
-                try Self.build(connection: connection, request: request, actingUser: actingUser, clock: clock)
+            return try await database.read { connection in
+                let built = try Self.build(connection: connection, request: request, actingUser: actingUser, clock: clock)
+                if let pinned = request.watermark, pinned != built.pin.watermark {
+                    throw RPCError(
+                        code: .failedPrecondition,
+                        message: "the rollups moved since the export was pinned (watermark \(pinned) → \(built.pin.watermark)); read the first page again"
+                    )
+                }
+                let rows = try Self.mapping { () throws(DashboardError) in try built.table.ordered(search: request.search, sort: request.sort) }
+                return CSVWriter.chunks(columns: built.table.columns, rows: rows)
             }
-            if let pinned = request.watermark, pinned != built.pin.watermark {
-                throw RPCError(
-                    code: .failedPrecondition,
-                    message: "the rollups moved since the export was pinned (watermark \(pinned) → \(built.pin.watermark)); read the first page again"
-                )
-            }
-            let rows = try Self.mapping { () throws(DashboardError) in try built.table.ordered(search: request.search, sort: request.sort) }
-            return CSVWriter.chunks(columns: built.table.columns, rows: rows)
         }
     }
 

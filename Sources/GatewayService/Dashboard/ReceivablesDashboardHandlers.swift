@@ -103,19 +103,21 @@ struct ReceivablesSummary: Sendable {
             var sectionsVerification: DashboardVerification?
             if request.verify == true {
                 let referenceStarted = ContinuousClock.now
-                let facts = try await database.read { connection in
-                    try Self.facts(connection: connection, groups: context.groups, context: context)
-                }
-                let reference = ReceivablesLevel1(
-                    evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
-                    asOf: level1.asOf
-                )
-                let referenceSections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) {
-                    includes in
-                    ReceivablesReference(
-                        context.groups.filter { includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
-                        context: context.kpi
+                // CPU-heavy: on the reader's queue, never on the cooperative pool.
+                let (reference, referenceSections) = try await database.read { connection in
+                    let facts = try Self.facts(connection: connection, groups: context.groups, context: context)
+                    let reference = ReceivablesLevel1(
+                        evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
+                        asOf: level1.asOf
                     )
+                    let sections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) {
+                        includes in
+                        ReceivablesReference(
+                            context.groups.filter { includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
+                            context: context.kpi
+                        )
+                    }
+                    return (reference, sections)
                 }
                 let referenceTime = (ContinuousClock.now - referenceStarted).seconds * 1000
                 let differences = Level1Report.differences(rollup: level1, reference: reference)

@@ -71,16 +71,17 @@ struct ReceivablesSeries: Sendable {
             var verification: DashboardVerification?
             if request.verify == true {
                 let referenceStarted = ContinuousClock.now
-                let facts = try await database.read { connection in
-                    try ReceivablesSummary.facts(connection: connection, groups: context.groups, context: context)
+                // CPU-heavy: on the reader's queue, never on the cooperative pool.
+                let reference = try await database.read { connection in
+                    let facts = try ReceivablesSummary.facts(connection: connection, groups: context.groups, context: context)
+                    return ReceivablesSeriesReport.series(
+                        kpis: kpis,
+                        buckets: buckets,
+                        evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
+                        explain: nil,
+                        settings: context.kpi.settings
+                    )
                 }
-                let reference = ReceivablesSeriesReport.series(
-                    kpis: kpis,
-                    buckets: buckets,
-                    evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
-                    explain: nil,
-                    settings: context.kpi.settings
-                )
                 let differences = ReceivablesSeriesReport.differences(rollup: series, reference: reference)
                 verification = DashboardVerification(
                     equal: differences.isEmpty,

@@ -39,7 +39,7 @@ struct GeneratedFirmTrait: SuiteTrait, TestScoping {
             let records = try DemoFirm.records(today: GeneratedFirm.today, clients: 30, documents: 900, installments: 420)
             try await cluster.ingest(records)
             _ = try await cluster.startWorker(id: "w1", concurrency: 2)
-            try await cluster.waitUntilPublished()
+            try await cluster.waitUntilPublished(timeout: .seconds(300))
             let firm = GeneratedFirm(
                 cluster: cluster,
                 clients: records.compactMap { $0 as? ClientRecord },
