@@ -166,6 +166,7 @@ let package = Package(
         .testTarget(
             name: "WorkerServiceTests",
             dependencies: [
+                "ProcessTestSupport",
                 "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
                 "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
             ]
@@ -174,6 +175,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
+                "ProcessTestSupport",
                 "Dashboards", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
                 "ServerSupport", "Wire", "WorkerService", "pilotage-gateway", "pilotage-worker",
             ]
@@ -182,6 +184,7 @@ let package = Package(
         .testTarget(
             name: "PracticeProspectsTests",
             dependencies: [
+                "ProcessTestSupport",
                 "Dashboards", "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
                 "ServerSupport", "Wire", "pilotage-gateway", "pilotage-worker",
             ]
@@ -189,6 +192,7 @@ let package = Package(
         .testTarget(
             name: "SupervisorTests",
             dependencies: [
+                "ProcessTestSupport",
                 "Dashboards", "KPI", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire",
                 "pilotage", "pilotage-gateway",
             ]
@@ -236,6 +240,8 @@ let package = Package(
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
+        /// Child processes (gateway, worker, CLI) for the suites over real processes.
+        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
         /// Test services and fixtures shared by the RPC test targets.
         .target(
             name: "RPCTestSupport",

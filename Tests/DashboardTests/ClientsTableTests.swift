@@ -4,6 +4,7 @@ import PilotageProtocol
 import RPCCore
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// `pilotage.dashboard.Clients` (level 3) over a real gateway and worker: rows from the
 /// per-client rollup rows equal their raw-facts recomputation, cursor paging returns every row

@@ -3,6 +3,7 @@ import PilotageProtocol
 import RPCCore
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// Levels 1 and 2 of the receivables dashboard on one generated firm published by a real
 /// worker: every answer equals its raw-facts recomputation (verify), each filter selects what it

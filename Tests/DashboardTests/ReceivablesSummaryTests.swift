@@ -4,6 +4,7 @@ import RPCCore
 import Storage
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// `Receivables/Summary` on the contract's worked example over a real gateway and worker: the
 /// 12-month widget rounds up to k€ as the contract's table, explain shows the parts of the

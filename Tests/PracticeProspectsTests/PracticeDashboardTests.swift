@@ -3,6 +3,7 @@ import PilotageProtocol
 import RPCCore
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// `pilotage.dashboard.Practice` over a real gateway and worker: a generated demo firm is
 /// published by the worker, then every answer is checked against its verification-mode

@@ -4,6 +4,7 @@ import PilotageProtocol
 import RPCCore
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// `pilotage.dashboard.Prospects` over a real gateway and worker: a worked example computed by
 /// hand (figures, N vs N−1 at the same day, visibility per role), and a generated demo firm

@@ -4,6 +4,7 @@ import KPI
 import PilotageProtocol
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// A small portfolio for the pure tests: the seed's strategy, three clients, five installments.
 enum BoardFixture {

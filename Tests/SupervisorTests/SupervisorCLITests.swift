@@ -1,6 +1,7 @@
 import Foundation
 import PilotageProtocol
 import Testing
+import ProcessTestSupport
 
 /// `pilotage supervisor …` against a real gateway.
 @Suite("pilotage supervisor")

@@ -3,6 +3,7 @@ import PilotageProtocol
 import RPCCore
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// The supervisor over a real gateway process and TCP, on the seed's example.
 @Suite("Supervisor over RPC")

@@ -5,6 +5,7 @@ import Rollups
 import Storage
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// The rollup pipeline over real processes and TCP: a `pilotage-gateway` child process, real
 /// `pilotage-worker` processes, and the test acting as a worker over RPC where timing must be

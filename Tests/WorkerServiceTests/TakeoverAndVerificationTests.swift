@@ -6,6 +6,7 @@ import Rollups
 import Storage
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// Worker death and verification over real processes: a SIGKILLed worker's leases expire and
 /// another worker takes its partitions over; verification finds no difference on a generated

@@ -2,6 +2,7 @@ import Foundation
 import PilotageProtocol
 import Testing
 import Wire
+import ProcessTestSupport
 
 /// kpi-definitions §3 and §5 end to end: the two FEC fixtures and the supplement imported with
 /// the CLI into a real gateway, published by a real worker, read back from rollups.

@@ -1,6 +1,7 @@
 import Foundation
 import PilotageProtocol
 import Testing
+import ProcessTestSupport
 
 /// One generated demo firm published by a real worker, shared by every test of a suite
 /// (`@Suite(.generatedFirm)`): the gateway, the ingestion and the full rebuild run once, the

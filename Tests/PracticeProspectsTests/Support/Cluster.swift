@@ -7,6 +7,7 @@ import Storage
 import Testing
 import Wire
 import WorkerService
+import ProcessTestSupport
 
 /// A real `pilotage-gateway` process on 127.0.0.1 (port 0) over a temporary data directory, with
 /// one firm, a back-office and a worker credential, and an RPC client; every process started

@@ -6,6 +6,7 @@ import ServerSupport
 import Storage
 import Testing
 import Wire
+import ProcessTestSupport
 
 // Adapted from Tests/WorkerServiceTests/Support/Cluster.swift (test targets cannot depend on each
 // other): a gateway process only, no worker.

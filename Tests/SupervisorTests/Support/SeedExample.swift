@@ -1,6 +1,7 @@
 import Foundation
 import PilotageProtocol
 import Wire
+import ProcessTestSupport
 
 /// The seed's example (seed 004): one strategy, payment mode C: call 10 days before the due date,
 /// e-mail 5 days after, letter 10 days after; V30: call 2 days after; N30: SMS the day after.

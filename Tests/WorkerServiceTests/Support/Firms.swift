@@ -2,6 +2,7 @@ import Foundation
 import Imports
 import PilotageProtocol
 import Wire
+import ProcessTestSupport
 
 func day(_ text: String) -> CalendarDate {
     guard let date = CalendarDate(text) else { preconditionFailure("bad test date \(text)") }

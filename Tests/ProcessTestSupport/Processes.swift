@@ -1,10 +1,12 @@
+// Child processes for the test suites that run real gateways, workers and CLIs.
+
 import Dispatch
-import Foundation
+package import Foundation
 import Testing
 
 /// Executables built next to this test binary (`swift build` puts every product in one folder).
-enum Executables {
-    static func url(_ name: String) throws -> URL {
+package enum Executables {
+    package static func url(_ name: String) throws -> URL {
         let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let url = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent(name)
         try #require(FileManager.default.isExecutableFile(atPath: url.path), "\(name) not built at \(url.path)")
@@ -13,7 +15,7 @@ enum Executables {
 }
 
 /// Runs blocking work (pipes, waitpid) on a dispatch queue, never on the cooperative pool.
-func onBlockingQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func onBlockingQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
@@ -21,11 +23,11 @@ func onBlockingQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) as
 
 /// A child process (gateway or worker), killed by a watchdog after a time limit and when the
 /// value goes away, so a failing test never leaves one behind.
-final class ChildProcess: @unchecked Sendable {
+package final class ChildProcess: @unchecked Sendable {
     // @unchecked Sendable: `process` is only used through thread-safe Process API after start;
     // `firstLine` is written once before `start` returns.
-    let process: Process
-    let firstLine: String
+    package let process: Process
+    package let firstLine: String
     private let watchdog: DispatchWorkItem
 
     private init(process: Process, firstLine: String, watchdog: DispatchWorkItem) {
@@ -34,12 +36,12 @@ final class ChildProcess: @unchecked Sendable {
         self.watchdog = watchdog
     }
 
-    var pid: Int32 { self.process.processIdentifier }
-    var isRunning: Bool { self.process.isRunning }
+    package var pid: Int32 { self.process.processIdentifier }
+    package var isRunning: Bool { self.process.isRunning }
 
     /// Starts `name` with `arguments` and waits (up to 60 s) for a first stdout line starting with
     /// `readyPrefix`. Standard error goes to `stderrPath` (or nowhere).
-    static func start(
+    package static func start(
         _ name: String,
         arguments: [String],
         readyPrefix: String,
@@ -93,7 +95,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Sends `signal` and waits for the process to end; returns its termination status.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
+    package func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
         let process = self.process
         let status = try await onBlockingQueue {
             if process.isRunning { kill(process.processIdentifier, signal) }
@@ -110,21 +112,21 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-struct ProcessStartFailure: Error, CustomStringConvertible {
-    var name: String
-    var output: String
-    var description: String { "\(self.name) did not start: \(self.output)" }
+package struct ProcessStartFailure: Error, CustomStringConvertible {
+    package var name: String
+    package var output: String
+    package var description: String { "\(self.name) did not start: \(self.output)" }
 }
 
 /// The result of one `pilotage` invocation.
-struct CLIResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+package struct CLIResult: Sendable {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
 }
 
 /// Runs `pilotage` with `arguments`, with a 120 s limit.
-func pilotage(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
+package func pilotage(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
     let executable = try Executables.url("pilotage")
     return try await onBlockingQueue {
         let process = Process()
@@ -159,17 +161,17 @@ func pilotage(_ arguments: [String], environment: [String: String] = [:]) async 
 }
 
 /// A thread-safe data holder for a reader on another queue.
-final class LockedData: @unchecked Sendable {
+package final class LockedData: @unchecked Sendable {
     // @unchecked Sendable: `data` is guarded by `lock`.
     private let lock = NSLock()
     private var data = Data()
-    func set(_ value: Data) { self.lock.withLock { self.data = value } }
-    func get() -> Data { self.lock.withLock { self.data } }
+    package func set(_ value: Data) { self.lock.withLock { self.data = value } }
+    package func get() -> Data { self.lock.withLock { self.data } }
 }
 
 /// Polls `condition` until it holds, up to `timeout` (generous: the suite runs on a loaded
 /// 2-core machine); fails the test with `message` otherwise.
-func waitUntil(
+package func waitUntil(
     _ message: String,
     timeout: Duration = .seconds(60),
     every interval: Duration = .milliseconds(100),
@@ -184,6 +186,6 @@ func waitUntil(
     throw WaitTimeout(message: message)
 }
 
-struct WaitTimeout: Error {
-    var message: String
+package struct WaitTimeout: Error {
+    package var message: String
 }
