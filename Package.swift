@@ -241,7 +241,13 @@ let package = Package(
         .executableTarget(name: "KPIBenchmark", dependencies: ["KPI", "Wire"], path: "tools/Benchmarks/KPIBenchmark"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ServerSupport", "Wire", "StorageCrashChild"]),
         /// Child processes (gateway, worker, CLI) for the suites over real processes.
-        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
+        .target(
+            name: "ProcessTestSupport",
+            dependencies: [
+                "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Storage", "Wire", "WorkerService",
+            ],
+            path: "Tests/ProcessTestSupport"
+        ),
         /// Test services and fixtures shared by the RPC test targets.
         .target(
             name: "RPCTestSupport",

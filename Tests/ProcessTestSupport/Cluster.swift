@@ -1,27 +1,26 @@
-import Foundation
-import PilotageProtocol
-import RPCCore
+package import Foundation
+package import PilotageProtocol
+package import RPCCore
 import RPCTransportTCP
 import ServerSupport
-import Storage
+package import Storage
 import Testing
 import Wire
 import WorkerService
-import ProcessTestSupport
 
 /// A real `pilotage-gateway` process on 127.0.0.1 (port 0) over a temporary data directory, with
 /// one firm, a back-office and a worker credential, and an RPC client; every process started
 /// through it is killed and the directory removed when the body returns.
-final class Cluster: @unchecked Sendable {
+package final class Cluster: @unchecked Sendable {
     // @unchecked Sendable: `workers` is guarded by `lock`; everything else is immutable.
-    let directory: URL
-    let gateway: ChildProcess
-    let port: Int
-    let client: RPCClient
-    let operatorToken: String
-    let backOfficeToken: String
-    let workerToken: String
-    let firm = "demo"
+    package let directory: URL
+    package let gateway: ChildProcess
+    package let port: Int
+    package let client: RPCClient
+    package let operatorToken: String
+    package let backOfficeToken: String
+    package let workerToken: String
+    package let firm = "demo"
     private let lock = NSLock()
     private var workers: [ChildProcess] = []
 
@@ -35,15 +34,15 @@ final class Cluster: @unchecked Sendable {
         self.workerToken = workerToken
     }
 
-    var address: String { "127.0.0.1:\(self.port)" }
-    var operatorMetadata: Metadata { [MetadataKey.authorization: self.operatorToken] }
-    var tenantMetadata: Metadata { [MetadataKey.authorization: self.backOfficeToken, MetadataKey.tenant: self.firm] }
-    var workerMetadata: Metadata { [MetadataKey.authorization: self.workerToken] }
-    var tenantPath: String { self.directory.appendingPathComponent("tenants/\(self.firm).sqlite").path }
-    var catalogPath: String { self.directory.appendingPathComponent("catalog.sqlite").path }
+    package var address: String { "127.0.0.1:\(self.port)" }
+    package var operatorMetadata: Metadata { [MetadataKey.authorization: self.operatorToken] }
+    package var tenantMetadata: Metadata { [MetadataKey.authorization: self.backOfficeToken, MetadataKey.tenant: self.firm] }
+    package var workerMetadata: Metadata { [MetadataKey.authorization: self.workerToken] }
+    package var tenantPath: String { self.directory.appendingPathComponent("tenants/\(self.firm).sqlite").path }
+    package var catalogPath: String { self.directory.appendingPathComponent("catalog.sqlite").path }
 
     /// Runs `body` with a fresh cluster whose business date is `today`.
-    static func with<T: Sendable>(today: String, _ body: (Cluster) async throws -> T) async throws -> T {
+    package static func with<T: Sendable>(today: String, _ body: (Cluster) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("worker-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -83,7 +82,7 @@ final class Cluster: @unchecked Sendable {
     // MARK: - Workers
 
     /// Starts a `pilotage-worker` process against this gateway.
-    func startWorker(id: String, leaseSeconds: Int = 2, maxPartitions: Int = 24, concurrency: Int = 1) async throws -> ChildProcess {
+    package func startWorker(id: String, leaseSeconds: Int = 2, maxPartitions: Int = 24, concurrency: Int = 1) async throws -> ChildProcess {
         let tokenFile = self.directory.deletingLastPathComponent().appendingPathComponent("worker.token")
         try Data(self.workerToken.utf8).write(to: tokenFile)
         let worker = try await ChildProcess.start(
@@ -110,7 +109,7 @@ final class Cluster: @unchecked Sendable {
 
     /// Ingests `records` as one batch.
     @discardableResult
-    func ingest(_ records: [any IngestibleRecord], chunkSize: Int = 2_000) async throws -> IngestReport {
+    package func ingest(_ records: [any IngestibleRecord], chunkSize: Int = 2_000) async throws -> IngestReport {
         let encoder = WireEncoder()
         let rows = try records.map { record in IngestRow(kind: type(of: record).entityKind, payload: Data(try encoder.encode(record))) }
         return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
@@ -123,59 +122,26 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    /// The firm's rollup status.
-    func status() async throws -> FirmRollupStatus {
-        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: self.firm), metadata: self.operatorMetadata)
-        return try #require(reply.firms.first)
-    }
-
-    /// `Receivables/Summary`.
-    func summary(_ request: ReceivablesSummaryRequest = ReceivablesSummaryRequest()) async throws -> ReceivablesSummaryReply {
-        try await self.client.unary(ReceivablesDashboardService.summary, request, metadata: self.tenantMetadata)
-    }
-
-    /// Metadata acting for collaborator `user` (`nil`: the firm as a whole).
-    func metadata(user: String?) -> Metadata {
+    /// Tenant metadata acting for collaborator `user` (`nil`: the firm as a whole).
+    package func metadata(user: String?) -> Metadata {
         var metadata = self.tenantMetadata
         if let user { metadata.add(MetadataKey.user, user) }
         return metadata
     }
 
-    /// `Practice/Summary`.
-    func practice(_ request: PracticeSummaryRequest = PracticeSummaryRequest(), user: String? = nil) async throws -> PracticeSummaryReply {
-        try await self.client.unary(PracticeDashboardService.summary, request, metadata: self.metadata(user: user))
+    /// The firm's rollup status.
+    package func status() async throws -> FirmRollupStatus {
+        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: self.firm), metadata: self.operatorMetadata)
+        return try #require(reply.firms.first)
     }
 
-    /// `Practice/Series`.
-    func practiceSeries(_ request: SeriesRequest = SeriesRequest(), user: String? = nil) async throws -> SeriesReply {
-        try await self.client.unary(PracticeDashboardService.series, request, metadata: self.metadata(user: user))
-    }
-
-    /// `Prospects/Summary`.
-    func prospects(_ request: ProspectsSummaryRequest = ProspectsSummaryRequest(), user: String? = nil) async throws -> ProspectsSummaryReply {
-        try await self.client.unary(ProspectsDashboardService.summary, request, metadata: self.metadata(user: user))
-    }
-
-    /// `Prospects/Series`.
-    func prospectsSeries(_ request: SeriesRequest = SeriesRequest(), user: String? = nil) async throws -> SeriesReply {
-        try await self.client.unary(ProspectsDashboardService.series, request, metadata: self.metadata(user: user))
-    }
-
-    /// `Prospects/Deals`.
-    func deals(_ request: TableRequest = TableRequest(), user: String? = nil) async throws -> TableReply {
-        try await self.client.unary(ProspectsDashboardService.deals, request, metadata: self.metadata(user: user))
-    }
-
-    /// `Prospects/ExportDeals`, the chunks joined.
-    func exportDeals(_ request: TableRequest, user: String? = nil) async throws -> String {
-        let stream = try await self.client.serverStreaming(ProspectsDashboardService.exportDeals, request, metadata: self.metadata(user: user))
-        var text = ""
-        for try await chunk in stream { text += chunk.text }
-        return text
+    /// `Receivables/Summary`.
+    package func summary(_ request: ReceivablesSummaryRequest = ReceivablesSummaryRequest()) async throws -> ReceivablesSummaryReply {
+        try await self.client.unary(ReceivablesDashboardService.summary, request, metadata: self.tenantMetadata)
     }
 
     /// Waits until no partition is pending (and none is leased).
-    func waitUntilPublished(timeout: Duration = .seconds(90)) async throws {
+    package func waitUntilPublished(timeout: Duration = .seconds(300)) async throws {
         try await waitUntil("every partition published", timeout: timeout, every: .milliseconds(200)) {
             let status = try await self.status()
             return status.freshness.pendingPartitions == 0 && status.freshness.lastSequence > 0
@@ -184,7 +150,7 @@ final class Cluster: @unchecked Sendable {
 
     // MARK: - Acting as a worker over RPC (controlled timing)
 
-    func lease(workerID: String, leaseSeconds: Int, maxPartitions: Int = 240) async throws -> WorkAssignment? {
+    package func lease(workerID: String, leaseSeconds: Int, maxPartitions: Int = 240) async throws -> WorkAssignment? {
         try await self.client.unary(
             WorkerMethods.lease,
             LeaseRequest(workerID: workerID, maxPartitions: maxPartitions, leaseSeconds: leaseSeconds),
@@ -192,7 +158,7 @@ final class Cluster: @unchecked Sendable {
         ).work
     }
 
-    func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, [StoredRecord]) {
+    package func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, [StoredRecord]) {
         var header: FactsHeader?
         var records: [StoredRecord] = []
         let stream = try await self.client.serverStreaming(
@@ -207,7 +173,7 @@ final class Cluster: @unchecked Sendable {
         return (try #require(header), records)
     }
 
-    func commit(_ work: WorkAssignment, header: FactsHeader, rollups: [PartitionRollup], workerID: String) async throws -> CommitReply {
+    package func commit(_ work: WorkAssignment, header: FactsHeader, rollups: [PartitionRollup], workerID: String) async throws -> CommitReply {
         try await self.client.clientStreaming(WorkerMethods.commit, metadata: self.workerMetadata) { writer in
             try await writer.write(
                 CommitChunk(
@@ -225,7 +191,7 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// Leases, fetches and computes a batch like a worker would, without committing.
-    func computeBatch(workerID: String, leaseSeconds: Int) async throws -> (WorkAssignment, FactsHeader, [PartitionRollup]) {
+    package func computeBatch(workerID: String, leaseSeconds: Int) async throws -> (WorkAssignment, FactsHeader, [PartitionRollup]) {
         let work = try #require(try await self.lease(workerID: workerID, leaseSeconds: leaseSeconds))
         let (header, records) = try await self.fetch(work, workerID: workerID)
         return (work, header, try BatchComputation.rollups(work: work, header: header, records: records))
@@ -234,7 +200,7 @@ final class Cluster: @unchecked Sendable {
     // MARK: - Files (read behind the gateway's back, as an operator would with sqlite3)
 
     /// Runs `body` on a connection to one of the gateway's files.
-    func withFile<T>(_ path: String, readOnly: Bool = true, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    package func withFile<T>(_ path: String, readOnly: Bool = true, _ body: (SQLiteConnection) throws -> T) throws -> T {
         var options = SQLiteConnection.Options()
         options.access = .readWrite(create: false)
         options.enablesWAL = false

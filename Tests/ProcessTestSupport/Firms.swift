@@ -1,23 +1,22 @@
 import Foundation
 import Imports
-import PilotageProtocol
-import Wire
-import ProcessTestSupport
+package import PilotageProtocol
+package import Wire
 
-func day(_ text: String) -> CalendarDate {
+package func day(_ text: String) -> CalendarDate {
     guard let date = CalendarDate(text) else { preconditionFailure("bad test date \(text)") }
     return date
 }
 
 /// Euros to cents.
-func eur(_ euros: Int64) -> Int64 { euros * 100 }
+package func eur(_ euros: Int64) -> Int64 { euros * 100 }
 
 /// The worked-example portfolio of kpi-definitions §3 as records (D = 2025-03-31): its level-1
 /// values are in the contract's oracle vector (§5).
-enum WorkedExampleRecords {
-    static let today = "2025-03-31"
+package enum WorkedExampleRecords {
+    package static let today = "2025-03-31"
 
-    static var records: [any IngestibleRecord] {
+    package static var records: [any IngestibleRecord] {
         var records: [any IngestibleRecord] = [
             OrganisationUnitRecord(id: "PAR", name: "Paris", kind: .office),
             OrganisationUnitRecord(id: "LYO", name: "Lyon", kind: .office),
@@ -75,8 +74,8 @@ enum WorkedExampleRecords {
 }
 
 /// A generated demo firm (the `Imports` generator), small enough for a test.
-enum DemoFirm {
-    static func records(today: String, clients: Int, documents: Int, installments: Int, deals: Int = 12, seed: UInt64 = 7) throws
+package enum DemoFirm {
+    package static func records(today: String, clients: Int, documents: Int, installments: Int, deals: Int = 12, seed: UInt64 = 7) throws
         -> [any IngestibleRecord]
     {
         var parameters = DemoFirmParameters(size: .small, today: day(today), seed: seed)
