@@ -31,7 +31,19 @@ public struct RollupReader {
 
     /// The settings fingerprints the published client-group partitions of `groups` were
     /// computed with (several values: a settings change is being rebuilt).
+    ///
+    /// One statement for the whole firm first: when every published group partition has the
+    /// same fingerprint (the normal case), that is the answer for any selection; only during a
+    /// rebuild are the selected groups' partitions read one group at a time.
     public func fingerprints(groups: [Int64]) throws -> Set<String> {
+        // Group partition keys are `g<id>/…`: the range ['g', 'h') holds exactly them.
+        let firmWide = Set(
+            try self.connection.fetchColumn(
+                String.self,
+                "SELECT DISTINCT fingerprint FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'"
+            )
+        )
+        guard firmWide.count > 1 else { return groups.isEmpty ? [] : firmWide }
         var result: Set<String> = []
         for group in groups {
             for value in try self.connection.fetchColumn(
@@ -49,71 +61,158 @@ public struct RollupReader {
     /// Merged receivables parts of `groups`: snapshots at `snapshotDates`, daily flows of the
     /// days of `dailyMonths` (month indices) inside `flowRange`, and the flows of the whole
     /// months inside `flowRange`. Days without a row are zero (before the firm's first data).
+    ///
+    /// Every selected group is read by one statement per table (``RollupReader/inChunks``).
     public func receivablesParts(
         groups: [Int64],
         snapshotDates: [CalendarDate],
         dailyMonths: Set<Int>,
         flowRange: Period
     ) throws -> MaterializedReceivablesParts {
-        let wanted = Set(snapshotDates)
-        var snapshots: [CalendarDate: ReceivablesSnapshot] = [:]
-        var daily: [CalendarDate: ReceivablesFlow] = [:]
-        var monthly: [Int: ReceivablesFlow] = [:]
-        let dailyStarts = dailyMonths.map { CalendarDate.firstOfMonth(index: $0) }
-        let low = Swift.min(wanted.min() ?? flowRange.start, dailyStarts.min() ?? flowRange.end)
-        let high = Swift.max(wanted.max() ?? flowRange.end, flowRange.end)
-        for group in groups {
-            try self.connection.query(
-                "SELECT day, receivables_snapshot, receivables_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
-                group,
-                low,
-                high
-            ) { row in
-                let day = try row.decode(CalendarDate.self, at: 0)
-                if wanted.contains(day) {
-                    snapshots[day, default: .zero] += try ReceivablesSnapshot(compactEncoded: try row.decode([UInt8].self, at: 1))
-                }
-                if flowRange.contains(day), dailyMonths.contains(day.monthIndex), let blob = try row.decode([UInt8]?.self, at: 2) {
-                    daily[day, default: .zero] += try ReceivablesFlow(compactEncoded: blob)
-                }
-            }
-            try self.connection.query(
-                "SELECT month, receivables_flow FROM rollup_months WHERE group_id = ? AND month BETWEEN ? AND ?",
-                group,
-                flowRange.start,
-                flowRange.end
-            ) { row in
-                let month = Period.month(containing: try row.decode(CalendarDate.self, at: 0))
-                guard month.start >= flowRange.start, month.end <= flowRange.end else { return }
-                monthly[month.start.monthIndex, default: .zero] += try ReceivablesFlow(compactEncoded: try row.decode([UInt8].self, at: 1))
-            }
-        }
-        return MaterializedReceivablesParts(
-            snapshots: snapshots,
-            dailyFlows: daily,
-            monthlyFlows: monthly,
+        var total = MaterializedReceivablesParts(
+            snapshots: [:],
+            dailyFlows: [:],
+            monthlyFlows: [:],
             flowRange: flowRange,
             dailyMonths: dailyMonths
         )
+        try self.visitReceivablesRows(groups: groups, snapshotDates: snapshotDates, dailyMonths: dailyMonths, flowRange: flowRange) { _, row in
+            switch row {
+            case .snapshot(let day, let value): total.snapshots[day, default: .zero] += value
+            case .dailyFlow(let day, let value): total.dailyFlows[day, default: .zero] += value
+            case .monthlyFlow(let month, let value): total.monthlyFlows[month, default: .zero] += value
+            }
+        }
+        return total
+    }
+
+    /// One decoded receivables row of a group (``RollupReader/visitReceivablesRows``).
+    enum ReceivablesRow {
+        /// Snapshot parts at the end of a day.
+        case snapshot(CalendarDate, ReceivablesSnapshot)
+        /// Flow parts of one day.
+        case dailyFlow(CalendarDate, ReceivablesFlow)
+        /// Flow parts of a whole month (month index).
+        case monthlyFlow(Int, ReceivablesFlow)
+    }
+
+    /// Calls `body` with each stored row `receivablesParts` reads, group by group as stored:
+    /// one statement per table and chunk of groups, only the day range the keys need.
+    func visitReceivablesRows(
+        groups: [Int64],
+        snapshotDates: [CalendarDate],
+        dailyMonths: Set<Int>,
+        flowRange: Period,
+        body: (Int64, ReceivablesRow) throws -> Void
+    ) throws {
+        let wanted = Set(snapshotDates)
+        let dailyDays = dailyMonths.flatMap { month -> [CalendarDate] in
+            let first = CalendarDate.firstOfMonth(index: month)
+            let start = Swift.max(first, flowRange.start)
+            let end = Swift.min(first.lastOfMonth, flowRange.end)
+            guard start <= end else { return [] }
+            return (0...start.days(until: end)).map { start.clampedAdding(days: $0) }
+        }
+        let days = wanted.union(dailyDays)
+        if let low = days.min(), let high = days.max() {
+            // Dense keys (level 1: every day of a few months) are one range per group; sparse
+            // ones (level 2: month ends over a year) are point lookups, so that the rows between
+            // them are never read.
+            let sparse = days.count * 3 < low.days(until: high) + 1
+            let dayPlaceholders = sparse ? Self.padded(days.sorted().map(\.sqliteValue)) : []
+            let dayCondition =
+                sparse ? "day IN (\(Array(repeating: "?", count: dayPlaceholders.count).joined(separator: ", ")))" : "day BETWEEN ? AND ?"
+            let dayArguments = sparse ? dayPlaceholders : [low.sqliteValue, high.sqliteValue]
+            try Self.inChunks(groups) { placeholders, arguments in
+                try self.connection.query(
+                    """
+                    SELECT group_id, day, receivables_snapshot, receivables_flow FROM rollup_days
+                    WHERE group_id IN (\(placeholders)) AND \(dayCondition)
+                    """,
+                    arguments: arguments + dayArguments
+                ) { row in
+                    let day = try row.decode(CalendarDate.self, at: 1)
+                    guard days.contains(day) else { return }
+                    let group = try row.decode(Int64.self, at: 0)
+                    if wanted.contains(day) {
+                        try body(group, .snapshot(day, try ReceivablesSnapshot(compactEncoded: try row.decode([UInt8].self, at: 2))))
+                    }
+                    if flowRange.contains(day), dailyMonths.contains(day.monthIndex), let blob = try row.decode([UInt8]?.self, at: 3) {
+                        try body(group, .dailyFlow(day, try ReceivablesFlow(compactEncoded: blob)))
+                    }
+                }
+            }
+        }
+        try Self.inChunks(groups) { placeholders, arguments in
+            try self.connection.query(
+                "SELECT group_id, month, receivables_flow FROM rollup_months WHERE group_id IN (\(placeholders)) AND month BETWEEN ? AND ?",
+                arguments: arguments + [flowRange.start.sqliteValue, flowRange.end.sqliteValue]
+            ) { row in
+                let month = Period.month(containing: try row.decode(CalendarDate.self, at: 1))
+                guard month.start >= flowRange.start, month.end <= flowRange.end else { return }
+                try body(
+                    try row.decode(Int64.self, at: 0),
+                    .monthlyFlow(month.start.monthIndex, try ReceivablesFlow(compactEncoded: try row.decode([UInt8].self, at: 2)))
+                )
+            }
+        }
+    }
+
+    /// Calls `body` for `ids` in chunks, with the `?, ?, …` placeholders of a chunk and its
+    /// arguments. Chunk lengths are padded to a power of two (repeating the last id, harmless
+    /// in `IN`), so that the connection's statement cache holds a handful of shapes, never
+    /// one per selection size.
+    static func inChunks(_ ids: [Int64], body: (String, [SQLiteValue]) throws -> Void) throws {
+        let maximum = 256
+        var start = 0
+        while start < ids.count {
+            let end = Swift.min(start + maximum, ids.count)
+            let arguments = Self.padded(ids[start..<end].map { SQLiteValue.integer($0) })
+            try body(Array(repeating: "?", count: arguments.count).joined(separator: ", "), arguments)
+            start = end
+        }
+    }
+
+    /// `values` padded to a power-of-two length by repeating the last one (harmless in `IN`),
+    /// so that statement texts come in a handful of shapes.
+    static func padded(_ values: [SQLiteValue]) -> [SQLiteValue] {
+        guard let last = values.last else { return values }
+        var size = 1
+        while size < values.count { size *= 2 }
+        return values + Array(repeating: last, count: size - values.count)
+    }
+
+    /// Calls `body` with each stored period row of `kind` of `groups` for exactly `periods`:
+    /// one primary-key lookup per group and period, batched as one statement per period and
+    /// chunk of groups (a group stores a month-to-date row for every day, so a range scan would
+    /// read dozens of rows per wanted one).
+    func visitPeriodRows(
+        groups: [Int64],
+        kind: String,
+        periods: Set<Period>,
+        body: (Int64, Period, [UInt8]) throws -> Void
+    ) throws {
+        for period in periods.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
+            try Self.inChunks(groups) { placeholders, arguments in
+                try self.connection.query(
+                    """
+                    SELECT group_id, parts FROM rollup_periods
+                    WHERE group_id IN (\(placeholders)) AND kind = ? AND start_day = ? AND end_day = ?
+                    """,
+                    arguments: arguments + [.text(kind), period.start.sqliteValue, period.end.sqliteValue]
+                ) { row in
+                    try body(try row.decode(Int64.self, at: 0), period, try row.decode([UInt8].self, at: 1))
+                }
+            }
+        }
     }
 
     /// Merged AR-REC-RATE parts of `groups` for each period stored (month to date of a day,
     /// a whole month at its last day); absent periods are not in the result.
     public func collectionRates(groups: [Int64], periods: [Period]) throws -> [Period: CollectionRateParts] {
         var result: [Period: CollectionRateParts] = [:]
-        for group in groups {
-            for period in periods {
-                if let blob = try self.connection.fetchValue(
-                    [UInt8].self,
-                    "SELECT parts FROM rollup_periods WHERE group_id = ? AND kind = ? AND start_day = ? AND end_day = ?",
-                    group,
-                    "COLLECTION_RATE",
-                    period.start,
-                    period.end
-                ) {
-                    result[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
-                }
-            }
+        try self.visitPeriodRows(groups: groups, kind: "COLLECTION_RATE", periods: Set(periods)) { _, period, blob in
+            result[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
         }
         return result
     }
@@ -122,17 +221,8 @@ public struct RollupReader {
     /// no group has them.
     public func forecast(groups: [Int64], asOf date: CalendarDate) throws -> ForecastParts? {
         var total: ForecastParts?
-        for group in groups {
-            if let blob = try self.connection.fetchValue(
-                [UInt8].self,
-                "SELECT parts FROM rollup_periods WHERE group_id = ? AND kind = ? AND start_day = ? AND end_day = ?",
-                group,
-                "FORECAST",
-                date,
-                date
-            ) {
-                total = (total ?? .zero) + (try ForecastParts(compactEncoded: blob))
-            }
+        try self.visitPeriodRows(groups: groups, kind: "FORECAST", periods: [Period(uncheckedStart: date, end: date)]) { _, _, blob in
+            total = (total ?? .zero) + (try ForecastParts(compactEncoded: blob))
         }
         return total
     }
@@ -156,27 +246,45 @@ public struct RollupReader {
     }
 
     /// Each group's parts for exactly `keys` (snapshots, flows, AR-REC-RATE periods and AR-FCST
-    /// dates as stored), read group by group so that any subset can be summed (breakdowns).
+    /// dates as stored), so that any subset can be summed (breakdowns). Every group is read by
+    /// the same few statements; a group without any row is absent (zero).
     public func keyedParts(groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
         let snapshotDates = Array(keys.snapshotDates)
         let flowRange = keys.flowRange ?? Period(uncheckedStart: snapshotDates.min() ?? .min, end: snapshotDates.max() ?? .min)
+        var materialized: [Int64: MaterializedReceivablesParts] = [:]
+        let empty = MaterializedReceivablesParts(
+            snapshots: [:],
+            dailyFlows: [:],
+            monthlyFlows: [:],
+            flowRange: flowRange,
+            dailyMonths: keys.partialMonths
+        )
+        try self.visitReceivablesRows(
+            groups: groups,
+            snapshotDates: snapshotDates,
+            dailyMonths: keys.partialMonths,
+            flowRange: flowRange
+        ) { group, row in
+            switch row {
+            case .snapshot(let day, let value): materialized[group, default: empty].snapshots[day, default: .zero] += value
+            case .dailyFlow(let day, let value): materialized[group, default: empty].dailyFlows[day, default: .zero] += value
+            case .monthlyFlow(let month, let value): materialized[group, default: empty].monthlyFlows[month, default: .zero] += value
+            }
+        }
         var result: [Int64: KeyedReceivablesParts] = [:]
-        for group in groups {
-            let parts = try self.receivablesParts(
-                groups: [group],
-                snapshotDates: snapshotDates,
-                dailyMonths: keys.partialMonths,
-                flowRange: flowRange
-            )
-            var keyed = KeyedReceivablesParts(
+        for (group, parts) in materialized {
+            result[group] = KeyedReceivablesParts(
                 snapshots: Dictionary(uniqueKeysWithValues: snapshotDates.map { ($0, parts.snapshot(at: $0)) }),
                 flows: Dictionary(uniqueKeysWithValues: keys.flowPeriods.map { ($0, parts.flow(over: $0)) })
             )
-            keyed.collectionRates = try self.collectionRates(groups: [group], periods: Array(keys.collectionRatePeriods))
-            for date in keys.forecastDates {
-                if let forecast = try self.forecast(groups: [group], asOf: date) { keyed.forecasts[date] = forecast }
-            }
-            result[group] = keyed
+        }
+        try self.visitPeriodRows(groups: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
+            result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
+        }
+        let forecastPeriods = Set(keys.forecastDates.map { Period(uncheckedStart: $0, end: $0) })
+        try self.visitPeriodRows(groups: groups, kind: "FORECAST", periods: forecastPeriods) { group, period, blob in
+            result[group, default: .zero].forecasts[period.end] =
+                (result[group]?.forecasts[period.end] ?? .zero) + (try ForecastParts(compactEncoded: blob))
         }
         return result
     }

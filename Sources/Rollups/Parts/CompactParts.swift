@@ -102,17 +102,23 @@ public struct IntegerUnpacker: Sendable {
     private let values: [Int128]
     private var index = 0
 
-    /// Decodes the Wire array.
+    /// Decodes the Wire array in one pass into one array (this runs for every rollup row a
+    /// dashboard reads: no intermediate array of optionals).
     init(_ bytes: [UInt8]) throws {
-        let raw: [Int128?]
+        var notInteger: Int?
+        let values: [Int128]
         do {
-            raw = try WireDecoder().withReader(over: bytes) { reader throws(WireError) -> [Int128?] in
+            values = try WireDecoder().withReader(over: bytes) { reader throws(WireError) -> [Int128] in
                 let count = try reader.readArrayHeader()
-                var values: [Int128?] = []
+                var values: [Int128] = []
                 values.reserveCapacity(count)
-                for _ in 0..<count {
+                for position in 0..<count {
                     if try reader.peekTag() == .string {
-                        values.append(Int128(try reader.readString()))
+                        guard let value = Int128(try reader.readString()) else {
+                            notInteger = position
+                            return values
+                        }
+                        values.append(value)
                     } else {
                         values.append(Int128(try reader.readInt64()))
                     }
@@ -125,13 +131,8 @@ public struct IntegerUnpacker: Sendable {
         } catch {
             throw RollupError(code: .malformedParts, message: "parts blob does not decode: \(error)")
         }
-        var values: [Int128] = []
-        values.reserveCapacity(raw.count)
-        for (position, value) in raw.enumerated() {
-            guard let value else {
-                throw RollupError(code: .malformedParts, message: "element \(position) of a parts blob is not an integer")
-            }
-            values.append(value)
+        if let position = notInteger {
+            throw RollupError(code: .malformedParts, message: "element \(position) of a parts blob is not an integer")
         }
         self.values = values
     }
