@@ -228,13 +228,13 @@ let package = Package(
         /// `tools/bench-practice-prospects`: practice and prospects dashboard latency over a published demo firm.
         .executableTarget(
             name: "PracticeProspectsBenchmark",
-            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            dependencies: ["BenchmarkSupport", "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/PracticeProspectsBenchmark"
         ),
         /// `tools/bench-supervisor`: supervisor list, client view and preview on the large demo firm.
         .executableTarget(
             name: "SupervisorBenchmark",
-            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            dependencies: ["BenchmarkSupport", "Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
             path: "tools/Benchmarks/SupervisorBenchmark"
         ),
         /// `tools/bench-kpi`: parts per second and stored-parts vs raw-facts dashboard time.

@@ -10,6 +10,7 @@
 // Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
 //                           [--data DIR] [--keep]
 
+internal import BenchmarkSupport
 internal import Foundation
 internal import Glibc
 internal import Imports
@@ -46,61 +47,14 @@ func parseOptions() -> Options {
     return options
 }
 
-/// Writes one line to standard output at once.
-func output(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
-func percentile(_ values: [Double], _ fraction: Double) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let rank = Int((fraction * Double(sorted.count)).rounded(.up))
-    return sorted[min(max(rank, 1), sorted.count) - 1]
-}
 
 let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
 let firm = "bench"
 
 // MARK: - Child processes
 
-final class Child {
-    let process = Process()
-    let log: URL
-
-    init(executable: String, arguments: [String], log: URL, readyPrefix: String) throws {
-        self.log = log
-        self.process.executableURL = URL(fileURLWithPath: executable)
-        self.process.arguments = arguments
-        let output = Pipe()
-        self.process.standardOutput = output
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        self.process.standardError = try FileHandle(forWritingTo: log)
-        try self.process.run()
-        var buffer = Data()
-        while true {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
-            buffer.append(chunk)
-            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }) {
-                self.firstLine = String(line)
-                break
-            }
-        }
-        let reader = output.fileHandleForReading
-        Thread.detachNewThread { while !reader.availableData.isEmpty {} }
-    }
-
-    var firstLine = ""
-
-    func stop() {
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }
-        self.process.waitUntilExit()
-    }
-}
 
 // MARK: - Session
 

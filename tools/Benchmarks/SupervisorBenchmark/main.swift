@@ -21,6 +21,7 @@
 // Usage: SupervisorBenchmark --gateway PATH [--size small|medium|large] [--documents N] [--runs N]
 //                            [--data DIR] [--keep]
 
+internal import BenchmarkSupport
 internal import Foundation
 internal import Glibc
 internal import Imports
@@ -62,19 +63,8 @@ func parseOptions() -> Options {
     return options
 }
 
-/// Writes one line to standard output at once.
-func output(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-}
 
 // The literal is a valid date.
 let today = CalendarDate(year: 2025, month: 3, day: 31)!
