@@ -292,8 +292,18 @@ private struct ValidationState<Existing: ExistingRecords> {
             }
         }
         let stillLive = self.liveByKey
+        let deleted = self.deletedAllocations
         func storedAllocations(_ stored: [AllocationRecord]) -> [AllocationRecord] {
-            stored.filter { stillLive[RecordKey(.allocation, $0.id)] == nil && !self.deletedAllocations.contains($0.id) }
+            stored.filter { stillLive[RecordKey(.allocation, $0.id)] == nil && !deleted.contains($0.id) }
+        }
+        // The batch's allocations by target and by source, in batch order (one pass, so a batch
+        // of n allocations costs O(n), not O(n × targets)).
+        var byTarget: [RecordKey: [Int]] = [:]
+        var bySource: [String: [Int]] = [:]
+        for position in batchAllocations {
+            guard let allocation = self.candidates[position].record as? AllocationRecord else { continue }
+            byTarget[RecordKey(allocation.targetEntityKind, allocation.target), default: []].append(position)
+            bySource[allocation.source, default: []].append(position)
         }
         for target in touchedTargets.sorted() {
             guard let amount = try self.amount(of: target, live: stillLive) else { continue }
@@ -304,7 +314,7 @@ private struct ValidationState<Existing: ExistingRecords> {
                 self.reject(candidate: position, field: "amount", reason: .conflict, message: "amount \(amount) is below the \(total) already allocated to it")
                 continue
             }
-            for position in batchAllocations where !self.candidates[position].isRejected {
+            for position in byTarget[target] ?? [] where !self.candidates[position].isRejected {
                 guard let allocation = self.candidates[position].record as? AllocationRecord,
                     allocation.target == target.id, allocation.targetKind == kind
                 else { continue }
@@ -327,7 +337,7 @@ private struct ValidationState<Existing: ExistingRecords> {
                 self.reject(candidate: position, field: "amount", reason: .conflict, message: "amount \(amount) is below the \(total) already allocated from it")
                 continue
             }
-            for position in batchAllocations where !self.candidates[position].isRejected {
+            for position in bySource[source] ?? [] where !self.candidates[position].isRejected {
                 guard let allocation = self.candidates[position].record as? AllocationRecord, allocation.source == source else { continue }
                 if total + allocation.amount > amount {
                     self.reject(candidate: position, field: "amount", reason: .conflict, message: "allocations from \(key) would total \(total + allocation.amount), above its amount \(amount)")
