@@ -64,6 +64,9 @@ enum DashboardCommand {
         try context.arguments.expectNoMorePositionals()
         let level = try context.arguments.integer("--level", default: 1, in: 1...3)
         let request = try Self.request(context.arguments, level: level, view: methods.view, dashboard: name)
+        if level != 3, context.arguments.value("--csv") != nil {
+            throw UsageError("--csv exports level-3 rows: add --level 3")
+        }
         if level == 3, let path = context.arguments.value("--csv") {
             try await Self.export(context, method: methods.export, request: request, path: path)
             return
