@@ -64,3 +64,21 @@ struct DashboardRendererTests {
         #expect(DashboardRenderer.euros(cents: "123456789") == "1 234 567.89")
     }
 }
+
+@Suite("pilotage dashboard command line")
+struct DashboardCommandLineTests {
+    @Test("usage errors exit 64 before any call: unknown dashboard, bad level, bad flags, --csv without level 3")
+    func usageErrors() async {
+        let environment = ["PILOTAGE_ADDRESS": "127.0.0.1:9"]
+        for arguments in [
+            ["dashboard", "nope"],
+            ["dashboard", "receivables", "--level", "4"],
+            ["dashboard", "receivables", "--mode", "sometimes"],
+            ["dashboard", "receivables", "--as-of", "2025-13-01"],
+            ["dashboard", "receivables", "--csv", "out.csv"],
+            ["dashboard", "prospects", "--level", "2", "--periodicity", "yearly"],
+        ] {
+            #expect(await PilotageCLI.run(arguments, environment: environment) == 64, "\(arguments)")
+        }
+    }
+}
