@@ -73,8 +73,8 @@ public enum BatchComputation {
 }
 
 /// Results written by concurrent iterations, one slot each.
+// @unchecked Sendable: `slots` is only touched under `lock`.
 final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    // @unchecked Sendable: `slots` is only touched under `lock`.
     private let lock = NSLock()
     private var slots: [Value?]
 
