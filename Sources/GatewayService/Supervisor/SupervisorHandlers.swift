@@ -235,91 +235,120 @@ public struct SupervisorHandlers: Sendable {
                 throw RPCError(code: .invalidArgument, message: "replacement_code only goes with MODIFIED")
             }
         }
-        let clock = self.clock
         let writes = self.writes
-        let actingUser = context.identity.actingUser
-        let method = SupervisorService.record.fullName
-        let (reply, report) = try await self.tenants.withTenant(firm) { database in
-            try await database.write { connection -> (SupervisorRecordReply, IngestReport?) in
-                let viewer = try SupervisorViewer.resolve(actingUser: actingUser, connection: connection)
-                let actor = try viewer.requireActor()
-                let digest = try SupervisorWrites.digest(request, actor: actor.id)
-                if var stored = try SupervisorWrites.storedReply(
-                    SupervisorRecordReply.self,
-                    requestID: request.requestID,
-                    method: method,
-                    digest: digest,
-                    connection: connection
-                ) {
-                    stored.replayed = true
-                    return (stored, nil)
-                }
-                let snapshot = try SupervisorSnapshot(connection: connection, clock: clock)
-                let selection = try snapshot.select(request.items, viewer: viewer, requireAction: true)
-                let outcome = try Self.outcome(request.outcome)
-                let instant = writes.instant()
-                let recordedOn = FactMapper(settings: snapshot.settings).businessDate(of: instant)
-                let events = try selection.items.map { item in
-                    try Supervisor.record(
-                        outcome,
-                        on: item,
-                        replacementCode: request.replacementCode?.trimmingCharacters(in: .whitespaces),
-                        actor: actor.id,
-                        at: instant,
-                        recordedOn: recordedOn,
-                        id: writes.eventID(requestID: request.requestID, installment: item.id),
-                        note: request.note
-                    )
-                }
-                var report: IngestReport?
-                if !events.isEmpty {
-                    report = try writes.write(
-                        events.map(SupervisorWrites.record),
-                        source: "supervisor:record:\(request.requestID)",
-                        today: snapshot.today,
-                        connection: connection
-                    )
-                }
-                let reply = SupervisorRecordReply(
-                    requestID: request.requestID,
-                    replayed: false,
-                    sequence: report?.sequence ?? 0,
-                    recorded: events.map(SupervisorWrites.message),
-                    refused: selection.refused
-                )
-                try writes.store(
-                    reply,
-                    requestID: request.requestID,
-                    method: method,
+        return try await self.idempotent(
+            request,
+            requestID: request.requestID,
+            method: SupervisorService.record.fullName,
+            source: "supervisor:record:\(request.requestID)",
+            firm: firm,
+            context: context
+        ) { viewer, actor, snapshot in
+            let selection = try snapshot.select(request.items, viewer: viewer, requireAction: true)
+            let outcome = try Self.outcome(request.outcome)
+            let instant = writes.instant()
+            let recordedOn = FactMapper(settings: snapshot.settings).businessDate(of: instant)
+            let events = try selection.items.map { item in
+                try Supervisor.record(
+                    outcome,
+                    on: item,
+                    replacementCode: request.replacementCode?.trimmingCharacters(in: .whitespaces),
                     actor: actor.id,
-                    digest: digest,
-                    sequence: reply.sequence,
-                    connection: connection
+                    at: instant,
+                    recordedOn: recordedOn,
+                    id: writes.eventID(requestID: request.requestID, installment: item.id),
+                    note: request.note
                 )
-                return (reply, report)
             }
+            return (
+                events.map(SupervisorWrites.record),
+                { sequence in
+                    SupervisorRecordReply(
+                        requestID: request.requestID,
+                        replayed: false,
+                        sequence: sequence,
+                        recorded: events.map(SupervisorWrites.message),
+                        refused: selection.refused
+                    )
+                }
+            )
         }
-        try await self.published(report, firm: firm)
-        return reply
     }
 
     func print(_ request: SupervisorPrintRequest, context: ServerContext) async throws -> SupervisorPrintReply {
         let firm = try context.requireFirm()
         try SupervisorWrites.validate(requestID: request.requestID)
         try Self.checkSelection(request.items)
+        let writes = self.writes
+        let firmName = try await self.catalog.firm(firm)?.name
+        return try await self.idempotent(
+            request,
+            requestID: request.requestID,
+            method: SupervisorService.print.fullName,
+            source: "supervisor:print:\(request.requestID)",
+            firm: firm,
+            context: context
+        ) { viewer, actor, snapshot in
+            let selection = try snapshot.select(request.items, viewer: viewer, requireAction: true)
+            let instant = writes.instant()
+            let events = selection.items.map { item in
+                CollectionEventRecord(
+                    id: writes.eventID(requestID: request.requestID, installment: item.id),
+                    installment: item.id,
+                    actionCode: item.nextAction?.action.code ?? "",
+                    outcome: .printed,
+                    actor: actor.id,
+                    at: instant
+                )
+            }
+            let document = SupervisorDocument(
+                title: request.title ?? "Superviseur de recouvrement — échéances imprimées",
+                firm: firmName,
+                actor: actor.name,
+                printedAt: instant,
+                groups: Supervisor.group(selection.items, by: SupervisorBoard.grouping(request.grouping))
+            )
+            return (
+                events,
+                { sequence in
+                    SupervisorPrintReply(
+                        requestID: request.requestID,
+                        replayed: false,
+                        sequence: sequence,
+                        html: document.html,
+                        printed: events.map(SupervisorWrites.message),
+                        refused: selection.refused
+                    )
+                }
+            )
+        }
+    }
+
+    /// The skeleton of an idempotent action (`Record`, `Print`), in one write transaction: the
+    /// actor is resolved; a retried request gets its stored reply back (`replayed`) and writes
+    /// nothing; a new one writes `perform`'s events through the batch writer and stores its
+    /// reply under the request id. The workers are woken once the transaction is committed.
+    private func idempotent<Request: Encodable & Sendable, Reply: ReplayableReply>(
+        _ request: Request,
+        requestID: String,
+        method: String,
+        source: String,
+        firm: FirmID,
+        context: ServerContext,
+        _ perform: @escaping @Sendable (SupervisorViewer, CollaboratorRecord, SupervisorSnapshot) throws
+            -> (events: [any IngestibleRecord], reply: (Int64) -> Reply)
+    ) async throws -> Reply {
         let clock = self.clock
         let writes = self.writes
         let actingUser = context.identity.actingUser
-        let method = SupervisorService.print.fullName
-        let firmName = try await self.catalog.firm(firm)?.name
         let (reply, report) = try await self.tenants.withTenant(firm) { database in
-            try await database.write { connection -> (SupervisorPrintReply, IngestReport?) in
+            try await database.write { connection -> (Reply, IngestReport?) in
                 let viewer = try SupervisorViewer.resolve(actingUser: actingUser, connection: connection)
                 let actor = try viewer.requireActor()
                 let digest = try SupervisorWrites.digest(request, actor: actor.id)
                 if var stored = try SupervisorWrites.storedReply(
-                    SupervisorPrintReply.self,
-                    requestID: request.requestID,
+                    Reply.self,
+                    requestID: requestID,
                     method: method,
                     digest: digest,
                     connection: connection
@@ -328,50 +357,19 @@ public struct SupervisorHandlers: Sendable {
                     return (stored, nil)
                 }
                 let snapshot = try SupervisorSnapshot(connection: connection, clock: clock)
-                let selection = try snapshot.select(request.items, viewer: viewer, requireAction: true)
-                let instant = writes.instant()
-                let events = selection.items.map { item in
-                    CollectionEventRecord(
-                        id: writes.eventID(requestID: request.requestID, installment: item.id),
-                        installment: item.id,
-                        actionCode: item.nextAction?.action.code ?? "",
-                        outcome: .printed,
-                        actor: actor.id,
-                        at: instant
-                    )
-                }
+                let (events, makeReply) = try perform(viewer, actor, snapshot)
                 var report: IngestReport?
                 if !events.isEmpty {
-                    report = try writes.write(
-                        events,
-                        source: "supervisor:print:\(request.requestID)",
-                        today: snapshot.today,
-                        connection: connection
-                    )
+                    report = try writes.write(events, source: source, today: snapshot.today, connection: connection)
                 }
-                let grouping = SupervisorBoard.grouping(request.grouping)
-                let document = SupervisorDocument(
-                    title: request.title ?? "Superviseur de recouvrement — échéances imprimées",
-                    firm: firmName,
-                    actor: actor.name,
-                    printedAt: instant,
-                    groups: Supervisor.group(selection.items, by: grouping)
-                )
-                let reply = SupervisorPrintReply(
-                    requestID: request.requestID,
-                    replayed: false,
-                    sequence: report?.sequence ?? 0,
-                    html: document.html,
-                    printed: events.map(SupervisorWrites.message),
-                    refused: selection.refused
-                )
+                let reply = makeReply(report?.sequence ?? 0)
                 try writes.store(
                     reply,
-                    requestID: request.requestID,
+                    requestID: requestID,
                     method: method,
                     actor: actor.id,
                     digest: digest,
-                    sequence: reply.sequence,
+                    sequence: report?.sequence ?? 0,
                     connection: connection
                 )
                 return (reply, report)
@@ -488,3 +486,12 @@ extension SupervisorSnapshot {
         var pin: TablePin
     }
 }
+
+/// A reply stored per request id and returned again, marked `replayed`, to a retried request.
+protocol ReplayableReply: Codable, Sendable {
+    /// The reply was stored by an earlier call with the same request id.
+    var replayed: Bool { get set }
+}
+
+extension SupervisorRecordReply: ReplayableReply {}
+extension SupervisorPrintReply: ReplayableReply {}
