@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["Rollups", "TenantStore", "Storage", "KPI", "PilotageProtocol", "Wire"]
         ),
         /// What dashboards share, pure: level-3 tables (search, sort, stable cursor pages, CSV).
-        .target(name: "Dashboards", dependencies: ["KPI", "PilotageProtocol", "Wire"]),
+        .target(name: "Dashboards", dependencies: ["KPI", "PilotageProtocol", "ServerSupport", "Wire"]),
         /// The gateway's services, access policy and assembly.
         .target(
             name: "GatewayService",
@@ -106,7 +106,7 @@ let package = Package(
         // MARK: - Imports
 
         /// FEC, CSV and JSON-lines readers (streaming, per-row errors) and the demo-firm generator.
-        .target(name: "Imports", dependencies: ["PilotageProtocol", "Wire"]),
+        .target(name: "Imports", dependencies: ["PilotageProtocol", "ServerSupport", "Wire"]),
         /// Writes a generated demo firm as JSON lines and reports the generation speed.
         .executableTarget(
             name: "DemoGenerator",

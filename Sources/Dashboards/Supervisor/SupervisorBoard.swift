@@ -276,23 +276,16 @@ public struct SupervisorBoard: Sendable {
     /// The export of the whole list (search and sort applied), in chunks of about `chunkBytes`.
     public func csv(search: String?, sort: [SortKeyMessage]?, chunkBytes: Int = 64 * 1024) throws(DashboardError) -> [String] {
         let groups = try self.groups(search: search, sort: sort)
-        var chunks: [String] = []
-        var current = CSVWriter.line(Self.csvHeader)
-        for (path, item) in Self.walk(groups) {
+        let lines = Self.walk(groups).lazy.map { path, item -> [String?] in
             let group = groups[path[0]]
             let subgroup = path.count > 1 ? group.subgroups[path[1]].key : nil
-            current += CSVWriter.line([
+            return [
                 group.key, subgroup, item.client, item.clientName, item.agent, item.collectiveAccount, item.id, item.reference,
                 item.dueDate.description, String(Self.cents(item.open)), item.paymentMode, String(item.daysPastDue),
                 item.colour.rawValue, item.nextAction?.action.code, item.nextAction?.action.channel.rawValue,
                 item.nextAction?.triggerDate.description,
-            ])
-            if current.utf8.count >= chunkBytes {
-                chunks.append(current)
-                current = ""
-            }
+            ]
         }
-        if !current.isEmpty { chunks.append(current) }
-        return chunks
+        return CSVWriter.chunks(header: Self.csvHeader, lines: lines, chunkBytes: chunkBytes)
     }
 }

@@ -8,10 +8,15 @@ public enum CSVWriter {
 
     /// The header and every row of a table, in chunks of whole lines of about `chunkBytes`.
     public static func chunks(columns: [TableColumn], rows: [TableRow], chunkBytes: Int = 64 * 1024) -> [String] {
+        Self.chunks(header: columns.map(\.name), lines: rows.lazy.map { $0.values.map(\.rendered) }, chunkBytes: chunkBytes)
+    }
+
+    /// `header` then every line, in chunks of whole lines of about `chunkBytes`.
+    public static func chunks(header: [String?], lines: some Sequence<[String?]>, chunkBytes: Int = 64 * 1024) -> [String] {
         var chunks: [String] = []
-        var current = Self.line(columns.map(\.name))
-        for row in rows {
-            current += Self.line(row.values.map(\.rendered))
+        var current = Self.line(header)
+        for fields in lines {
+            current += Self.line(fields)
             if current.utf8.count >= chunkBytes {
                 chunks.append(current)
                 current = ""

@@ -1,3 +1,5 @@
+internal import ServerSupport
+
 /// The opaque cursor of a level-3 page: `v1.<watermark>.<scope digest>.<offset>` in hex.
 ///
 /// The offset is stable because the order is total (the row key breaks ties) and the cursor
@@ -37,11 +39,6 @@ public struct TableCursor: Hashable, Sendable {
 
     /// A digest that is the same in every process (unlike `Hasher`, which is seeded per run).
     public static func digest(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash64(text)
     }
 }

@@ -1,3 +1,5 @@
+internal import ServerSupport
+
 /// The external ids of records produced from a FEC (documented in ``FECImporter``), capped at
 /// the contract's 128 bytes.
 package enum FECIdentifiers {
@@ -9,12 +11,7 @@ package enum FECIdentifiers {
     /// long ids stay unique and deterministic.
     package static func make(_ candidate: String) -> String {
         guard candidate.utf8.count > Self.maximumBytes else { return candidate }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in candidate.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(FNV1a.hash64(candidate), radix: 16)
         let suffix = "~" + String(repeating: "0", count: 16 - hex.count) + hex
         var prefix = ""
         for character in candidate {
