@@ -212,7 +212,11 @@ let package = Package(
         ),
 
         /// Output, statistics and child processes shared by the process-level benchmarks.
-        .target(name: "BenchmarkSupport", path: "tools/Benchmarks/BenchmarkSupport"),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["Imports", "PilotageProtocol", "RPCCore", "RPCTransportTCP", "ServerSupport", "Wire"],
+            path: "tools/Benchmarks/BenchmarkSupport"
+        ),
         /// `tools/bench-worker`: full rebuild with 1 and 2 workers, commit-to-publish lag.
         .executableTarget(
             name: "WorkerBenchmark",

@@ -61,99 +61,6 @@ func parseOptions() -> Options {
 }
 
 let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
-let firm = "bench"
-
-// MARK: - Session
-
-struct Session {
-    let client: RPCClient
-    let operatorMetadata: Metadata
-    let tenantMetadata: Metadata
-    let workerToken: String
-    let address: String
-
-    func status() async throws -> FirmRollupStatus {
-        let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: firm), metadata: self.operatorMetadata)
-        guard let status = reply.firms.first else { throw CocoaError(.fileReadUnknown) }
-        return status
-    }
-
-    func ingest(_ records: [any IngestibleRecord]) async throws -> IngestReport {
-        let encoder = WireEncoder()
-        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
-        return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
-            var start = 0
-            while start < rows.count {
-                let end = min(start + 2_500, rows.count)
-                try await writer.write(IngestChunk(rows: Array(rows[start..<end])))
-                start = end
-            }
-        }
-    }
-}
-
-func setUp(_ options: Options, directory: URL) async throws -> (Child, Session, DemoFirmParameters) {
-    let data = directory.appendingPathComponent("data")
-    let fresh = !FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path)
-    let gateway = try Child(
-        executable: options.gateway,
-        arguments: ["--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error"],
-        log: directory.appendingPathComponent("gateway.log"),
-        readyPrefix: "listening on "
-    )
-    guard let port = gateway.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
-    let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
-    let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
-    let operatorMetadata: Metadata = [MetadataKey.authorization: operatorToken]
-    if fresh {
-        _ = try await client.unary(OperatorService.createFirm, CreateFirmRequest(firmID: firm, name: "Benchmark"), metadata: operatorMetadata)
-    }
-    let backOffice = try await client.unary(
-        OperatorService.issueCredential,
-        IssueCredentialRequest(kind: .backOffice, firms: [firm], label: "bench"),
-        metadata: operatorMetadata
-    )
-    let worker = try await client.unary(OperatorService.issueCredential, IssueCredentialRequest(kind: .worker, label: "bench"), metadata: operatorMetadata)
-    let session = Session(
-        client: client,
-        operatorMetadata: operatorMetadata,
-        tenantMetadata: [MetadataKey.authorization: backOffice.token, MetadataKey.tenant: firm],
-        workerToken: worker.token,
-        address: "127.0.0.1:\(port)"
-    )
-    let parameters = DemoFirmParameters(size: options.size, today: today, seed: 42)
-    if fresh {
-        let started = ContinuousClock.now
-        var rows = 0
-        for batch in try DemoFirmGenerator(parameters: parameters) {
-            let report = try await session.ingest(batch.records)
-            rows += report.received
-            if report.rejected > 0 {
-                output("WARNING batch of \(batch.kind) rejected \(report.rejected) row(s): \(report.rejections.first.map { "\($0.reason) \($0.message)" } ?? "")")
-            }
-        }
-        let elapsed = seconds(ContinuousClock.now - started)
-        output("INGEST size=\(options.size.rawValue) rows=\(rows) secs=\(String(format: "%.1f", elapsed)) rate=\(String(format: "%.0f", Double(rows) / elapsed))")
-    }
-    return (gateway, session, parameters)
-}
-
-func startWorkers(_ count: Int, session: Session, options: Options, directory: URL, tag: String) throws -> [Child] {
-    let tokenFile = directory.appendingPathComponent("worker.token")
-    try Data(session.workerToken.utf8).write(to: tokenFile)
-    return try (1...count).map { index in
-        try Child(
-            executable: options.worker,
-            arguments: [
-                "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
-                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "notice",
-            ],
-            log: directory.appendingPathComponent("\(tag)-\(index).log"),
-            readyPrefix: "worker "
-        )
-    }
-}
 
 /// Records fetched, read from the `worker stopped … records=N` line of each worker's log.
 func recordsFetched(_ workers: [Child]) -> Int {
@@ -166,16 +73,8 @@ func recordsFetched(_ workers: [Child]) -> Int {
     }
 }
 
-func waitUntilPublished(_ session: Session, timeout: Duration = .seconds(7_200)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await session.status().freshness.pendingPartitions > 0 {
-        guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
 /// Re-dirties every partition: a settings record with another name is a settings change.
-func redirtyEverything(_ session: Session, parameters: DemoFirmParameters, run: Int) async throws -> Int {
+func redirtyEverything(_ session: BenchmarkSession, parameters: DemoFirmParameters, run: Int) async throws -> Int {
     let settings = FirmSettingsRecord(
         name: "\(parameters.firmName) (run \(run))",
         timeZone: "Europe/Paris",
@@ -190,7 +89,7 @@ func redirtyEverything(_ session: Session, parameters: DemoFirmParameters, run: 
 
 // MARK: - Benchmarks
 
-func rebuild(workers count: Int, _ options: Options, session: Session, parameters: DemoFirmParameters, directory: URL, run: Int, firstRun: Bool)
+func rebuild(workers count: Int, _ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL, run: Int, firstRun: Bool)
     async throws -> (partitions: Int, facts: Int, seconds: Double)
 {
     var partitions = try await session.status().freshness.pendingPartitions
@@ -199,7 +98,7 @@ func rebuild(workers count: Int, _ options: Options, session: Session, parameter
         partitions = try await session.status().freshness.pendingPartitions
     }
     let started = ContinuousClock.now
-    let workers = try startWorkers(count, session: session, options: options, directory: directory, tag: "rebuild\(count)-run\(run)")
+    let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)")
     try await waitUntilPublished(session)
     let elapsed = seconds(ContinuousClock.now - started)
     for worker in workers { worker.stop() }
@@ -241,8 +140,8 @@ func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, r
     return records
 }
 
-func lag(_ options: Options, session: Session, parameters: DemoFirmParameters, directory: URL) async throws {
-    let workers = try startWorkers(1, session: session, options: options, directory: directory, tag: "lag")
+func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
+    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag")
     defer { for worker in workers { worker.stop() } }
     try await waitUntilPublished(session)
     var random: UInt64 = 0x5EED
@@ -280,7 +179,7 @@ guard !options.gateway.isEmpty, !options.worker.isEmpty else {
 }
 let directory = URL(fileURLWithPath: options.data ?? (NSTemporaryDirectory() + "pilotage-bench-worker-\(UUID().uuidString)"))
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-let (gateway, session, parameters) = try await setUp(options, directory: directory)
+let (gateway, session, parameters) = try await setUpBenchmarkFirm(gateway: options.gateway, size: options.size, today: today, directory: directory)
 var firstRun = true
 for name in options.names {
     switch name {
