@@ -1,5 +1,6 @@
 public import Foundation
 public import PilotageProtocol
+internal import Rollups
 public import Storage
 public import TenantStore
 public import Wire
@@ -59,6 +60,14 @@ public enum RollupCommitter {
         let rollupsView = TenantRollups(connection: connection)
         let lastSequence = try TenantRecords(connection: connection).lastSequence()
         var outcome = Outcome()
+        let groups = Set(
+            partitions.compactMap { leased -> Int64? in
+                guard case .clientGroup(let group, _, _) = RollupPartition(key: leased.key) else { return nil }
+                return group
+            }
+        )
+        let sliceKeys = try rollupsView.profiles(ofGroups: groups).mapValues(RollupSlices.keys(of:))
+        var slices = SliceDeltas()
         for leased in partitions {
             guard let partition = RollupPartition(key: leased.key) else {
                 throw RollupStoreError(code: .invalidCommit, message: "\(leased.key) is not a partition key")
@@ -66,7 +75,7 @@ public enum RollupCommitter {
             try PartitionFence.advance(connection, partition: leased.key, to: leased.fencingToken)
             let rollup = rollups[leased.key] ?? PartitionRollup(key: leased.key)
             try self.validate(rollup, of: partition, from: leased.from, today: today)
-            try self.replaceRows(of: partition, with: rollup, from: leased.from, today: today, connection: connection)
+            try self.replaceRows(of: partition, with: rollup, from: leased.from, today: today, slices: &slices, sliceKeys: sliceKeys, connection: connection)
             outcome.rows += rollup.rowCount
             try connection.execute(
                 """
@@ -121,6 +130,7 @@ public enum RollupCommitter {
                 outcome.stillDirty.append(leased.key)
             }
         }
+        try slices.apply(connection: connection)
         return outcome
     }
 
@@ -166,18 +176,36 @@ public enum RollupCommitter {
     }
 
     /// Replaces the partition's rows: the days from `from` (the whole month without it), their
-    /// period rows, and the month row.
+    /// period rows, and the month row; what changes in the receivables rows is added to the
+    /// group's slices (`slices`).
     private static func replaceRows(
         of partition: RollupPartition,
         with rollup: PartitionRollup,
         from: CalendarDate?,
         today: CalendarDate,
+        slices: inout SliceDeltas,
+        sliceKeys: [Int64: [String]],
         connection: SQLiteConnection
     ) throws {
         switch partition {
         case .clientGroup(let group, _, let month):
             let first = Swift.max(month.firstDay, from ?? month.firstDay)
             let last = month.firstDay.lastOfMonth
+            let isCurrentMonth = today >= month.firstDay && today <= last
+            let keys = sliceKeys[group] ?? []
+            if !keys.isEmpty {
+                try self.noteReplacedRows(
+                    group: group,
+                    month: month.firstDay,
+                    first: first,
+                    last: last,
+                    isCurrentMonth: isCurrentMonth,
+                    rollup: rollup,
+                    slices: &slices,
+                    keys: keys,
+                    connection: connection
+                )
+            }
             try connection.execute("DELETE FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
             try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, month.firstDay)
             try connection.execute("DELETE FROM rollup_clients WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
@@ -188,7 +216,7 @@ public enum RollupCommitter {
                 last,
                 first
             )
-            if today >= month.firstDay && today <= last {
+            if isCurrentMonth {
                 // Only the forecast at the current date is kept.
                 try connection.execute("DELETE FROM rollup_periods WHERE group_id = ? AND kind = ?", group, RollupPeriodKind.forecast.rawValue)
                 // Client rows of past months are kept at month ends only (the days of a month
@@ -282,6 +310,64 @@ public enum RollupCommitter {
                     document.statusOn
                 )
             }
+        }
+    }
+
+    /// Reports to `slices` the receivables rows `replaceRows` is about to delete (exactly its
+    /// `DELETE` conditions) and the ones it inserts.
+    private static func noteReplacedRows(
+        group: Int64,
+        month: CalendarDate,
+        first: CalendarDate,
+        last: CalendarDate,
+        isCurrentMonth: Bool,
+        rollup: PartitionRollup,
+        slices: inout SliceDeltas,
+        keys: [String],
+        connection: SQLiteConnection
+    ) throws {
+        try connection.query(
+            "SELECT day, receivables_snapshot, receivables_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
+            group,
+            first,
+            last
+        ) { row in
+            try slices.day(
+                try row.decode(CalendarDate.self, at: 0),
+                snapshot: try row.decode([UInt8].self, at: 1),
+                flow: try row.decode([UInt8]?.self, at: 2),
+                sign: -1,
+                slices: keys
+            )
+        }
+        try connection.query("SELECT receivables_flow FROM rollup_months WHERE group_id = ? AND month = ?", group, month) { row in
+            try slices.month(month, flow: try row.decode([UInt8].self, at: 0), sign: -1, slices: keys)
+        }
+        try connection.query(
+            """
+            SELECT kind, start_day, end_day, parts FROM rollup_periods
+            WHERE group_id = ? AND ((start_day BETWEEN ? AND ? AND end_day >= ?) OR (? AND kind = ?))
+            """,
+            group,
+            month,
+            last,
+            first,
+            isCurrentMonth,
+            RollupPeriodKind.forecast.rawValue
+        ) { row in
+            guard let kind = RollupPeriodKind(rawValue: try row.decode(String.self, at: 0)) else { return }
+            let key = SliceDeltas.PeriodKey(kind: kind, start: try row.decode(CalendarDate.self, at: 1), end: try row.decode(CalendarDate.self, at: 2))
+            try slices.period(key, parts: try row.decode([UInt8].self, at: 3), sign: -1, slices: keys)
+        }
+        for day in rollup.days {
+            try slices.day(day.day, snapshot: [UInt8](day.receivablesSnapshot), flow: day.receivablesFlow.map { [UInt8]($0) }, sign: 1, slices: keys)
+        }
+        for row in rollup.months {
+            try slices.month(row.month, flow: [UInt8](row.receivablesFlow), sign: 1, slices: keys)
+        }
+        for period in rollup.periods {
+            let key = SliceDeltas.PeriodKey(kind: period.kind, start: period.start, end: period.end)
+            try slices.period(key, parts: [UInt8](period.parts), sign: 1, slices: keys)
         }
     }
 }

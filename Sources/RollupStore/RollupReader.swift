@@ -69,6 +69,17 @@ public struct RollupReader {
         dailyMonths: Set<Int>,
         flowRange: Period
     ) throws -> MaterializedReceivablesParts {
+        try self.receivablesParts(selection: RowSelection(groups: groups), snapshotDates: snapshotDates, dailyMonths: dailyMonths, flowRange: flowRange)
+    }
+
+    /// ``receivablesParts(groups:snapshotDates:dailyMonths:flowRange:)`` of a selection read
+    /// through its slice.
+    public func receivablesParts(
+        selection: RowSelection,
+        snapshotDates: [CalendarDate],
+        dailyMonths: Set<Int>,
+        flowRange: Period
+    ) throws -> MaterializedReceivablesParts {
         var total = MaterializedReceivablesParts(
             snapshots: [:],
             dailyFlows: [:],
@@ -76,11 +87,13 @@ public struct RollupReader {
             flowRange: flowRange,
             dailyMonths: dailyMonths
         )
-        try self.visitReceivablesRows(groups: groups, snapshotDates: snapshotDates, dailyMonths: dailyMonths, flowRange: flowRange) { _, row in
-            switch row {
-            case .snapshot(let day, let value): total.snapshots[day, default: .zero] += value
-            case .dailyFlow(let day, let value): total.dailyFlows[day, default: .zero] += value
-            case .monthlyFlow(let month, let value): total.monthlyFlows[month, default: .zero] += value
+        for (table, ids) in selection.sources {
+            try self.visitReceivablesRows(table: table, ids: ids, snapshotDates: snapshotDates, dailyMonths: dailyMonths, flowRange: flowRange) { _, row in
+                switch row {
+                case .snapshot(let day, let value): total.snapshots[day, default: .zero] += value
+                case .dailyFlow(let day, let value): total.dailyFlows[day, default: .zero] += value
+                case .monthlyFlow(let month, let value): total.monthlyFlows[month, default: .zero] += value
+                }
             }
         }
         return total
@@ -96,10 +109,11 @@ public struct RollupReader {
         case monthlyFlow(Int, ReceivablesFlow)
     }
 
-    /// Calls `body` with each stored row `receivablesParts` reads, group by group as stored:
-    /// one statement per table and chunk of groups, only the day range the keys need.
+    /// Calls `body` with each stored row `receivablesParts` reads, group (or slice) by group as
+    /// stored: one statement per table and chunk of ids, only the day range the keys need.
     func visitReceivablesRows(
-        groups: [Int64],
+        table: RowTable = .groups,
+        ids groups: [Int64],
         snapshotDates: [CalendarDate],
         dailyMonths: Set<Int>,
         flowRange: Period,
@@ -126,8 +140,8 @@ public struct RollupReader {
             try Self.inChunks(groups) { placeholders, arguments in
                 try self.connection.query(
                     """
-                    SELECT group_id, day, receivables_snapshot, receivables_flow FROM rollup_days
-                    WHERE group_id IN (\(placeholders)) AND \(dayCondition)
+                    SELECT \(table.id), day, receivables_snapshot, receivables_flow FROM \(table.days)
+                    WHERE \(table.id) IN (\(placeholders)) AND \(dayCondition)
                     """,
                     arguments: arguments + dayArguments
                 ) { row in
@@ -145,7 +159,7 @@ public struct RollupReader {
         }
         try Self.inChunks(groups) { placeholders, arguments in
             try self.connection.query(
-                "SELECT group_id, month, receivables_flow FROM rollup_months WHERE group_id IN (\(placeholders)) AND month BETWEEN ? AND ?",
+                "SELECT \(table.id), month, receivables_flow FROM \(table.months) WHERE \(table.id) IN (\(placeholders)) AND month BETWEEN ? AND ?",
                 arguments: arguments + [flowRange.start.sqliteValue, flowRange.end.sqliteValue]
             ) { row in
                 let month = Period.month(containing: try row.decode(CalendarDate.self, at: 1))
@@ -187,7 +201,8 @@ public struct RollupReader {
     /// chunk of groups (a group stores a month-to-date row for every day, so a range scan would
     /// read dozens of rows per wanted one).
     func visitPeriodRows(
-        groups: [Int64],
+        table: RowTable = .groups,
+        ids groups: [Int64],
         kind: String,
         periods: Set<Period>,
         body: (Int64, Period, [UInt8]) throws -> Void
@@ -196,8 +211,8 @@ public struct RollupReader {
             try Self.inChunks(groups) { placeholders, arguments in
                 try self.connection.query(
                     """
-                    SELECT group_id, parts FROM rollup_periods
-                    WHERE group_id IN (\(placeholders)) AND kind = ? AND start_day = ? AND end_day = ?
+                    SELECT \(table.id), parts FROM \(table.periods)
+                    WHERE \(table.id) IN (\(placeholders)) AND kind = ? AND start_day = ? AND end_day = ?
                     """,
                     arguments: arguments + [.text(kind), period.start.sqliteValue, period.end.sqliteValue]
                 ) { row in
@@ -210,9 +225,16 @@ public struct RollupReader {
     /// Merged AR-REC-RATE parts of `groups` for each period stored (month to date of a day,
     /// a whole month at its last day); absent periods are not in the result.
     public func collectionRates(groups: [Int64], periods: [Period]) throws -> [Period: CollectionRateParts] {
+        try self.collectionRates(selection: RowSelection(groups: groups), periods: periods)
+    }
+
+    /// ``collectionRates(groups:periods:)`` of a selection read through its slice.
+    public func collectionRates(selection: RowSelection, periods: [Period]) throws -> [Period: CollectionRateParts] {
         var result: [Period: CollectionRateParts] = [:]
-        try self.visitPeriodRows(groups: groups, kind: "COLLECTION_RATE", periods: Set(periods)) { _, period, blob in
-            result[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
+        for (table, ids) in selection.sources {
+            try self.visitPeriodRows(table: table, ids: ids, kind: "COLLECTION_RATE", periods: Set(periods)) { _, period, blob in
+                result[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
+            }
         }
         return result
     }
@@ -220,9 +242,16 @@ public struct RollupReader {
     /// Merged AR-FCST parts of `groups` at `date` (stored at the firm's today only); `nil` when
     /// no group has them.
     public func forecast(groups: [Int64], asOf date: CalendarDate) throws -> ForecastParts? {
+        try self.forecast(selection: RowSelection(groups: groups), asOf: date)
+    }
+
+    /// ``forecast(groups:asOf:)`` of a selection read through its slice.
+    public func forecast(selection: RowSelection, asOf date: CalendarDate) throws -> ForecastParts? {
         var total: ForecastParts?
-        try self.visitPeriodRows(groups: groups, kind: "FORECAST", periods: [Period(uncheckedStart: date, end: date)]) { _, _, blob in
-            total = (total ?? .zero) + (try ForecastParts(compactEncoded: blob))
+        for (table, ids) in selection.sources {
+            try self.visitPeriodRows(table: table, ids: ids, kind: "FORECAST", periods: [Period(uncheckedStart: date, end: date)]) { _, _, blob in
+                total = (total ?? .zero) + (try ForecastParts(compactEncoded: blob))
+            }
         }
         return total
     }
@@ -236,19 +265,41 @@ public struct RollupReader {
     /// The merged parts the level-1 receivables dashboard of `groups` at `date` reads (also
     /// what explain mode shows).
     public func receivablesLevel1Parts(groups: [Int64], asOf date: CalendarDate, context: KPIContext) throws -> MaterializedReceivablesParts {
+        try self.receivablesLevel1Parts(selection: RowSelection(groups: groups), asOf: date, context: context)
+    }
+
+    /// ``receivablesLevel1Parts(groups:asOf:context:)`` of a selection read through its slice.
+    public func receivablesLevel1Parts(selection: RowSelection, asOf date: CalendarDate, context: KPIContext) throws
+        -> MaterializedReceivablesParts
+    {
         let settings = context.settings.clamped
         return try self.receivablesParts(
-            groups: groups,
+            selection: selection,
             snapshotDates: ReceivablesLevel1.snapshotDates(asOf: date),
             dailyMonths: ReceivablesLevel1.dailyMonths(asOf: date, settings: settings),
             flowRange: ReceivablesLevel1.flowRange(asOf: date, settings: settings)
         )
     }
 
+    /// The merged parts of a whole selection for exactly `keys` (as ``keyedParts(groups:keys:)``
+    /// summed over its groups), its slice read in place of the slice's members.
+    public func keyedTotal(selection: RowSelection, keys: ReceivablesKeys) throws -> KeyedReceivablesParts {
+        var total = KeyedReceivablesParts.zero
+        for (table, ids) in selection.sources {
+            for parts in try self.keyedParts(table: table, ids: ids, keys: keys).values { total += parts }
+        }
+        return total
+    }
+
     /// Each group's parts for exactly `keys` (snapshots, flows, AR-REC-RATE periods and AR-FCST
     /// dates as stored), so that any subset can be summed (breakdowns). Every group is read by
     /// the same few statements; a group without any row is absent (zero).
     public func keyedParts(groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
+        try self.keyedParts(table: .groups, ids: groups, keys: keys)
+    }
+
+    /// ``keyedParts(groups:keys:)`` of the groups or slices of `table`, by id.
+    func keyedParts(table: RowTable, ids groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
         let snapshotDates = Array(keys.snapshotDates)
         let flowRange = keys.flowRange ?? Period(uncheckedStart: snapshotDates.min() ?? .min, end: snapshotDates.max() ?? .min)
         var materialized: [Int64: MaterializedReceivablesParts] = [:]
@@ -260,7 +311,8 @@ public struct RollupReader {
             dailyMonths: keys.partialMonths
         )
         try self.visitReceivablesRows(
-            groups: groups,
+            table: table,
+            ids: groups,
             snapshotDates: snapshotDates,
             dailyMonths: keys.partialMonths,
             flowRange: flowRange
@@ -278,11 +330,11 @@ public struct RollupReader {
                 flows: Dictionary(uniqueKeysWithValues: keys.flowPeriods.map { ($0, parts.flow(over: $0)) })
             )
         }
-        try self.visitPeriodRows(groups: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
+        try self.visitPeriodRows(table: table, ids: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
             result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
         }
         let forecastPeriods = Set(keys.forecastDates.map { Period(uncheckedStart: $0, end: $0) })
-        try self.visitPeriodRows(groups: groups, kind: "FORECAST", periods: forecastPeriods) { group, period, blob in
+        try self.visitPeriodRows(table: table, ids: groups, kind: "FORECAST", periods: forecastPeriods) { group, period, blob in
             result[group, default: .zero].forecasts[period.end] =
                 (result[group]?.forecasts[period.end] ?? .zero) + (try ForecastParts(compactEncoded: blob))
         }

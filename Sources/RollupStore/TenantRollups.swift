@@ -51,18 +51,37 @@ public struct TenantRollups {
             GROUP BY g.group_id ORDER BY g.group_id
             """
         ) { row in
-            let collaborators = try row.decode(String.self, at: 5)
-            let frequency = try row.decode(String?.self, at: 3).flatMap(SendingFrequency.init(rawValue:))
-            let profile = ClientProfile(
-                office: try row.decode(String?.self, at: 1),
-                bookkeepingMode: try row.decode(String.self, at: 2) == BookkeepingMode.client.rawValue ? .client : .firm,
-                frequency: frequency.map(FactMapper.frequency) ?? .monthly,
-                deactivated: try row.decode(Bool.self, at: 4),
-                collaborators: Set(collaborators.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
-            )
-            groups.append(StoredGroup(id: try row.decode(Int64.self, at: 0), profile: profile, clients: try row.decode(Int.self, at: 6)))
+            groups.append(StoredGroup(id: try row.decode(Int64.self, at: 0), profile: try Self.profile(row), clients: try row.decode(Int.self, at: 6)))
         }
         return groups
+    }
+
+    /// The filter profile of each of `ids` (with or without clients), by id.
+    public func profiles(ofGroups ids: Set<Int64>) throws -> [Int64: ClientProfile] {
+        var profiles: [Int64: ClientProfile] = [:]
+        for id in ids {
+            try self.connection.query(
+                "SELECT group_id, office, bookkeeping_mode, frequency, deactivated, collaborators FROM client_groups WHERE group_id = ?",
+                id
+            ) { row in
+                profiles[id] = try Self.profile(row)
+            }
+        }
+        return profiles
+    }
+
+    /// The profile of a `client_groups` row read as columns 1…5 (office, bookkeeping mode,
+    /// frequency, deactivated, collaborators).
+    private static func profile(_ row: SQLiteRow) throws -> ClientProfile {
+        let collaborators = try row.decode(String.self, at: 5)
+        let frequency = try row.decode(String?.self, at: 3).flatMap(SendingFrequency.init(rawValue:))
+        return ClientProfile(
+            office: try row.decode(String?.self, at: 1),
+            bookkeepingMode: try row.decode(String.self, at: 2) == BookkeepingMode.client.rawValue ? .client : .firm,
+            frequency: frequency.map(FactMapper.frequency) ?? .monthly,
+            deactivated: try row.decode(Bool.self, at: 4),
+            collaborators: Set(collaborators.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
+        )
     }
 
     /// The clients of a group, by id.

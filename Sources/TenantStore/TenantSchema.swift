@@ -47,6 +47,17 @@ public import Storage
 ///   collection events; a retried request returns the stored reply and writes nothing.
 /// - An index of records by `sequence`: which clients changed since an ingestion (the
 ///   supervisor's cache of today's items is updated client by client).
+///
+/// Version 6 (slice rollups, written with the group rows by the `RollupStore` module):
+/// - `rollup_slices`: the slices (fixed unions of active client groups: the whole firm, each
+///   office, bookkeeping mode, frequency and collaborator; see `Rollups.RollupSlices`) by id.
+/// - `slice_days`, `slice_months`, `slice_periods`: per slice, the sum of its groups' receivables
+///   rows of `rollup_days`, `rollup_months` and `rollup_periods`, with the number of group rows
+///   summed (`contributors`; a slice row exists exactly when one of its groups has the row). A
+///   commit adds to them what it changes in its groups' rows, in the same transaction.
+/// - Upgrading an older file empties the group rollup rows and marks every client-group
+///   partition dirty from its first day, so that slices and groups are rebuilt together by the
+///   workers (answers report the pending partitions meanwhile).
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -195,6 +206,53 @@ public enum TenantSchema {
                     recorded_at TEXT NOT NULL
                 ) STRICT, WITHOUT ROWID;
                 CREATE INDEX records_by_sequence ON records (sequence);
+                """
+        ),
+        Migration(
+            version: 6,
+            name: "slice rollups (pre-merged receivables parts of the firm, offices, modes, frequencies, collaborators)",
+            sql: """
+                CREATE TABLE rollup_slices (
+                    slice_id INTEGER PRIMARY KEY,
+                    slice_key TEXT NOT NULL UNIQUE
+                ) STRICT;
+
+                CREATE TABLE slice_days (
+                    slice_id INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    receivables_snapshot BLOB NOT NULL,
+                    receivables_flow BLOB NOT NULL,
+                    contributors INTEGER NOT NULL,
+                    PRIMARY KEY (slice_id, day)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE slice_months (
+                    slice_id INTEGER NOT NULL,
+                    month INTEGER NOT NULL,
+                    receivables_flow BLOB NOT NULL,
+                    contributors INTEGER NOT NULL,
+                    PRIMARY KEY (slice_id, month)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE slice_periods (
+                    slice_id INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_day INTEGER NOT NULL,
+                    end_day INTEGER NOT NULL,
+                    parts BLOB NOT NULL,
+                    contributors INTEGER NOT NULL,
+                    PRIMARY KEY (slice_id, kind, start_day, end_day)
+                ) STRICT, WITHOUT ROWID;
+
+                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
+                SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
+                       strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL
+                FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'
+                ON CONFLICT (partition_key) DO UPDATE SET first_dirty_sequence = 1, dirty_from = NULL;
+                DELETE FROM rollup_days;
+                DELETE FROM rollup_months;
+                DELETE FROM rollup_periods;
+                DELETE FROM rollup_clients;
                 """
         ),
     ])

@@ -9,35 +9,11 @@ import TenantStore
 import Testing
 import Wire
 
-/// Opens a fresh tenant file in a temporary directory, removed afterwards.
-private func withTenantDatabase<T>(_ body: (Database) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rollup-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
-    do {
-        let result = try await body(database)
-        await database.close()
-        return result
-    } catch {
-        await database.close()
-        throw error
-    }
-}
-
 private let today = day("2025-03-31")
-
-private func rows(_ records: [any IngestibleRecord]) throws -> [IngestRow] {
-    let encoder = WireEncoder()
-    return try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
-}
 
 @discardableResult
 private func ingest(_ database: Database, _ records: [any IngestibleRecord], now: Date = Date()) async throws -> IngestReport {
-    let batch = try rows(records)
-    return try await database.write { connection in
-        try BatchWriter(today: today, now: now).ingest(batch, options: IngestOptions(), connection: connection)
-    }
+    try await ingestRecords(database, records, today: today, now: now)
 }
 
 private let firm: [any IngestibleRecord] = [
@@ -49,50 +25,16 @@ private let firm: [any IngestibleRecord] = [
     AllocationRecord(id: "L1", source: "P1", target: "I1", amount: 100_000, recordedOn: day("2025-03-20")),
 ]
 
-/// The dirty partitions as leased: key, month, token, the sequence and generation seen.
 private func lease(_ database: Database, token: Int64) async throws -> [LeasedPartition] {
-    try await database.read { connection in
-        let rollups = TenantRollups(connection: connection)
-        guard let group = try rollups.oldestDirty(limit: 1).first?.group else { return [] }
-        return try rollups.dirty(group: group).map {
-            LeasedPartition(
-                key: $0.key,
-                month: $0.partition.monthStart,
-                fencingToken: token,
-                dirtySequence: $0.dirtySequence,
-                generation: $0.generation,
-                from: $0.from,
-                groupID: $0.group
-            )
-        }
-    }
+    try await leaseOldestGroup(database, token: token)
 }
 
-/// Computes a batch's rows from the file's records, as a worker would.
 private func compute(_ database: Database, _ partitions: [LeasedPartition]) async throws -> [String: PartitionRollup] {
-    try await database.read { connection in
-        let rollups = TenantRollups(connection: connection)
-        let settings = try rollups.settings()
-        let facts = try FactRecords(connection: connection).clientFacts(["A"], mapper: FactMapper(settings: settings))
-        let calculator = GroupRollupCalculator(settings: FactMapper.kpiSettings(settings), today: today, firstDataDate: try rollups.firstDataDate())
-        let targets = partitions.compactMap { partition in
-            partition.month.map { GroupRollupCalculator.Target(key: partition.key, month: $0, from: partition.from) }
-        }
-        return Dictionary(uniqueKeysWithValues: calculator.rollups(facts: facts, targets: targets).map { ($0.key, $0) })
-    }
+    try await computeGroupBatch(database, partitions, today: today)
 }
 
 private func commit(_ database: Database, _ partitions: [LeasedPartition], _ rows: [String: PartitionRollup]) async throws -> RollupCommitter.Outcome {
-    try await database.write { connection in
-        try RollupCommitter.apply(
-            partitions: partitions,
-            rollups: rows,
-            fingerprint: KPISettings().partsFingerprint,
-            computedFor: today,
-            now: Date(),
-            connection: connection
-        )
-    }
+    try await commitBatch(database, partitions, rows, today: today)
 }
 
 private func count(_ database: Database, _ sql: String) async throws -> Int {

@@ -262,19 +262,3 @@ struct RollupReaderTests {
         }
     }
 }
-
-/// Opens a fresh tenant file in a temporary directory, removed afterwards.
-private func withTenantDatabase<T>(_ body: (Database) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rollup-reader-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
-    do {
-        let result = try await body(database)
-        await database.close()
-        return result
-    } catch {
-        await database.close()
-        throw error
-    }
-}

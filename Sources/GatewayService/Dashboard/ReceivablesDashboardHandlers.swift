@@ -57,6 +57,13 @@ struct ReceivablesSummary: Sendable {
         var freshness: Freshness
         var groups: [StoredGroup]
         var settings: FirmSettingsRecord?
+
+        /// The slices of the firm's groups (every group of the firm, before any filter).
+        var sliceIndex: SliceIndex {
+            SliceIndex(groups: self.allGroups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+        }
+        /// Every group of the firm (`groups` may be narrowed to a selection).
+        var allGroups: [StoredGroup]
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -75,24 +82,24 @@ struct ReceivablesSummary: Sendable {
                 let groups = context.groups.filter { filter.matches($0.profile) }
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
-                let parts = try reader.receivablesLevel1Parts(groups: groups.map(\.id), asOf: asOf, context: context.kpi)
+                let selection = try reader.selection(context.sliceIndex.cover(groups.map(\.id)))
+                let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let keyed = try reader.keyedParts(
-                    groups: groups.map(\.id),
+                let lines = SectionLines(
+                    reader: reader,
+                    slices: context.sliceIndex,
                     keys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings)
                 )
                 var explain: [ExplainedValueMessage]?
                 if request.explain == true {
-                    let total = keyed.values.reduce(KeyedReceivablesParts.zero, +)
                     explain = ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi)
-                        + ReceivablesExplain.sectionValues(source: total, asOf: asOf, context: context.kpi)
+                        + ReceivablesExplain.sectionValues(source: try lines.parts(of: groups), asOf: asOf, context: context.kpi)
                 }
                 let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
-                    var total = KeyedReceivablesParts.zero
-                    for group in groups where includes(group.profile) { total += keyed[group.id] ?? .zero }
-                    return ReceivablesKPI(source: total, context: context.kpi)
+                    ReceivablesKPI(source: lines.partsOrZero(of: groups.filter { includes($0.profile) }), context: context.kpi)
                 }
+                try lines.rethrow()
                 var selected = context
                 selected.groups = groups
                 return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names))
@@ -209,13 +216,15 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
+        let groups = try rollups.groups()
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
             today: today,
             freshness: try rollups.freshness(today: today),
-            groups: try rollups.groups(),
-            settings: settings
+            groups: groups,
+            settings: settings,
+            allGroups: groups
         )
     }
 
@@ -266,5 +275,58 @@ extension Duration {
     /// The duration in seconds.
     var seconds: Double {
         Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
+    }
+}
+
+/// The parts of the level-1 sections' lines (the selection, and each breakdown line by office,
+/// mode or collaborator), each read through its slice when a slice covers it; the per-group rows
+/// of groups outside any slice are read once and shared by every line that needs them.
+///
+/// Lines are evaluated inside a non-throwing closure: a read error is kept and rethrown by
+/// ``rethrow()`` once the sections are built.
+final class SectionLines {
+    private let reader: RollupReader
+    private let slices: SliceIndex
+    private let keys: ReceivablesKeys
+    private var groupParts: [Int64: KeyedReceivablesParts] = [:]
+    private var readGroups: Set<Int64> = []
+    private var failure: (any Error)?
+
+    init(reader: RollupReader, slices: SliceIndex, keys: ReceivablesKeys) {
+        self.reader = reader
+        self.slices = slices
+        self.keys = keys
+    }
+
+    /// The merged parts of `groups`.
+    func parts(of groups: [StoredGroup]) throws -> KeyedReceivablesParts {
+        let cover = self.slices.cover(groups.map(\.id))
+        var total = KeyedReceivablesParts.zero
+        if cover.slice != nil {
+            total = try self.reader.keyedTotal(selection: try self.reader.selection(SliceCover(slice: cover.slice, groups: [])), keys: self.keys)
+        }
+        let missing = cover.groups.filter { !self.readGroups.contains($0) }
+        if !missing.isEmpty {
+            for (group, parts) in try self.reader.keyedParts(groups: missing, keys: self.keys) { self.groupParts[group] = parts }
+            self.readGroups.formUnion(missing)
+        }
+        for group in cover.groups { total += self.groupParts[group] ?? .zero }
+        return total
+    }
+
+    /// ``parts(of:)``, or zero after keeping the error for ``rethrow()``.
+    func partsOrZero(of groups: [StoredGroup]) -> KeyedReceivablesParts {
+        guard self.failure == nil else { return .zero }
+        do {
+            return try self.parts(of: groups)
+        } catch {
+            self.failure = error
+            return .zero
+        }
+    }
+
+    /// Throws the first error a line's read met.
+    func rethrow() throws {
+        if let failure = self.failure { throw failure }
     }
 }

@@ -49,13 +49,14 @@ struct ReceivablesSeries: Sendable {
                 let reader = RollupReader(connection: connection)
                 try ReceivablesSummary.checkFingerprints(reader, groups: groups, current: context.fingerprint)
                 let keys = ReceivablesSeriesReport.keys(buckets: buckets, kpis: kpis, settings: context.kpi.settings)
+                let selection = try reader.selection(context.sliceIndex.cover(groups.map(\.id)))
                 var parts = try reader.receivablesParts(
-                    groups: groups.map(\.id),
+                    selection: selection,
                     snapshotDates: Array(keys.snapshotDates),
                     dailyMonths: keys.partialMonths,
                     flowRange: keys.flowRange ?? Period(uncheckedStart: from, end: to)
                 )
-                parts.collectionRates = try reader.collectionRates(groups: groups.map(\.id), periods: Array(keys.collectionRatePeriods))
+                parts.collectionRates = try reader.collectionRates(selection: selection, periods: Array(keys.collectionRatePeriods))
                 let series = ReceivablesSeriesReport.series(
                     kpis: kpis,
                     buckets: buckets,

@@ -126,13 +126,20 @@ struct FirmVerification: Sendable {
                     let groups = context.groups.filter { filter.matches($0.profile) }.map(\.id)
                     let selected = facts.filter { filter.matches($0.client.profile) }
                     let reference = ReceivablesReference(selected, context: context.kpi)
+                    // What the dashboards read (through a slice when one covers the filter), and
+                    // the groups' own rows, which slices must equal.
+                    let served = try reader.selection(context.sliceIndex.cover(groups))
+                    let paths = served.slices.isEmpty ? [("", served)] : [(" (slice)", served), (" (groups)", RowSelection(groups: groups))]
                     for date in dates {
-                        let rollup = try reader.receivablesLevel1(groups: groups, asOf: date, context: context.kpi)
                         let expected = ReceivablesLevel1(evaluator: reference, asOf: date)
-                        answers += 1
-                        values += Level1Report.valueCount(rollup)
-                        for difference in Level1Report.differences(rollup: rollup, reference: expected) {
-                            findings.append(VerificationFinding(filter: message.label, asOf: date, difference: difference))
+                        for (path, selection) in paths {
+                            let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: date, context: context.kpi)
+                            let rollup = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: date)
+                            answers += 1
+                            values += Level1Report.valueCount(rollup)
+                            for difference in Level1Report.differences(rollup: rollup, reference: expected) {
+                                findings.append(VerificationFinding(filter: message.label + path, asOf: date, difference: difference))
+                            }
                         }
                     }
                 }

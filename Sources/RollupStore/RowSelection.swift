@@ -1,0 +1,53 @@
+public import Rollups
+internal import Storage
+
+/// The tables a ``RollupReader`` reads receivables rows from: the client groups' own rows, or
+/// the slices' pre-merged ones (tenant schema v6). Both have the same columns but the id.
+public enum RowTable: Sendable, Hashable {
+    /// `rollup_days`, `rollup_months`, `rollup_periods` by `group_id`.
+    case groups
+    /// `slice_days`, `slice_months`, `slice_periods` by `slice_id`.
+    case slices
+
+    var id: String { self == .groups ? "group_id" : "slice_id" }
+    var days: String { self == .groups ? "rollup_days" : "slice_days" }
+    var months: String { self == .groups ? "rollup_months" : "slice_months" }
+    var periods: String { self == .groups ? "rollup_periods" : "slice_periods" }
+}
+
+/// The rows a selection of client groups is read from: slices (by id) standing for their
+/// member groups, and the other selected groups.
+public struct RowSelection: Sendable, Hashable {
+    /// Slice ids (`rollup_slices.slice_id`).
+    public var slices: [Int64]
+    /// Client group ids.
+    public var groups: [Int64]
+
+    /// A selection read from the groups' own rows.
+    public init(groups: [Int64]) {
+        self.slices = []
+        self.groups = groups
+    }
+
+    /// A selection read from slices and groups.
+    public init(slices: [Int64], groups: [Int64]) {
+        self.slices = slices
+        self.groups = groups
+    }
+
+    /// The non-empty (table, ids) pairs to read.
+    var sources: [(RowTable, [Int64])] {
+        [(RowTable.slices, self.slices), (RowTable.groups, self.groups)].filter { !$0.1.isEmpty }
+    }
+}
+
+extension RollupReader {
+    /// The rows to read for `cover`: its slice by id when the slice has been written (a slice
+    /// without any stored row yet has no id; its groups have no rows either, so nothing is
+    /// read for them), and its other groups.
+    public func selection(_ cover: SliceCover) throws -> RowSelection {
+        guard let slice = cover.slice else { return RowSelection(groups: cover.groups) }
+        let id = try self.connection.fetchValue(Int64.self, "SELECT slice_id FROM rollup_slices WHERE slice_key = ?", slice)
+        return RowSelection(slices: id.map { [$0] } ?? [], groups: cover.groups)
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import KPI
+import PilotageProtocol
+import RollupStore
+import Rollups
+import Storage
+import TenantStore
+import Testing
+import Wire
+
+private let today = day("2025-03-31")
+
+private let organisation: [any IngestibleRecord] = [
+    OrganisationUnitRecord(id: "PAR", name: "Paris", kind: .office),
+    OrganisationUnitRecord(id: "LYO", name: "Lyon", kind: .office),
+    CollaboratorRecord(id: "marie", name: "Marie", office: "PAR"),
+    CollaboratorRecord(id: "paul", name: "Paul", office: "PAR"),
+    CollaboratorRecord(id: "zoe", name: "Zoé", office: "LYO"),
+    ClientRecord(id: "A", name: "A", office: "PAR", assignedCollaborators: ["marie"]),
+    ClientRecord(id: "B", name: "B", office: "PAR", assignedCollaborators: ["marie"]),
+    ClientRecord(id: "C", name: "C", office: "LYO", bookkeepingMode: .client, assignedCollaborators: ["paul"]),
+    ClientRecord(id: "D", name: "D", office: "PAR", assignedCollaborators: ["marie", "paul"]),
+    ClientRecord(id: "E", name: "E", office: "LYO", assignedCollaborators: ["zoe"], deactivated: true),
+    ClientRecord(id: "F", name: "F", frequency: .quarterly, assignedCollaborators: ["zoe"]),
+]
+
+/// An invoice (installment due 30 days later) and, when `paid` is set, a payment allocated to it.
+private func invoice(_ id: String, client: String, on date: String, amount: Int64, paid: (on: String, amount: Int64)? = nil) -> [any IngestibleRecord] {
+    let issued = day(date)
+    var records: [any IngestibleRecord] = [
+        InstallmentRecord(id: id, client: client, invoiceID: id, invoiceDate: issued, dueDate: issued.clampedAdding(days: 30), amount: amount)
+    ]
+    if let paid {
+        records.append(CreditDocumentRecord(id: "P-\(id)", kind: .payment, client: client, date: day(paid.on), amount: paid.amount))
+        records.append(AllocationRecord(id: "L-\(id)", source: "P-\(id)", target: id, amount: paid.amount, recordedOn: day(paid.on)))
+    }
+    return records
+}
+
+private let firstActivity: [any IngestibleRecord] =
+    invoice("IA1", client: "A", on: "2025-01-10", amount: 120_000, paid: ("2025-02-20", 120_000))
+    + invoice("IB1", client: "B", on: "2025-01-15", amount: 80_000)
+    + invoice("IC1", client: "C", on: "2025-02-01", amount: 300_000, paid: ("2025-03-05", 100_000))
+    + invoice("ID1", client: "D", on: "2025-02-10", amount: 50_000, paid: ("2025-03-30", 50_000))
+    + invoice("IE1", client: "E", on: "2025-01-05", amount: 70_000)
+    + invoice("IF1", client: "F", on: "2025-03-01", amount: 90_000, paid: ("2025-03-31", 40_000))
+
+/// Vectors without their trailing zeros: a maintained slice keeps the length a vector once had.
+private func normalised(_ snapshot: ReceivablesSnapshot) -> ReceivablesSnapshot {
+    func trimmed(_ vector: [WideInt]) -> [WideInt] {
+        var vector = vector
+        while vector.last == .zero { vector.removeLast() }
+        return vector
+    }
+    var result = snapshot
+    result.aged = trimmed(snapshot.aged)
+    result.provisionByBucket = trimmed(snapshot.provisionByBucket)
+    result.openHTByBucket = trimmed(snapshot.openHTByBucket)
+    return result
+}
+
+/// Leases, computes and commits until no partition is dirty.
+private func publishEverything(_ database: Database) async throws {
+    // Fencing tokens only grow: continue after the highest one committed.
+    var token = try await database.read { try $0.fetchValue(Int64.self, "SELECT coalesce(max(fencing_token), 0) + 1 FROM partition_state") } ?? 1
+    let first = token
+    while true {
+        let leased = try await leaseOldestGroup(database, token: token)
+        guard !leased.isEmpty else { return }
+        _ = try await commitBatch(database, leased, try await computeGroupBatch(database, leased, today: today), today: today)
+        token += 1
+        try #require(token < first + 500, "publication does not converge")
+    }
+}
+
+/// Checks that every slice row is the sum of its member groups' rows (and exists exactly when one
+/// of them has the row), for every day, month and period stored; returns the slices checked.
+@discardableResult
+private func checkSlicesEqualGroups(_ database: Database) async throws -> [String] {
+    try await database.read { connection in
+        let rollups = TenantRollups(connection: connection)
+        let reader = RollupReader(connection: connection)
+        let ids = Set(try connection.fetchColumn(Int64.self, "SELECT group_id FROM client_groups"))
+        let profiles = try rollups.profiles(ofGroups: ids)
+        var members: [String: [Int64]] = [:]
+        for (group, profile) in profiles {
+            for key in RollupSlices.keys(of: profile) { members[key, default: []].append(group) }
+        }
+        let range = Period(uncheckedStart: day("2024-12-01"), end: today)
+        let days = range.days
+        let months = Set(days.map(\.monthIndex))
+        let periods = try connection.fetchAll(
+            PeriodRow.self,
+            "SELECT DISTINCT start_day, end_day FROM rollup_periods WHERE kind = 'COLLECTION_RATE'"
+        ).map { Period(uncheckedStart: $0.start, end: $0.end) }
+        for (slice, groups) in members.sorted(by: { $0.key < $1.key }) {
+            let sliceSelection = try reader.selection(SliceCover(slice: slice, groups: []))
+            #expect(sliceSelection.slices.count == 1, "slice \(slice) has no id")
+            let fromSlice = try reader.receivablesParts(selection: sliceSelection, snapshotDates: days, dailyMonths: months, flowRange: range)
+            let fromGroups = try reader.receivablesParts(groups: groups, snapshotDates: days, dailyMonths: months, flowRange: range)
+            #expect(fromSlice.snapshots.mapValues(normalised) == fromGroups.snapshots.mapValues(normalised), "slice \(slice) snapshots")
+            #expect(fromSlice.dailyFlows.filter { $0.value != .zero } == fromGroups.dailyFlows.filter { $0.value != .zero }, "slice \(slice) daily flows")
+            #expect(fromSlice.monthlyFlows == fromGroups.monthlyFlows, "slice \(slice) monthly flows")
+            #expect(
+                try reader.collectionRates(selection: sliceSelection, periods: periods) == reader.collectionRates(groups: groups, periods: periods),
+                "slice \(slice) collection rates"
+            )
+            #expect(try reader.forecast(selection: sliceSelection, asOf: today) == reader.forecast(groups: groups, asOf: today), "slice \(slice) forecast")
+            let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
+            for table in [("slice_days", "rollup_days", "day"), ("slice_months", "rollup_months", "month")] {
+                var expected: [KeyCount] = []
+                try connection.query(
+                    "SELECT \(table.2), count(*) FROM \(table.1) WHERE group_id IN (\(placeholders)) GROUP BY \(table.2) ORDER BY \(table.2)",
+                    arguments: groups.map { .integer($0) }
+                ) { expected.append(try KeyCount(row: $0)) }
+                var stored: [KeyCount] = []
+                try connection.query(
+                    "SELECT \(table.2), contributors FROM \(table.0) WHERE slice_id = ? ORDER BY \(table.2)",
+                    arguments: sliceSelection.slices.map { .integer($0) }
+                ) { stored.append(try KeyCount(row: $0)) }
+                #expect(stored == expected, "slice \(slice): contributors of \(table.0)")
+            }
+        }
+        return members.keys.sorted()
+    }
+}
+
+private struct PeriodRow: SQLiteRowDecodable {
+    var start: CalendarDate
+    var end: CalendarDate
+    init(row: SQLiteRow) throws {
+        self.start = try row.decode(CalendarDate.self, at: 0)
+        self.end = try row.decode(CalendarDate.self, at: 1)
+    }
+}
+
+private struct KeyCount: SQLiteRowDecodable, Equatable {
+    var key: Int64
+    var count: Int
+    init(row: SQLiteRow) throws {
+        self.key = try row.decode(Int64.self, at: 0)
+        self.count = try row.decode(Int.self, at: 1)
+    }
+}
+
+@Suite("Slice rollups: maintained in the commit transaction, equal to the sum of their groups")
+struct SliceRollupTests {
+    @Test("publication, back-dated changes, a client moving between groups: every slice row stays the sum of its groups' rows")
+    func slicesFollowGroups() async throws {
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            let slices = try await checkSlicesEqualGroups(database)
+            #expect(slices.contains("all") && slices.contains("office=PAR") && slices.contains("collaborator=paul"))
+            #expect(slices.contains("collaborator=zoe") && slices.contains("frequency=QUARTERLY"), "F (active) puts zoe and QUARTERLY in slices")
+
+            // A back-dated payment of C (February) and a new March invoice of A: the commits
+            // replace days from the change on and move the slices by the difference.
+            try await ingestRecords(
+                database,
+                invoice("IC2", client: "C", on: "2025-01-20", amount: 40_000, paid: ("2025-02-15", 40_000))
+                    + invoice("IA2", client: "A", on: "2025-03-10", amount: 65_000),
+                today: today
+            )
+            try await publishEverything(database)
+            try await checkSlicesEqualGroups(database)
+
+            // B moves from marie's group to paul's; E is reactivated.
+            try await ingestRecords(
+                database,
+                [
+                    ClientRecord(id: "B", name: "B", office: "PAR", assignedCollaborators: ["paul"]),
+                    ClientRecord(id: "E", name: "E", office: "LYO", assignedCollaborators: ["zoe"]),
+                ],
+                today: today
+            )
+            try await publishEverything(database)
+            try await checkSlicesEqualGroups(database)
+
+            // The firm-wide slice answers like the raw facts.
+            let (fromSlice, fromFacts) = try await database.read { connection in
+                let rollups = TenantRollups(connection: connection)
+                let context = KPIContext(settings: KPISettings(), firstDataDate: try rollups.firstDataDate())
+                let reader = RollupReader(connection: connection)
+                let groups = try rollups.groups()
+                let index = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+                let cover = index.cover(groups.filter { !$0.profile.deactivated }.map(\.id))
+                #expect(cover.slice == "all" && cover.groups.isEmpty)
+                let parts = try reader.receivablesLevel1Parts(selection: try reader.selection(cover), asOf: today, context: context)
+                let facts = try FactRecords(connection: connection).clientFacts(["A", "B", "C", "D", "E", "F"], mapper: FactMapper(settings: nil))
+                return (
+                    ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context), asOf: today),
+                    ReceivablesLevel1(evaluator: ReceivablesReference(facts, context: context), asOf: today)
+                )
+            }
+            #expect(Level1Report.differences(rollup: fromSlice, reference: fromFacts).isEmpty)
+        }
+    }
+
+    @Test("a slice row disagreeing with its groups makes the commit fail and roll back")
+    func negativeContributorsRefused() async throws {
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            try await database.write { connection in
+                try connection.execute(
+                    "UPDATE slice_days SET contributors = -1 WHERE day = ? AND slice_id = (SELECT slice_id FROM rollup_slices WHERE slice_key = 'all')",
+                    today
+                )
+            }
+            // A new invoice of A dirties its group from today: the commit's delta lands on the
+            // tampered row, which would be left with a negative count.
+            try await ingestRecords(database, invoice("IA3", client: "A", on: "2025-03-31", amount: 10_000), today: today)
+            let leased = try await leaseOldestGroup(database, token: 900)
+            let rows = try await computeGroupBatch(database, leased, today: today)
+            await #expect(throws: RollupStoreError.self) { try await commitBatch(database, leased, rows, today: today) }
+            #expect(try await database.read { try $0.fetchValue(Int.self, "SELECT count(*) FROM dirty_partitions") ?? 0 } > 0)
+        }
+    }
+}
