@@ -32,17 +32,22 @@ public struct RollupReader {
     /// The settings fingerprints the published client-group partitions of `groups` were
     /// computed with (several values: a settings change is being rebuilt).
     ///
-    /// One statement for the whole firm first: when every published group partition has the
-    /// same fingerprint (the normal case), that is the answer for any selection; only during a
-    /// rebuild are the selected groups' partitions read one group at a time.
+    /// The whole firm first: when the smallest and the largest fingerprint of the published
+    /// group partitions are equal (the normal case), that is the answer for any selection — two
+    /// lookups in the partial index `partition_state_group_fingerprints` (schema v6), whatever
+    /// the number of partitions; only during a rebuild are the selected groups' partitions read
+    /// one group at a time.
     public func fingerprints(groups: [Int64]) throws -> Set<String> {
         // Group partition keys are `g<id>/…`: the range ['g', 'h') holds exactly them.
-        let firmWide = Set(
-            try self.connection.fetchColumn(
-                String.self,
-                "SELECT DISTINCT fingerprint FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'"
-            )
-        )
+        let range = "partition_key >= 'g' AND partition_key < 'h'"
+        let lowest = try self.connection.fetchValue(String?.self, "SELECT min(fingerprint) FROM partition_state WHERE \(range)") ?? nil
+        let highest = try self.connection.fetchValue(String?.self, "SELECT max(fingerprint) FROM partition_state WHERE \(range)") ?? nil
+        let firmWide: Set<String>
+        if let lowest, let highest, lowest != highest {
+            firmWide = Set(try self.connection.fetchColumn(String.self, "SELECT DISTINCT fingerprint FROM partition_state WHERE \(range)"))
+        } else {
+            firmWide = Set([lowest].compactMap { $0 })
+        }
         guard firmWide.count > 1 else { return groups.isEmpty ? [] : firmWide }
         var result: Set<String> = []
         for group in groups {

@@ -58,6 +58,9 @@ public import Storage
 /// - Upgrading an older file empties the group rollup rows and marks every client-group
 ///   partition dirty from its first day, so that slices and groups are rebuilt together by the
 ///   workers (answers report the pending partitions meanwhile).
+/// - `partition_state_group_fingerprints`: the client-group partitions by settings fingerprint,
+///   so that checking that a whole firm's rollups share one fingerprint (every dashboard answer
+///   does) is two index lookups.
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -253,6 +256,8 @@ public enum TenantSchema {
                 DELETE FROM rollup_months;
                 DELETE FROM rollup_periods;
                 DELETE FROM rollup_clients;
+                CREATE INDEX partition_state_group_fingerprints ON partition_state (fingerprint)
+                    WHERE partition_key >= 'g' AND partition_key < 'h';
                 """
         ),
     ])

@@ -86,8 +86,22 @@ struct TakeoverAndVerificationTests {
             let summary = try await cluster.summary(ReceivablesSummaryRequest(verify: true))
             #expect(summary.verification?.equal == true)
 
-            // Tamper with one group's snapshot of today, behind the gateway's back.
+            // Tamper with one group's snapshot of today, behind the gateway's back, and with the
+            // firm-wide slice that holds it (what a firm-wide answer reads).
             let tampered = try cluster.withFile(cluster.tenantPath, readOnly: false) { connection -> Int64 in
+                let slice = try #require(try connection.fetchValue(Int64.self, "SELECT slice_id FROM rollup_slices WHERE slice_key = 'all'"))
+                var sliceBlob: [UInt8]?
+                try connection.query("SELECT receivables_snapshot FROM slice_days WHERE slice_id = ? AND day = ?", slice, day(Self.today)) { row in
+                    sliceBlob = try row.decode([UInt8].self, at: 0)
+                }
+                var sliceSnapshot = try ReceivablesSnapshot(compactEncoded: try #require(sliceBlob))
+                sliceSnapshot.balance += WideInt(Int64(123_456))
+                try connection.execute(
+                    "UPDATE slice_days SET receivables_snapshot = ? WHERE slice_id = ? AND day = ?",
+                    sliceSnapshot.compactEncoded,
+                    slice,
+                    day(Self.today)
+                )
                 var target: (group: Int64, blob: [UInt8])?
                 try connection.query(
                     "SELECT group_id, receivables_snapshot FROM rollup_days WHERE day = ? ORDER BY group_id",
