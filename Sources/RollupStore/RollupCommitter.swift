@@ -166,7 +166,17 @@ public enum RollupCommitter {
                     guard period.start == today, period.end == today, today >= first, today <= last else {
                         throw fail("forecast at \(period.end) is not at today (\(today)) in \(month)")
                     }
+                case .windowFlow:
+                    guard period.start == period.end, period.end >= first, period.end <= last, period.end <= today else {
+                        throw fail("window flow \(period.start)…\(period.end) is not one day of \(first)…\(last) up to \(today)")
+                    }
                 }
+            }
+            // Dashboards read the window flow of every day (sections): a worker that does not
+            // write them (an older version) must not publish.
+            let windowDays = Set(rollup.periods.filter { $0.kind == .windowFlow }.map(\.end))
+            if let missing = rollup.days.first(where: { !windowDays.contains($0.day) }) {
+                throw fail("no WINDOW_FLOW row for day \(missing.day) (a worker older than this gateway?)")
             }
         case .prospects:
             guard rollup.days.isEmpty, rollup.months.isEmpty, rollup.periods.isEmpty else {

@@ -286,14 +286,10 @@ public struct RollupReader {
         )
     }
 
-    /// The merged parts of a whole selection for exactly `keys` (as ``keyedParts(groups:keys:)``
-    /// summed over its groups), its slice read in place of the slice's members.
-    public func keyedTotal(selection: RowSelection, keys: ReceivablesKeys) throws -> KeyedReceivablesParts {
-        var total = KeyedReceivablesParts.zero
-        for (table, ids) in selection.sources {
-            for parts in try self.keyedParts(table: table, ids: ids, keys: keys).values { total += parts }
-        }
-        return total
+    /// Each slice's parts for exactly `keys`, by slice id: breakdown lines read many slices at
+    /// once.
+    public func keyedParts(slices: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
+        try self.keyedParts(table: .slices, ids: slices, keys: keys)
     }
 
     /// Each group's parts for exactly `keys` (snapshots, flows, AR-REC-RATE periods and AR-FCST
@@ -337,6 +333,10 @@ public struct RollupReader {
         }
         try self.visitPeriodRows(table: table, ids: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
             result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
+        }
+        let windowPeriods = Set(keys.windowFlowDates.map { Period(uncheckedStart: $0, end: $0) })
+        try self.visitPeriodRows(table: table, ids: groups, kind: "WINDOW_FLOW", periods: windowPeriods) { group, period, blob in
+            result[group, default: .zero].flows[keys.window(endingAt: period.end), default: .zero] += try ReceivablesFlow(compactEncoded: blob)
         }
         let forecastPeriods = Set(keys.forecastDates.map { Period(uncheckedStart: $0, end: $0) })
         try self.visitPeriodRows(table: table, ids: groups, kind: "FORECAST", periods: forecastPeriods) { group, period, blob in

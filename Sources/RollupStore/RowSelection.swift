@@ -50,4 +50,13 @@ extension RollupReader {
         let id = try self.connection.fetchValue(Int64.self, "SELECT slice_id FROM rollup_slices WHERE slice_key = ?", slice)
         return RowSelection(slices: id.map { [$0] } ?? [], groups: cover.groups)
     }
+
+    /// Every slice written so far, id by key.
+    public func sliceIDs() throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        try self.connection.query("SELECT slice_key, slice_id FROM rollup_slices") { row in
+            result[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        }
+        return result
+    }
 }

@@ -38,6 +38,7 @@ struct SliceDeltas {
         var months: [CalendarDate: Delta<ReceivablesFlow>] = [:]
         var rates: [PeriodKey: Delta<CollectionRateParts>] = [:]
         var forecasts: [PeriodKey: Delta<ForecastParts>] = [:]
+        var windowFlows: [PeriodKey: Delta<ReceivablesFlow>] = [:]
     }
 
     private(set) var slices: [String: Slice] = [:]
@@ -83,6 +84,9 @@ struct SliceDeltas {
         case .forecast:
             let parts = try ForecastParts(compactEncoded: parts)
             for slice in slices { self.slices[slice, default: Slice()].forecasts[key, default: Delta()].add(parts, sign: sign) }
+        case .windowFlow:
+            let parts = try ReceivablesFlow(compactEncoded: parts)
+            for slice in slices { self.slices[slice, default: Slice()].windowFlows[key, default: Delta()].add(parts, sign: sign) }
         }
     }
 
@@ -115,6 +119,7 @@ struct SliceDeltas {
             }
             for (period, delta) in slice.rates { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
             for (period, delta) in slice.forecasts { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
+            for (period, delta) in slice.windowFlows { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
         }
     }
 

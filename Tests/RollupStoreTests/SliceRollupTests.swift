@@ -106,6 +106,13 @@ private func checkSlicesEqualGroups(_ database: Database) async throws -> [Strin
                 "slice \(slice) collection rates"
             )
             #expect(try reader.forecast(selection: sliceSelection, asOf: today) == reader.forecast(groups: groups, asOf: today), "slice \(slice) forecast")
+            var windowKeys = ReceivablesKeys()
+            windowKeys.windowFlowDates = Set(days)
+            windowKeys.windowDays = 30
+            let windowFromSlice = try reader.keyedParts(slices: sliceSelection.slices, keys: windowKeys).values.first?.flows ?? [:]
+            let windowFromGroups = try reader.keyedParts(groups: groups, keys: windowKeys).values.reduce(KeyedReceivablesParts.zero, +).flows
+            #expect(windowFromSlice.filter { $0.value != .zero } == windowFromGroups.filter { $0.value != .zero }, "slice \(slice) window flows")
+            #expect(windowFromGroups.values.contains { $0 != .zero })
             let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
             for table in [("slice_days", "rollup_days", "day"), ("slice_months", "rollup_months", "month")] {
                 var expected: [KeyCount] = []
@@ -194,6 +201,34 @@ struct SliceRollupTests {
                 )
             }
             #expect(Level1Report.differences(rollup: fromSlice, reference: fromFacts).isEmpty)
+        }
+    }
+
+    @Test("the stored window flow of each day is the flow over the DSO window ending there, from the facts")
+    func windowFlows() async throws {
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            try await database.read { connection in
+                let rollups = TenantRollups(connection: connection)
+                let reader = RollupReader(connection: connection)
+                let settings = KPISettings()
+                var keys = ReceivablesKeys()
+                keys.windowFlowDates = Set(Period(uncheckedStart: day("2025-01-01"), end: today).days)
+                keys.windowDays = settings.clamped.dsoWindowDays
+                var checked = 0
+                for group in try rollups.groups() {
+                    let facts = try FactRecords(connection: connection).clientFacts(try rollups.members(ofGroup: group.id), mapper: FactMapper(settings: nil))
+                    let calculator = ReceivablesPartsCalculator(facts, settings: settings)
+                    let stored = try reader.keyedParts(groups: [group.id], keys: keys)[group.id]?.flows ?? [:]
+                    for date in keys.windowFlowDates {
+                        let window = keys.window(endingAt: date)
+                        #expect((stored[window] ?? .zero) == calculator.flow(over: window), "group \(group.id) window ending \(date)")
+                        if calculator.flow(over: window) != .zero { checked += 1 }
+                    }
+                }
+                #expect(checked > 100)
+            }
         }
     }
 

@@ -393,6 +393,10 @@ public enum RollupPeriodKind: String, Codable, CaseIterable, Sendable, Hashable 
     case collectionRate = "COLLECTION_RATE"
     /// AR-FCST parts at the as-of date `end` (`start` = `end`).
     case forecast = "FORECAST"
+    /// Receivables flow parts over the DSO window (the firm's `dso_window_days`) ending at `end`
+    /// (`start` = `end`): what the per-collaborator and per-axis lines of the level-1 sections
+    /// read instead of the window's daily rows.
+    case windowFlow = "WINDOW_FLOW"
 }
 
 /// Period-dependent parts of a client group (not sums of days).

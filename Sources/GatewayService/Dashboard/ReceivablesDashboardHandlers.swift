@@ -89,17 +89,24 @@ struct ReceivablesSummary: Sendable {
                 let lines = SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
-                    keys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings)
+                    selection: groups,
+                    totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
+                    lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings)
                 )
+                lines.note(groups)
+                _ = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
+                    lines.note(groups.filter { includes($0.profile) })
+                    return ReceivablesKPI(source: KeyedReceivablesParts.zero, context: context.kpi)
+                }
+                try lines.load()
                 var explain: [ExplainedValueMessage]?
                 if request.explain == true {
                     explain = ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi)
-                        + ReceivablesExplain.sectionValues(source: try lines.parts(of: groups), asOf: asOf, context: context.kpi)
+                        + ReceivablesExplain.sectionValues(source: lines.parts(of: groups), asOf: asOf, context: context.kpi)
                 }
                 let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
-                    ReceivablesKPI(source: lines.partsOrZero(of: groups.filter { includes($0.profile) }), context: context.kpi)
+                    ReceivablesKPI(source: lines.parts(of: groups.filter { includes($0.profile) }), context: context.kpi)
                 }
-                try lines.rethrow()
                 var selected = context
                 selected.groups = groups
                 return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names))
@@ -278,55 +285,64 @@ extension Duration {
     }
 }
 
-/// The parts of the level-1 sections' lines (the selection, and each breakdown line by office,
-/// mode or collaborator), each read through its slice when a slice covers it; the per-group rows
-/// of groups outside any slice are read once and shared by every line that needs them.
+/// The parts of the level-1 sections: the whole selection (``ReceivablesSectionsReport/keys(asOf:today:settings:)``)
+/// and each breakdown line by office, mode or collaborator (the fewer
+/// ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``), each read through its slice when a
+/// slice covers it.
 ///
-/// Lines are evaluated inside a non-throwing closure: a read error is kept and rethrown by
-/// ``rethrow()`` once the sections are built.
+/// The sections are built twice: a first pass only ``note(_:)``s the group set of every line
+/// (evaluating zero parts), ``load()`` then reads all of them at once — one statement per table
+/// for every slice, one for every group outside a slice — and the second pass evaluates each
+/// line from ``parts(of:)``.
 final class SectionLines {
     private let reader: RollupReader
     private let slices: SliceIndex
-    private let keys: ReceivablesKeys
-    private var groupParts: [Int64: KeyedReceivablesParts] = [:]
-    private var readGroups: Set<Int64> = []
-    private var failure: (any Error)?
+    private let selection: Set<Int64>
+    private let totalKeys: ReceivablesKeys
+    private let lineKeys: ReceivablesKeys
+    private var noted: Set<[Int64]> = []
+    private var loaded: [[Int64]: KeyedReceivablesParts] = [:]
 
-    init(reader: RollupReader, slices: SliceIndex, keys: ReceivablesKeys) {
+    init(reader: RollupReader, slices: SliceIndex, selection: [StoredGroup], totalKeys: ReceivablesKeys, lineKeys: ReceivablesKeys) {
         self.reader = reader
         self.slices = slices
-        self.keys = keys
+        self.selection = Set(selection.map(\.id))
+        self.totalKeys = totalKeys
+        self.lineKeys = lineKeys
     }
 
-    /// The merged parts of `groups`.
-    func parts(of groups: [StoredGroup]) throws -> KeyedReceivablesParts {
-        let cover = self.slices.cover(groups.map(\.id))
-        var total = KeyedReceivablesParts.zero
-        if cover.slice != nil {
-            total = try self.reader.keyedTotal(selection: try self.reader.selection(SliceCover(slice: cover.slice, groups: [])), keys: self.keys)
-        }
-        let missing = cover.groups.filter { !self.readGroups.contains($0) }
-        if !missing.isEmpty {
-            for (group, parts) in try self.reader.keyedParts(groups: missing, keys: self.keys) { self.groupParts[group] = parts }
-            self.readGroups.formUnion(missing)
-        }
-        for group in cover.groups { total += self.groupParts[group] ?? .zero }
-        return total
+    /// First pass: the groups of one line.
+    func note(_ groups: [StoredGroup]) {
+        self.noted.insert(groups.map(\.id).sorted())
     }
 
-    /// ``parts(of:)``, or zero after keeping the error for ``rethrow()``.
-    func partsOrZero(of groups: [StoredGroup]) -> KeyedReceivablesParts {
-        guard self.failure == nil else { return .zero }
-        do {
-            return try self.parts(of: groups)
-        } catch {
-            self.failure = error
-            return .zero
+    /// Reads the parts of every noted line.
+    func load() throws {
+        let sliceIDs = try self.reader.sliceIDs()
+        for isTotal in [true, false] {
+            let lines = self.noted.filter { self.isTotal($0) == isTotal }
+            guard !lines.isEmpty else { continue }
+            let keys = isTotal ? self.totalKeys : self.lineKeys
+            let covers = lines.map { (line: $0, cover: self.slices.cover($0)) }
+            let usedSlices = Set(covers.compactMap { $0.cover.slice.flatMap { sliceIDs[$0] } })
+            let groups = Set(covers.flatMap(\.cover.groups))
+            let sliceParts = try self.reader.keyedParts(slices: usedSlices.sorted(), keys: keys)
+            let groupParts = try self.reader.keyedParts(groups: groups.sorted(), keys: keys)
+            for (line, cover) in covers {
+                var total = cover.slice.flatMap { sliceIDs[$0] }.flatMap { sliceParts[$0] } ?? .zero
+                for group in cover.groups { total += groupParts[group] ?? .zero }
+                self.loaded[line] = total
+            }
         }
     }
 
-    /// Throws the first error a line's read met.
-    func rethrow() throws {
-        if let failure = self.failure { throw failure }
+    /// Second pass: the merged parts of a noted line (zero for a line that was not noted, which
+    /// the sections never ask for: both passes build the same lines).
+    func parts(of groups: [StoredGroup]) -> KeyedReceivablesParts {
+        self.loaded[groups.map(\.id).sorted()] ?? .zero
+    }
+
+    private func isTotal(_ line: [Int64]) -> Bool {
+        Set(line) == self.selection
     }
 }

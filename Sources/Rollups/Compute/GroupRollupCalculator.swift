@@ -79,6 +79,7 @@ public struct GroupRollupCalculator: Sendable {
         let range = Period(uncheckedStart: first, end: last)
         let flows = receivables.dailyFlows(in: range)
         let practiceFlows = practice.dailyFlows(in: range)
+        let windowFlows = Self.windowFlows(at: snapshotDays, receivables: receivables, windowDays: self.settings.clamped.dsoWindowDays)
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
         let clientParts = clientDays.isEmpty
@@ -120,6 +121,9 @@ public struct GroupRollupCalculator: Sendable {
                         parts: Data(receivables.collectionRate(over: monthToDate).compactEncoded)
                     )
                 )
+                rollup.periods.append(
+                    RollupPeriod(kind: .windowFlow, start: day, end: day, parts: Data((windowFlows[day] ?? .zero).compactEncoded))
+                )
                 if day == self.today {
                     rollup.periods.append(
                         RollupPeriod(
@@ -154,6 +158,28 @@ public struct GroupRollupCalculator: Sendable {
                 )
             )
             result.append(rollup)
+        }
+        return result
+    }
+
+    /// The flow parts over the DSO window ending at each of `days` (sorted): one pass of daily
+    /// flows from the first window's start, a sliding sum (parts are exact integer sums, so
+    /// removing the day that leaves the window is exact).
+    static func windowFlows(at days: [CalendarDate], receivables: ReceivablesPartsCalculator, windowDays: Int) -> [CalendarDate: ReceivablesFlow] {
+        guard let first = days.first, let last = days.last, windowDays >= 1 else { return [:] }
+        let start = first.clampedAdding(days: -(windowDays - 1))
+        let daily = receivables.dailyFlows(in: Period(uncheckedStart: start, end: last))
+        let wanted = Set(days)
+        var result: [CalendarDate: ReceivablesFlow] = [:]
+        var sum = ReceivablesFlow.zero
+        var cursor = start
+        while cursor <= last {
+            if let flow = daily[cursor] { sum += flow }
+            let leaving = cursor.clampedAdding(days: -windowDays)
+            if leaving >= start, let flow = daily[leaving] { sum += flow.negated }
+            if wanted.contains(cursor) { result[cursor] = sum }
+            guard cursor < last else { break }
+            cursor = cursor.clampedAdding(days: 1)
         }
         return result
     }

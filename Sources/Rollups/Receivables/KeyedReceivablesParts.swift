@@ -38,6 +38,10 @@ public struct KeyedReceivablesParts: ReceivablesPartsSource, AdditiveParts {
             collectionRates: Dictionary(uniqueKeysWithValues: keys.collectionRatePeriods.map { ($0, source.collectionRate(over: $0)) }),
             forecasts: Dictionary(uniqueKeysWithValues: keys.forecastDates.map { ($0, source.forecast(asOf: $0)) })
         )
+        for date in keys.windowFlowDates {
+            let window = keys.window(endingAt: date)
+            self.flows[window] = source.flow(over: window)
+        }
     }
 
     /// No parts.
@@ -78,11 +82,22 @@ public struct ReceivablesKeys: Hashable, Sendable {
     public var collectionRatePeriods: Set<Period> = []
     /// AR-FCST dates (as stored: the firm's today).
     public var forecastDates: Set<CalendarDate> = []
+    /// Dates D whose flow over the DSO window ending at D (`windowDays` long) is read from the
+    /// stored `WINDOW_FLOW` rows instead of daily rows; keyed in `flows` by that window. Keep
+    /// those windows out of `flowPeriods`.
+    public var windowFlowDates: Set<CalendarDate> = []
+    /// The DSO window length of `windowFlowDates`.
+    public var windowDays = 1
 
     /// No key.
     public init() {}
 
     /// Every day a flow period touches must be readable: the smallest range covering every key.
+    /// The DSO window ending at `date`.
+    public func window(endingAt date: CalendarDate) -> Period {
+        Period(uncheckedStart: date.clampedAdding(days: -(Swift.max(self.windowDays, 1) - 1)), end: date)
+    }
+
     public var flowRange: Period? {
         guard let start = self.flowPeriods.map(\.start).min(), let end = self.flowPeriods.map(\.end).max() else { return nil }
         return Period(uncheckedStart: start, end: end)

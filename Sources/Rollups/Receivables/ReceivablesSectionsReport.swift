@@ -26,14 +26,26 @@ public enum ReceivablesSectionsReport {
         Period(uncheckedStart: date.clampedAdding(days: -(settings.clamped.dsoWindowDays - 1)), end: date)
     }
 
-    /// Every key the sections read at D (snapshots, flows, collection-rate periods, forecast).
+    /// Every key the sections read at D for the whole selection (snapshots, flows, collection-rate
+    /// periods, forecast); the DSO window's flow is a stored `WINDOW_FLOW` row.
     public static func keys(asOf date: CalendarDate, today: CalendarDate, settings: KPISettings) -> ReceivablesKeys {
         let window = Self.window(asOf: date, settings: settings)
-        var keys = ReceivablesKeys()
-        keys.snapshotDates = [date, window.dayBeforeStart]
-        keys.flowPeriods = Set([window] + ReceivablesFormulas.widgetMonths(asOf: date))
-        keys.collectionRatePeriods = [.monthToDate(date)]
+        var keys = Self.lineKeys(asOf: date, settings: settings)
+        keys.snapshotDates.insert(window.dayBeforeStart)
+        keys.flowPeriods = Set(ReceivablesFormulas.widgetMonths(asOf: date)).subtracting([window])
         if date == today { keys.forecastDates = [date] }
+        return keys
+    }
+
+    /// The keys a breakdown line (a collaborator of the team table, an office, mode or
+    /// collaborator of the aged balance by axis) reads at D: the snapshot at D, the flow over the
+    /// DSO window ending at D and the collection rate of the month to date.
+    public static func lineKeys(asOf date: CalendarDate, settings: KPISettings) -> ReceivablesKeys {
+        var keys = ReceivablesKeys()
+        keys.snapshotDates = [date]
+        keys.windowFlowDates = [date]
+        keys.windowDays = settings.clamped.dsoWindowDays
+        keys.collectionRatePeriods = [.monthToDate(date)]
         return keys
     }
 

@@ -74,15 +74,22 @@ public struct SliceIndex: Sendable {
     }
 
     /// The largest slice all of whose members are in `selection` (at least two of them: one
-    /// group reads as cheaply as a slice), and the rest of the selection.
+    /// group reads as cheaply as a slice), and the rest of the selection. A selection spanning
+    /// several values of a dimension (two offices) reads one of them as a slice and the others'
+    /// groups.
     public func cover(_ selection: [Int64]) -> SliceCover {
         var counts: [String: Int] = [:]
         for group in Set(selection) {
             for key in self.keysByGroup[group] ?? [] { counts[key, default: 0] += 1 }
         }
+        // Largest first; among equal sizes the broader dimension (the firm, then office, mode,
+        // frequency, collaborator), then the key: deterministic.
+        func rank(_ key: String) -> Int {
+            ["all", "office=", "mode=", "frequency=", "collaborator="].firstIndex { key.hasPrefix($0) } ?? 5
+        }
         var best: (key: String, size: Int)?
         for (key, count) in counts where count >= 2 && count == self.sizes[key] {
-            if let current = best, count < current.size || (count == current.size && key >= current.key) { continue }
+            if let current = best, (-count, rank(key), key) >= (-current.size, rank(current.key), current.key) { continue }
             best = (key, count)
         }
         guard let best else { return SliceCover(slice: nil, groups: selection) }
