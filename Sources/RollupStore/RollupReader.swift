@@ -40,8 +40,18 @@ public struct RollupReader {
     public func fingerprints(groups: [Int64]) throws -> Set<String> {
         // Group partition keys are `g<id>/…`: the range ['g', 'h') holds exactly them.
         let range = "partition_key >= 'g' AND partition_key < 'h'"
-        let lowest = try self.connection.fetchValue(String?.self, "SELECT min(fingerprint) FROM partition_state WHERE \(range)") ?? nil
-        let highest = try self.connection.fetchValue(String?.self, "SELECT max(fingerprint) FROM partition_state WHERE \(range)") ?? nil
+        // `min()` would let the planner scan the primary key's range instead: name the index.
+        func first(_ order: String) throws -> String? {
+            try self.connection.fetchValue(
+                String.self,
+                """
+                SELECT fingerprint FROM partition_state INDEXED BY partition_state_group_fingerprints
+                WHERE \(range) ORDER BY fingerprint \(order) LIMIT 1
+                """
+            )
+        }
+        let lowest = try first("ASC")
+        let highest = try first("DESC")
         let firmWide: Set<String>
         if let lowest, let highest, lowest != highest {
             firmWide = Set(try self.connection.fetchColumn(String.self, "SELECT DISTINCT fingerprint FROM partition_state WHERE \(range)"))

@@ -86,26 +86,24 @@ struct ReceivablesSummary: Sendable {
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let lines = SectionLines(
+                let lines = try SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
                     selection: groups,
                     totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
                     lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings)
                 )
-                lines.note(groups)
-                _ = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
-                    lines.note(groups.filter { includes($0.profile) })
-                    return ReceivablesKPI(source: KeyedReceivablesParts.zero, context: context.kpi)
-                }
-                try lines.load()
                 var explain: [ExplainedValueMessage]?
                 if request.explain == true {
                     explain = ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi)
-                        + ReceivablesExplain.sectionValues(source: lines.parts(of: groups), asOf: asOf, context: context.kpi)
+                        + ReceivablesExplain.sectionValues(source: lines.parts(of: .selection), asOf: asOf, context: context.kpi)
                 }
-                let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { includes in
-                    ReceivablesKPI(source: lines.parts(of: groups.filter { includes($0.profile) }), context: context.kpi)
+                var evaluators: [ReceivablesSectionsReport.Line: ReceivablesKPI<KeyedReceivablesParts>] = [:]
+                let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { line in
+                    if let known = evaluators[line] { return known }
+                    let evaluator = ReceivablesKPI(source: lines.parts(of: line), context: context.kpi)
+                    evaluators[line] = evaluator
+                    return evaluator
                 }
                 var selected = context
                 selected.groups = groups
@@ -124,10 +122,9 @@ struct ReceivablesSummary: Sendable {
                         evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
                         asOf: level1.asOf
                     )
-                    let sections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) {
-                        includes in
+                    let sections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) { line in
                         ReceivablesReference(
-                            context.groups.filter { includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
+                            context.groups.filter { line.includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
                             context: context.kpi
                         )
                     }
@@ -177,13 +174,13 @@ struct ReceivablesSummary: Sendable {
         var names: [String: String]
     }
 
-    /// The sections of `groups` at D, each breakdown line evaluated by `subset`.
+    /// The sections of `groups` at D, each line evaluated by `evaluator`.
     static func sections(
         asOf: CalendarDate,
         context: Context,
         groups: [StoredGroup],
         names: [String: String],
-        subset: ((ClientProfile) -> Bool) -> any ReceivablesEvaluator
+        evaluator: (ReceivablesSectionsReport.Line) -> any ReceivablesEvaluator
     ) -> ReceivablesSectionsMessage {
         ReceivablesSectionsReport.message(
             asOf: asOf,
@@ -191,8 +188,7 @@ struct ReceivablesSummary: Sendable {
             settings: context.kpi.settings,
             members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) },
             collaboratorNames: names,
-            selection: subset { _ in true },
-            subset: subset
+            evaluator: evaluator
         )
     }
 
@@ -285,64 +281,41 @@ extension Duration {
     }
 }
 
-/// The parts of the level-1 sections: the whole selection (``ReceivablesSectionsReport/keys(asOf:today:settings:)``)
-/// and each breakdown line by office, mode or collaborator (the fewer
-/// ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``), each read through its slice when a
-/// slice covers it.
+/// The parts of every line of the level-1 sections: the whole selection (read with
+/// ``ReceivablesSectionsReport/keys(asOf:today:settings:)``) and each breakdown line by
+/// collaborator, office or mode (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``),
+/// each read through the largest slice inside it plus its other groups.
 ///
-/// The sections are built twice: a first pass only ``note(_:)``s the group set of every line
-/// (evaluating zero parts), ``load()`` then reads all of them at once — one statement per table
-/// for every slice, one for every group outside a slice — and the second pass evaluates each
-/// line from ``parts(of:)``.
-final class SectionLines {
-    private let reader: RollupReader
-    private let slices: SliceIndex
-    private let selection: Set<Int64>
-    private let totalKeys: ReceivablesKeys
-    private let lineKeys: ReceivablesKeys
-    private var noted: Set<[Int64]> = []
-    private var loaded: [[Int64]: KeyedReceivablesParts] = [:]
+/// Built in one pass over the selected groups (each group joins its lines), then read at once:
+/// one statement per table for every slice any line uses, one for every group outside them.
+struct SectionLines {
+    private var parts: [ReceivablesSectionsReport.Line: KeyedReceivablesParts] = [:]
 
-    init(reader: RollupReader, slices: SliceIndex, selection: [StoredGroup], totalKeys: ReceivablesKeys, lineKeys: ReceivablesKeys) {
-        self.reader = reader
-        self.slices = slices
-        self.selection = Set(selection.map(\.id))
-        self.totalKeys = totalKeys
-        self.lineKeys = lineKeys
-    }
-
-    /// First pass: the groups of one line.
-    func note(_ groups: [StoredGroup]) {
-        self.noted.insert(groups.map(\.id).sorted())
-    }
-
-    /// Reads the parts of every noted line.
-    func load() throws {
-        let sliceIDs = try self.reader.sliceIDs()
+    init(reader: RollupReader, slices: SliceIndex, selection: [StoredGroup], totalKeys: ReceivablesKeys, lineKeys: ReceivablesKeys) throws {
+        var members: [ReceivablesSectionsReport.Line: [Int64]] = [:]
+        for group in selection {
+            for line in ReceivablesSectionsReport.Line.lines(of: group.profile) { members[line, default: []].append(group.id) }
+        }
+        let sliceIDs = try reader.sliceIDs()
         for isTotal in [true, false] {
-            let lines = self.noted.filter { self.isTotal($0) == isTotal }
+            let lines = members.filter { ($0.key == .selection) == isTotal }
             guard !lines.isEmpty else { continue }
-            let keys = isTotal ? self.totalKeys : self.lineKeys
-            let covers = lines.map { (line: $0, cover: self.slices.cover($0)) }
+            let keys = isTotal ? totalKeys : lineKeys
+            let covers = lines.map { (line: $0.key, cover: slices.cover($0.value)) }
             let usedSlices = Set(covers.compactMap { $0.cover.slice.flatMap { sliceIDs[$0] } })
             let groups = Set(covers.flatMap(\.cover.groups))
-            let sliceParts = try self.reader.keyedParts(slices: usedSlices.sorted(), keys: keys)
-            let groupParts = try self.reader.keyedParts(groups: groups.sorted(), keys: keys)
+            let sliceParts = try reader.keyedParts(slices: usedSlices.sorted(), keys: keys)
+            let groupParts = try reader.keyedParts(groups: groups.sorted(), keys: keys)
             for (line, cover) in covers {
                 var total = cover.slice.flatMap { sliceIDs[$0] }.flatMap { sliceParts[$0] } ?? .zero
                 for group in cover.groups { total += groupParts[group] ?? .zero }
-                self.loaded[line] = total
+                self.parts[line] = total
             }
         }
     }
 
-    /// Second pass: the merged parts of a noted line (zero for a line that was not noted, which
-    /// the sections never ask for: both passes build the same lines).
-    func parts(of groups: [StoredGroup]) -> KeyedReceivablesParts {
-        self.loaded[groups.map(\.id).sorted()] ?? .zero
-    }
-
-    private func isTotal(_ line: [Int64]) -> Bool {
-        Set(line) == self.selection
+    /// The merged parts of a line (zero for a line without selected clients).
+    func parts(of line: ReceivablesSectionsReport.Line) -> KeyedReceivablesParts {
+        self.parts[line] ?? .zero
     }
 }

@@ -49,17 +49,50 @@ public enum ReceivablesSectionsReport {
         return keys
     }
 
-    /// Builds the sections at D. `selection` evaluates the whole selection; `subset` evaluates
-    /// the members whose profile satisfies a predicate (a breakdown line).
+    /// One line of the sections: the whole selection, or a breakdown line (a collaborator's
+    /// line serves both the team table and the aged balance by collaborator).
+    public enum Line: Hashable, Sendable {
+        /// Every selected client.
+        case selection
+        /// The clients assigned to a collaborator.
+        case collaborator(String)
+        /// The clients of an office (`-`: without office).
+        case office(String)
+        /// The clients of a bookkeeping mode (raw value).
+        case bookkeepingMode(String)
+
+        /// The lines a client with `profile` counts in (once in each).
+        public static func lines(of profile: ClientProfile) -> [Line] {
+            [.selection, .office(profile.office ?? "-"), .bookkeepingMode(profile.bookkeepingMode.rawValue)]
+                + profile.collaborators.sorted().map(Line.collaborator)
+        }
+
+        /// Whether a client with `profile` counts in this line.
+        public func includes(_ profile: ClientProfile) -> Bool {
+            switch self {
+            case .selection: true
+            case .collaborator(let id): profile.collaborators.contains(id)
+            case .office(let id): (profile.office ?? "-") == id
+            case .bookkeepingMode(let mode): profile.bookkeepingMode.rawValue == mode
+            }
+        }
+    }
+
+    /// Builds the sections at D; `evaluator` evaluates each line (``Line/selection`` and the
+    /// breakdown lines of the members' collaborators, offices and modes).
     public static func message(
         asOf date: CalendarDate,
         today: CalendarDate,
         settings: KPISettings,
         members: [Member],
         collaboratorNames: [String: String],
-        selection: any ReceivablesEvaluator,
-        subset: (_ includes: (ClientProfile) -> Bool) -> any ReceivablesEvaluator
+        evaluator: (Line) -> any ReceivablesEvaluator
     ) -> ReceivablesSectionsMessage {
+        var clients: [Line: Int] = [:]
+        for member in members {
+            for line in Line.lines(of: member.profile) { clients[line, default: 0] += member.clients }
+        }
+        let selection = evaluator(.selection)
         let window = Self.window(asOf: date, settings: settings)
         let monthToDate = Period.monthToDate(date)
         let e = selection
@@ -117,38 +150,36 @@ public enum ReceivablesSectionsReport {
         }
         let collaborators = Set(members.flatMap(\.profile.collaborators)).sorted()
         let team = collaborators.map { collaborator -> TeamMemberMessage in
-            let includes: (ClientProfile) -> Bool = { $0.collaborators.contains(collaborator) }
-            let evaluator = subset(includes)
-            let amounts = evaluator.outstanding(asOf: date)
+            let line = evaluator(.collaborator(collaborator))
+            let amounts = line.outstanding(asOf: date)
             return TeamMemberMessage(
                 collaborator: collaborator,
                 name: collaboratorNames[collaborator] ?? collaborator,
-                clients: members.filter { includes($0.profile) }.reduce(0) { $0 + $1.clients },
+                clients: clients[.collaborator(collaborator)] ?? 0,
                 values: [
                     Self.named("AR-ENC-NET", amounts.net),
                     Self.named("AR-ENC-OVERDUE", amounts.overdue),
-                    Self.named("AR-DSO-STD", evaluator.dsoStandard(asOf: date, period: nil)),
-                    Self.named("AR-REC-RATE", evaluator.collectionRate(over: monthToDate)),
+                    Self.named("AR-DSO-STD", line.dsoStandard(asOf: date, period: nil)),
+                    Self.named("AR-REC-RATE", line.collectionRate(over: monthToDate)),
                 ]
             )
         }
         var axes: [AxisAgedMessage] = []
-        func axis(_ name: String, _ keys: [String], _ key: @escaping (ClientProfile) -> [String]) {
-            for value in keys {
-                let includes: (ClientProfile) -> Bool = { key($0).contains(value) }
+        func axis(_ name: String, _ lines: [(key: String, line: Line)]) {
+            for (key, line) in lines {
                 axes.append(
                     AxisAgedMessage(
                         axis: name,
-                        key: value,
-                        clients: members.filter { includes($0.profile) }.reduce(0) { $0 + $1.clients },
-                        aged: Level1Report.agedValues(subset(includes).agedBalance(asOf: date)).map { Self.named($0.name, $0.value) }
+                        key: key,
+                        clients: clients[line] ?? 0,
+                        aged: Level1Report.agedValues(evaluator(line).agedBalance(asOf: date)).map { Self.named($0.name, $0.value) }
                     )
                 )
             }
         }
-        axis("OFFICE", Set(members.map { $0.profile.office ?? "-" }).sorted()) { [$0.office ?? "-"] }
-        axis("BOOKKEEPING_MODE", Set(members.map(\.profile.bookkeepingMode.rawValue)).sorted()) { [$0.bookkeepingMode.rawValue] }
-        axis("COLLABORATOR", collaborators) { Array($0.collaborators) }
+        axis("OFFICE", Set(members.map { $0.profile.office ?? "-" }).sorted().map { ($0, Line.office($0)) })
+        axis("BOOKKEEPING_MODE", Set(members.map(\.profile.bookkeepingMode.rawValue)).sorted().map { ($0, Line.bookkeepingMode($0)) })
+        axis("COLLABORATOR", collaborators.map { ($0, Line.collaborator($0)) })
         let widget = e.revenueAndPayments(asOf: date).map { row in
             WidgetMonthMessage(
                 month: String(row.month.start.description.prefix(7)),
