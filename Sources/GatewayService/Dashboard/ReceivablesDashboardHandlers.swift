@@ -59,11 +59,7 @@ struct ReceivablesSummary: Sendable {
         var settings: FirmSettingsRecord?
 
         /// The slices of the firm's groups (every group of the firm, before any filter).
-        var sliceIndex: SliceIndex {
-            SliceIndex(groups: self.allGroups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
-        }
-        /// Every group of the firm (`groups` may be narrowed to a selection).
-        var allGroups: [StoredGroup]
+        var sliceIndex: SliceIndex
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -219,7 +215,7 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
-        let groups = try rollups.groups()
+        let (groups, slices) = try FirmGroupsCache.shared.groups(connection: connection)
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
@@ -227,7 +223,7 @@ struct ReceivablesSummary: Sendable {
             freshness: try rollups.freshness(today: today),
             groups: groups,
             settings: settings,
-            allGroups: groups
+            sliceIndex: slices
         )
     }
 

@@ -37,6 +37,9 @@ public struct SliceCover: Sendable, Hashable {
 }
 
 /// The slices of a firm's current groups, and the best cover of any selection of them.
+///
+/// Slice keys are interned to small integers, so that covering a selection is a pass over its
+/// groups with array counters (dashboards cover a hundred breakdown lines per answer).
 public struct SliceIndex: Sendable {
     /// A group as the index sees it.
     public struct Member: Sendable, Hashable {
@@ -52,51 +55,77 @@ public struct SliceIndex: Sendable {
         }
     }
 
-    private let keysByGroup: [Int64: [String]]
-    private let sizes: [String: Int]
+    private let keys: [String]
+    private let slicesByGroup: [Int64: [Int]]
+    private let sizes: [Int]
+    /// Preference among slices of equal size: the broader dimension, then the key.
+    private let preference: [Int]
 
     /// Indexes the firm's groups (every group with clients).
     public init(groups: [Member]) {
-        var keysByGroup: [Int64: [String]] = [:]
-        var sizes: [String: Int] = [:]
+        var numbers: [String: Int] = [:]
+        var keys: [String] = []
+        var slicesByGroup: [Int64: [Int]] = [:]
+        var sizes: [Int] = []
         for group in groups {
-            let keys = RollupSlices.keys(of: group.profile)
-            keysByGroup[group.id] = keys
-            for key in keys { sizes[key, default: 0] += 1 }
+            var slices: [Int] = []
+            for key in RollupSlices.keys(of: group.profile) {
+                let number: Int
+                if let known = numbers[key] {
+                    number = known
+                } else {
+                    number = keys.count
+                    numbers[key] = number
+                    keys.append(key)
+                    sizes.append(0)
+                }
+                sizes[number] += 1
+                slices.append(number)
+            }
+            slicesByGroup[group.id] = slices
         }
-        self.keysByGroup = keysByGroup
+        func rank(_ key: String) -> Int {
+            ["all", "office=", "mode=", "frequency=", "collaborator="].firstIndex { key.hasPrefix($0) } ?? 5
+        }
+        let order = keys.indices.sorted { (rank(keys[$0]), keys[$0]) < (rank(keys[$1]), keys[$1]) }
+        var preference = Array(repeating: 0, count: keys.count)
+        for (position, number) in order.enumerated() { preference[number] = position }
+        self.keys = keys
+        self.slicesByGroup = slicesByGroup
         self.sizes = sizes
+        self.preference = preference
     }
 
     /// Number of groups in `slice`.
     public func size(of slice: String) -> Int {
-        self.sizes[slice] ?? 0
+        self.keys.firstIndex(of: slice).map { self.sizes[$0] } ?? 0
     }
 
     /// The largest slice all of whose members are in `selection` (at least two of them: one
-    /// group reads as cheaply as a slice), and the rest of the selection. A selection spanning
-    /// several values of a dimension (two offices) reads one of them as a slice and the others'
-    /// groups.
+    /// group reads as cheaply as a slice), and the rest of the selection. Among slices of equal
+    /// size the broader dimension wins (the firm, then office, mode, frequency, collaborator). A
+    /// selection spanning several values of a dimension (two offices) reads one of them as a
+    /// slice and the others' groups.
     public func cover(_ selection: [Int64]) -> SliceCover {
-        var counts: [String: Int] = [:]
-        for group in Set(selection) {
-            for key in self.keysByGroup[group] ?? [] { counts[key, default: 0] += 1 }
+        var counts = Array(repeating: 0, count: self.keys.count)
+        var seen = Set<Int64>(minimumCapacity: selection.count)
+        for group in selection where seen.insert(group).inserted {
+            for slice in self.slicesByGroup[group] ?? [] { counts[slice] += 1 }
         }
-        // Largest first; among equal sizes the broader dimension (the firm, then office, mode,
-        // frequency, collaborator), then the key: deterministic.
-        func rank(_ key: String) -> Int {
-            ["all", "office=", "mode=", "frequency=", "collaborator="].firstIndex { key.hasPrefix($0) } ?? 5
-        }
-        var best: (key: String, size: Int)?
-        for (key, count) in counts where count >= 2 && count == self.sizes[key] {
-            if let current = best, (-count, rank(key), key) >= (-current.size, rank(current.key), current.key) { continue }
-            best = (key, count)
+        var best: Int?
+        for slice in counts.indices where counts[slice] >= 2 && counts[slice] == self.sizes[slice] {
+            if let current = best,
+                (-counts[slice], self.preference[slice]) >= (-counts[current], self.preference[current])
+            {
+                continue
+            }
+            best = slice
         }
         guard let best else { return SliceCover(slice: nil, groups: selection) }
-        var seen: Set<Int64> = []
+        var kept = Set<Int64>(minimumCapacity: selection.count)
         let rest = selection.filter { group in
-            seen.insert(group).inserted && !(self.keysByGroup[group] ?? []).contains(best.key)
+            kept.insert(group).inserted && !(self.slicesByGroup[group] ?? []).contains(best)
         }
-        return SliceCover(slice: best.key, groups: rest)
+        return SliceCover(slice: self.keys[best], groups: rest)
     }
 }

@@ -1,0 +1,54 @@
+internal import Rollups
+internal import RollupStore
+internal import Storage
+internal import Synchronization
+internal import TenantStore
+
+/// The client groups of each firm file and their ``Rollups/SliceIndex``, kept while the file's
+/// last ingestion (sequence and commit instant) is unchanged: every dashboard answer needs them,
+/// reading and decoding them costs about a millisecond on a 600-client firm, and group
+/// membership only changes in an ingestion batch, which always records a new sequence.
+///
+/// Process-wide (every handler's `context` reads through it), keyed by file path; at most
+/// ``capacity`` files are kept (the cache is emptied when it is full: entries are rebuilt on
+/// the next read).
+final class FirmGroupsCache: Sendable {
+    /// The gateway's cache.
+    static let shared = FirmGroupsCache()
+
+    /// Files kept before the cache is emptied.
+    let capacity = 10_000
+
+    private struct Entry {
+        var version: Version
+        var groups: [StoredGroup]
+        var slices: SliceIndex
+    }
+
+    private struct Version: Equatable {
+        var sequence: Int64
+        var committedAt: String?
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The groups of the connection's file (with clients), and their slices, as of the
+    /// connection's read transaction.
+    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex) {
+        let sequence = try TenantRecords(connection: connection).lastSequence()
+        let version = Version(
+            sequence: sequence,
+            committedAt: try connection.fetchValue(String.self, "SELECT committed_at FROM ingestions WHERE sequence = ?", sequence)
+        )
+        if let entry = self.entries.withLock({ $0[connection.path] }), entry.version == version {
+            return (entry.groups, entry.slices)
+        }
+        let groups = try TenantRollups(connection: connection).groups()
+        let slices = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+        self.entries.withLock { entries in
+            if entries.count >= self.capacity { entries.removeAll() }
+            entries[connection.path] = Entry(version: version, groups: groups, slices: slices)
+        }
+        return (groups, slices)
+    }
+}
