@@ -296,6 +296,16 @@ public struct RollupReader {
         )
     }
 
+    /// The merged parts of a whole selection for exactly `keys` (``keyedParts(groups:keys:)``
+    /// summed), its slices read in place of their members.
+    public func mergedKeyedParts(selection: RowSelection, keys: ReceivablesKeys) throws -> KeyedReceivablesParts {
+        var total = KeyedReceivablesParts(source: KeyedReceivablesParts.zero, keys: keys)
+        for (table, ids) in selection.sources {
+            for parts in try self.keyedParts(table: table, ids: ids, keys: keys).values { total += parts }
+        }
+        return total
+    }
+
     /// Each slice's parts for exactly `keys`, by slice id: breakdown lines read many slices at
     /// once.
     public func keyedParts(slices: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
@@ -344,7 +354,7 @@ public struct RollupReader {
         try self.visitPeriodRows(table: table, ids: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
             result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
         }
-        let windowPeriods = Set(keys.windowFlowDates.map { Period(uncheckedStart: $0, end: $0) })
+        let windowPeriods = Set(keys.storedWindowDates.map { Period(uncheckedStart: $0, end: $0) })
         try self.visitPeriodRows(table: table, ids: groups, kind: "WINDOW_FLOW", periods: windowPeriods) { group, period, blob in
             result[group, default: .zero].flows[keys.window(endingAt: period.end), default: .zero] += try ReceivablesFlow(compactEncoded: blob)
         }

@@ -50,13 +50,7 @@ struct ReceivablesSeries: Sendable {
                 try ReceivablesSummary.checkFingerprints(reader, groups: groups, current: context.fingerprint)
                 let keys = ReceivablesSeriesReport.keys(buckets: buckets, kpis: kpis, settings: context.kpi.settings)
                 let selection = try reader.selection(context.sliceIndex.cover(groups.map(\.id)))
-                var parts = try reader.receivablesParts(
-                    selection: selection,
-                    snapshotDates: Array(keys.snapshotDates),
-                    dailyMonths: keys.partialMonths,
-                    flowRange: keys.flowRange ?? Period(uncheckedStart: from, end: to)
-                )
-                parts.collectionRates = try reader.collectionRates(selection: selection, periods: Array(keys.collectionRatePeriods))
+                let parts = try reader.mergedKeyedParts(selection: selection, keys: keys)
                 let series = ReceivablesSeriesReport.series(
                     kpis: kpis,
                     buckets: buckets,

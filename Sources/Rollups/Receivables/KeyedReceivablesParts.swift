@@ -83,8 +83,8 @@ public struct ReceivablesKeys: Hashable, Sendable {
     /// AR-FCST dates (as stored: the firm's today).
     public var forecastDates: Set<CalendarDate> = []
     /// Dates D whose flow over the DSO window ending at D (`windowDays` long) is read from the
-    /// stored `WINDOW_FLOW` rows instead of daily rows; keyed in `flows` by that window. Keep
-    /// those windows out of `flowPeriods`.
+    /// stored `WINDOW_FLOW` rows instead of daily rows; keyed in `flows` by that window (a window
+    /// that is also in `flowPeriods` is read from the daily rows only: see ``storedWindowDates``).
     public var windowFlowDates: Set<CalendarDate> = []
     /// The DSO window length of `windowFlowDates`.
     public var windowDays = 1
@@ -93,6 +93,12 @@ public struct ReceivablesKeys: Hashable, Sendable {
     public init() {}
 
     /// Every day a flow period touches must be readable: the smallest range covering every key.
+    /// The dates of `windowFlowDates` whose window is not already one of `flowPeriods` (a
+    /// 90-day quarter is also a 90-day window): those read a `WINDOW_FLOW` row.
+    public var storedWindowDates: Set<CalendarDate> {
+        self.windowFlowDates.filter { !self.flowPeriods.contains(self.window(endingAt: $0)) }
+    }
+
     /// The DSO window ending at `date`.
     public func window(endingAt date: CalendarDate) -> Period {
         Period(uncheckedStart: date.clampedAdding(days: -(Swift.max(self.windowDays, 1) - 1)), end: date)

@@ -49,16 +49,18 @@ public enum ReceivablesSeriesReport {
         return calendar.buckets(kind, overlapping: Period(uncheckedStart: back, end: back)).first?.period.start ?? back
     }
 
-    /// Every key the series read.
+    /// Every key the series read; the DSO window ending at each bucket's end is a stored
+    /// `WINDOW_FLOW` row (``ReceivablesKeys/windowFlowDates``), not the window's daily rows.
     public static func keys(buckets: [Bucket], kpis: [String], settings: KPISettings) -> ReceivablesKeys {
         let settings = settings.clamped
         var keys = ReceivablesKeys()
+        keys.windowDays = settings.dsoWindowDays
         for bucket in buckets {
             let end = bucket.period.end
             keys.snapshotDates.insert(end)
             keys.snapshotDates.insert(bucket.period.dayBeforeStart)
             keys.flowPeriods.insert(bucket.period)
-            keys.flowPeriods.insert(Period(uncheckedStart: end.clampedAdding(days: -(settings.dsoWindowDays - 1)), end: end))
+            keys.windowFlowDates.insert(end)
             if kpis.contains("AR-DSO-CB") {
                 for segment in ReceivablesFormulas.countbackSegments(asOf: end) { keys.flowPeriods.insert(segment) }
             }
