@@ -36,6 +36,9 @@ internal import CSQLite
         public var queryOnly = false
         /// `PRAGMA cache_size` in KiB of page cache (SQLite's default is 2000).
         public var cacheSizeKiB = 2000
+        /// `PRAGMA mmap_size` in bytes: reads of the file map its pages instead of copying them
+        /// through `pread` (0, SQLite's default, turns it off).
+        public var mmapSizeBytes = 0
         /// Maximum number of cached prepared statements; the least recently used is finalized beyond.
         public var statementCacheCapacity = 128
 
@@ -162,6 +165,7 @@ internal import CSQLite
             if options.enablesWAL { pragmas.append("PRAGMA journal_mode = WAL") }
             pragmas.append("PRAGMA synchronous = NORMAL")
         }
+        if options.mmapSizeBytes > 0 { pragmas.append("PRAGMA mmap_size = \(options.mmapSizeBytes)") }
         if options.queryOnly { pragmas.append("PRAGMA query_only = ON") }
         for pragma in pragmas {
             var statement: OpaquePointer?

@@ -26,11 +26,14 @@ public actor TenantPool {
         /// How each tenant database opens (reader count, cache size …).
         public var database: Database.Configuration
 
-        /// Defaults: 256 databases, each with at most 2 readers and a 1 MB page cache per connection.
+        /// Defaults: 256 databases, each with at most 2 readers and a 1 MB page cache per
+        /// connection, reading through a memory map of up to 256 MiB (address space, not memory:
+        /// pages are the kernel's page cache, shared by the connections of a file).
         public init() {
             var database = Database.Configuration()
             database.maximumReaderCount = 2
             database.connection.cacheSizeKiB = 1024
+            database.connection.mmapSizeBytes = 256 << 20
             database.createsParentDirectories = true
             self.database = database
         }

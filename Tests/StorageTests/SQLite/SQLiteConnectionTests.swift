@@ -308,6 +308,17 @@ struct SQLiteConnectionTests {
         #expect(timeout == 5000)
     }
 
+    @Test("mmap_size: off by default, the configured size when set (tenant files read through a map)")
+    func memoryMap() async throws {
+        let off = try await withConnection { try $0.fetchValue(Int.self, "PRAGMA mmap_size") }
+        var options = SQLiteConnection.Options()
+        options.mmapSizeBytes = 64 << 20
+        let on = try await withConnection(options: options) { try $0.fetchValue(Int.self, "PRAGMA mmap_size") }
+        #expect(off == 0)
+        #expect(on == 64 << 20)
+        #expect(TenantPool.Configuration().database.connection.mmapSizeBytes == 256 << 20)
+    }
+
     // MARK: - Statement cache
 
     @Test("prepared statements are cached per SQL text and reused")
