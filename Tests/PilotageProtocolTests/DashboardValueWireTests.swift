@@ -31,7 +31,7 @@ struct DashboardValueWireTests {
         let start = try #require(CalendarDate("2025-06-01"))
         let series = KPISeriesMessage(
             kpi: "AR-DSO-STD",
-            history: Self.values.enumerated().map { DatedValue(date: start.clampedAdding(days: $0.offset), value: $0.element) },
+            history: Self.values.enumerated().map { DatedValue(date: start.advanced(by: $0.offset), value: $0.element) },
             trend: Self.values[0]
         )
         let encoder = WireEncoder()
