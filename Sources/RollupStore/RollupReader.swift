@@ -288,12 +288,26 @@ public struct RollupReader {
         -> MaterializedReceivablesParts
     {
         let settings = context.settings.clamped
-        return try self.receivablesParts(
+        var parts = try self.receivablesParts(
             selection: selection,
             snapshotDates: ReceivablesLevel1.snapshotDates(asOf: date),
-            dailyMonths: ReceivablesLevel1.dailyMonths(asOf: date, settings: settings),
+            dailyMonths: ReceivablesLevel1.dailyMonths(asOf: date, settings: settings, storedWindows: true),
             flowRange: ReceivablesLevel1.flowRange(asOf: date, settings: settings)
         )
+        // The DSO windows of the history from `WINDOW_FLOW` rows, not from their days.
+        var keys = ReceivablesKeys()
+        keys.windowDays = settings.dsoWindowDays
+        let dates = ReceivablesLevel1.windowDates(asOf: date)
+        for window in dates.map(keys.window(endingAt:)) { parts.periodFlows[window] = .zero }
+        for (table, ids) in selection.sources {
+            try self.visitPeriodRows(table: table, ids: ids, kind: "WINDOW_FLOW", periods: Set(dates.map { Period(uncheckedStart: $0, end: $0) })) {
+                _,
+                period,
+                blob in
+                parts.periodFlows[keys.window(endingAt: period.end), default: .zero] += try ReceivablesFlow(compactEncoded: blob)
+            }
+        }
+        return parts
     }
 
     /// The merged parts of a whole selection for exactly `keys` (``keyedParts(groups:keys:)``

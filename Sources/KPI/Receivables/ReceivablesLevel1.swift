@@ -69,15 +69,24 @@ public struct ReceivablesLevel1: Hashable, Sendable {
     }
 
     /// The months whose days the dashboard reads one by one (the other months of the flow range
-    /// are read whole): the months of each history day, of D⁻, and of their window starts.
-    public static func dailyMonths(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30) -> Set<Int> {
+    /// are read whole): the months of each history day, of D⁻, and of their window starts —
+    /// unless `storedWindows`: the DSO window ending at each of ``windowDates(asOf:historyDays:)``
+    /// is then read as one stored value (``MaterializedReceivablesParts/periodFlows``).
+    public static func dailyMonths(asOf date: CalendarDate, settings: KPISettings, historyDays: Int = 30, storedWindows: Bool = false)
+        -> Set<Int>
+    {
         let settings = settings.clamped
         var months: Set<Int> = []
-        for day in KPISeries.historyDays(asOf: date, days: historyDays) + [date.previousMonth] {
+        for day in Self.windowDates(asOf: date, historyDays: historyDays) {
             months.insert(day.monthIndex)
-            months.insert(day.clampedAdding(days: -(settings.dsoWindowDays - 1)).monthIndex)
+            if !storedWindows { months.insert(day.clampedAdding(days: -(settings.dsoWindowDays - 1)).monthIndex) }
         }
         return months
+    }
+
+    /// The dates whose DSO window the dashboard reads: each history day and D⁻.
+    public static func windowDates(asOf date: CalendarDate, historyDays: Int = 30) -> [CalendarDate] {
+        KPISeries.historyDays(asOf: date, days: historyDays) + [date.previousMonth]
     }
 
     /// The flow days the dashboard reads: from the oldest countback segment of D⁻ (or the oldest

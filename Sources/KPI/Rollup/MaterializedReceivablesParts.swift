@@ -26,6 +26,9 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
     /// month not listed here would read missing days, so callers materialise the months they need
     /// (``ReceivablesLevel1/dailyMonths(asOf:settings:historyDays:)``).
     public let dailyMonths: Set<Int>?
+    /// Flows over whole periods read as one stored value (the DSO windows of a level-1 answer:
+    /// `WINDOW_FLOW` rows), consulted before the daily and monthly parts.
+    public var periodFlows: [Period: ReceivablesFlow] = [:]
 
     /// Creates merged parts from their pieces.
     public init(
@@ -88,6 +91,7 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
     /// Flow parts over `period`: whole months from the monthly parts, other days from daily parts
     /// (days outside the flow range count as empty).
     public func flow(over period: Period) -> ReceivablesFlow {
+        if let stored = self.periodFlows[period] { return stored }
         var total = ReceivablesFlow.zero
         var cursor = period.start
         while cursor <= period.end {
