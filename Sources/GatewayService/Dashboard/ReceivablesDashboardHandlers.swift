@@ -190,10 +190,7 @@ struct ReceivablesSummary: Sendable {
 
     /// Collaborator names by id.
     static func collaboratorNames(connection: SQLiteConnection) throws -> [String: String] {
-        Dictionary(
-            try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        try FirmGroupsCache.shared.collaboratorNames(connection: connection)
     }
 
     /// The facts of each group's clients, mapped as the worker maps them (verification mode).

@@ -1,13 +1,15 @@
+internal import PilotageProtocol
 internal import Rollups
 internal import RollupStore
 internal import Storage
 internal import Synchronization
 internal import TenantStore
 
-/// The client groups of each firm file and their ``Rollups/SliceIndex``, kept while the file's
-/// last ingestion (sequence and commit instant) is unchanged: every dashboard answer needs them,
-/// reading and decoding them costs about a millisecond on a 600-client firm, and group
-/// membership only changes in an ingestion batch, which always records a new sequence.
+/// The client groups of each firm file, their ``Rollups/SliceIndex`` and the collaborators'
+/// names, kept while the file's last ingestion (sequence and commit instant) is unchanged: every
+/// dashboard answer needs them, reading and decoding them costs over a millisecond on a
+/// 600-client firm, and they only change in an ingestion batch, which always records a new
+/// sequence.
 ///
 /// Process-wide (every handler's `context` reads through it), keyed by file path; at most
 /// ``capacity`` files are kept (the cache is emptied when it is full: entries are rebuilt on
@@ -23,6 +25,7 @@ final class FirmGroupsCache: Sendable {
         var version: Version
         var groups: [StoredGroup]
         var slices: SliceIndex
+        var names: [String: String]
     }
 
     private struct Version: Equatable {
@@ -35,20 +38,38 @@ final class FirmGroupsCache: Sendable {
     /// The groups of the connection's file (with clients), and their slices, as of the
     /// connection's read transaction.
     func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex) {
+        let entry = try self.entry(connection: connection)
+        return (entry.groups, entry.slices)
+    }
+
+    /// Collaborator names by id, as of the connection's read transaction.
+    func collaboratorNames(connection: SQLiteConnection) throws -> [String: String] {
+        try self.entry(connection: connection).names
+    }
+
+    private func entry(connection: SQLiteConnection) throws -> Entry {
         let sequence = try TenantRecords(connection: connection).lastSequence()
         let version = Version(
             sequence: sequence,
             committedAt: try connection.fetchValue(String.self, "SELECT committed_at FROM ingestions WHERE sequence = ?", sequence)
         )
         if let entry = self.entries.withLock({ $0[connection.path] }), entry.version == version {
-            return (entry.groups, entry.slices)
+            return entry
         }
         let groups = try TenantRollups(connection: connection).groups()
-        let slices = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+        let entry = Entry(
+            version: version,
+            groups: groups,
+            slices: SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) }),
+            names: Dictionary(
+                try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
         self.entries.withLock { entries in
             if entries.count >= self.capacity { entries.removeAll() }
-            entries[connection.path] = Entry(version: version, groups: groups, slices: slices)
+            entries[connection.path] = entry
         }
-        return (groups, slices)
+        return entry
     }
 }
