@@ -222,7 +222,26 @@ public struct RollupReader {
         periods: Set<Period>,
         body: (Int64, Period, [UInt8]) throws -> Void
     ) throws {
-        for period in periods.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
+        // One-day periods (forecasts and DSO windows at a date) in one statement per chunk.
+        let days = periods.filter { $0.start == $0.end }.map(\.start).sorted()
+        if days.count > 1 {
+            let dayArguments = Self.padded(days.map(\.sqliteValue))
+            let dayPlaceholders = Array(repeating: "?", count: dayArguments.count).joined(separator: ", ")
+            try Self.inChunks(groups) { placeholders, arguments in
+                try self.connection.query(
+                    """
+                    SELECT \(table.id), start_day, parts FROM \(table.periods)
+                    WHERE \(table.id) IN (\(placeholders)) AND kind = ? AND start_day IN (\(dayPlaceholders)) AND end_day = start_day
+                    """,
+                    arguments: arguments + [.text(kind)] + dayArguments
+                ) { row in
+                    let day = try row.decode(CalendarDate.self, at: 1)
+                    try body(try row.decode(Int64.self, at: 0), Period(uncheckedStart: day, end: day), try row.decode([UInt8].self, at: 2))
+                }
+            }
+        }
+        let others = days.count > 1 ? periods.filter { $0.start != $0.end } : periods
+        for period in others.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
             try Self.inChunks(groups) { placeholders, arguments in
                 try self.connection.query(
                     """
