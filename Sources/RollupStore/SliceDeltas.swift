@@ -92,8 +92,8 @@ struct SliceDeltas {
 
     // MARK: - Applying
 
-    /// Adds every delta to the stored slice rows (read, add, write back; delete at zero
-    /// contributors).
+    /// Adds every delta to the stored slice rows: per slice and table, one range read of the
+    /// rows the deltas touch, then one write per touched row (deleted at zero contributors).
     ///
     /// - Throws: ``RollupStoreError`` `.invalidCommit` when a slice row would be left with a
     ///   negative number of contributors (the slice tables disagree with the group rows); SQLite
@@ -101,25 +101,11 @@ struct SliceDeltas {
     func apply(connection: SQLiteConnection) throws {
         for (key, slice) in self.slices.sorted(by: { $0.key < $1.key }) {
             let id = try Self.sliceID(key, connection: connection)
-            let days = Set(slice.snapshots.keys).union(slice.dayFlows.keys)
-            for day in days.sorted() {
-                try self.applyDay(slice: id, key: key, day: day, snapshot: slice.snapshots[day] ?? Delta(), flow: slice.dayFlows[day], connection: connection)
-            }
-            for (month, delta) in slice.months.sorted(by: { $0.key < $1.key }) {
-                try Self.applyRow(
-                    table: "slice_months",
-                    keyColumns: ["month"],
-                    keyValues: [month.sqliteValue],
-                    blobColumn: "receivables_flow",
-                    slice: id,
-                    sliceKey: key,
-                    delta: delta,
-                    connection: connection
-                )
-            }
-            for (period, delta) in slice.rates { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
-            for (period, delta) in slice.forecasts { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
-            for (period, delta) in slice.windowFlows { try Self.applyPeriod(period, delta: delta, slice: id, sliceKey: key, connection: connection) }
+            try Self.applyDays(slice, id: id, key: key, connection: connection)
+            try Self.applyMonths(slice.months, id: id, key: key, connection: connection)
+            try Self.applyPeriods(slice.rates, kind: .collectionRate, id: id, key: key, connection: connection)
+            try Self.applyPeriods(slice.forecasts, kind: .forecast, id: id, key: key, connection: connection)
+            try Self.applyPeriods(slice.windowFlows, kind: .windowFlow, id: id, key: key, connection: connection)
         }
     }
 
@@ -132,100 +118,139 @@ struct SliceDeltas {
         return connection.lastInsertRowID
     }
 
-    private func applyDay(
-        slice: Int64,
-        key: String,
-        day: CalendarDate,
-        snapshot: Delta<ReceivablesSnapshot>,
-        flow: ReceivablesFlow?,
-        connection: SQLiteConnection
-    ) throws {
-        var total = (snapshot: ReceivablesSnapshot.zero, flow: ReceivablesFlow.zero, contributors: 0)
+    private static func applyDays(_ slice: Slice, id: Int64, key: String, connection: SQLiteConnection) throws {
+        let days = Set(slice.snapshots.keys).union(slice.dayFlows.keys).sorted()
+        guard let first = days.first, let last = days.last else { return }
+        var stored: [CalendarDate: (snapshot: [UInt8], flow: [UInt8], contributors: Int)] = [:]
         try connection.query(
-            "SELECT receivables_snapshot, receivables_flow, contributors FROM slice_days WHERE slice_id = ? AND day = ?",
-            slice,
-            day
+            "SELECT day, receivables_snapshot, receivables_flow, contributors FROM slice_days WHERE slice_id = ? AND day BETWEEN ? AND ?",
+            id,
+            first,
+            last
         ) { row in
-            total = (
-                try ReceivablesSnapshot(compactEncoded: try row.decode([UInt8].self, at: 0)),
-                try ReceivablesFlow(compactEncoded: try row.decode([UInt8].self, at: 1)),
-                try row.decode(Int.self, at: 2)
+            stored[try row.decode(CalendarDate.self, at: 0)] = (
+                try row.decode([UInt8].self, at: 1), try row.decode([UInt8].self, at: 2), try row.decode(Int.self, at: 3)
             )
         }
-        total.snapshot += snapshot.parts
-        total.flow += flow ?? .zero
-        total.contributors += snapshot.contributors
-        try Self.checkContributors(total.contributors, slice: key, row: "day \(day)")
-        if total.contributors == 0 {
-            try connection.execute("DELETE FROM slice_days WHERE slice_id = ? AND day = ?", slice, day)
-        } else {
-            try connection.execute(
-                """
-                INSERT INTO slice_days (slice_id, day, receivables_snapshot, receivables_flow, contributors) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (slice_id, day) DO UPDATE SET receivables_snapshot = excluded.receivables_snapshot,
-                    receivables_flow = excluded.receivables_flow, contributors = excluded.contributors
-                """,
-                slice,
-                day,
-                total.snapshot.compactEncoded,
-                total.flow.compactEncoded,
-                total.contributors
-            )
+        for day in days {
+            let delta = slice.snapshots[day] ?? Delta()
+            var snapshot = delta.parts
+            var flow = slice.dayFlows[day] ?? .zero
+            var contributors = delta.contributors
+            if let row = stored[day] {
+                snapshot += try ReceivablesSnapshot(compactEncoded: row.snapshot)
+                flow += try ReceivablesFlow(compactEncoded: row.flow)
+                contributors += row.contributors
+            }
+            try Self.checkContributors(contributors, slice: key, row: "day \(day)")
+            if contributors == 0 {
+                try connection.execute("DELETE FROM slice_days WHERE slice_id = ? AND day = ?", id, day)
+            } else {
+                try connection.execute(
+                    """
+                    INSERT INTO slice_days (slice_id, day, receivables_snapshot, receivables_flow, contributors) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (slice_id, day) DO UPDATE SET receivables_snapshot = excluded.receivables_snapshot,
+                        receivables_flow = excluded.receivables_flow, contributors = excluded.contributors
+                    """,
+                    id,
+                    day,
+                    snapshot.compactEncoded,
+                    flow.compactEncoded,
+                    contributors
+                )
+            }
         }
     }
 
-    private static func applyPeriod<Parts: InvertibleParts & CompactParts>(
-        _ period: PeriodKey,
-        delta: Delta<Parts>,
-        slice: Int64,
-        sliceKey: String,
-        connection: SQLiteConnection
-    ) throws {
-        try Self.applyRow(
-            table: "slice_periods",
-            keyColumns: ["kind", "start_day", "end_day"],
-            keyValues: [.text(period.kind.rawValue), period.start.sqliteValue, period.end.sqliteValue],
-            blobColumn: "parts",
-            slice: slice,
-            sliceKey: sliceKey,
-            delta: delta,
-            connection: connection
-        )
+    private static func applyMonths(_ months: [CalendarDate: Delta<ReceivablesFlow>], id: Int64, key: String, connection: SQLiteConnection) throws {
+        guard let first = months.keys.min(), let last = months.keys.max() else { return }
+        var stored: [CalendarDate: (flow: [UInt8], contributors: Int)] = [:]
+        try connection.query(
+            "SELECT month, receivables_flow, contributors FROM slice_months WHERE slice_id = ? AND month BETWEEN ? AND ?",
+            id,
+            first,
+            last
+        ) { row in
+            stored[try row.decode(CalendarDate.self, at: 0)] = (try row.decode([UInt8].self, at: 1), try row.decode(Int.self, at: 2))
+        }
+        for (month, delta) in months {
+            var flow = delta.parts
+            var contributors = delta.contributors
+            if let row = stored[month] {
+                flow += try ReceivablesFlow(compactEncoded: row.flow)
+                contributors += row.contributors
+            }
+            try Self.checkContributors(contributors, slice: key, row: "month \(month)")
+            if contributors == 0 {
+                try connection.execute("DELETE FROM slice_months WHERE slice_id = ? AND month = ?", id, month)
+            } else {
+                try connection.execute(
+                    """
+                    INSERT INTO slice_months (slice_id, month, receivables_flow, contributors) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (slice_id, month) DO UPDATE SET receivables_flow = excluded.receivables_flow, contributors = excluded.contributors
+                    """,
+                    id,
+                    month,
+                    flow.compactEncoded,
+                    contributors
+                )
+            }
+        }
     }
 
-    /// Read, add, write back (or delete) one row of a slice table with a single parts blob.
-    private static func applyRow<Parts: InvertibleParts & CompactParts>(
-        table: String,
-        keyColumns: [String],
-        keyValues: [SQLiteValue],
-        blobColumn: String,
-        slice: Int64,
-        sliceKey: String,
-        delta: Delta<Parts>,
+    private static func applyPeriods<Parts: InvertibleParts & CompactParts>(
+        _ periods: [PeriodKey: Delta<Parts>],
+        kind: RollupPeriodKind,
+        id: Int64,
+        key: String,
         connection: SQLiteConnection
     ) throws {
-        let condition = (["slice_id"] + keyColumns).map { "\($0) = ?" }.joined(separator: " AND ")
-        let keyArguments = [SQLiteValue.integer(slice)] + keyValues
-        var total = (parts: Parts.zero, contributors: 0)
-        try connection.query("SELECT \(blobColumn), contributors FROM \(table) WHERE \(condition)", arguments: keyArguments) { row in
-            total = (try Parts(compactEncoded: try row.decode([UInt8].self, at: 0)), try row.decode(Int.self, at: 1))
+        guard let first = periods.keys.map(\.start).min(), let last = periods.keys.map(\.start).max() else { return }
+        var stored: [PeriodKey: (parts: [UInt8], contributors: Int)] = [:]
+        try connection.query(
+            """
+            SELECT start_day, end_day, parts, contributors FROM slice_periods
+            WHERE slice_id = ? AND kind = ? AND start_day BETWEEN ? AND ?
+            """,
+            id,
+            kind.rawValue,
+            first,
+            last
+        ) { row in
+            let period = PeriodKey(kind: kind, start: try row.decode(CalendarDate.self, at: 0), end: try row.decode(CalendarDate.self, at: 1))
+            guard periods[period] != nil else { return }
+            stored[period] = (try row.decode([UInt8].self, at: 2), try row.decode(Int.self, at: 3))
         }
-        total.parts += delta.parts
-        total.contributors += delta.contributors
-        let label = zip(keyColumns, keyValues).map { "\($0)=\($1)" }.joined(separator: " ")
-        try Self.checkContributors(total.contributors, slice: sliceKey, row: "\(table) \(label)")
-        if total.contributors == 0 {
-            try connection.execute("DELETE FROM \(table) WHERE \(condition)", arguments: keyArguments)
-        } else {
-            let columns = ["slice_id"] + keyColumns + [blobColumn, "contributors"]
-            try connection.execute(
-                """
-                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
-                ON CONFLICT (\((["slice_id"] + keyColumns).joined(separator: ", ")))
-                DO UPDATE SET \(blobColumn) = excluded.\(blobColumn), contributors = excluded.contributors
-                """,
-                arguments: keyArguments + [.blob(total.parts.compactEncoded), .integer(Int64(total.contributors))]
-            )
+        for (period, delta) in periods {
+            var parts = delta.parts
+            var contributors = delta.contributors
+            if let row = stored[period] {
+                parts += try Parts(compactEncoded: row.parts)
+                contributors += row.contributors
+            }
+            try Self.checkContributors(contributors, slice: key, row: "\(kind.rawValue) \(period.start)…\(period.end)")
+            if contributors == 0 {
+                try connection.execute(
+                    "DELETE FROM slice_periods WHERE slice_id = ? AND kind = ? AND start_day = ? AND end_day = ?",
+                    id,
+                    kind.rawValue,
+                    period.start,
+                    period.end
+                )
+            } else {
+                try connection.execute(
+                    """
+                    INSERT INTO slice_periods (slice_id, kind, start_day, end_day, parts, contributors) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (slice_id, kind, start_day, end_day) DO UPDATE SET parts = excluded.parts, contributors = excluded.contributors
+                    """,
+                    id,
+                    kind.rawValue,
+                    period.start,
+                    period.end,
+                    parts.compactEncoded,
+                    contributors
+                )
+            }
         }
     }
 
