@@ -2,52 +2,88 @@ internal import Dispatch
 internal import Foundation
 internal import KPI
 public import PilotageProtocol
-internal import Rollups
+public import Rollups
 internal import Wire
 
 /// Turns a leased batch's facts into its partitions' rows: records → facts (``Rollups/FactMapper``)
 /// → parts (``Rollups/GroupRollupCalculator``, ``Rollups/ProspectRollupCalculator``). Pure and
 /// CPU-bound: the worker runs it on its compute queue, never on the cooperative pool.
+///
+/// A client-group batch is computed in two steps so that the first overlaps the facts stream:
+/// ``decodeClientRecords(_:)`` decodes each chunk as it arrives (chunks in parallel), the
+/// chunks' ``ClientRecordSets`` are appended in stream order, then
+/// ``rollups(work:header:sets:)`` maps and computes the groups in parallel. The result is the
+/// same as decoding every record in order (``rollups(work:header:records:)``).
 public enum BatchComputation {
     /// The rows of every partition of `work`, computed from the streamed header and records.
     ///
     /// - Throws: ``Rollups/RollupError`` when the batch or its records are not what the
     ///   protocol promises.
     public static func rollups(work: WorkAssignment, header: FactsHeader, records: [StoredRecord]) throws -> [PartitionRollup] {
+        switch work.family {
+        case .clientGroup:
+            return try Self.rollups(work: work, header: header, sets: Self.decodeClientRecords(records[...]))
+        case .prospects:
+            return try Self.prospects(work: work, header: header, records: records)
+        }
+    }
+
+    /// Decodes records of a client-group batch (a chunk of the facts stream) into each client's
+    /// ``Rollups/ClientRecordSet``, in order.
+    ///
+    /// - Throws: ``Rollups/RollupError`` (`invalidFacts`) for a record without a client or
+    ///   whose payload does not decode as its kind.
+    public static func decodeClientRecords(_ records: ArraySlice<StoredRecord>) throws(RollupError) -> ClientRecordSets {
+        let decoder = WireDecoder()
+        var sets = ClientRecordSets()
+        for record in records {
+            guard let client = record.client else {
+                throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of a client-group batch has no client")
+            }
+            do {
+                try record.payload.withUnsafeBytes { bytes in
+                    try sets.add(client: client, kind: record.kind, bytes: bytes, decoder: decoder)
+                }
+            } catch {
+                throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of client \(client) does not decode: \(error)")
+            }
+        }
+        return sets
+    }
+
+    /// The rows of every partition of a client-group batch from its clients' decoded records;
+    /// the groups are mapped and computed in parallel over the cores.
+    ///
+    /// - Throws: ``Rollups/RollupError`` when a partition has no month or group.
+    public static func rollups(work: WorkAssignment, header: FactsHeader, sets: ClientRecordSets) throws -> [PartitionRollup] {
+        let settings = FactMapper.kpiSettings(header.settings)
+        let mapper = FactMapper(settings: header.settings)
+        let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
+        var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
+        for partition in work.partitions {
+            guard let month = partition.month, let group = partition.groupID ?? work.groupID else {
+                throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month or group")
+            }
+            targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
+        }
+        let calculator = GroupRollupCalculator(settings: settings, today: header.today, firstDataDate: header.firstDataDate)
+        let jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in (clients: members[group] ?? [], targets: targets) }
+        // Groups are independent: spread their mapping and computation over the cores.
+        let results = ResultSlots<[PartitionRollup]>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let facts = jobs[index].clients.compactMap { sets[$0].flatMap(mapper.facts) }
+            results.set(index, calculator.rollups(facts: facts, targets: jobs[index].targets))
+        }
+        return results.values.flatMap { $0 ?? [] }
+    }
+
+    /// The rows of a prospects batch (one fiscal year) from its deal and offer records.
+    static func prospects(work: WorkAssignment, header: FactsHeader, records: [StoredRecord]) throws -> [PartitionRollup] {
         let decoder = WireDecoder()
         let settings = FactMapper.kpiSettings(header.settings)
         switch work.family {
         case .clientGroup:
-            var sets: [String: ClientRecordSet] = [:]
-            for record in records {
-                guard let client = record.client else {
-                    throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of a client-group batch has no client")
-                }
-                do {
-                    try sets[client, default: ClientRecordSet()].add(kind: record.kind, payload: [UInt8](record.payload), decoder: decoder)
-                } catch {
-                    throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of client \(client) does not decode: \(error)")
-                }
-            }
-            let mapper = FactMapper(settings: header.settings)
-            let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
-            var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
-            for partition in work.partitions {
-                guard let month = partition.month, let group = partition.groupID ?? work.groupID else {
-                    throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month or group")
-                }
-                targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
-            }
-            let calculator = GroupRollupCalculator(settings: settings, today: header.today, firstDataDate: header.firstDataDate)
-            let jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in
-                (facts: (members[group] ?? []).compactMap { sets[$0].flatMap(mapper.facts) }, targets: targets)
-            }
-            // Groups are independent: spread them over the cores.
-            let results = ResultSlots<[PartitionRollup]>(count: jobs.count)
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-                results.set(index, calculator.rollups(facts: jobs[index].facts, targets: jobs[index].targets))
-            }
-            return results.values.flatMap { $0 ?? [] }
+            throw RollupError(code: .invalidPartition, message: "a client-group batch is not a prospects batch")
         case .prospects:
             guard let fiscalYear = work.fiscalYear, let partition = work.partitions.first, work.partitions.count == 1 else {
                 throw RollupError(code: .invalidPartition, message: "a prospects batch holds exactly one fiscal year")

@@ -119,14 +119,19 @@ public final class Worker: Sendable {
             let reply = try await withThrowingTaskGroup(of: Void.self) { group -> CommitReply in
                 group.addTask { await self.renewLoop(work, workerID: workerID, lost: lost) }
                 defer { group.cancelAll() }
-                let (header, records) = try await self.fetch(work, workerID: workerID)
+                let (header, facts, count) = try await self.fetch(work, workerID: workerID)
                 timings.fetched = ContinuousClock.now
-                let rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
+                let rollups = try await self.offPool {
+                    switch facts {
+                    case .decoded(let sets): try BatchComputation.rollups(work: work, header: header, sets: sets)
+                    case .records(let records): try BatchComputation.rollups(work: work, header: header, records: records)
+                    }
+                }
                 timings.computed = ContinuousClock.now
                 guard !lost.isLost else {
                     throw RPCError(code: .failedPrecondition, message: "the lease of \(work.partitions.count) partition(s) was lost while computing")
                 }
-                timings.records = records.count
+                timings.records = count
                 let reply = try await self.commit(work, header: header, rollups: rollups, workerID: workerID)
                 committed = true
                 return reply
@@ -186,21 +191,39 @@ public final class Worker: Sendable {
         }
     }
 
-    private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, [StoredRecord]) {
+    /// A batch's facts: client-group records decoded while they streamed in, or the records
+    /// of a prospects batch.
+    private enum Facts: Sendable {
+        case decoded(ClientRecordSets)
+        case records([StoredRecord])
+    }
+
+    /// Streams the batch's facts; a client-group batch's chunks are decoded on the compute queue
+    /// as they arrive (``ChunkDecoder``), so decoding overlaps the stream.
+    private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, Facts, Int) {
         let stream = try await self.client.serverStreaming(
             WorkerMethods.fetchFacts,
             FetchFactsRequest(workerID: workerID, firmID: work.firmID, partitions: work.references),
             metadata: self.metadata
         )
+        let decodesWhileStreaming = work.family == .clientGroup
+        let decoder = ChunkDecoder(queue: self.computeQueue)
         var header: FactsHeader?
         var records: [StoredRecord] = []
+        var count = 0
         for try await chunk in stream {
             if let first = chunk.header { header = first }
-            records.append(contentsOf: chunk.records)
+            count += chunk.records.count
+            if decodesWhileStreaming {
+                decoder.submit(chunk.records)
+            } else {
+                records.append(contentsOf: chunk.records)
+            }
         }
         guard let header else { throw RPCError(code: .internalError, message: "the facts stream had no header") }
-        self.recordCount.add(records.count, ordering: .relaxed)
-        return (header, records)
+        self.recordCount.add(count, ordering: .relaxed)
+        let facts: Facts = decodesWhileStreaming ? .decoded(try await decoder.finish()) : .records(records)
+        return (header, facts, count)
     }
 
     private func commit(_ work: WorkAssignment, header: FactsHeader, rollups: [PartitionRollup], workerID: String) async throws -> CommitReply {
