@@ -56,25 +56,61 @@ public enum BatchComputation {
     ///
     /// - Throws: ``Rollups/RollupError`` when a partition has no month or group.
     public static func rollups(work: WorkAssignment, header: FactsHeader, sets: ClientRecordSets) throws -> [PartitionRollup] {
-        let settings = FactMapper.kpiSettings(header.settings)
-        let mapper = FactMapper(settings: header.settings)
-        let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
-        var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
-        for partition in work.partitions {
-            guard let month = partition.month, let group = partition.groupID ?? work.groupID else {
-                throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month or group")
-            }
-            targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
-        }
-        let calculator = GroupRollupCalculator(settings: settings, today: header.today, firstDataDate: header.firstDataDate)
-        let jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in (clients: members[group] ?? [], targets: targets) }
+        let plan = try GroupPlan(work: work, header: header)
         // Groups are independent: spread their mapping and computation over the cores.
-        let results = ResultSlots<[PartitionRollup]>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let facts = jobs[index].clients.compactMap { sets[$0].flatMap(mapper.facts) }
-            results.set(index, calculator.rollups(facts: facts, targets: jobs[index].targets))
+        let results = ResultSlots<[PartitionRollup]>(count: plan.jobs.count)
+        DispatchQueue.concurrentPerform(iterations: plan.jobs.count) { index in
+            results.set(index, plan.rollups(plan.jobs[index]) { sets[$0] })
         }
         return results.values.flatMap { $0 ?? [] }
+    }
+
+    /// What a client-group batch computes, group by group: each group's clients (from the
+    /// header) and targets (its partitions, in batch order), groups by id.
+    public struct GroupPlan: Sendable {
+        /// One group's share of the batch.
+        public struct Job: Sendable {
+            /// The client group.
+            public var group: Int64
+            /// Its clients when the facts were read.
+            public var clients: [String]
+            /// Its partitions.
+            public var targets: [GroupRollupCalculator.Target]
+        }
+
+        /// The groups, by id.
+        public let jobs: [Job]
+        private let mapper: FactMapper
+        private let calculator: GroupRollupCalculator
+
+        /// The plan of `work` with the facts stream's `header`.
+        ///
+        /// - Throws: ``Rollups/RollupError`` (`invalidPartition`) when a partition has no month or group.
+        public init(work: WorkAssignment, header: FactsHeader) throws(RollupError) {
+            let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
+            var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
+            for partition in work.partitions {
+                guard let month = partition.month, let group = partition.groupID ?? work.groupID else {
+                    throw RollupError(code: .invalidPartition, message: "\(partition.key) has no month or group")
+                }
+                targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
+            }
+            self.jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in
+                Job(group: group, clients: members[group] ?? [], targets: targets)
+            }
+            self.mapper = FactMapper(settings: header.settings)
+            self.calculator = GroupRollupCalculator(
+                settings: FactMapper.kpiSettings(header.settings),
+                today: header.today,
+                firstDataDate: header.firstDataDate
+            )
+        }
+
+        /// The rows of `job`'s partitions from its clients' records (`records(client)`).
+        public func rollups(_ job: Job, records: (String) -> ClientRecordSet?) -> [PartitionRollup] {
+            let facts = job.clients.compactMap { records($0).flatMap(self.mapper.facts) }
+            return self.calculator.rollups(facts: facts, targets: job.targets)
+        }
     }
 
     /// The rows of a prospects batch (one fiscal year) from its deal and offer records.

@@ -121,11 +121,11 @@ public final class Worker: Sendable {
                 defer { group.cancelAll() }
                 let (header, facts, count) = try await self.fetch(work, workerID: workerID)
                 timings.fetched = ContinuousClock.now
-                let rollups = try await self.offPool {
-                    switch facts {
-                    case .decoded(let sets): try BatchComputation.rollups(work: work, header: header, sets: sets)
-                    case .records(let records): try BatchComputation.rollups(work: work, header: header, records: records)
-                    }
+                let rollups: [PartitionRollup]
+                switch facts {
+                case .streamed(let batch): rollups = try await batch.finish()
+                case .records(let records):
+                    rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
                 }
                 timings.computed = ContinuousClock.now
                 guard !lost.isLost else {
@@ -191,39 +191,42 @@ public final class Worker: Sendable {
         }
     }
 
-    /// A batch's facts: client-group records decoded while they streamed in, or the records
-    /// of a prospects batch.
+    /// A batch's facts: a client-group batch decoded and computed while they streamed in, or
+    /// the records of a prospects batch.
     private enum Facts: Sendable {
-        case decoded(ClientRecordSets)
+        case streamed(StreamingBatch)
         case records([StoredRecord])
     }
 
-    /// Streams the batch's facts; a client-group batch's chunks are decoded on the compute queue
-    /// as they arrive (``ChunkDecoder``), so decoding overlaps the stream.
+    /// Streams the batch's facts; a client-group batch's chunks are decoded, and its groups
+    /// computed, on the compute queue as they arrive (``StreamingBatch``), overlapping the stream.
     private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, Facts, Int) {
         let stream = try await self.client.serverStreaming(
             WorkerMethods.fetchFacts,
             FetchFactsRequest(workerID: workerID, firmID: work.firmID, partitions: work.references),
             metadata: self.metadata
         )
-        let decodesWhileStreaming = work.family == .clientGroup
-        let decoder = ChunkDecoder(queue: self.computeQueue)
+        let streams = work.family == .clientGroup
+        let batch = StreamingBatch(work: work, queue: self.computeQueue)
         var header: FactsHeader?
         var records: [StoredRecord] = []
         var count = 0
         for try await chunk in stream {
-            if let first = chunk.header { header = first }
+            if header == nil, let first = chunk.header {
+                header = first
+                batch.start(first)
+            }
+            guard header != nil else { throw RPCError(code: .internalError, message: "the facts stream did not start with its header") }
             count += chunk.records.count
-            if decodesWhileStreaming {
-                decoder.submit(chunk.records)
+            if streams {
+                batch.submit(chunk.records)
             } else {
                 records.append(contentsOf: chunk.records)
             }
         }
         guard let header else { throw RPCError(code: .internalError, message: "the facts stream had no header") }
         self.recordCount.add(count, ordering: .relaxed)
-        let facts: Facts = decodesWhileStreaming ? .decoded(try await decoder.finish()) : .records(records)
-        return (header, facts, count)
+        return (header, streams ? .streamed(batch) : .records(records), count)
     }
 
     private func commit(_ work: WorkAssignment, header: FactsHeader, rollups: [PartitionRollup], workerID: String) async throws -> CommitReply {

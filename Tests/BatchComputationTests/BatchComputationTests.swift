@@ -184,6 +184,51 @@ struct BatchComputationTests {
         }
     }
 
+    @Test(
+        "a batch computed while it streams (groups as soon as their clients are complete) equals the reference, in any chunk size",
+        arguments: [false, true]
+    )
+    func streamingEqualsReference(spread: Bool) async throws {
+        let batch = try await GeneratedBatch.make(spread: spread)
+        let reference = try batch.referenceRollups()
+        for chunkSize in [1, 97, 2_000] {
+            let rows = try await Self.stream(batch.records, of: batch, chunkSize: chunkSize)
+            #expect(rows == reference, "chunks of \(chunkSize)")
+        }
+    }
+
+    @Test("a client coming back after the stream moved past it: the early rows are discarded and the result is still exact")
+    func streamingOutOfOrder() async throws {
+        let batch = try await GeneratedBatch.make(spread: false)
+        // Move the first record of the first client to the very end of the stream.
+        var records = batch.records
+        records.append(records.removeFirst())
+        let reference = try BatchComputation.rollups(work: batch.work, header: batch.header, records: records)
+        let moved = try #require(records.last?.client)
+        #expect(records.dropLast().contains { $0.client == moved } && records.dropLast().last?.client != moved)
+        for chunkSize in [50, 2_000] {
+            #expect(try await Self.stream(records, of: batch, chunkSize: chunkSize) == reference, "chunks of \(chunkSize)")
+        }
+    }
+
+    @Test("a chunk that does not decode fails the streamed batch with invalidFacts")
+    func streamingFailure() async throws {
+        let batch = try await GeneratedBatch.make(spread: true)
+        var records = batch.records
+        records[records.count / 2].payload = Data([0x0A, 0x01])
+        await #expect(throws: RollupError.self) { try await Self.stream(records, of: batch, chunkSize: 100) }
+    }
+
+    /// Streams `records` through a ``StreamingBatch`` in chunks of `chunkSize`.
+    static func stream(_ records: [StoredRecord], of batch: GeneratedBatch, chunkSize: Int) async throws -> [PartitionRollup] {
+        let streaming = StreamingBatch(work: batch.work, queue: DispatchQueue(label: "test.compute", attributes: .concurrent))
+        streaming.start(batch.header)
+        for start in stride(from: 0, to: records.count, by: chunkSize) {
+            streaming.submit(Array(records[start..<min(start + chunkSize, records.count)]))
+        }
+        return try await streaming.finish()
+    }
+
     @Test("a record without a client, or whose payload is not its kind, is refused with invalidFacts")
     func badRecordsAreRefused() throws {
         let installment = try WireEncoder().encode(
