@@ -163,6 +163,11 @@ let package = Package(
             name: "RollupStoreTests",
             dependencies: ["RollupStore", "Rollups", "TenantStore", "Ingestion", "Storage", "KPI", "PilotageProtocol", "Wire"]
         ),
+        /// The worker's batch computation (chunked, fast-decoded, parallel) against the reference.
+        .testTarget(
+            name: "BatchComputationTests",
+            dependencies: ["WorkerService", "Rollups", "RollupStore", "TenantStore", "Ingestion", "Storage", "Imports", "KPI", "PilotageProtocol", "Wire"]
+        ),
         .testTarget(
             name: "WorkerServiceTests",
             dependencies: [

@@ -2,34 +2,91 @@ internal import Dispatch
 internal import Foundation
 internal import KPI
 public import PilotageProtocol
-internal import Rollups
+public import Rollups
 internal import Wire
 
 /// Turns a leased batch's facts into its partitions' rows: records → facts (``Rollups/FactMapper``)
 /// → parts (``Rollups/GroupRollupCalculator``, ``Rollups/ProspectRollupCalculator``). Pure and
 /// CPU-bound: the worker runs it on its compute queue, never on the cooperative pool.
+///
+/// A client-group batch is computed in two steps so that the first overlaps the facts stream:
+/// ``decodeClientRecords(_:)`` decodes each chunk as it arrives (chunks in parallel), the
+/// chunks' ``ClientRecordSets`` are appended in stream order, then
+/// ``rollups(work:header:sets:)`` maps and computes the groups in parallel. The result is the
+/// same as decoding every record in order (``rollups(work:header:records:)``).
 public enum BatchComputation {
     /// The rows of every partition of `work`, computed from the streamed header and records.
     ///
     /// - Throws: ``Rollups/RollupError`` when the batch or its records are not what the
     ///   protocol promises.
     public static func rollups(work: WorkAssignment, header: FactsHeader, records: [StoredRecord]) throws -> [PartitionRollup] {
-        let decoder = WireDecoder()
-        let settings = FactMapper.kpiSettings(header.settings)
         switch work.family {
         case .clientGroup:
-            var sets: [String: ClientRecordSet] = [:]
-            for record in records {
-                guard let client = record.client else {
-                    throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of a client-group batch has no client")
-                }
-                do {
-                    try sets[client, default: ClientRecordSet()].add(kind: record.kind, payload: [UInt8](record.payload), decoder: decoder)
-                } catch {
-                    throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of client \(client) does not decode: \(error)")
-                }
+            return try Self.rollups(work: work, header: header, sets: Self.decodeClientRecords(records[...]))
+        case .prospects:
+            return try Self.prospects(work: work, header: header, records: records)
+        }
+    }
+
+    /// Decodes records of a client-group batch (a chunk of the facts stream) into each client's
+    /// ``Rollups/ClientRecordSet``, in order.
+    ///
+    /// - Throws: ``Rollups/RollupError`` (`invalidFacts`) for a record without a client or
+    ///   whose payload does not decode as its kind.
+    public static func decodeClientRecords(_ records: ArraySlice<StoredRecord>) throws(RollupError) -> ClientRecordSets {
+        let decoder = WireDecoder()
+        var sets = ClientRecordSets()
+        for record in records {
+            guard let client = record.client else {
+                throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of a client-group batch has no client")
             }
-            let mapper = FactMapper(settings: header.settings)
+            do {
+                try record.payload.withUnsafeBytes { bytes in
+                    try sets.add(client: client, kind: record.kind, bytes: bytes, decoder: decoder)
+                }
+            } catch {
+                throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of client \(client) does not decode: \(error)")
+            }
+        }
+        return sets
+    }
+
+    /// The rows of every partition of a client-group batch from its clients' decoded records;
+    /// the groups are mapped and computed in parallel over the cores.
+    ///
+    /// - Throws: ``Rollups/RollupError`` when a partition has no month or group.
+    public static func rollups(work: WorkAssignment, header: FactsHeader, sets: ClientRecordSets) throws -> [PartitionRollup] {
+        let plan = try GroupPlan(work: work, header: header)
+        // Groups are independent: spread their mapping and computation over the cores.
+        let results = ResultSlots<[PartitionRollup]>(count: plan.jobs.count)
+        DispatchQueue.concurrentPerform(iterations: plan.jobs.count) { index in
+            results.set(index, plan.rollups(plan.jobs[index]) { sets[$0] })
+        }
+        return results.values.flatMap { $0 ?? [] }
+    }
+
+    /// What a client-group batch computes, group by group: each group's clients (from the
+    /// header) and targets (its partitions, in batch order), groups by id.
+    public struct GroupPlan: Sendable {
+        /// One group's share of the batch.
+        public struct Job: Sendable {
+            /// The client group.
+            public var group: Int64
+            /// Its clients when the facts were read.
+            public var clients: [String]
+            /// Its partitions.
+            public var targets: [GroupRollupCalculator.Target]
+        }
+
+        /// The groups, by id.
+        public let jobs: [Job]
+        private let mapper: FactMapper
+        private let calculator: GroupRollupCalculator
+
+        /// The plan of `work` with the facts stream's `header`.
+        ///
+        /// - Throws: ``Rollups/RollupError`` (`invalidPartition`) when a partition has no month or group.
+        public init(work: WorkAssignment, header: FactsHeader) throws(RollupError) {
             let members = Dictionary(header.groups.map { ($0.groupID, $0.clients) }, uniquingKeysWith: { first, _ in first })
             var targetsByGroup: [Int64: [GroupRollupCalculator.Target]] = [:]
             for partition in work.partitions {
@@ -38,16 +95,31 @@ public enum BatchComputation {
                 }
                 targetsByGroup[group, default: []].append(GroupRollupCalculator.Target(key: partition.key, month: month, from: partition.from))
             }
-            let calculator = GroupRollupCalculator(settings: settings, today: header.today, firstDataDate: header.firstDataDate)
-            let jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in
-                (facts: (members[group] ?? []).compactMap { sets[$0].flatMap(mapper.facts) }, targets: targets)
+            self.jobs = targetsByGroup.sorted { $0.key < $1.key }.map { group, targets in
+                Job(group: group, clients: members[group] ?? [], targets: targets)
             }
-            // Groups are independent: spread them over the cores.
-            let results = ResultSlots<[PartitionRollup]>(count: jobs.count)
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-                results.set(index, calculator.rollups(facts: jobs[index].facts, targets: jobs[index].targets))
-            }
-            return results.values.flatMap { $0 ?? [] }
+            self.mapper = FactMapper(settings: header.settings)
+            self.calculator = GroupRollupCalculator(
+                settings: FactMapper.kpiSettings(header.settings),
+                today: header.today,
+                firstDataDate: header.firstDataDate
+            )
+        }
+
+        /// The rows of `job`'s partitions from its clients' records (`records(client)`).
+        public func rollups(_ job: Job, records: (String) -> ClientRecordSet?) -> [PartitionRollup] {
+            let facts = job.clients.compactMap { records($0).flatMap(self.mapper.facts) }
+            return self.calculator.rollups(facts: facts, targets: job.targets)
+        }
+    }
+
+    /// The rows of a prospects batch (one fiscal year) from its deal and offer records.
+    static func prospects(work: WorkAssignment, header: FactsHeader, records: [StoredRecord]) throws -> [PartitionRollup] {
+        let decoder = WireDecoder()
+        let settings = FactMapper.kpiSettings(header.settings)
+        switch work.family {
+        case .clientGroup:
+            throw RollupError(code: .invalidPartition, message: "a client-group batch is not a prospects batch")
         case .prospects:
             guard let fiscalYear = work.fiscalYear, let partition = work.partitions.first, work.partitions.count == 1 else {
                 throw RollupError(code: .invalidPartition, message: "a prospects batch holds exactly one fiscal year")

@@ -119,14 +119,19 @@ public final class Worker: Sendable {
             let reply = try await withThrowingTaskGroup(of: Void.self) { group -> CommitReply in
                 group.addTask { await self.renewLoop(work, workerID: workerID, lost: lost) }
                 defer { group.cancelAll() }
-                let (header, records) = try await self.fetch(work, workerID: workerID)
+                let (header, facts, count) = try await self.fetch(work, workerID: workerID)
                 timings.fetched = ContinuousClock.now
-                let rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
+                let rollups: [PartitionRollup]
+                switch facts {
+                case .streamed(let batch): rollups = try await batch.finish()
+                case .records(let records):
+                    rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
+                }
                 timings.computed = ContinuousClock.now
                 guard !lost.isLost else {
                     throw RPCError(code: .failedPrecondition, message: "the lease of \(work.partitions.count) partition(s) was lost while computing")
                 }
-                timings.records = records.count
+                timings.records = count
                 let reply = try await self.commit(work, header: header, rollups: rollups, workerID: workerID)
                 committed = true
                 return reply
@@ -186,21 +191,42 @@ public final class Worker: Sendable {
         }
     }
 
-    private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, [StoredRecord]) {
+    /// A batch's facts: a client-group batch decoded and computed while they streamed in, or
+    /// the records of a prospects batch.
+    private enum Facts: Sendable {
+        case streamed(StreamingBatch)
+        case records([StoredRecord])
+    }
+
+    /// Streams the batch's facts; a client-group batch's chunks are decoded, and its groups
+    /// computed, on the compute queue as they arrive (``StreamingBatch``), overlapping the stream.
+    private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, Facts, Int) {
         let stream = try await self.client.serverStreaming(
             WorkerMethods.fetchFacts,
             FetchFactsRequest(workerID: workerID, firmID: work.firmID, partitions: work.references),
             metadata: self.metadata
         )
+        let streams = work.family == .clientGroup
+        let batch = StreamingBatch(work: work, queue: self.computeQueue)
         var header: FactsHeader?
         var records: [StoredRecord] = []
+        var count = 0
         for try await chunk in stream {
-            if let first = chunk.header { header = first }
-            records.append(contentsOf: chunk.records)
+            if header == nil, let first = chunk.header {
+                header = first
+                batch.start(first)
+            }
+            guard header != nil else { throw RPCError(code: .internalError, message: "the facts stream did not start with its header") }
+            count += chunk.records.count
+            if streams {
+                batch.submit(chunk.records)
+            } else {
+                records.append(contentsOf: chunk.records)
+            }
         }
         guard let header else { throw RPCError(code: .internalError, message: "the facts stream had no header") }
-        self.recordCount.add(records.count, ordering: .relaxed)
-        return (header, records)
+        self.recordCount.add(count, ordering: .relaxed)
+        return (header, streams ? .streamed(batch) : .records(records), count)
     }
 
     private func commit(_ work: WorkAssignment, header: FactsHeader, rollups: [PartitionRollup], workerID: String) async throws -> CommitReply {

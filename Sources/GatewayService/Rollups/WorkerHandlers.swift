@@ -226,26 +226,38 @@ public struct WorkerHandlers: Sendable {
             try await writer.write(FactsChunk(header: start.header))
             var buffer: [StoredRecord] = []
             func flush(force: Bool) async throws {
-                while buffer.count >= Self.recordsPerChunk || (force && !buffer.isEmpty) {
-                    let count = min(buffer.count, Self.recordsPerChunk)
-                    try await writer.write(FactsChunk(records: Array(buffer.prefix(count))))
-                    buffer.removeFirst(count)
+                var start = 0
+                while buffer.count - start >= Self.recordsPerChunk || (force && start < buffer.count) {
+                    let end = min(start + Self.recordsPerChunk, buffer.count)
+                    try await writer.write(FactsChunk(records: Array(buffer[start..<end])))
+                    start = end
                 }
+                buffer.removeFirst(start)
             }
             buffer.append(contentsOf: start.firmRecords)
             try await flush(force: false)
-            var index = 0
             let through = start.header.through
-            while index < start.members.count {
-                try Task.checkCancellation()
-                let slice = Array(start.members[index..<min(index + Self.clientsPerRead, start.members.count)])
-                index += slice.count
-                let records = try await database.read { connection in
+            let members = start.members
+            /// The records of the clients of slice `number` (`clientsPerRead` clients each).
+            @Sendable func slice(_ number: Int) async throws -> [StoredRecord] {
+                let lower = number * Self.clientsPerRead
+                guard lower < members.count else { return [] }
+                let clients = members[lower..<min(lower + Self.clientsPerRead, members.count)]
+                return try await database.read { connection in
                     let reader = FactRecords(connection: connection)
-                    return try slice.flatMap { try reader.records(ofClient: $0, through: through) }
+                    return try clients.flatMap { try reader.records(ofClient: $0, through: through) }
                 }
-                buffer.append(contentsOf: records)
+            }
+            // Read the next slice (on a reader connection) while the current one is encoded and
+            // sent: the two used to take turns, and the facts stream is what a batch waits for.
+            let slices = (members.count + Self.clientsPerRead - 1) / Self.clientsPerRead
+            var current = slices > 0 ? try await slice(0) : []
+            for number in 0..<slices {
+                try Task.checkCancellation()
+                async let following = number + 1 < slices ? slice(number + 1) : []
+                buffer.append(contentsOf: current)
                 try await flush(force: false)
+                current = try await following
             }
             try await flush(force: true)
         }

@@ -45,20 +45,45 @@ public struct ClientRecordSet: Sendable {
     ///
     /// - Throws: `WireError` when the payload does not decode as its kind (a corrupt file).
     public mutating func add(kind: EntityKind, payload: [UInt8], decoder: WireDecoder) throws {
+        try payload.withUnsafeBytes { bytes in try self.add(kind: kind, bytes: bytes, decoder: decoder) }
+    }
+
+    /// ``add(kind:payload:decoder:)`` over borrowed bytes (no copy of the payload). The kinds
+    /// that make up most of a history go through ``StoredRecordReader``; the others through
+    /// their `Decodable` conformance.
+    ///
+    /// - Throws: `WireError` when the payload does not decode as its kind (a corrupt file).
+    public mutating func add(kind: EntityKind, bytes: UnsafeRawBufferPointer, decoder: WireDecoder) throws(WireError) {
         switch kind {
-        case .client: self.client = try decoder.decode(ClientRecord.self, from: payload)
-        case .installment: self.installments.append(try decoder.decode(InstallmentRecord.self, from: payload))
-        case .debitDocument: self.debitDocuments.append(try decoder.decode(DebitDocumentRecord.self, from: payload))
-        case .creditDocument: self.creditDocuments.append(try decoder.decode(CreditDocumentRecord.self, from: payload))
-        case .allocation: self.allocations.append(try decoder.decode(AllocationRecord.self, from: payload))
-        case .dispute: self.disputes.append(try decoder.decode(DisputeRecord.self, from: payload))
-        case .provision: self.provisions.append(try decoder.decode(ProvisionRecord.self, from: payload))
-        case .offLedgerExposure: self.exposures.append(try decoder.decode(OffLedgerExposureRecord.self, from: payload))
-        case .document: self.documents.append(try decoder.decode(DocumentRecord.self, from: payload))
-        case .supplierRule: self.supplierRules.append(try decoder.decode(SupplierRuleRecord.self, from: payload))
-        case .collectionEvent: self.events.append(try decoder.decode(CollectionEventRecord.self, from: payload))
+        case .client: self.client = try decoder.decode(ClientRecord.self, from: bytes)
+        case .installment: self.installments.append(try StoredRecordReader.installment(bytes, decoder: decoder))
+        case .debitDocument: self.debitDocuments.append(try decoder.decode(DebitDocumentRecord.self, from: bytes))
+        case .creditDocument: self.creditDocuments.append(try StoredRecordReader.creditDocument(bytes, decoder: decoder))
+        case .allocation: self.allocations.append(try StoredRecordReader.allocation(bytes, decoder: decoder))
+        case .dispute: self.disputes.append(try decoder.decode(DisputeRecord.self, from: bytes))
+        case .provision: self.provisions.append(try decoder.decode(ProvisionRecord.self, from: bytes))
+        case .offLedgerExposure: self.exposures.append(try decoder.decode(OffLedgerExposureRecord.self, from: bytes))
+        case .document: self.documents.append(try StoredRecordReader.document(bytes, decoder: decoder))
+        case .supplierRule: self.supplierRules.append(try decoder.decode(SupplierRuleRecord.self, from: bytes))
+        case .collectionEvent: self.events.append(try StoredRecordReader.collectionEvent(bytes, decoder: decoder))
         case .firmSettings, .organisationUnit, .collaborator, .collectionStrategy, .deal, .offerDocument:
             break
         }
+    }
+
+    /// Appends `other`'s records after this set's (the client record: `other`'s when it has
+    /// one), as if `other`'s records had been added one by one after these.
+    public mutating func append(contentsOf other: ClientRecordSet) {
+        if let client = other.client { self.client = client }
+        self.installments += other.installments
+        self.debitDocuments += other.debitDocuments
+        self.creditDocuments += other.creditDocuments
+        self.allocations += other.allocations
+        self.disputes += other.disputes
+        self.provisions += other.provisions
+        self.exposures += other.exposures
+        self.documents += other.documents
+        self.supplierRules += other.supplierRules
+        self.events += other.events
     }
 }

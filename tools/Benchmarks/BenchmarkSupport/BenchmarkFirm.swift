@@ -94,7 +94,12 @@ package func setUpBenchmarkFirm(gateway executable: String, size: DemoFirmSize, 
 }
 
 /// Starts `count` workers against the session's gateway; logs go to `directory/<tag>-<n>.log`.
-package func startWorkers(_ count: Int, session: BenchmarkSession, worker executable: String, directory: URL, tag: String) throws -> [Child] {
+///
+/// `logLevel` `info` makes each worker log a `batch committed` line per batch (fetch, compute
+/// and commit times), which the lag benchmark summarises.
+package func startWorkers(_ count: Int, session: BenchmarkSession, worker executable: String, directory: URL, tag: String, logLevel: String = "notice")
+    throws -> [Child]
+{
     let tokenFile = directory.appendingPathComponent("worker.token")
     try Data(session.workerToken.utf8).write(to: tokenFile)
     return try (1...count).map { index in
@@ -102,7 +107,7 @@ package func startWorkers(_ count: Int, session: BenchmarkSession, worker execut
             executable: executable,
             arguments: [
                 "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
-                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "notice",
+                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", logLevel,
             ],
             log: directory.appendingPathComponent("\(tag)-\(index).log"),
             readyPrefix: "worker "

@@ -107,10 +107,19 @@ func rebuild(workers count: Int, _ options: Options, session: BenchmarkSession, 
 
 /// One batch of 1,000 rows dated today: 500 documents, 250 installments, 250 payments, for
 /// random clients (`spread`) or one client (`one-client`).
-func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, random: inout UInt64) -> [any IngestibleRecord] {
+///
+/// Ids and clients follow a fixed seed, so a run on a kept firm (`--data DIR --keep`) updates
+/// the rows of the previous run instead of growing the firm; amounts follow `salt` (one per
+/// invocation), so every row changes and dirties its partitions like a new one.
+func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, random: inout UInt64, salt: inout UInt64) -> [any IngestibleRecord] {
     func next() -> Int {
         random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Int(truncatingIfNeeded: random >> 33)
+    }
+    func amount(_ base: Int, _ range: Int) -> Int64 {
+        _ = next()
+        salt = salt &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int64(base + Int(truncatingIfNeeded: salt >> 33) % range)
     }
     let single = "CLI-\(String(format: "%05d", next() % parameters.clients + 1))"
     func client() -> String {
@@ -119,10 +128,12 @@ func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, r
     var records: [any IngestibleRecord] = []
     let prefix = "LAG-\(composition)-\(index)"
     for number in 0..<500 {
-        records.append(DocumentRecord(id: "\(prefix)-D\(number)", client: client(), receivedOn: today, channel: .email, kind: .cost))
+        records.append(
+            DocumentRecord(id: "\(prefix)-D\(number)", client: client(), receivedOn: today, channel: .email, kind: .cost, amount: amount(100, 1_000_000))
+        )
     }
     for number in 0..<250 {
-        let amount = Int64(10_000 + next() % 500_000)
+        let amount = amount(10_000, 500_000)
         records.append(
             InstallmentRecord(
                 id: "\(prefix)-I\(number)",
@@ -135,21 +146,39 @@ func lagBatch(index: Int, composition: String, parameters: DemoFirmParameters, r
         )
     }
     for number in 0..<250 {
-        records.append(CreditDocumentRecord(id: "\(prefix)-P\(number)", kind: .payment, client: client(), date: today, amount: Int64(5_000 + next() % 100_000)))
+        records.append(CreditDocumentRecord(id: "\(prefix)-P\(number)", kind: .payment, client: client(), date: today, amount: amount(5_000, 100_000)))
     }
     return records
 }
 
+/// The `batch committed` lines (info level) of a worker's log from line `from` on: per batch,
+/// its partitions, records and fetch / compute / commit milliseconds.
+func batchLines(_ worker: Child, from: Int) -> (lines: Int, batches: [[String: Double]]) {
+    let text = (try? String(contentsOf: worker.log, encoding: .utf8)) ?? ""
+    let lines = text.split(separator: "\n")
+    let batches = lines.dropFirst(from).filter { $0.contains("batch committed") }.map { line in
+        var values: [String: Double] = [:]
+        for field in line.split(separator: " ") {
+            let pair = field.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = Double(pair[1]) { values[String(pair[0])] = value }
+        }
+        return values
+    }
+    return (lines.count, batches)
+}
+
 func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
-    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag")
+    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info")
     defer { for worker in workers { worker.stop() } }
     try await waitUntilPublished(session)
     var random: UInt64 = 0x5EED
+    var salt = UInt64(truncatingIfNeeded: Int64(Date().timeIntervalSince1970 * 1000))
     for composition in ["one-client", "spread"] {
+        let logStart = workers.first.map { batchLines($0, from: 0).lines } ?? 0
         var lags: [Double] = []
         var partitions: [Double] = []
         for index in 0..<options.batches {
-            let batch = lagBatch(index: index, composition: composition, parameters: parameters, random: &random)
+            let batch = lagBatch(index: index, composition: composition, parameters: parameters, random: &random, salt: &salt)
             let report = try await session.ingest(batch)
             let committed = ContinuousClock.now
             guard report.committed, report.rejected == 0 else {
@@ -166,6 +195,13 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
             "LAG composition=\(composition) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
                 + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
                 + "max_ms=\(String(format: "%.0f", lags.max() ?? 0))"
+        )
+        // Where a worker batch's time goes (medians over the worker's batches of this composition).
+        let batches = workers.first.map { batchLines($0, from: logStart).batches } ?? []
+        func medianOf(_ key: String) -> String { String(format: "%.0f", median(batches.compactMap { $0[key] })) }
+        output(
+            "LAG-BATCHES composition=\(composition) worker_batches=\(batches.count) partitions=\(medianOf("partitions")) records=\(medianOf("records")) "
+                + "fetch_ms=\(medianOf("fetch_ms")) compute_ms=\(medianOf("compute_ms")) commit_ms=\(medianOf("commit_ms")) elapsed_ms=\(medianOf("elapsed_ms"))"
         )
     }
 }

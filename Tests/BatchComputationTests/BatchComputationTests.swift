@@ -1,0 +1,270 @@
+internal import Foundation
+internal import Imports
+internal import Ingestion
+internal import KPI
+internal import PilotageProtocol
+internal import RollupStore
+internal import Rollups
+internal import Storage
+internal import TenantStore
+internal import Testing
+internal import Wire
+internal import WorkerService
+
+/// A generated firm in a real tenant file, read back the way the gateway's facts stream reads
+/// it: the header, and every record of the batch's clients, group by group.
+struct GeneratedBatch {
+    var work: WorkAssignment
+    var header: FactsHeader
+    var records: [StoredRecord]
+
+    static let today = CalendarDate(year: 2025, month: 6, day: 30) ?? .min
+
+    /// `spread`: the firm plus a batch of rows dated today for most clients, and only the
+    /// current month of each group from today (what the lag benchmark's batches dirty);
+    /// otherwise every dirty month of every group, whole.
+    static func make(spread: Bool) async throws -> GeneratedBatch {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-computation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
+        do {
+            let batch = try await Self.make(database, spread: spread)
+            await database.close()
+            return batch
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    private static func make(_ database: Database, spread: Bool) async throws -> GeneratedBatch {
+        var parameters = DemoFirmParameters(size: .small, today: Self.today, seed: 11)
+        (parameters.clients, parameters.documents, parameters.installments, parameters.deals) = (14, 700, 240, 4)
+        var records: [any IngestibleRecord] = []
+        for batch in try DemoFirmGenerator(parameters: parameters) { records += batch.records }
+        try await Self.ingest(database, records)
+        if spread {
+            var lag: [any IngestibleRecord] = []
+            for number in 0..<40 {
+                let client = "CLI-\(String(format: "%05d", number % parameters.clients + 1))"
+                lag.append(DocumentRecord(id: "LAG-D\(number)", client: client, receivedOn: Self.today, channel: .email, kind: .cost))
+                lag.append(
+                    InstallmentRecord(
+                        id: "LAG-I\(number)", client: client, invoiceID: "LAG-F\(number)", invoiceDate: Self.today,
+                        dueDate: Self.today.advanced(by: 30), amount: Int64(10_000 + number * 7)
+                    )
+                )
+                lag.append(CreditDocumentRecord(id: "LAG-P\(number)", kind: .payment, client: client, date: Self.today, amount: Int64(5_000 + number)))
+            }
+            try await Self.ingest(database, lag)
+        }
+        return try await database.read { connection in
+            let rollups = TenantRollups(connection: connection)
+            let settings = try rollups.settings()
+            var partitions: [LeasedPartition] = []
+            var groups: [GroupMembers] = []
+            for group in try rollups.groups().map(\.id).sorted() {
+                var dirty = try rollups.dirty(group: group)
+                if spread {
+                    dirty = dirty.filter { $0.partition.monthStart == Self.today.firstOfMonth }
+                    for index in dirty.indices { dirty[index].from = Self.today }
+                }
+                guard !dirty.isEmpty else { continue }
+                groups.append(GroupMembers(groupID: group, clients: try rollups.members(ofGroup: group)))
+                partitions += dirty.map {
+                    LeasedPartition(
+                        key: $0.key, month: $0.partition.monthStart, fencingToken: 1, dirtySequence: $0.dirtySequence,
+                        generation: $0.generation, from: $0.from, groupID: $0.group
+                    )
+                }
+            }
+            let header = FactsHeader(
+                settings: settings,
+                today: Self.today,
+                firstDataDate: try rollups.firstDataDate(),
+                through: Self.today,
+                settingsFingerprint: FactMapper.kpiSettings(settings).partsFingerprint,
+                clientCount: groups.reduce(0) { $0 + $1.clients.count },
+                groups: groups
+            )
+            let reader = FactRecords(connection: connection)
+            let records = try groups.flatMap(\.clients).flatMap { try reader.records(ofClient: $0, through: Self.today) }
+            let work = WorkAssignment(
+                firmID: "f", family: .clientGroup, groupID: nil, fiscalYear: nil, partitions: partitions, expiresAt: Date().addingTimeInterval(60)
+            )
+            return GeneratedBatch(work: work, header: header, records: records)
+        }
+    }
+
+    private static func ingest(_ database: Database, _ records: [any IngestibleRecord]) async throws {
+        let encoder = WireEncoder()
+        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
+        let report = try await database.write { connection in
+            try BatchWriter(today: Self.today).ingest(rows, options: IngestOptions(), connection: connection)
+        }
+        #expect(report.rejected == 0)
+    }
+
+    /// The reference: every record decoded through `Decodable` (no fast path), in order, then
+    /// each group mapped and computed one after the other.
+    func referenceRollups() throws -> [PartitionRollup] {
+        let decoder = WireDecoder()
+        var sets: [String: ClientRecordSet] = [:]
+        func decode<T: Decodable>(_ type: T.Type, _ record: StoredRecord) throws -> T {
+            try decoder.decodeWithoutFastPath(type, from: [UInt8](record.payload))
+        }
+        for record in self.records {
+            let client = try #require(record.client)
+            var set = sets[client] ?? ClientRecordSet()
+            switch record.kind {
+            case .client: set.client = try decode(ClientRecord.self, record)
+            case .installment: set.installments.append(try decode(InstallmentRecord.self, record))
+            case .debitDocument: set.debitDocuments.append(try decode(DebitDocumentRecord.self, record))
+            case .creditDocument: set.creditDocuments.append(try decode(CreditDocumentRecord.self, record))
+            case .allocation: set.allocations.append(try decode(AllocationRecord.self, record))
+            case .dispute: set.disputes.append(try decode(DisputeRecord.self, record))
+            case .provision: set.provisions.append(try decode(ProvisionRecord.self, record))
+            case .offLedgerExposure: set.exposures.append(try decode(OffLedgerExposureRecord.self, record))
+            case .document: set.documents.append(try decode(DocumentRecord.self, record))
+            case .supplierRule: set.supplierRules.append(try decode(SupplierRuleRecord.self, record))
+            case .collectionEvent: set.events.append(try decode(CollectionEventRecord.self, record))
+            default: break
+            }
+            sets[client] = set
+        }
+        let mapper = FactMapper(settings: self.header.settings)
+        let calculator = GroupRollupCalculator(
+            settings: FactMapper.kpiSettings(self.header.settings),
+            today: self.header.today,
+            firstDataDate: self.header.firstDataDate
+        )
+        var result: [PartitionRollup] = []
+        for group in self.header.groups {
+            let targets = self.work.partitions.filter { $0.groupID == group.groupID }.map {
+                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
+            }
+            result += calculator.rollups(facts: group.clients.compactMap { sets[$0].flatMap(mapper.facts) }, targets: targets)
+        }
+        return result
+    }
+}
+
+@Suite("Batch computation: chunked, fast-decoded and parallel, equal to the reference")
+struct BatchComputationTests {
+    @Test(
+        "rows decoded chunk by chunk (any chunk size, chunks decoded concurrently) equal the Codable, sequential reference",
+        arguments: [false, true]
+    )
+    func chunkedEqualsReference(spread: Bool) async throws {
+        let batch = try await GeneratedBatch.make(spread: spread)
+        #expect(batch.records.count > 1_000)
+        #expect(batch.header.groups.count > 3)
+        if spread {
+            #expect(batch.work.partitions.allSatisfy { $0.from == GeneratedBatch.today })
+        }
+        let reference = try batch.referenceRollups()
+        #expect(reference.count == batch.work.partitions.count)
+        #expect(reference.contains { !$0.days.isEmpty && !($0.clients ?? []).isEmpty })
+
+        #expect(try BatchComputation.rollups(work: batch.work, header: batch.header, records: batch.records) == reference)
+        for chunkSize in [1, 97, 2_000] {
+            let chunks = stride(from: 0, to: batch.records.count, by: chunkSize).map {
+                batch.records[$0..<min($0 + chunkSize, batch.records.count)]
+            }
+            // Decode the chunks concurrently, as the worker does, then append them in stream order.
+            let decoded = LockedSlots(count: chunks.count)
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+                decoded.set(index, Result { () throws(RollupError) in try BatchComputation.decodeClientRecords(chunks[index]) })
+            }
+            var sets = ClientRecordSets()
+            for result in decoded.values { sets.append(contentsOf: try #require(result).get()) }
+            #expect(sets.clientCount == batch.header.clientCount)
+            #expect(try BatchComputation.rollups(work: batch.work, header: batch.header, sets: sets) == reference, "chunks of \(chunkSize)")
+        }
+    }
+
+    @Test(
+        "a batch computed while it streams (groups as soon as their clients are complete) equals the reference, in any chunk size",
+        arguments: [false, true]
+    )
+    func streamingEqualsReference(spread: Bool) async throws {
+        let batch = try await GeneratedBatch.make(spread: spread)
+        let reference = try batch.referenceRollups()
+        for chunkSize in [1, 97, 2_000] {
+            let rows = try await Self.stream(batch.records, of: batch, chunkSize: chunkSize)
+            #expect(rows == reference, "chunks of \(chunkSize)")
+        }
+    }
+
+    @Test("a client coming back after the stream moved past it: the early rows are discarded and the result is still exact")
+    func streamingOutOfOrder() async throws {
+        let batch = try await GeneratedBatch.make(spread: false)
+        // Move the first record of the first client to the very end of the stream.
+        var records = batch.records
+        records.append(records.removeFirst())
+        let reference = try BatchComputation.rollups(work: batch.work, header: batch.header, records: records)
+        let moved = try #require(records.last?.client)
+        #expect(records.dropLast().contains { $0.client == moved } && records.dropLast().last?.client != moved)
+        for chunkSize in [50, 2_000] {
+            #expect(try await Self.stream(records, of: batch, chunkSize: chunkSize) == reference, "chunks of \(chunkSize)")
+        }
+    }
+
+    @Test("a chunk that does not decode fails the streamed batch with invalidFacts")
+    func streamingFailure() async throws {
+        let batch = try await GeneratedBatch.make(spread: true)
+        var records = batch.records
+        records[records.count / 2].payload = Data([0x0A, 0x01])
+        await #expect(throws: RollupError.self) { try await Self.stream(records, of: batch, chunkSize: 100) }
+    }
+
+    /// Streams `records` through a ``StreamingBatch`` in chunks of `chunkSize`.
+    static func stream(_ records: [StoredRecord], of batch: GeneratedBatch, chunkSize: Int) async throws -> [PartitionRollup] {
+        let streaming = StreamingBatch(work: batch.work, queue: DispatchQueue(label: "test.compute", attributes: .concurrent))
+        streaming.start(batch.header)
+        for start in stride(from: 0, to: records.count, by: chunkSize) {
+            streaming.submit(Array(records[start..<min(start + chunkSize, records.count)]))
+        }
+        return try await streaming.finish()
+    }
+
+    @Test("a record without a client, or whose payload is not its kind, is refused with invalidFacts")
+    func badRecordsAreRefused() throws {
+        let installment = try WireEncoder().encode(
+            InstallmentRecord(id: "I", client: "A", invoiceID: "F", invoiceDate: GeneratedBatch.today, amount: 100)
+        )
+        let bad: [StoredRecord] = [
+            StoredRecord(kind: .installment, client: nil, payload: Data(installment)),
+            StoredRecord(kind: .document, client: "A", payload: Data(installment)),
+            StoredRecord(kind: .installment, client: "A", payload: Data(installment.dropLast())),
+        ]
+        for record in bad {
+            #expect(throws: RollupError.self) { try BatchComputation.decodeClientRecords([record][...]) }
+            do {
+                _ = try BatchComputation.decodeClientRecords([record][...])
+            } catch {
+                #expect(error.code == .invalidFacts)
+            }
+        }
+    }
+}
+
+/// Results of concurrent iterations, one slot each.
+// @unchecked Sendable: `slots` is only touched under `lock`.
+final class LockedSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<ClientRecordSets, RollupError>?]
+
+    init(count: Int) {
+        self.slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Result<ClientRecordSets, RollupError>) {
+        self.lock.withLock { self.slots[index] = value }
+    }
+
+    var values: [Result<ClientRecordSets, RollupError>?] {
+        self.lock.withLock { self.slots }
+    }
+}
