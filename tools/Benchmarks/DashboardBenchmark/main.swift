@@ -197,7 +197,12 @@ func startGateway(_ options: Options, directory: URL) async throws -> (Gateway, 
     let fresh = !FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path)
     let child = try Child(
         executable: options.gateway,
-        arguments: ["--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error", "--pool-capacity", "256"],
+        // The tenant pool holds every firm of the run (1,000 small firms: each answer from an
+        // open file, as a gateway sized for its firms would serve them).
+        arguments: [
+            "--data", data.path, "--port", "0", "--today", "\(today)", "--log-level", "error",
+            "--pool-capacity", "\(max(256, options.firms + 16))",
+        ],
         log: directory.appendingPathComponent("gateway.log"),
         readyPrefix: "listening on "
     )
