@@ -164,7 +164,7 @@ struct SliceDeltas {
 
     private static func applyMonths(_ months: [CalendarDate: Delta<ReceivablesFlow>], id: Int64, key: String, connection: SQLiteConnection) throws {
         guard let first = months.keys.min(), let last = months.keys.max() else { return }
-        var stored: [CalendarDate: (flow: [UInt8], contributors: Int)] = [:]
+        var stored: [CalendarDate: (parts: [UInt8], contributors: Int)] = [:]
         try connection.query(
             "SELECT month, receivables_flow, contributors FROM slice_months WHERE slice_id = ? AND month BETWEEN ? AND ?",
             id,
@@ -173,17 +173,8 @@ struct SliceDeltas {
         ) { row in
             stored[try row.decode(CalendarDate.self, at: 0)] = (try row.decode([UInt8].self, at: 1), try row.decode(Int.self, at: 2))
         }
-        for (month, delta) in months {
-            var flow = delta.parts
-            var contributors = delta.contributors
-            if let row = stored[month] {
-                flow += try ReceivablesFlow(compactEncoded: row.flow)
-                contributors += row.contributors
-            }
-            try Self.checkContributors(contributors, slice: key, row: "month \(month)")
-            if contributors == 0 {
-                try connection.execute("DELETE FROM slice_months WHERE slice_id = ? AND month = ?", id, month)
-            } else {
+        try Self.write(months, stored: stored, slice: key, label: { "month \($0)" }) { month, total in
+            if let (flow, contributors) = total {
                 try connection.execute(
                     """
                     INSERT INTO slice_months (slice_id, month, receivables_flow, contributors) VALUES (?, ?, ?, ?)
@@ -194,6 +185,8 @@ struct SliceDeltas {
                     flow.compactEncoded,
                     contributors
                 )
+            } else {
+                try connection.execute("DELETE FROM slice_months WHERE slice_id = ? AND month = ?", id, month)
             }
         }
     }
@@ -221,23 +214,8 @@ struct SliceDeltas {
             guard periods[period] != nil else { return }
             stored[period] = (try row.decode([UInt8].self, at: 2), try row.decode(Int.self, at: 3))
         }
-        for (period, delta) in periods {
-            var parts = delta.parts
-            var contributors = delta.contributors
-            if let row = stored[period] {
-                parts += try Parts(compactEncoded: row.parts)
-                contributors += row.contributors
-            }
-            try Self.checkContributors(contributors, slice: key, row: "\(kind.rawValue) \(period.start)…\(period.end)")
-            if contributors == 0 {
-                try connection.execute(
-                    "DELETE FROM slice_periods WHERE slice_id = ? AND kind = ? AND start_day = ? AND end_day = ?",
-                    id,
-                    kind.rawValue,
-                    period.start,
-                    period.end
-                )
-            } else {
+        try Self.write(periods, stored: stored, slice: key, label: { "\(kind.rawValue) \($0.start)…\($0.end)" }) { period, total in
+            if let (parts, contributors) = total {
                 try connection.execute(
                     """
                     INSERT INTO slice_periods (slice_id, kind, start_day, end_day, parts, contributors) VALUES (?, ?, ?, ?, ?, ?)
@@ -250,7 +228,36 @@ struct SliceDeltas {
                     parts.compactEncoded,
                     contributors
                 )
+            } else {
+                try connection.execute(
+                    "DELETE FROM slice_periods WHERE slice_id = ? AND kind = ? AND start_day = ? AND end_day = ?",
+                    id,
+                    kind.rawValue,
+                    period.start,
+                    period.end
+                )
             }
+        }
+    }
+
+    /// Adds each delta to its stored row (`stored`: encoded parts and contributors) and hands
+    /// `save` the new total, or `nil` when no contributing row is left (the row goes).
+    private static func write<Key: Hashable, Parts: InvertibleParts & CompactParts>(
+        _ deltas: [Key: Delta<Parts>],
+        stored: [Key: (parts: [UInt8], contributors: Int)],
+        slice: String,
+        label: (Key) -> String,
+        save: (Key, (Parts, Int)?) throws -> Void
+    ) throws {
+        for (key, delta) in deltas {
+            var parts = delta.parts
+            var contributors = delta.contributors
+            if let row = stored[key] {
+                parts += try Parts(compactEncoded: row.parts)
+                contributors += row.contributors
+            }
+            try Self.checkContributors(contributors, slice: slice, row: label(key))
+            try save(key, contributors == 0 ? nil : (parts, contributors))
         }
     }
 
