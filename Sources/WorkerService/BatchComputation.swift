@@ -144,21 +144,25 @@ public enum BatchComputation {
     }
 }
 
-/// Results written by concurrent iterations, one slot each.
+/// Results written by concurrent iterations, one slot each (also used by the tests that
+/// decode chunks concurrently as the worker does).
 // @unchecked Sendable: `slots` is only touched under `lock`.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+package final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Value?]
 
-    init(count: Int) {
+    /// `count` empty slots.
+    package init(count: Int) {
         self.slots = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ value: Value) {
+    /// Fills slot `index`.
+    package func set(_ index: Int, _ value: Value) {
         self.lock.withLock { self.slots[index] = value }
     }
 
-    var values: [Value?] {
+    /// Every slot, in order.
+    package var values: [Value?] {
         self.lock.withLock { self.slots }
     }
 }

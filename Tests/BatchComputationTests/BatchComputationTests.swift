@@ -173,7 +173,7 @@ struct BatchComputationTests {
                 batch.records[$0..<min($0 + chunkSize, batch.records.count)]
             }
             // Decode the chunks concurrently, as the worker does, then append them in stream order.
-            let decoded = LockedSlots(count: chunks.count)
+            let decoded = ResultSlots<Result<ClientRecordSets, RollupError>>(count: chunks.count)
             DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
                 decoded.set(index, Result { () throws(RollupError) in try BatchComputation.decodeClientRecords(chunks[index]) })
             }
@@ -247,24 +247,5 @@ struct BatchComputationTests {
                 #expect(error.code == .invalidFacts)
             }
         }
-    }
-}
-
-/// Results of concurrent iterations, one slot each.
-// @unchecked Sendable: `slots` is only touched under `lock`.
-final class LockedSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<ClientRecordSets, RollupError>?]
-
-    init(count: Int) {
-        self.slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Result<ClientRecordSets, RollupError>) {
-        self.lock.withLock { self.slots[index] = value }
-    }
-
-    var values: [Result<ClientRecordSets, RollupError>?] {
-        self.lock.withLock { self.slots }
     }
 }
