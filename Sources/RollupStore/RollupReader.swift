@@ -256,6 +256,23 @@ public struct RollupReader {
         }
     }
 
+    /// Calls `body` with each stored `WINDOW_FLOW` row of `ids` at `dates`: the id, the DSO window
+    /// ending at the row's date (``ReceivablesKeys/window(endingAt:)``) and its flow parts.
+    func visitWindowFlowRows(
+        table: RowTable,
+        ids: [Int64],
+        dates: some Sequence<CalendarDate>,
+        keys: ReceivablesKeys,
+        body: (Int64, Period, ReceivablesFlow) throws -> Void
+    ) throws {
+        try self.visitPeriodRows(table: table, ids: ids, kind: "WINDOW_FLOW", periods: Set(dates.map { Period(uncheckedStart: $0, end: $0) })) {
+            id,
+            period,
+            blob in
+            try body(id, keys.window(endingAt: period.end), try ReceivablesFlow(compactEncoded: blob))
+        }
+    }
+
     /// Merged AR-REC-RATE parts of `groups` for each period stored (month to date of a day,
     /// a whole month at its last day); absent periods are not in the result.
     public func collectionRates(groups: [Int64], periods: [Period]) throws -> [Period: CollectionRateParts] {
@@ -319,11 +336,8 @@ public struct RollupReader {
         let dates = ReceivablesLevel1.windowDates(asOf: date)
         for window in dates.map(keys.window(endingAt:)) { parts.periodFlows[window] = .zero }
         for (table, ids) in selection.sources {
-            try self.visitPeriodRows(table: table, ids: ids, kind: "WINDOW_FLOW", periods: Set(dates.map { Period(uncheckedStart: $0, end: $0) })) {
-                _,
-                period,
-                blob in
-                parts.periodFlows[keys.window(endingAt: period.end), default: .zero] += try ReceivablesFlow(compactEncoded: blob)
+            try self.visitWindowFlowRows(table: table, ids: ids, dates: dates, keys: keys) { _, window, flow in
+                parts.periodFlows[window, default: .zero] += flow
             }
         }
         return parts
@@ -387,9 +401,8 @@ public struct RollupReader {
         try self.visitPeriodRows(table: table, ids: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
             result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
         }
-        let windowPeriods = Set(keys.storedWindowDates.map { Period(uncheckedStart: $0, end: $0) })
-        try self.visitPeriodRows(table: table, ids: groups, kind: "WINDOW_FLOW", periods: windowPeriods) { group, period, blob in
-            result[group, default: .zero].flows[keys.window(endingAt: period.end), default: .zero] += try ReceivablesFlow(compactEncoded: blob)
+        try self.visitWindowFlowRows(table: table, ids: groups, dates: keys.storedWindowDates, keys: keys) { group, window, flow in
+            result[group, default: .zero].flows[window, default: .zero] += flow
         }
         let forecastPeriods = Set(keys.forecastDates.map { Period(uncheckedStart: $0, end: $0) })
         try self.visitPeriodRows(table: table, ids: groups, kind: "FORECAST", periods: forecastPeriods) { group, period, blob in

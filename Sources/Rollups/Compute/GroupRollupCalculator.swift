@@ -76,10 +76,12 @@ public struct GroupRollupCalculator: Sendable {
         let practice = PracticePartsCalculator(facts, settings: self.settings)
         let snapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, receivables.snapshots(at: snapshotDays)))
         let practiceSnapshots = Dictionary(uniqueKeysWithValues: zip(snapshotDays, practice.snapshots(at: snapshotDays)))
-        let range = Period(uncheckedStart: first, end: last)
-        let flows = receivables.dailyFlows(in: range)
-        let practiceFlows = practice.dailyFlows(in: range)
-        let windowFlows = Self.windowFlows(at: snapshotDays, receivables: receivables, windowDays: self.settings.clamped.dsoWindowDays)
+        // One pass of daily flows serves the months and the DSO windows ending on their days.
+        let windowDays = self.settings.clamped.dsoWindowDays
+        let windowStart = snapshotDays.first.map { $0.clampedAdding(days: -(windowDays - 1)) } ?? first
+        let flows = receivables.dailyFlows(in: Period(uncheckedStart: Swift.min(first, windowStart), end: last))
+        let practiceFlows = practice.dailyFlows(in: Period(uncheckedStart: first, end: last))
+        let windowFlows = Self.windowFlows(at: snapshotDays, daily: flows, windowDays: windowDays)
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
         let clientParts = clientDays.isEmpty
@@ -162,13 +164,12 @@ public struct GroupRollupCalculator: Sendable {
         return result
     }
 
-    /// The flow parts over the DSO window ending at each of `days` (sorted): one pass of daily
-    /// flows from the first window's start, a sliding sum (parts are exact integer sums, so
-    /// removing the day that leaves the window is exact).
-    static func windowFlows(at days: [CalendarDate], receivables: ReceivablesPartsCalculator, windowDays: Int) -> [CalendarDate: ReceivablesFlow] {
+    /// The flow parts over the DSO window ending at each of `days` (sorted), from `daily` (the
+    /// daily flows from the first window's start on): a sliding sum (parts are exact integer
+    /// sums, so removing the day that leaves the window is exact).
+    static func windowFlows(at days: [CalendarDate], daily: [CalendarDate: ReceivablesFlow], windowDays: Int) -> [CalendarDate: ReceivablesFlow] {
         guard let first = days.first, let last = days.last, windowDays >= 1 else { return [:] }
         let start = first.clampedAdding(days: -(windowDays - 1))
-        let daily = receivables.dailyFlows(in: Period(uncheckedStart: start, end: last))
         let wanted = Set(days)
         var result: [CalendarDate: ReceivablesFlow] = [:]
         var sum = ReceivablesFlow.zero
