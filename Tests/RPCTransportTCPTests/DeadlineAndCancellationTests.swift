@@ -11,19 +11,21 @@ struct DeadlineAndCancellationTests {
             // Connect first, so the deadline covers the call only.
             _ = try await client.unary(Probe.echo, Probe.EchoRequest(text: "warm-up"))
             let start = ContinuousClock.now
-            // 2 s: long enough for the handler to start even when the test's task is starved.
+            // 8 s: long enough for the request to reach the handler even when CI starves this
+            // test's tasks for seconds (a call whose deadline passes before it reaches the handler
+            // fails without starting it, which is not what this test exercises); the handler would sleep 120 s.
             let call = Task {
                 try await client.unary(
                     Probe.sleep,
-                    Probe.SleepRequest(milliseconds: 10_000, tag: "slow"),
-                    deadline: .now + .seconds(2)
+                    Probe.SleepRequest(milliseconds: 120_000, tag: "slow"),
+                    deadline: .now + .seconds(8)
                 )
             }
             #expect(await eventually { recorder.hasStarted("slow") })
             let error = await #expect(throws: RPCError.self) { try await call.value }
             #expect(error?.code == .deadlineExceeded)
-            // Far below the 10 s the handler would sleep.
-            #expect(ContinuousClock.now - start < .seconds(9))
+            // Far below the 120 s the handler would sleep.
+            #expect(ContinuousClock.now - start < .seconds(60))
             #expect(await eventually { recorder.wasCancelled("slow") })
             #expect(!recorder.hasCompleted("slow"))
         }

@@ -25,7 +25,7 @@ struct RollupPipelineTests {
             #expect(status.leasedPartitions == 0)
 
             // Leased: a worker's batch shows as leased; given back, it is free again.
-            let probe = try #require(try await cluster.lease(workerID: "probe", leaseSeconds: 30, maxPartitions: 3))
+            let probe = try #require(try await cluster.lease(workerID: "probe", leaseSeconds: 600, maxPartitions: 3))
             #expect(probe.partitions.count == 3 && probe.family == .clientGroup)
             #expect(Set(probe.partitions.map(\.fencingToken)) == [1])
             status = try await cluster.status()
@@ -109,7 +109,7 @@ struct RollupPipelineTests {
             try await cluster.ingest(WorkedExampleRecords.records)
             // Rows computed under a comfortable lease, given back; then "slow" holds the same
             // partitions for one second only (no timing race: "slow" never needs to fetch).
-            let (reader, firstHeader, firstRows) = try await cluster.computeBatch(workerID: "reader", leaseSeconds: 60)
+            let (reader, firstHeader, firstRows) = try await cluster.computeBatch(workerID: "reader", leaseSeconds: 600)
             _ = try await cluster.client.unary(
                 WorkerMethods.release,
                 ReleaseRequest(workerID: "reader", firmID: cluster.firm, partitions: reader.references),
@@ -131,7 +131,7 @@ struct RollupPipelineTests {
             #expect(try await cluster.status().freshness.pendingPartitions > 0)
 
             // Taken over: the same partitions, newer tokens, published by the new holder.
-            let (second, secondHeader, secondRows) = try await cluster.computeBatch(workerID: "fast", leaseSeconds: 30)
+            let (second, secondHeader, secondRows) = try await cluster.computeBatch(workerID: "fast", leaseSeconds: 600)
             #expect(second.partitions.map(\.key) == keys)
             #expect(zip(second.partitions, first.partitions).allSatisfy { $0.fencingToken > $1.fencingToken })
             let reply = try await cluster.commit(second, header: secondHeader, rollups: secondRows, workerID: "fast")
@@ -155,7 +155,7 @@ struct RollupPipelineTests {
     func concurrentIngestion() async throws {
         try await Cluster.with(today: WorkedExampleRecords.today) { cluster in
             try await cluster.ingest(WorkedExampleRecords.records)
-            let (work, header, rows) = try await cluster.computeBatch(workerID: "busy", leaseSeconds: 30)
+            let (work, header, rows) = try await cluster.computeBatch(workerID: "busy", leaseSeconds: 600)
             // While "busy" computes, an invoice lands for one of its clients in the batch's last month.
             let client = try #require(try firstClient(of: work, cluster: cluster))
             let lastMonth = try #require(work.partitions.compactMap(\.month).max())
