@@ -42,20 +42,30 @@ public struct RowSelection: Sendable, Hashable {
 }
 
 extension RollupReader {
-    /// The rows to read for `cover`: its slice by id when the slice has been written (a slice
+    /// The rows to read for `cover`: its slices by id when they have been written (a slice
     /// without any stored row yet has no id; its groups have no rows either, so nothing is
     /// read for them), and its other groups.
     public func selection(_ cover: SliceCover) throws -> RowSelection {
-        guard let slice = cover.slice else { return RowSelection(groups: cover.groups) }
-        let id = try self.connection.fetchValue(Int64.self, "SELECT slice_id FROM rollup_slices WHERE slice_key = ?", slice)
-        return RowSelection(slices: id.map { [$0] } ?? [], groups: cover.groups)
+        let ids = try self.sliceIDs(of: cover.slices)
+        return RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups)
     }
 
-    /// Every slice written so far, id by key.
-    public func sliceIDs() throws -> [String: Int64] {
+    /// The ids of those of `keys` that have been written, by key (one statement per 500 keys:
+    /// a firm has thousands of slices, an answer reads a few hundred).
+    public func sliceIDs(of keys: some Collection<String>) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
-        try self.connection.query("SELECT slice_key, slice_id FROM rollup_slices") { row in
-            result[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        let keys = Array(Set(keys))
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(start + 500, keys.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try self.connection.query(
+                "SELECT slice_key, slice_id FROM rollup_slices WHERE slice_key IN (\(marks))",
+                arguments: chunk.map { .text($0) }
+            ) { row in
+                result[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+            }
+            start += 500
         }
         return result
     }

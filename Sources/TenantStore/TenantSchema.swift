@@ -61,6 +61,12 @@ public import Storage
 /// - `partition_state_group_fingerprints`: the client-group partitions by settings fingerprint,
 ///   so that checking that a whole firm's rollups share one fingerprint (every dashboard answer
 ///   does) is two index lookups.
+///
+/// Version 7 (more slices, same tables): deactivated groups get slices of their own (the same
+/// keys prefixed with `deactivated:`), and the pairs the dashboards combine get theirs (office or
+/// collaborator with mode or frequency, mode with frequency). Upgrading empties the slices and
+/// the group rollup rows and marks every client-group partition dirty from its first day, as
+/// version 6 did, so that the workers rebuild both together.
 public enum TenantSchema {
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
@@ -258,6 +264,25 @@ public enum TenantSchema {
                 DELETE FROM rollup_clients;
                 CREATE INDEX partition_state_group_fingerprints ON partition_state (fingerprint)
                     WHERE partition_key >= 'g' AND partition_key < 'h';
+                """
+        ),
+        Migration(
+            version: 7,
+            name: "slices of deactivated groups and of dimension pairs (rebuilt with the group rollups)",
+            sql: """
+                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
+                SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
+                       strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL
+                FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'
+                ON CONFLICT (partition_key) DO UPDATE SET first_dirty_sequence = 1, dirty_from = NULL;
+                DELETE FROM rollup_days;
+                DELETE FROM rollup_months;
+                DELETE FROM rollup_periods;
+                DELETE FROM rollup_clients;
+                DELETE FROM slice_days;
+                DELETE FROM slice_months;
+                DELETE FROM slice_periods;
+                DELETE FROM rollup_slices;
                 """
         ),
     ])

@@ -277,7 +277,7 @@ extension Duration {
 /// The parts of every line of the level-1 sections: the whole selection (read with
 /// ``ReceivablesSectionsReport/keys(asOf:today:settings:)``) and each breakdown line by
 /// collaborator, office or mode (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``),
-/// each read through the largest slice inside it plus its other groups.
+/// each read through the slices inside it plus its other groups.
 ///
 /// Built in one pass over the selected groups (each group joins its lines), then read at once:
 /// one statement per table for every slice any line uses, one for every group outside them.
@@ -289,18 +289,19 @@ struct SectionLines {
         for group in selection {
             for line in ReceivablesSectionsReport.Line.lines(of: group.profile) { members[line, default: []].append(group.id) }
         }
-        let sliceIDs = try reader.sliceIDs()
         for isTotal in [true, false] {
             let lines = members.filter { ($0.key == .selection) == isTotal }
             guard !lines.isEmpty else { continue }
             let keys = isTotal ? totalKeys : lineKeys
-            let covers = lines.map { (line: $0.key, cover: slices.cover($0.value)) }
-            let usedSlices = Set(covers.compactMap { $0.cover.slice.flatMap { sliceIDs[$0] } })
+            let covers = zip(lines.keys, slices.covers(Array(lines.values))).map { (line: $0, cover: $1) }
+            let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.cover.slices))
+            let usedSlices = Set(covers.flatMap { $0.cover.slices.compactMap { sliceIDs[$0] } })
             let groups = Set(covers.flatMap(\.cover.groups))
             let sliceParts = try reader.keyedParts(slices: usedSlices.sorted(), keys: keys)
             let groupParts = try reader.keyedParts(groups: groups.sorted(), keys: keys)
             for (line, cover) in covers {
-                var total = cover.slice.flatMap { sliceIDs[$0] }.flatMap { sliceParts[$0] } ?? .zero
+                var total = KeyedReceivablesParts.zero
+                for slice in cover.slices { total += sliceIDs[slice].flatMap { sliceParts[$0] } ?? .zero }
                 for group in cover.groups { total += groupParts[group] ?? .zero }
                 self.parts[line] = total
             }

@@ -1,37 +1,61 @@
 public import KPI
 
-/// Slices: fixed unions of **active** client groups whose receivables parts are kept pre-merged
-/// (the `slice_*` tables of the `RollupStore` module), so that a selection of hundreds of groups
-/// reads one slice's rows instead of every group's.
+/// Slices: fixed unions of client groups whose receivables parts are kept pre-merged (the
+/// `slice_*` tables of the `RollupStore` module), so that a selection of hundreds of groups reads
+/// a few slices' rows instead of every group's.
 ///
-/// An active group belongs to the slice `all`, to `office=<id>` (when it has an office),
-/// `mode=<mode>`, `frequency=<frequency>` and `collaborator=<id>` for each of its collaborators.
-/// A deactivated group belongs to none: selections that include deactivated clients read those
-/// few groups beside the slice. Every filter of one dimension (and the firm-wide selection, and a
-/// collaborator's own clients) is then one slice plus, at most, some deactivated groups; a
-/// combination of dimensions selects few groups and reads them directly.
+/// An active group belongs to the slice `all`; to `office=<id>` (when it has an office),
+/// `mode=<mode>`, `frequency=<frequency>` and `collaborator=<id>` for each of its collaborators;
+/// and to the pairs that the dashboards combine: each of its office and collaborators with its
+/// mode (`office=<id>&mode=<mode>`, `collaborator=<id>&mode=<mode>`) and with its frequency
+/// (`…&frequency=<frequency>`), and `mode=<mode>&frequency=<frequency>`. A deactivated group
+/// belongs to the same keys prefixed with `deactivated:`, a family disjoint from the active one.
+///
+/// Every filter on one dimension, with or without deactivated clients, is then one or two
+/// slices; so is each breakdown line of such a filter (a collaborator's, office's or mode's
+/// clients within it) and the usual pairs (office and mode, collaborator and frequency). Other
+/// combinations read a slice and their few remaining groups.
 public enum RollupSlices {
-    /// The slices of a group with `profile` (none when it is deactivated).
+    /// The prefix of the slices of deactivated groups.
+    public static let deactivatedPrefix = "deactivated:"
+
+    /// The slices of a group with `profile`.
     public static func keys(of profile: ClientProfile) -> [String] {
-        guard !profile.deactivated else { return [] }
-        var keys = ["all", "mode=\(profile.bookkeepingMode.rawValue)", "frequency=\(profile.frequency.rawValue)"]
-        if let office = profile.office { keys.append("office=\(office)") }
-        for collaborator in profile.collaborators.sorted() { keys.append("collaborator=\(collaborator)") }
-        return keys
+        let mode = "mode=\(profile.bookkeepingMode.rawValue)"
+        let frequency = "frequency=\(profile.frequency.rawValue)"
+        var keys = ["all", mode, frequency, "\(mode)&\(frequency)"]
+        let axes = (profile.office.map { ["office=\($0)"] } ?? []) + profile.collaborators.sorted().map { "collaborator=\($0)" }
+        for axis in axes {
+            keys += [axis, "\(axis)&\(mode)", "\(axis)&\(frequency)"]
+        }
+        return profile.deactivated ? keys.map { Self.deactivatedPrefix + $0 } : keys
+    }
+
+    /// Order of preference among slices of equal size: fewer dimensions, then the broader
+    /// dimension first (the firm, office, mode, frequency, collaborator), active before
+    /// deactivated.
+    static func rank(_ key: String) -> [Int] {
+        let deactivated = key.hasPrefix(Self.deactivatedPrefix)
+        let body = deactivated ? key.dropFirst(Self.deactivatedPrefix.count) : Substring(key)
+        let dimensions = body.split(separator: "&")
+        let order = dimensions.map { dimension in
+            ["all", "office=", "mode=", "frequency=", "collaborator="].firstIndex { dimension.hasPrefix($0) } ?? 5
+        }
+        return [dimensions.count] + order + [deactivated ? 1 : 0]
     }
 }
 
-/// How a selection of client groups is read: one slice (whose every member is selected) plus the
-/// selected groups outside it.
+/// How a selection of client groups is read: disjoint slices (each with every member selected)
+/// plus the selected groups outside them.
 public struct SliceCover: Sendable, Hashable {
-    /// The slice read in place of its members, if any.
-    public var slice: String?
-    /// The selected groups that are not members of `slice`, in selection order.
+    /// The slices read in place of their members, largest first.
+    public var slices: [String]
+    /// The selected groups that are not members of `slices`, in selection order.
     public var groups: [Int64]
 
     /// Creates a value.
-    public init(slice: String?, groups: [Int64]) {
-        self.slice = slice
+    public init(slices: [String], groups: [Int64]) {
+        self.slices = slices
         self.groups = groups
     }
 }
@@ -58,7 +82,7 @@ public struct SliceIndex: Sendable {
     private let keys: [String]
     private let slicesByGroup: [Int64: [Int]]
     private let sizes: [Int]
-    /// Preference among slices of equal size: the broader dimension, then the key.
+    /// Preference among slices of equal size (``RollupSlices/rank(_:)``, then the key).
     private let preference: [Int]
 
     /// Indexes the firm's groups (every group with clients).
@@ -84,10 +108,10 @@ public struct SliceIndex: Sendable {
             }
             slicesByGroup[group.id] = slices
         }
-        func rank(_ key: String) -> Int {
-            ["all", "office=", "mode=", "frequency=", "collaborator="].firstIndex { key.hasPrefix($0) } ?? 5
+        let ranks = keys.map(RollupSlices.rank)
+        let order = keys.indices.sorted { left, right in
+            ranks[left] != ranks[right] ? ranks[left].lexicographicallyPrecedes(ranks[right]) : keys[left] < keys[right]
         }
-        let order = keys.indices.sorted { (rank(keys[$0]), keys[$0]) < (rank(keys[$1]), keys[$1]) }
         var preference = Array(repeating: 0, count: keys.count)
         for (position, number) in order.enumerated() { preference[number] = position }
         self.keys = keys
@@ -101,31 +125,53 @@ public struct SliceIndex: Sendable {
         self.keys.firstIndex(of: slice).map { self.sizes[$0] } ?? 0
     }
 
-    /// The largest slice all of whose members are in `selection` (at least two of them: one
-    /// group reads as cheaply as a slice), and the rest of the selection. Among slices of equal
-    /// size the broader dimension wins (the firm, then office, mode, frequency, collaborator). A
-    /// selection spanning several values of a dimension (two offices) reads one of them as a
-    /// slice and the others' groups.
-    public func cover(_ selection: [Int64]) -> SliceCover {
+    /// Slices inside `selection`, chosen greedily: the largest slice all of whose members are
+    /// selected (at least two of them: one group reads as cheaply as a slice), then the largest
+    /// inside what is left, and so on (at most `maximumSlices`); then the rest of the selection.
+    /// Among slices of equal size the one with fewer dimensions wins, then the broader dimension
+    /// (the firm, then office, mode, frequency, collaborator). The chosen slices are disjoint: each
+    /// lies inside what the previous ones left.
+    public func cover(_ selection: [Int64], maximumSlices: Int = 4) -> SliceCover {
         var counts = Array(repeating: 0, count: self.keys.count)
+        return self.cover(selection, maximumSlices: maximumSlices, counts: &counts)
+    }
+
+    /// The covers of many selections (the breakdown lines of an answer), sharing one buffer.
+    public func covers(_ selections: [[Int64]], maximumSlices: Int = 4) -> [SliceCover] {
+        var counts = Array(repeating: 0, count: self.keys.count)
+        return selections.map { self.cover($0, maximumSlices: maximumSlices, counts: &counts) }
+    }
+
+    /// `counts` is all zeros on entry and on return: only the slices of the selection's groups
+    /// are counted, compared and reset, so a small selection costs little in a firm of
+    /// thousands of slices.
+    private func cover(_ selection: [Int64], maximumSlices: Int, counts: inout [Int]) -> SliceCover {
         var seen = Set<Int64>(minimumCapacity: selection.count)
-        for group in selection where seen.insert(group).inserted {
-            for slice in self.slicesByGroup[group] ?? [] { counts[slice] += 1 }
-        }
-        var best: Int?
-        for slice in counts.indices where counts[slice] >= 2 && counts[slice] == self.sizes[slice] {
-            if let current = best,
-                (-counts[slice], self.preference[slice]) >= (-counts[current], self.preference[current])
-            {
-                continue
+        var remaining = selection.filter { seen.insert($0).inserted }
+        var chosen: [String] = []
+        var touched: [Int] = []
+        while chosen.count < maximumSlices, remaining.count >= 2 {
+            touched.removeAll(keepingCapacity: true)
+            for group in remaining {
+                for slice in self.slicesByGroup[group] ?? [] {
+                    if counts[slice] == 0 { touched.append(slice) }
+                    counts[slice] += 1
+                }
             }
-            best = slice
+            var best: Int?
+            for slice in touched where counts[slice] >= 2 && counts[slice] == self.sizes[slice] {
+                if let current = best,
+                    (-counts[slice], self.preference[slice]) >= (-counts[current], self.preference[current])
+                {
+                    continue
+                }
+                best = slice
+            }
+            for slice in touched { counts[slice] = 0 }
+            guard let best else { break }
+            chosen.append(self.keys[best])
+            remaining.removeAll { (self.slicesByGroup[$0] ?? []).contains(best) }
         }
-        guard let best else { return SliceCover(slice: nil, groups: selection) }
-        var kept = Set<Int64>(minimumCapacity: selection.count)
-        let rest = selection.filter { group in
-            kept.insert(group).inserted && !(self.slicesByGroup[group] ?? []).contains(best)
-        }
-        return SliceCover(slice: self.keys[best], groups: rest)
+        return SliceCover(slices: chosen, groups: remaining)
     }
 }

@@ -83,19 +83,35 @@ struct Staff {
     var collaborators: [String] = []
 
     /// A random filter among the dashboard's axes (and a few combinations).
-    func filter(_ random: inout Random) -> ClientFilterMessage? {
+    func filter(_ random: inout Random) -> ClientFilterMessage? { self.labelledFilter(&random).filter }
+
+    /// A random filter and the name of its kind, for the per-kind figures.
+    func labelledFilter(_ random: inout Random) -> (kind: String, filter: ClientFilterMessage?) {
         switch random.below(9) {
-        case 0: return nil
-        case 1: return ClientFilterMessage(offices: random.pick(self.offices).map { [$0] })
-        case 2: return ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] })
-        case 3: return ClientFilterMessage(bookkeepingMode: random.below(2) == 0 ? .firm : .client)
-        case 4: return ClientFilterMessage(frequency: SendingFrequency.allCases[random.below(3)])
-        case 5: return ClientFilterMessage(includeDeactivated: true)
-        case 6: return ClientFilterMessage(offices: random.pick(self.offices).map { [$0] }, bookkeepingMode: .firm)
-        case 7: return ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] }, frequency: .monthly)
+        case 0: return ("none", nil)
+        case 1: return ("office", ClientFilterMessage(offices: random.pick(self.offices).map { [$0] }))
+        case 2: return ("collaborator", ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] }))
+        case 3: return ("mode", ClientFilterMessage(bookkeepingMode: random.below(2) == 0 ? .firm : .client))
+        case 4: return ("frequency", ClientFilterMessage(frequency: SendingFrequency.allCases[random.below(3)]))
+        case 5: return ("with-deactivated", ClientFilterMessage(includeDeactivated: true))
+        case 6: return ("office+mode", ClientFilterMessage(offices: random.pick(self.offices).map { [$0] }, bookkeepingMode: .firm))
+        case 7: return ("collaborator+frequency", ClientFilterMessage(collaborators: random.pick(self.collaborators).map { [$0] }, frequency: .monthly))
         default:
             let two = [random.pick(self.collaborators), random.pick(self.collaborators)].compactMap { $0 }
-            return ClientFilterMessage(collaborators: two, includeDeactivated: true)
+            return ("two-collaborators+deactivated", ClientFilterMessage(collaborators: two, includeDeactivated: true))
+        }
+    }
+}
+
+/// Latencies labelled by filter kind, reported per kind after the overall figures.
+struct KindLatencies {
+    var values: [String: [Double]] = [:]
+
+    mutating func add(_ kind: String, _ milliseconds: Double) { self.values[kind, default: []].append(milliseconds) }
+
+    func report(_ name: String) {
+        for (kind, values) in self.values.sorted(by: { $0.key < $1.key }) {
+            output(String(format: "LATENCY-KIND name=%@ kind=%@ n=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f", name, kind, values.count, percentile(values, 0.5), percentile(values, 0.99), values.max() ?? 0))
         }
     }
 }
@@ -238,8 +254,9 @@ func report(_ name: String, _ values: [Double], target: Double? = nil) {
     output(String(format: "LATENCY name=%@ n=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f", name, values.count, percentile(values, 0.5), p99, values.max() ?? 0) + verdict)
 }
 
-func level2Request(_ random: inout Random, staff: Staff) -> SeriesRequest {
-    SeriesRequest(periodicity: .month, from: today.adding(months: -12).map { $0.advanced(by: 1) }, to: today, filter: staff.filter(&random))
+func level2Request(_ random: inout Random, staff: Staff) -> (kind: String, request: SeriesRequest) {
+    let (kind, filter) = staff.labelledFilter(&random)
+    return (kind, SeriesRequest(periodicity: .month, from: today.adding(months: -12).map { $0.advanced(by: 1) }, to: today, filter: filter))
 }
 
 func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
@@ -260,18 +277,28 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     _ = try await latencies(warm) { _ in
         _ = try await gateway.client.unary(ReceivablesDashboardService.summary, ReceivablesSummaryRequest(filter: staff.filter(&random)), metadata: metadata)
     }
+    var kinds1 = KindLatencies()
     let level1 = try await latencies(options.requests) { _ in
-        let request = ReceivablesSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random))
-        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: metadata)
+        let asOf = today.advanced(by: -random.below(60))
+        let (kind, filter) = staff.labelledFilter(&random)
+        let started = ContinuousClock.now
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, ReceivablesSummaryRequest(asOf: asOf, filter: filter), metadata: metadata)
+        kinds1.add(kind, seconds(ContinuousClock.now - started) * 1000)
     }
     report("large-level1", level1, target: 5)
+    kinds1.report("large-level1")
 
     var level2: [Double] = []
     do {
+        var kinds2 = KindLatencies()
         level2 = try await latencies(options.requests) { _ in
-            _ = try await gateway.client.unary(series, level2Request(&random, staff: staff), metadata: metadata)
+            let (kind, request) = level2Request(&random, staff: staff)
+            let started = ContinuousClock.now
+            _ = try await gateway.client.unary(series, request, metadata: metadata)
+            kinds2.add(kind, seconds(ContinuousClock.now - started) * 1000)
         }
         report("large-level2-12m-monthly", level2, target: 10)
+        kinds2.report("large-level2-12m-monthly")
     } catch let error as RPCError where error.code == .unimplemented || error.code == .notFound {
         output("SKIP large-level2: \(error.message)")
     }
@@ -346,7 +373,7 @@ func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws 
     do {
         let level2 = try await latencies(options.requests) { _ in
             guard let (firm, token, staff) = random.pick(firms) else { return }
-            _ = try await gateway.client.unary(series, level2Request(&random, staff: staff), metadata: gateway.metadata(firm: firm, token: token))
+            _ = try await gateway.client.unary(series, level2Request(&random, staff: staff).request, metadata: gateway.metadata(firm: firm, token: token))
         }
         report("firms-level2-12m-monthly", level2, target: 10)
     } catch let error as RPCError where error.code == .unimplemented || error.code == .notFound {
