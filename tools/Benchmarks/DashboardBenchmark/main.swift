@@ -13,7 +13,9 @@
 // Prints `LATENCY name=… n=… p50_ms=… p99_ms=…`, `RAW …` and `RATIO …` lines.
 //
 // Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
-//                           [--requests N] [--raw N] [--data DIR] [--keep] [large] [firms]
+//                           [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND] [large] [firms]
+// --kind draws only one kind of filter (none, office, collaborator, mode, frequency,
+// with-deactivated, office+mode, collaborator+frequency, two-collaborators+deactivated).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -33,6 +35,8 @@ struct Options {
     var raw = 5
     var data: String?
     var keep = false
+    /// Only this filter kind (for profiling one kind), or every kind.
+    var kind: String?
     var names: [String] = []
 }
 
@@ -50,6 +54,7 @@ func parseOptions() -> Options {
         case "--raw": options.raw = Int(arguments.removeFirst()) ?? options.raw
         case "--data": options.data = arguments.removeFirst()
         case "--keep": options.keep = true
+        case "--kind": options.kind = arguments.removeFirst()
         default: options.names.append(argument)
         }
     }
@@ -85,8 +90,19 @@ struct Staff {
     /// A random filter among the dashboard's axes (and a few combinations).
     func filter(_ random: inout Random) -> ClientFilterMessage? { self.labelledFilter(&random).filter }
 
+    /// Draws only this kind of filter when set (`--kind`).
+    var only: String?
+
     /// A random filter and the name of its kind, for the per-kind figures.
     func labelledFilter(_ random: inout Random) -> (kind: String, filter: ClientFilterMessage?) {
+        while let only = self.only {
+            let drawn = self.anyFilter(&random)
+            if drawn.kind == only { return drawn }
+        }
+        return self.anyFilter(&random)
+    }
+
+    private func anyFilter(_ random: inout Random) -> (kind: String, filter: ClientFilterMessage?) {
         switch random.below(9) {
         case 0: return ("none", nil)
         case 1: return ("office", ClientFilterMessage(offices: random.pick(self.offices).map { [$0] }))
@@ -162,7 +178,7 @@ struct Gateway {
 
     /// Creates `firm` (if new), a back-office credential for it; ingests the generated firm when
     /// new; returns the token and the firm's staff.
-    func provision(firm: String, parameters: DemoFirmParameters, fresh: Bool) async throws -> (String, Staff) {
+    func provision(firm: String, parameters: DemoFirmParameters, fresh: Bool, only: String? = nil) async throws -> (String, Staff) {
         if fresh {
             _ = try await self.client.unary(OperatorService.createFirm, CreateFirmRequest(firmID: firm, name: firm), metadata: self.operatorMetadata)
         }
@@ -171,7 +187,7 @@ struct Gateway {
             IssueCredentialRequest(kind: .backOffice, firms: [firm], label: "bench-\(firm)"),
             metadata: self.operatorMetadata
         )
-        var staff = Staff()
+        var staff = Staff(only: only)
         for batch in try DemoFirmGenerator(parameters: parameters) {
             switch batch {
             case .organisationUnits(let units): staff.offices += units.filter { $0.kind == .office }.map(\.id)
@@ -263,7 +279,7 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     let firm = "bench-large"
     let parameters = DemoFirmParameters(size: options.size, today: today, seed: 42)
     let started = ContinuousClock.now
-    let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh)
+    let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh, only: options.kind)
     if fresh { output(String(format: "INGEST firm=%@ size=%@ secs=%.1f", firm, options.size.rawValue, seconds(ContinuousClock.now - started))) }
     let workers = try await gateway.startWorkers(2, executable: options.worker)
     defer { workers.forEach { $0.stop() } }
@@ -353,7 +369,7 @@ func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws 
     for index in 0..<options.firms {
         parameters.seed = UInt64(index + 1)
         let firm = String(format: "small-%04d", index)
-        let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh)
+        let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh, only: options.kind)
         firms.append((firm, token, staff))
     }
     if fresh { output(String(format: "INGEST firms=%d secs=%.1f", options.firms, seconds(ContinuousClock.now - started))) }
