@@ -261,11 +261,11 @@ struct SliceDeltas {
         }
     }
 
-    private static func checkContributors(_ count: Int, slice: String, row: String) throws {
+    private static func checkContributors(_ count: Int, slice: String, row: @autoclosure () -> String) throws {
         guard count >= 0 else {
             throw RollupStoreError(
                 code: .invalidCommit,
-                message: "slice \(slice), \(row): \(count) contributing rows; the slice tables disagree with the group rows"
+                message: "slice \(slice), \(row()): \(count) contributing rows; the slice tables disagree with the group rows"
             )
         }
     }

@@ -253,6 +253,42 @@ struct SliceRollupTests {
         }
     }
 
+    @Test("a recomputation that yields the same rows leaves every slice row untouched; a changed row still reaches its slices")
+    func identicalRowsSkipSlices() async throws {
+        func settings(_ name: String) -> FirmSettingsRecord {
+            FirmSettingsRecord(name: name, timeZone: "Europe/Paris", fiscalYearStartMonth: 1, fiscalYearStartDay: 1)
+        }
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, [settings("Cabinet")] + organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            // Count every write to the slice tables (test-only triggers in the temporary file).
+            try await database.write { connection in
+                try connection.execute("CREATE TABLE slice_writes (n INTEGER NOT NULL)")
+                for table in ["slice_days", "slice_months", "slice_periods"] {
+                    for event in ["INSERT", "UPDATE", "DELETE"] {
+                        try connection.execute("CREATE TRIGGER count_\(table)_\(event) AFTER \(event) ON \(table) BEGIN INSERT INTO slice_writes VALUES (1); END")
+                    }
+                }
+            }
+            func sliceWrites() async throws -> Int {
+                try await database.read { try $0.fetchValue(Int.self, "SELECT count(*) FROM slice_writes") ?? -1 }
+            }
+            // The settings under another name: every partition is recomputed, to the same rows.
+            let report = try await ingestRecords(database, [settings("Cabinet renamed")], today: today)
+            #expect(report.dirtyPartitions > 0)
+            try await publishEverything(database)
+            #expect(try await database.read { try $0.fetchValue(Int.self, "SELECT count(*) FROM dirty_partitions") } == 0)
+            #expect(try await sliceWrites() == 0)
+            try await checkSlicesEqualGroups(database)
+
+            // A back-dated invoice changes rows from its day on: slices follow.
+            try await ingestRecords(database, invoice("IB9", client: "B", on: "2025-02-10", amount: 12_345), today: today)
+            try await publishEverything(database)
+            #expect(try await sliceWrites() > 0)
+            try await checkSlicesEqualGroups(database)
+        }
+    }
+
     @Test("upgrading a version-6 file to version 7 empties slices and group rows, re-dirties every group; republished, the new slices equal their groups")
     func upgradeToVersion7() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
