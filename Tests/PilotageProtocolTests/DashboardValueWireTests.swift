@@ -39,6 +39,28 @@ struct DashboardValueWireTests {
         #expect(try WireDecoder().decode(KPISeriesMessage.self, from: encoder.encode(series)) == series)
     }
 
+    @Test("breakdown lines (team, aged balance by axis): same bytes as Codable, round trip, either order of fields")
+    func breakdownLines() throws {
+        let values = Self.values.enumerated().map { NamedValue(name: "V\($0.offset)", value: $0.element) }
+        let team = TeamMemberMessage(collaborator: "marie", name: "Marie É.", clients: 42, values: values)
+        let aged = AxisAgedMessage(axis: "OFFICE", key: "PAR", clients: 7, aged: Array(values.prefix(2)))
+        let empty = AxisAgedMessage(axis: "COLLABORATOR", key: "-", clients: 0, aged: [])
+        let encoder = WireEncoder()
+        #expect(try encoder.encode(team) == encoder.encodeWithoutFastPath(team))
+        #expect(try WireDecoder().decode(TeamMemberMessage.self, from: encoder.encode(team)) == team)
+        for line in [aged, empty] {
+            #expect(try encoder.encode(line) == encoder.encodeWithoutFastPath(line))
+            #expect(try WireDecoder().decode(AxisAgedMessage.self, from: encoder.encode(line)) == line)
+        }
+        // Fields in another order (a future encoder), an unknown field: read like Codable.
+        struct Reordered: Codable { var aged: [NamedValue]; var extra: Int; var clients: Int; var key: String; var axis: String }
+        let reordered = try encoder.encode(Reordered(aged: aged.aged, extra: 1, clients: aged.clients, key: aged.key, axis: aged.axis))
+        #expect(try WireDecoder().decode(AxisAgedMessage.self, from: reordered) == aged)
+        struct Partial: Codable { var axis: String; var key: String; var aged: [NamedValue] }
+        let partial = try encoder.encode(Partial(axis: "OFFICE", key: "PAR", aged: []))
+        #expect(throws: WireError.self) { try WireDecoder().decode(AxisAgedMessage.self, from: partial) }
+    }
+
     @Test("a value without its required fields is refused, not defaulted")
     func missingFields() throws {
         struct Partial: Codable { var value: String }

@@ -114,3 +114,94 @@ extension DatedValue: WireFastCodable {
         self.init(date: date, value: value)
     }
 }
+
+extension TeamMemberMessage: WireFastCodable {
+    /// Writes the line as its Codable conformance would.
+    public func encode(to writer: inout WireWriter) throws(WireError) {
+        try BreakdownLineCoding.encode(
+            ("collaborator", self.collaborator),
+            ("name", self.name),
+            clients: self.clients,
+            ("values", self.values),
+            into: &writer
+        )
+    }
+
+    /// Reads the line as its Codable conformance would.
+    public init(from reader: inout WireReader) throws(WireError) {
+        let line = try BreakdownLineCoding.decode(&reader, "collaborator", "name", "values")
+        self.init(collaborator: line.first, name: line.second, clients: line.clients, values: line.values)
+    }
+}
+
+extension AxisAgedMessage: WireFastCodable {
+    /// Writes the line as its Codable conformance would.
+    public func encode(to writer: inout WireWriter) throws(WireError) {
+        try BreakdownLineCoding.encode(("axis", self.axis), ("key", self.key), clients: self.clients, ("aged", self.aged), into: &writer)
+    }
+
+    /// Reads the line as its Codable conformance would.
+    public init(from reader: inout WireReader) throws(WireError) {
+        let line = try BreakdownLineCoding.decode(&reader, "axis", "key", "aged")
+        self.init(axis: line.first, key: line.second, clients: line.clients, aged: line.values)
+    }
+}
+
+/// The shape the level-1 breakdown lines share (a few hundred per firm-wide answer): two strings,
+/// a number of clients and named values, in that declaration order.
+enum BreakdownLineCoding {
+    /// The fields of a line, read.
+    struct Line {
+        var first: String
+        var second: String
+        var clients: Int
+        var values: [NamedValue]
+    }
+
+    static func encode(
+        _ first: (key: StaticString, value: String),
+        _ second: (key: StaticString, value: String),
+        clients: Int,
+        _ values: (key: StaticString, value: [NamedValue]),
+        into writer: inout WireWriter
+    ) throws(WireError) {
+        writer.writeStructHeader(fieldCount: 4)
+        writer.writeFieldKey(first.key)
+        writer.writeString(first.value)
+        writer.writeFieldKey(second.key)
+        writer.writeString(second.value)
+        writer.writeFieldKey("clients")
+        writer.writeInt(clients)
+        writer.writeFieldKey(values.key)
+        writer.writeArrayHeader(count: values.value.count)
+        for value in values.value { try writer.write(value) }
+    }
+
+    static func decode(
+        _ reader: inout WireReader,
+        _ firstKey: StaticString,
+        _ secondKey: StaticString,
+        _ valuesKey: StaticString
+    ) throws(WireError) -> Line {
+        var first: String?
+        var second: String?
+        var clients: Int?
+        var values: [NamedValue]?
+        try reader.forEachField { (key, reader) throws(WireError) in
+            if key == firstKey {
+                first = try reader.readString()
+            } else if key == secondKey {
+                second = try reader.readString()
+            } else if key == "clients" {
+                clients = try reader.readInt()
+            } else if key == valuesKey {
+                values = try reader.readArray { (reader) throws(WireError) in try reader.read(NamedValue.self) }
+            }
+        }
+        guard let first else { throw WireError.keyNotFound("\(firstKey)") }
+        guard let second else { throw WireError.keyNotFound("\(secondKey)") }
+        guard let clients else { throw WireError.keyNotFound("clients") }
+        guard let values else { throw WireError.keyNotFound("\(valuesKey)") }
+        return Line(first: first, second: second, clients: clients, values: values)
+    }
+}

@@ -146,14 +146,19 @@ public struct SliceIndex: Sendable {
     /// are counted, compared and reset, so a small selection costs little in a firm of
     /// thousands of slices.
     private func cover(_ selection: [Int64], maximumSlices: Int, counts: inout [Int]) -> SliceCover {
+        // Each distinct selected group once, with its slices: one lookup per group.
         var seen = Set<Int64>(minimumCapacity: selection.count)
-        var remaining = selection.filter { seen.insert($0).inserted }
+        var remaining: [(id: Int64, slices: [Int])] = []
+        remaining.reserveCapacity(selection.count)
+        for group in selection where seen.insert(group).inserted {
+            remaining.append((group, self.slicesByGroup[group] ?? []))
+        }
         var chosen: [String] = []
         var touched: [Int] = []
         while chosen.count < maximumSlices, remaining.count >= 2 {
             touched.removeAll(keepingCapacity: true)
-            for group in remaining {
-                for slice in self.slicesByGroup[group] ?? [] {
+            for member in remaining {
+                for slice in member.slices {
                     if counts[slice] == 0 { touched.append(slice) }
                     counts[slice] += 1
                 }
@@ -170,8 +175,8 @@ public struct SliceIndex: Sendable {
             for slice in touched { counts[slice] = 0 }
             guard let best else { break }
             chosen.append(self.keys[best])
-            remaining.removeAll { (self.slicesByGroup[$0] ?? []).contains(best) }
+            remaining.removeAll { $0.slices.contains(best) }
         }
-        return SliceCover(slices: chosen, groups: remaining)
+        return SliceCover(slices: chosen, groups: remaining.map(\.id))
     }
 }

@@ -316,7 +316,7 @@ struct SQLiteConnectionTests {
         let on = try await withConnection(options: options) { try $0.fetchValue(Int.self, "PRAGMA mmap_size") }
         #expect(off == 0)
         #expect(on == 64 << 20)
-        #expect(TenantPool.Configuration().database.connection.mmapSizeBytes == 256 << 20)
+        #expect(TenantPool.Configuration().database.connection.mmapSizeBytes == 0x7FFF_0000)
     }
 
     // MARK: - Statement cache
