@@ -289,6 +289,28 @@ struct SliceRollupTests {
         }
     }
 
+    @Test("slice ids by key for any number of keys: every written key found, unknown keys absent")
+    func sliceIDsByKey() async throws {
+        try await withTenantDatabase { database in
+            try await database.write { connection in
+                for index in 0..<700 { try connection.execute("INSERT INTO rollup_slices (slice_key) VALUES (?)", "collaborator=c\(index)") }
+            }
+            try await database.read { connection in
+                let reader = RollupReader(connection: connection)
+                for count in [0, 1, 3, 8, 9, 511, 512, 513, 700] {
+                    let keys = (0..<count).map { "collaborator=c\($0)" } + ["collaborator=nobody"]
+                    let ids = try reader.sliceIDs(of: keys)
+                    #expect(ids.count == count, "\(count) keys")
+                    #expect(ids["collaborator=nobody"] == nil)
+                    #expect(Set(ids.values).count == count)
+                }
+                let cover = SliceCover(slices: ["collaborator=c5", "collaborator=nobody", "collaborator=c6"], groups: [42])
+                let selection = try reader.selection(cover)
+                #expect(selection.slices.count == 2 && selection.groups == [42])
+            }
+        }
+    }
+
     @Test("upgrading a version-6 file to version 7 empties slices and group rows, re-dirties every group; republished, the new slices equal their groups")
     func upgradeToVersion7() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
