@@ -68,6 +68,21 @@ public import Storage
 /// the group rollup rows and marks every client-group partition dirty from its first day, as
 /// version 6 did, so that the workers rebuild both together.
 public enum TenantSchema {
+    /// Marks every client-group partition dirty from its first day and empties the group rollup
+    /// rows, so that the workers rebuild the group rows and the slices together (versions 6 and
+    /// 7, which change what the slices hold).
+    static let rebuildGroupRollups = """
+        INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
+        SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
+               strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL
+        FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'
+        ON CONFLICT (partition_key) DO UPDATE SET first_dirty_sequence = 1, dirty_from = NULL;
+        DELETE FROM rollup_days;
+        DELETE FROM rollup_months;
+        DELETE FROM rollup_periods;
+        DELETE FROM rollup_clients;
+        """
+
     /// Every migration of the tenant schema, oldest first.
     public static let migrations = MigrationList([
         Migration(
@@ -253,15 +268,7 @@ public enum TenantSchema {
                     PRIMARY KEY (slice_id, kind, start_day, end_day)
                 ) STRICT, WITHOUT ROWID;
 
-                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
-                SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
-                       strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL
-                FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'
-                ON CONFLICT (partition_key) DO UPDATE SET first_dirty_sequence = 1, dirty_from = NULL;
-                DELETE FROM rollup_days;
-                DELETE FROM rollup_months;
-                DELETE FROM rollup_periods;
-                DELETE FROM rollup_clients;
+                \(Self.rebuildGroupRollups)
                 CREATE INDEX partition_state_group_fingerprints ON partition_state (fingerprint)
                     WHERE partition_key >= 'g' AND partition_key < 'h';
                 """
@@ -270,15 +277,7 @@ public enum TenantSchema {
             version: 7,
             name: "slices of deactivated groups and of dimension pairs (rebuilt with the group rollups)",
             sql: """
-                INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
-                SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
-                       strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL
-                FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'
-                ON CONFLICT (partition_key) DO UPDATE SET first_dirty_sequence = 1, dirty_from = NULL;
-                DELETE FROM rollup_days;
-                DELETE FROM rollup_months;
-                DELETE FROM rollup_periods;
-                DELETE FROM rollup_clients;
+                \(Self.rebuildGroupRollups)
                 DELETE FROM slice_days;
                 DELETE FROM slice_months;
                 DELETE FROM slice_periods;
