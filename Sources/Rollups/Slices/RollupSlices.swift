@@ -15,6 +15,11 @@ public import KPI
 /// slices; so is each breakdown line of such a filter (a collaborator's, office's or mode's
 /// clients within it) and the usual pairs (office and mode, collaborator and frequency). Other
 /// combinations read a slice and their few remaining groups.
+///
+/// Keys are names, not parsed back: an id containing `&` could make two sets of groups share a
+/// key. Such a slice is the union of every group whose keys name it (the commit and the
+/// ``SliceIndex`` use the same keys), and a cover uses a slice only when all its groups are
+/// selected, so answers stay exact; only the preference among equal slices could differ.
 public enum RollupSlices {
     /// The prefix of the slices of deactivated groups.
     public static let deactivatedPrefix = "deactivated:"
