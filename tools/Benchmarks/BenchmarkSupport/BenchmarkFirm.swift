@@ -96,10 +96,17 @@ package func setUpBenchmarkFirm(gateway executable: String, size: DemoFirmSize, 
 /// Starts `count` workers against the session's gateway; logs go to `directory/<tag>-<n>.log`.
 ///
 /// `logLevel` `info` makes each worker log a `batch committed` line per batch (fetch, compute
-/// and commit times), which the lag benchmark summarises.
-package func startWorkers(_ count: Int, session: BenchmarkSession, worker executable: String, directory: URL, tag: String, logLevel: String = "notice")
-    throws -> [Child]
-{
+/// and commit times), which the lag benchmark summarises; `concurrency` is each worker's
+/// `--concurrency` (batches computed in parallel).
+package func startWorkers(
+    _ count: Int,
+    session: BenchmarkSession,
+    worker executable: String,
+    directory: URL,
+    tag: String,
+    logLevel: String = "notice",
+    concurrency: Int = 1
+) throws -> [Child] {
     let tokenFile = directory.appendingPathComponent("worker.token")
     try Data(session.workerToken.utf8).write(to: tokenFile)
     return try (1...count).map { index in
@@ -107,7 +114,7 @@ package func startWorkers(_ count: Int, session: BenchmarkSession, worker execut
             executable: executable,
             arguments: [
                 "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
-                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", logLevel,
+                "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", logLevel, "--concurrency", "\(concurrency)",
             ],
             log: directory.appendingPathComponent("\(tag)-\(index).log"),
             readyPrefix: "worker "

@@ -17,7 +17,8 @@
 // p50/p99. The generated firm is ingested once per invocation (or reused with --data DIR --keep).
 //
 // Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
-//                        [--batches N] [--data DIR] [--keep] [names…]
+//                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [names…]
+// --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -37,6 +38,8 @@ struct Options {
     var batches = 100
     var data: String?
     var keep = false
+    /// Batches each worker process computes in parallel (`pilotage-worker --concurrency`).
+    var workerConcurrency = 1
     var names: [String] = []
 }
 
@@ -53,6 +56,7 @@ func parseOptions() -> Options {
         case "--batches": options.batches = Int(arguments.removeFirst()) ?? options.batches
         case "--data": options.data = arguments.removeFirst()
         case "--keep": options.keep = true
+        case "--worker-concurrency": options.workerConcurrency = Int(arguments.removeFirst()) ?? options.workerConcurrency
         default: options.names.append(argument)
         }
     }
@@ -98,7 +102,7 @@ func rebuild(workers count: Int, _ options: Options, session: BenchmarkSession, 
         partitions = try await session.status().freshness.pendingPartitions
     }
     let started = ContinuousClock.now
-    let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)")
+    let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)", concurrency: options.workerConcurrency)
     try await waitUntilPublished(session)
     let elapsed = seconds(ContinuousClock.now - started)
     for worker in workers { worker.stop() }
@@ -168,7 +172,7 @@ func batchLines(_ worker: Child, from: Int) -> (lines: Int, batches: [[String: D
 }
 
 func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
-    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info")
+    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info", concurrency: options.workerConcurrency)
     defer { for worker in workers { worker.stop() } }
     try await waitUntilPublished(session)
     var random: UInt64 = 0x5EED
