@@ -56,9 +56,10 @@ public struct TerminationSignals: AsyncSequence, Sendable {
 }
 
 /// Keeps the dispatch sources alive until the stream ends.
+///
+/// `@unchecked Sendable` is safe: `sources` is written once in init and only read (cancelled)
+/// afterwards; DispatchSource itself is thread-safe.
 private final class SourceHolder: @unchecked Sendable {
-    // @unchecked Sendable: `sources` is written once in init and only read (cancelled)
-    // afterwards; DispatchSource itself is thread-safe.
     private let sources: [any DispatchSourceSignal]
 
     init(sources: [any DispatchSourceSignal]) {

@@ -14,8 +14,10 @@ internal import Synchronization
 /// statement starts with none running), so the request is also kept in an atomic flag that
 /// ``Statement/step()`` checks before each step: an interrupted operation stops at its next
 /// step, whenever the cancellation came.
+///
+/// `@unchecked Sendable` is safe: `database`, `operation` and `isInvalidated` are only read or
+/// written under `lock`; `requested` is atomic.
 @safe final class InterruptHandle: @unchecked Sendable {
-    // @unchecked Sendable: `database` and `operation` are only read or written under `lock`.
     private let lock = NSLock()
     private var database: OpaquePointer?
     private var operation: UInt64 = 0
