@@ -78,7 +78,8 @@ struct ReceivablesSummary: Sendable {
                 let groups = context.groups.filter { filter.matches($0.profile) }
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
-                let selection = try reader.selection(context.sliceIndex.cover(groups.map(\.id)))
+                let cover = context.sliceIndex.cover(groups.map(\.id))
+                let selection = try reader.selection(cover)
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
@@ -86,6 +87,7 @@ struct ReceivablesSummary: Sendable {
                     reader: reader,
                     slices: context.sliceIndex,
                     selection: groups,
+                    selectionCover: cover,
                     totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
                     lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings)
                 )
@@ -281,30 +283,42 @@ extension Duration {
 ///
 /// Built in one pass over the selected groups (each group joins its lines), then read at once:
 /// one statement per table for every slice any line uses, one for every group outside them.
+/// The whole selection's cover is the one the level-1 read already computed (`selectionCover`).
 struct SectionLines {
     private var parts: [ReceivablesSectionsReport.Line: KeyedReceivablesParts] = [:]
 
-    init(reader: RollupReader, slices: SliceIndex, selection: [StoredGroup], totalKeys: ReceivablesKeys, lineKeys: ReceivablesKeys) throws {
+    init(
+        reader: RollupReader,
+        slices: SliceIndex,
+        selection: [StoredGroup],
+        selectionCover: SliceCover,
+        totalKeys: ReceivablesKeys,
+        lineKeys: ReceivablesKeys
+    ) throws {
         var members: [ReceivablesSectionsReport.Line: [Int64]] = [:]
         for group in selection {
-            for line in ReceivablesSectionsReport.Line.lines(of: group.profile) { members[line, default: []].append(group.id) }
-        }
-        for isTotal in [true, false] {
-            let lines = members.filter { ($0.key == .selection) == isTotal }
-            guard !lines.isEmpty else { continue }
-            let keys = isTotal ? totalKeys : lineKeys
-            let covers = zip(lines.keys, slices.covers(Array(lines.values))).map { (line: $0, cover: $1) }
-            let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.cover.slices))
-            let usedSlices = Set(covers.flatMap { $0.cover.slices.compactMap { sliceIDs[$0] } })
-            let groups = Set(covers.flatMap(\.cover.groups))
-            let sliceParts = try reader.keyedParts(slices: usedSlices.sorted(), keys: keys)
-            let groupParts = try reader.keyedParts(groups: groups.sorted(), keys: keys)
-            for (line, cover) in covers {
-                var total = KeyedReceivablesParts.zero
-                for slice in cover.slices { total += sliceIDs[slice].flatMap { sliceParts[$0] } ?? .zero }
-                for group in cover.groups { total += groupParts[group] ?? .zero }
-                self.parts[line] = total
+            for line in ReceivablesSectionsReport.Line.lines(of: group.profile) where line != .selection {
+                members[line, default: []].append(group.id)
             }
+        }
+        if !selection.isEmpty {
+            try self.read([(.selection, selectionCover)], keys: totalKeys, reader: reader)
+        }
+        if !members.isEmpty {
+            try self.read(Array(zip(members.keys, slices.covers(Array(members.values)))), keys: lineKeys, reader: reader)
+        }
+    }
+
+    /// Reads `keys` for the slices and groups of every cover at once, and sums each line.
+    private mutating func read(_ covers: [(ReceivablesSectionsReport.Line, SliceCover)], keys: ReceivablesKeys, reader: RollupReader) throws {
+        let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.1.slices))
+        let sliceParts = try reader.keyedParts(slices: Set(sliceIDs.values).sorted(), keys: keys)
+        let groupParts = try reader.keyedParts(groups: Set(covers.flatMap(\.1.groups)).sorted(), keys: keys)
+        for (line, cover) in covers {
+            var total = KeyedReceivablesParts.zero
+            for slice in cover.slices { total += sliceIDs[slice].flatMap { sliceParts[$0] } ?? .zero }
+            for group in cover.groups { total += groupParts[group] ?? .zero }
+            self.parts[line] = total
         }
     }
 
