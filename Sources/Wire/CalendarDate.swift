@@ -107,15 +107,22 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// First day of this date's month.
     public var firstOfMonth: CalendarDate {
-        let (year, month, _) = self.components
-        return CalendarDate(unchecked: Int32(Self.daysFromCivil(year: year, month: month, day: 1)))
+        CalendarDate(unchecked: self.daysSinceEpoch - Int32(self.components.day - 1))
     }
 
     /// Last day of this date's month.
     public var lastOfMonth: CalendarDate {
-        let (year, month, _) = self.components
-        let last = Self.daysInMonth(year: year, month: month)
-        return CalendarDate(unchecked: Int32(Self.daysFromCivil(year: year, month: month, day: last)))
+        let (year, month, day) = self.components
+        return CalendarDate(unchecked: self.daysSinceEpoch + Int32(Self.daysInMonth(year: year, month: month) - day))
+    }
+
+    /// First and last day of this date's month (one calendar conversion for both).
+    public var monthBounds: (first: CalendarDate, last: CalendarDate) {
+        let (year, month, day) = self.components
+        return (
+            CalendarDate(unchecked: self.daysSinceEpoch - Int32(day - 1)),
+            CalendarDate(unchecked: self.daysSinceEpoch + Int32(Self.daysInMonth(year: year, month: month) - day))
+        )
     }
 
     /// Number of days in a month of the proleptic Gregorian calendar.

@@ -49,4 +49,23 @@ struct CalendarDateTests {
             date = date.advanced(by: 1)
         }
     }
+
+    @Test("first and last day of the month, for every day of 1900–2200 and the extremes")
+    func monthBounds() throws {
+        var date = try #require(CalendarDate("1900-01-01"))
+        let end = try #require(CalendarDate("2200-12-31"))
+        var dates: [CalendarDate] = [.min, .max]
+        while date <= end {
+            dates.append(date)
+            date = date.advanced(by: 1)
+        }
+        for date in dates {
+            let (y, m, _) = date.components
+            let first = try #require(CalendarDate(year: y, month: m, day: 1))
+            let last = try #require(CalendarDate(year: y, month: m, day: CalendarDate.daysInMonth(year: y, month: m)))
+            #expect(date.firstOfMonth == first, "\(date)")
+            #expect(date.lastOfMonth == last, "\(date)")
+            #expect(date.monthBounds.first == first && date.monthBounds.last == last, "\(date)")
+        }
+    }
 }

@@ -33,7 +33,8 @@ public struct Period: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The calendar month containing `date`.
     public static func month(containing date: CalendarDate) -> Period {
-        Period(uncheckedStart: date.firstOfMonth, end: date.lastOfMonth)
+        let bounds = date.monthBounds
+        return Period(uncheckedStart: bounds.first, end: bounds.last)
     }
 
     /// The month to date: `[first of the month of date, date]` (kpi-definitions §10.8).

@@ -94,29 +94,38 @@ public struct MaterializedReceivablesParts: ReceivablesPartsSource, Sendable {
         if let stored = self.periodFlows[period] { return stored }
         var total = ReceivablesFlow.zero
         var cursor = period.start
+        // One month at a time: a whole month is one look-up, the days of a partial one follow.
         while cursor <= period.end {
             let month = Period.month(containing: cursor)
-            if cursor == month.start && month.end <= period.end, let whole = self.monthlyFlows[cursor.monthIndex] {
-                total += whole
-                guard month.end < .max else { break }
-                cursor = month.end.clampedAdding(days: 1)
-                continue
-            }
-            if cursor == month.start && month.end <= period.end && month.start >= self.flowRange.start
-                && month.end <= self.flowRange.end
-            {
-                // A whole month inside the range without activity.
-                guard month.end < .max else { break }
-                cursor = month.end.clampedAdding(days: 1)
-                continue
+            if cursor == month.start && month.end <= period.end {
+                if let whole = self.monthlyFlows[cursor.monthIndex] {
+                    total += whole
+                    guard month.end < .max else { break }
+                    cursor = month.end.clampedAdding(days: 1)
+                    continue
+                }
+                if month.start >= self.flowRange.start && month.end <= self.flowRange.end {
+                    // A whole month inside the range without activity.
+                    guard month.end < .max else { break }
+                    cursor = month.end.clampedAdding(days: 1)
+                    continue
+                }
             }
             assert(
                 self.dailyMonths?.contains(cursor.monthIndex) ?? true,
                 "daily parts of \(cursor) were not materialised"
             )
-            if let parts = self.dailyFlows[cursor] { total += parts }
-            guard cursor < .max else { break }
-            cursor = cursor.clampedAdding(days: 1)
+            let last = Swift.min(month.end, period.end)
+            if !self.dailyFlows.isEmpty {
+                var day = cursor
+                while true {
+                    if let parts = self.dailyFlows[day] { total += parts }
+                    guard day < last else { break }
+                    day = day.clampedAdding(days: 1)
+                }
+            }
+            guard last < .max else { break }
+            cursor = last.clampedAdding(days: 1)
         }
         return total
     }

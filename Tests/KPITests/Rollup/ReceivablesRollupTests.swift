@@ -90,6 +90,24 @@ struct ReceivablesRollupTests {
         }
     }
 
+    @Test("materialised parts: the flow over any period is the sum of its days, whole months read at once")
+    func flowOverPeriods() {
+        for seed in 0..<4 {
+            let random = RandomPortfolio(seed: UInt64(950 + seed))
+            let calculator = ReceivablesPartsCalculator(random.portfolio.clients, settings: random.settings)
+            let range = Period(uncheckedStart: random.asOf.clampedAdding(days: -400), end: random.asOf)
+            let parts = MaterializedReceivablesParts(calculator: calculator, snapshotDates: [], flowRange: range)
+            for (offset, length) in [(0, 0), (0, 400), (17, 45), (31, 90), (100, 1), (59, 200), (390, 10)] {
+                let period = Period(
+                    uncheckedStart: range.start.clampedAdding(days: offset),
+                    end: Swift.min(range.end, range.start.clampedAdding(days: offset + length))
+                )
+                let expected = ReceivablesFlow.sum(calculator.dailyFlows(in: period).values)
+                #expect(parts.flow(over: period) == expected, "seed \(seed) \(period)")
+            }
+        }
+    }
+
     @Test("a client with two collaborators counts once in the total and once under each collaborator")
     func countedOnce() {
         var ledger = Ledger(clients: [

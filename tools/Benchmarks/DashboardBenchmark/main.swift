@@ -8,7 +8,8 @@
 //           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
 //           rollup latency of that same request. Targets: level 1 p99 <= 5 ms, level 2 p99 <= 10 ms, ratio >= 1,000.
 //   firms   a gateway holding N small firms (default 1,000; 10 clients each): level-1 and level-2
-//           latency for a random firm and filter per call.
+//           latency for a random firm and filter per call, once the gateway has answered each
+//           firm once (that first answer per firm is reported as `firms-level1-first-touch`).
 //
 // Prints `LATENCY name=… n=… p50_ms=… p99_ms=…`, `RAW …` and `RATIO …` lines.
 //
@@ -380,6 +381,14 @@ func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws 
     output(String(format: "PUBLISHED firms=%d secs=%.1f", options.firms, seconds(ContinuousClock.now - publishing)))
 
     var random = Random(state: 11)
+    // Steady state: a gateway that has answered each of its firms once (file open, statements
+    // prepared, groups cached). That first answer per firm is measured and reported on its own.
+    let firstTouch = try await latencies(firms.count) { index in
+        let (firm, token, staff) = firms[index]
+        let request = ReceivablesSummaryRequest(filter: staff.filter(&random))
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: gateway.metadata(firm: firm, token: token))
+    }
+    report("firms-level1-first-touch", firstTouch)
     let level1 = try await latencies(options.requests) { _ in
         guard let (firm, token, staff) = random.pick(firms) else { return }
         let request = ReceivablesSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random))
