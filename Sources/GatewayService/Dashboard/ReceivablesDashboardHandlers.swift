@@ -83,10 +83,12 @@ struct ReceivablesSummary: Sendable {
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
+                let breakdown = Self.breakdown(of: groups)
                 let lines = try SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
                     selection: groups,
+                    breakdown: breakdown,
                     selectionCover: cover,
                     totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
                     lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings)
@@ -97,7 +99,7 @@ struct ReceivablesSummary: Sendable {
                         + ReceivablesExplain.sectionValues(source: lines.parts(of: .selection), asOf: asOf, context: context.kpi)
                 }
                 var evaluators: [ReceivablesSectionsReport.Line: ReceivablesKPI<KeyedReceivablesParts>] = [:]
-                let sections = Self.sections(asOf: asOf, context: context, groups: groups, names: names) { line in
+                let sections = Self.sections(asOf: asOf, context: context, breakdown: breakdown, names: names) { line in
                     if let known = evaluators[line] { return known }
                     let evaluator = ReceivablesKPI(source: lines.parts(of: line), context: context.kpi)
                     evaluators[line] = evaluator
@@ -120,7 +122,12 @@ struct ReceivablesSummary: Sendable {
                         evaluator: ReceivablesReference(facts.values.joined(), context: context.kpi),
                         asOf: level1.asOf
                     )
-                    let sections = Self.sections(asOf: level1.asOf, context: context, groups: context.groups, names: rollup.names) { line in
+                    let sections = Self.sections(
+                        asOf: level1.asOf,
+                        context: context,
+                        breakdown: Self.breakdown(of: context.groups),
+                        names: rollup.names
+                    ) { line in
                         ReceivablesReference(
                             context.groups.filter { line.includes($0.profile) }.flatMap { facts[$0.id] ?? [] },
                             context: context.kpi
@@ -172,11 +179,17 @@ struct ReceivablesSummary: Sendable {
         var names: [String: String]
     }
 
-    /// The sections of `groups` at D, each line evaluated by `evaluator`.
+    /// The breakdown lines of `groups` (members in the order of `groups`).
+    static func breakdown(of groups: [StoredGroup]) -> ReceivablesSectionsReport.Breakdown {
+        ReceivablesSectionsReport.Breakdown(members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) })
+    }
+
+    /// The sections at D of the selection whose lines are `breakdown`, each line evaluated by
+    /// `evaluator`.
     static func sections(
         asOf: CalendarDate,
         context: Context,
-        groups: [StoredGroup],
+        breakdown: ReceivablesSectionsReport.Breakdown,
         names: [String: String],
         evaluator: (ReceivablesSectionsReport.Line) -> any ReceivablesEvaluator
     ) -> ReceivablesSectionsMessage {
@@ -184,7 +197,7 @@ struct ReceivablesSummary: Sendable {
             asOf: asOf,
             today: context.today,
             settings: context.kpi.settings,
-            members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) },
+            breakdown: breakdown,
             collaboratorNames: names,
             evaluator: evaluator
         )
@@ -281,7 +294,7 @@ extension Duration {
 /// collaborator, office or mode (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``),
 /// each read through the slices inside it plus its other groups.
 ///
-/// Built in one pass over the selected groups (each group joins its lines), then read at once:
+/// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once:
 /// one statement per table for every slice any line uses, one for every group outside them.
 /// The whole selection's cover is the one the level-1 read already computed (`selectionCover`).
 struct SectionLines {
@@ -291,21 +304,18 @@ struct SectionLines {
         reader: RollupReader,
         slices: SliceIndex,
         selection: [StoredGroup],
+        breakdown: ReceivablesSectionsReport.Breakdown,
         selectionCover: SliceCover,
         totalKeys: ReceivablesKeys,
         lineKeys: ReceivablesKeys
     ) throws {
-        var members: [ReceivablesSectionsReport.Line: [Int64]] = [:]
-        for group in selection {
-            for line in ReceivablesSectionsReport.Line.lines(of: group.profile) where line != .selection {
-                members[line, default: []].append(group.id)
-            }
-        }
         if !selection.isEmpty {
             try self.read([(.selection, selectionCover)], keys: totalKeys, reader: reader)
         }
-        if !members.isEmpty {
-            try self.read(Array(zip(members.keys, slices.covers(Array(members.values)))), keys: lineKeys, reader: reader)
+        let entries = breakdown.entries
+        if !entries.isEmpty {
+            let covers = slices.covers(entries.map { entry in entry.members.map { selection[$0].id } })
+            try self.read(Array(zip(entries.map(\.line), covers)), keys: lineKeys, reader: reader)
         }
     }
 

@@ -61,12 +61,6 @@ public enum ReceivablesSectionsReport {
         /// The clients of a bookkeeping mode (raw value).
         case bookkeepingMode(String)
 
-        /// The lines a client with `profile` counts in (once in each).
-        public static func lines(of profile: ClientProfile) -> [Line] {
-            [.selection, .office(profile.office ?? "-"), .bookkeepingMode(profile.bookkeepingMode.rawValue)]
-                + profile.collaborators.sorted().map(Line.collaborator)
-        }
-
         /// Whether a client with `profile` counts in this line.
         public func includes(_ profile: ClientProfile) -> Bool {
             switch self {
@@ -78,20 +72,89 @@ public enum ReceivablesSectionsReport {
         }
     }
 
+    /// The breakdown lines of a selection: each office, bookkeeping mode and collaborator of its
+    /// members, sorted by key, with the members (positions in the selection) and clients of each.
+    /// Built once per answer in one pass; the reads and the sections both use it.
+    public struct Breakdown: Sendable {
+        /// One breakdown line.
+        public struct Entry: Sendable {
+            /// The office (`-`: without office), mode (raw value) or collaborator id.
+            public var key: String
+            /// The line.
+            public var line: Line
+            /// Positions in the selection of the members counted in the line.
+            public var members: [Int]
+            /// Clients counted in the line.
+            public var clients: Int
+        }
+
+        /// Lines by office.
+        public private(set) var offices: [Entry]
+        /// Lines by bookkeeping mode.
+        public private(set) var modes: [Entry]
+        /// Lines by collaborator (a client assigned to several collaborators is in each line).
+        public private(set) var collaborators: [Entry]
+        /// Clients of the whole selection.
+        public private(set) var clients: Int
+
+        /// The lines of `members`.
+        public init(members: [Member]) {
+            var offices = Axis()
+            var modes = Axis()
+            var collaborators = Axis()
+            var clients = 0
+            for (position, member) in members.enumerated() {
+                let profile = member.profile
+                clients += member.clients
+                let office = profile.office ?? "-"
+                offices.add(office, .office(office), position, member.clients)
+                let mode = profile.bookkeepingMode.rawValue
+                modes.add(mode, .bookkeepingMode(mode), position, member.clients)
+                for collaborator in profile.collaborators {
+                    collaborators.add(collaborator, .collaborator(collaborator), position, member.clients)
+                }
+            }
+            self.offices = offices.sorted
+            self.modes = modes.sorted
+            self.collaborators = collaborators.sorted
+            self.clients = clients
+        }
+
+        /// The lines of one dimension while they are collected (one look-up per member).
+        private struct Axis {
+            var entries: [Entry] = []
+            var positions: [String: Int] = [:]
+
+            mutating func add(_ key: String, _ line: @autoclosure () -> Line, _ member: Int, _ clients: Int) {
+                let index: Int
+                if let known = self.positions[key] {
+                    index = known
+                } else {
+                    index = self.entries.count
+                    self.positions[key] = index
+                    self.entries.append(Entry(key: key, line: line(), members: [], clients: 0))
+                }
+                self.entries[index].members.append(member)
+                self.entries[index].clients += clients
+            }
+
+            var sorted: [Entry] { self.entries.sorted { $0.key < $1.key } }
+        }
+
+        /// Every breakdown line: offices, modes, then collaborators.
+        public var entries: [Entry] { self.offices + self.modes + self.collaborators }
+    }
+
     /// Builds the sections at D; `evaluator` evaluates each line (``Line/selection`` and the
     /// breakdown lines of the members' collaborators, offices and modes).
     public static func message(
         asOf date: CalendarDate,
         today: CalendarDate,
         settings: KPISettings,
-        members: [Member],
+        breakdown: Breakdown,
         collaboratorNames: [String: String],
         evaluator: (Line) -> any ReceivablesEvaluator
     ) -> ReceivablesSectionsMessage {
-        var clients: [Line: Int] = [:]
-        for member in members {
-            for line in Line.lines(of: member.profile) { clients[line, default: 0] += member.clients }
-        }
         let selection = evaluator(.selection)
         let window = Self.window(asOf: date, settings: settings)
         let monthToDate = Period.monthToDate(date)
@@ -148,14 +211,13 @@ public enum ReceivablesSectionsReport {
                 ]
             )
         }
-        let collaborators = Set(members.flatMap(\.profile.collaborators)).sorted()
-        let team = collaborators.map { collaborator -> TeamMemberMessage in
-            let line = evaluator(.collaborator(collaborator))
+        let team = breakdown.collaborators.map { entry -> TeamMemberMessage in
+            let line = evaluator(entry.line)
             let amounts = line.outstanding(asOf: date)
             return TeamMemberMessage(
-                collaborator: collaborator,
-                name: collaboratorNames[collaborator] ?? collaborator,
-                clients: clients[.collaborator(collaborator)] ?? 0,
+                collaborator: entry.key,
+                name: collaboratorNames[entry.key] ?? entry.key,
+                clients: entry.clients,
                 values: [
                     Self.named("AR-ENC-NET", amounts.net),
                     Self.named("AR-ENC-OVERDUE", amounts.overdue),
@@ -165,21 +227,21 @@ public enum ReceivablesSectionsReport {
             )
         }
         var axes: [AxisAgedMessage] = []
-        func axis(_ name: String, _ lines: [(key: String, line: Line)]) {
-            for (key, line) in lines {
+        func axis(_ name: String, _ entries: [Breakdown.Entry]) {
+            for entry in entries {
                 axes.append(
                     AxisAgedMessage(
                         axis: name,
-                        key: key,
-                        clients: clients[line] ?? 0,
-                        aged: Level1Report.agedValues(evaluator(line).agedBalance(asOf: date)).map { Self.named($0.name, $0.value) }
+                        key: entry.key,
+                        clients: entry.clients,
+                        aged: Level1Report.agedValues(evaluator(entry.line).agedBalance(asOf: date)).map { Self.named($0.name, $0.value) }
                     )
                 )
             }
         }
-        axis("OFFICE", Set(members.map { $0.profile.office ?? "-" }).sorted().map { ($0, Line.office($0)) })
-        axis("BOOKKEEPING_MODE", Set(members.map(\.profile.bookkeepingMode.rawValue)).sorted().map { ($0, Line.bookkeepingMode($0)) })
-        axis("COLLABORATOR", collaborators.map { ($0, Line.collaborator($0)) })
+        axis("OFFICE", breakdown.offices)
+        axis("BOOKKEEPING_MODE", breakdown.modes)
+        axis("COLLABORATOR", breakdown.collaborators)
         let widget = e.revenueAndPayments(asOf: date).map { row in
             WidgetMonthMessage(
                 month: String(row.month.start.description.prefix(7)),

@@ -67,8 +67,9 @@ public struct SliceCover: Sendable, Hashable {
 
 /// The slices of a firm's current groups, and the best cover of any selection of them.
 ///
-/// Slice keys are interned to small integers, so that covering a selection is a pass over its
-/// groups with array counters (dashboards cover a hundred breakdown lines per answer).
+/// Slice keys are interned to small integers and each group's slices are stored in one flat
+/// array, so that covering a selection is a pass over its groups with array counters and no
+/// allocation per group (dashboards cover a few hundred breakdown lines per answer).
 public struct SliceIndex: Sendable {
     /// A group as the index sees it.
     public struct Member: Sendable, Hashable {
@@ -85,7 +86,11 @@ public struct SliceIndex: Sendable {
     }
 
     private let keys: [String]
-    private let slicesByGroup: [Int64: [Int]]
+    /// Position of each indexed group in `sliceStart`.
+    private let positions: [Int64: Int]
+    /// The slices of the group at position `p` are `slices[sliceStart[p]..<sliceStart[p + 1]]`.
+    private let sliceStart: [Int]
+    private let slices: [Int]
     private let sizes: [Int]
     /// Preference among slices of equal size (``RollupSlices/rank(_:)``, then the key).
     private let preference: [Int]
@@ -94,10 +99,11 @@ public struct SliceIndex: Sendable {
     public init(groups: [Member]) {
         var numbers: [String: Int] = [:]
         var keys: [String] = []
-        var slicesByGroup: [Int64: [Int]] = [:]
+        var positions: [Int64: Int] = [:]
+        var sliceStart: [Int] = [0]
+        var slices: [Int] = []
         var sizes: [Int] = []
-        for group in groups {
-            var slices: [Int] = []
+        for group in groups where positions[group.id] == nil {
             for key in RollupSlices.keys(of: group.profile) {
                 let number: Int
                 if let known = numbers[key] {
@@ -111,7 +117,8 @@ public struct SliceIndex: Sendable {
                 sizes[number] += 1
                 slices.append(number)
             }
-            slicesByGroup[group.id] = slices
+            positions[group.id] = sliceStart.count - 1
+            sliceStart.append(slices.count)
         }
         let ranks = keys.map(RollupSlices.rank)
         let order = keys.indices.sorted { left, right in
@@ -120,7 +127,9 @@ public struct SliceIndex: Sendable {
         var preference = Array(repeating: 0, count: keys.count)
         for (position, number) in order.enumerated() { preference[number] = position }
         self.keys = keys
-        self.slicesByGroup = slicesByGroup
+        self.positions = positions
+        self.sliceStart = sliceStart
+        self.slices = slices
         self.sizes = sizes
         self.preference = preference
     }
@@ -137,51 +146,93 @@ public struct SliceIndex: Sendable {
     /// (the firm, then office, mode, frequency, collaborator). The chosen slices are disjoint: each
     /// lies inside what the previous ones left.
     public func cover(_ selection: [Int64], maximumSlices: Int = 4) -> SliceCover {
-        var counts = Array(repeating: 0, count: self.keys.count)
-        return self.cover(selection, maximumSlices: maximumSlices, counts: &counts)
+        var scratch = Scratch(index: self)
+        return self.cover(selection, maximumSlices: maximumSlices, scratch: &scratch)
     }
 
     /// The covers of many selections (the breakdown lines of an answer), sharing one buffer.
     public func covers(_ selections: [[Int64]], maximumSlices: Int = 4) -> [SliceCover] {
-        var counts = Array(repeating: 0, count: self.keys.count)
-        return selections.map { self.cover($0, maximumSlices: maximumSlices, counts: &counts) }
+        var scratch = Scratch(index: self)
+        return selections.map { self.cover($0, maximumSlices: maximumSlices, scratch: &scratch) }
     }
 
-    /// `counts` is all zeros on entry and on return: only the slices of the selection's groups
-    /// are counted, compared and reset, so a small selection costs little in a firm of
-    /// thousands of slices.
-    private func cover(_ selection: [Int64], maximumSlices: Int, counts: inout [Int]) -> SliceCover {
-        // Each distinct selected group once, with its slices: one lookup per group.
-        var seen = Set<Int64>(minimumCapacity: selection.count)
-        var remaining: [(id: Int64, slices: [Int])] = []
-        remaining.reserveCapacity(selection.count)
-        for group in selection where seen.insert(group).inserted {
-            remaining.append((group, self.slicesByGroup[group] ?? []))
-        }
-        var chosen: [String] = []
+    /// Buffers of a cover, all zeros (and `false`) between covers: only the entries of the
+    /// selection's groups and slices are set and reset, so a small selection costs little in a
+    /// firm of thousands of slices.
+    private struct Scratch {
+        var counts: [Int]
+        var selected: [Bool]
         var touched: [Int] = []
+
+        init(index: SliceIndex) {
+            self.counts = Array(repeating: 0, count: index.keys.count)
+            self.selected = Array(repeating: false, count: index.sliceStart.count - 1)
+        }
+    }
+
+    private func cover(_ selection: [Int64], maximumSlices: Int, scratch: inout Scratch) -> SliceCover {
+        // Each distinct selected group once (position -1: a group without slices).
+        var remaining: [(id: Int64, position: Int)] = []
+        remaining.reserveCapacity(selection.count)
+        var unindexed = Set<Int64>()
+        for group in selection {
+            if let position = self.positions[group] {
+                guard !scratch.selected[position] else { continue }
+                scratch.selected[position] = true
+                remaining.append((group, position))
+            } else if unindexed.insert(group).inserted {
+                remaining.append((group, -1))
+            }
+        }
+        for member in remaining where member.position >= 0 { scratch.selected[member.position] = false }
+        var chosen: [String] = []
         while chosen.count < maximumSlices, remaining.count >= 2 {
-            touched.removeAll(keepingCapacity: true)
-            for member in remaining {
-                for slice in member.slices {
-                    if counts[slice] == 0 { touched.append(slice) }
-                    counts[slice] += 1
+            let best = self.slices.withUnsafeBufferPointer { slices in
+                self.sliceStart.withUnsafeBufferPointer { start in
+                    scratch.counts.withUnsafeMutableBufferPointer { counts in
+                        Self.largestInside(remaining, slices: slices, start: start, counts: counts, touched: &scratch.touched, sizes: self.sizes, preference: self.preference)
+                    }
                 }
             }
-            var best: Int?
-            for slice in touched where counts[slice] >= 2 && counts[slice] == self.sizes[slice] {
-                if let current = best,
-                    (-counts[slice], self.preference[slice]) >= (-counts[current], self.preference[current])
-                {
-                    continue
-                }
-                best = slice
-            }
-            for slice in touched { counts[slice] = 0 }
             guard let best else { break }
             chosen.append(self.keys[best])
-            remaining.removeAll { $0.slices.contains(best) }
+            self.slices.withUnsafeBufferPointer { slices in
+                self.sliceStart.withUnsafeBufferPointer { start in
+                    remaining.removeAll { member in
+                        member.position >= 0 && slices[start[member.position]..<start[member.position + 1]].contains(best)
+                    }
+                }
+            }
         }
         return SliceCover(slices: chosen, groups: remaining.map(\.id))
+    }
+
+    /// The largest slice (then the preferred) all of whose members are in `remaining` and with
+    /// at least two of them; `counts` is all zeros on entry and on return.
+    private static func largestInside(
+        _ remaining: [(id: Int64, position: Int)],
+        slices: UnsafeBufferPointer<Int>,
+        start: UnsafeBufferPointer<Int>,
+        counts: UnsafeMutableBufferPointer<Int>,
+        touched: inout [Int],
+        sizes: [Int],
+        preference: [Int]
+    ) -> Int? {
+        touched.removeAll(keepingCapacity: true)
+        for member in remaining where member.position >= 0 {
+            for slice in slices[start[member.position]..<start[member.position + 1]] {
+                if counts[slice] == 0 { touched.append(slice) }
+                counts[slice] += 1
+            }
+        }
+        var best: Int?
+        for slice in touched where counts[slice] >= 2 && counts[slice] == sizes[slice] {
+            if let current = best, (-counts[slice], preference[slice]) >= (-counts[current], preference[current]) {
+                continue
+            }
+            best = slice
+        }
+        for slice in touched { counts[slice] = 0 }
+        return best
     }
 }
