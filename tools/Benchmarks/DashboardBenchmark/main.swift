@@ -11,7 +11,8 @@
 //           latency for a random firm and filter per call, once the gateway has answered each
 //           firm once (that first answer per firm is reported as `firms-level1-first-touch`).
 //
-// Prints `LATENCY name=… n=… p50_ms=… p99_ms=…`, `RAW …` and `RATIO …` lines.
+// Prints `LATENCY name=… n=… p50_ms=… p99_ms=…`, `RAW …` and `RATIO …` lines, and `CODEC …`: the
+// size of the firm-wide level-1 reply and what encoding and decoding it cost in this process.
 //
 // Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
 //                           [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND] [large] [firms]
@@ -327,6 +328,19 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     let firmWideLevel1 = try await latencies(20) { _ in
         _ = try await gateway.client.unary(ReceivablesDashboardService.summary, firmWide, metadata: metadata)
     }
+    // What the reply's size alone costs: encoding it (the gateway) and decoding it (the client)
+    // in this process, 20 times each, medians; and the gateway's own time for it (`verify`).
+    let firmWideReply = try await gateway.client.unary(ReceivablesDashboardService.summary, firmWide, metadata: metadata)
+    let replyBytes = try WireEncoder().encode(firmWideReply)
+    let encodeTimes = try await latencies(20) { _ in _ = try WireEncoder().encode(firmWideReply) }
+    let decodeTimes = try await latencies(20) { _ in _ = try WireDecoder().decode(ReceivablesSummaryReply.self, from: replyBytes) }
+    let sections = firmWideReply.sections
+    output(
+        String(
+            format: "CODEC name=large-level1 filter=none bytes=%d team_lines=%d axis_lines=%d encode_median_ms=%.3f decode_median_ms=%.3f rollup_p50_ms=%.3f",
+            replyBytes.count, sections?.team.count ?? 0, sections?.agedByAxis.count ?? 0, median(encodeTimes), median(decodeTimes), median(firmWideLevel1)
+        )
+    )
     var raw1: [Double] = []
     var rollup1: [Double] = []
     var unequal = 0
