@@ -2,6 +2,7 @@
 
 package import Foundation
 internal import Glibc
+internal import Synchronization
 
 /// Writes one line to standard output at once.
 package func output(_ line: String) {
@@ -47,10 +48,15 @@ package final class Child {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         self.process.standardError = try FileHandle(forWritingTo: log)
         try self.process.run()
+        let pid = self.process.processIdentifier
+        runningChildren.withLock { _ = $0.insert(pid) }
         var buffer = Data()
         while true {
             let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+            guard !chunk.isEmpty else {
+                self.stop()
+                throw ChildError(message: "\(executable) exited before printing its '\(readyPrefix)' line (log: \(log.path))")
+            }
             buffer.append(chunk)
             if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }) {
                 self.firstLine = String(line)
@@ -65,5 +71,91 @@ package final class Child {
     package func stop() {
         if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }
         self.process.waitUntilExit()
+        let pid = self.process.processIdentifier
+        runningChildren.withLock { _ = $0.remove(pid) }
+    }
+}
+
+/// A child that could not be started.
+package struct ChildError: Error, CustomStringConvertible {
+    /// What happened.
+    package var message: String
+    package var description: String { self.message }
+}
+
+/// The pids of the children started and not stopped yet (``stopRunningChildren()``).
+private let runningChildren = Mutex<Set<Int32>>([])
+
+/// Sends SIGTERM to every child still running: a benchmark that fails leaves no gateway or
+/// worker behind.
+package func stopRunningChildren() {
+    for pid in runningChildren.withLock({ $0 }) { kill(pid, SIGTERM) }
+}
+
+/// Reports `error` on standard error as `<name>: <error>`, stops the children and exits 1.
+package func exitAfterFailure(_ name: String, _ error: any Error) -> Never {
+    stopRunningChildren()
+    FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+    exit(1)
+}
+
+/// A benchmark's command line, checked: a missing or malformed value, or an unknown option,
+/// prints the message and the usage on standard error and exits 64; `--help` prints the usage
+/// and exits 0.
+package struct BenchmarkArguments {
+    private var remaining: [String]
+    private let usage: String
+
+    /// The arguments of this process (or `arguments`) with the usage text to print.
+    package init(usage: String, arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        self.usage = usage
+        self.remaining = arguments
+    }
+
+    /// The next argument, `nil` at the end.
+    package mutating func next() -> String? {
+        guard !self.remaining.isEmpty else { return nil }
+        let argument = self.remaining.removeFirst()
+        if argument == "--help" || argument == "-h" {
+            output(self.usage)
+            exit(0)
+        }
+        return argument
+    }
+
+    /// The value that follows `flag`.
+    package mutating func value(of flag: String) -> String {
+        guard let value = self.remaining.first, !value.hasPrefix("--") else { self.fail("\(flag) needs a value") }
+        self.remaining.removeFirst()
+        return value
+    }
+
+    /// The non-negative integer that follows `flag`.
+    package mutating func count(of flag: String) -> Int {
+        let text = self.value(of: flag)
+        guard let value = Int(text), value >= 0 else { self.fail("\(flag): '\(text)' is not a non-negative integer") }
+        return value
+    }
+
+    /// The value that follows `flag`, one of `T`'s raw values.
+    package mutating func choice<T: RawRepresentable & CaseIterable>(of flag: String, as type: T.Type) -> T where T.RawValue == String {
+        let text = self.value(of: flag)
+        guard let value = T(rawValue: text) else {
+            self.fail("\(flag): '\(text)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// Prints `message` and the usage on standard error and exits 64 (EX_USAGE).
+    package func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n\(self.usage)\n".utf8))
+        exit(64)
+    }
+
+    /// `path` when it names an executable file, otherwise a usage error naming `flag`.
+    package func executable(_ path: String, flag: String) -> String {
+        guard !path.isEmpty else { self.fail("\(flag) PATH is required") }
+        guard FileManager.default.isExecutableFile(atPath: path) else { self.fail("\(flag): \(path) is not an executable file") }
+        return path
     }
 }

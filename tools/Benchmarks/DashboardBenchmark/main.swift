@@ -42,24 +42,31 @@ struct Options {
     var names: [String] = []
 }
 
+let usage = """
+    usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
+                              [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND] [large] [firms]
+    """
+
 func parseOptions() -> Options {
     var options = Options()
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    while !arguments.isEmpty {
-        let argument = arguments.removeFirst()
+    var arguments = BenchmarkArguments(usage: usage)
+    while let argument = arguments.next() {
         switch argument {
-        case "--gateway": options.gateway = arguments.removeFirst()
-        case "--worker": options.worker = arguments.removeFirst()
-        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
-        case "--firms": options.firms = Int(arguments.removeFirst()) ?? options.firms
-        case "--requests": options.requests = Int(arguments.removeFirst()) ?? options.requests
-        case "--raw": options.raw = Int(arguments.removeFirst()) ?? options.raw
-        case "--data": options.data = arguments.removeFirst()
+        case "--gateway": options.gateway = arguments.value(of: argument)
+        case "--worker": options.worker = arguments.value(of: argument)
+        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
+        case "--firms": options.firms = arguments.count(of: argument)
+        case "--requests": options.requests = arguments.count(of: argument)
+        case "--raw": options.raw = arguments.count(of: argument)
+        case "--data": options.data = arguments.value(of: argument)
         case "--keep": options.keep = true
-        case "--kind": options.kind = arguments.removeFirst()
-        default: options.names.append(argument)
+        case "--kind": options.kind = arguments.value(of: argument)
+        case "large", "firms": options.names.append(argument)
+        default: arguments.fail("unknown argument '\(argument)'")
         }
     }
+    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
+    options.worker = arguments.executable(options.worker, flag: "--worker")
     if options.names.isEmpty { options.names = ["large", "firms"] }
     return options
 }
@@ -421,21 +428,25 @@ func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws 
 }
 
 let options = parseOptions()
-for name in options.names {
-    let directory: URL
-    if let data = options.data {
-        directory = URL(fileURLWithPath: data).appendingPathComponent(name)
-    } else {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-dashboard-\(name)-\(UUID().uuidString)")
+do {
+    for name in options.names {
+        let directory: URL
+        if let data = options.data {
+            directory = URL(fileURLWithPath: data).appendingPathComponent(name)
+        } else {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-dashboard-\(name)-\(UUID().uuidString)")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (gateway, fresh) = try await startGateway(options, directory: directory)
+        switch name {
+        case "large": try await large(options, gateway: gateway, fresh: fresh)
+        case "firms": try await smallFirms(options, gateway: gateway, fresh: fresh)
+        default: break
+        }
+        gateway.client.close()
+        gateway.child.stop()
+        if !options.keep && options.data == nil { try? FileManager.default.removeItem(at: directory) }
     }
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let (gateway, fresh) = try await startGateway(options, directory: directory)
-    switch name {
-    case "large": try await large(options, gateway: gateway, fresh: fresh)
-    case "firms": try await smallFirms(options, gateway: gateway, fresh: fresh)
-    default: output("unknown benchmark '\(name)' (large, firms)")
-    }
-    gateway.client.close()
-    gateway.child.stop()
-    if !options.keep && options.data == nil { try? FileManager.default.removeItem(at: directory) }
+} catch {
+    exitAfterFailure("DashboardBenchmark", error)
 }

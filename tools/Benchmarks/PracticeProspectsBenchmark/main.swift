@@ -7,8 +7,8 @@
 // Prints `RESULT name=… calls=… median_ms=… p90_ms=… gateway_cpu_ms_per_call=…` and `VERIFY name=… equal=… rollup_ms=…
 // reference_ms=…`.
 //
-// Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
-//                           [--data DIR] [--keep]
+// Usage: PracticeProspectsBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
+//                                   [--data DIR] [--keep]
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -29,21 +29,27 @@ struct Options {
     var keep = false
 }
 
+let usage = """
+    usage: PracticeProspectsBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--calls N]
+                                      [--data DIR] [--keep]
+    """
+
 func parseOptions() -> Options {
     var options = Options()
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    while !arguments.isEmpty {
-        let argument = arguments.removeFirst()
+    var arguments = BenchmarkArguments(usage: usage)
+    while let argument = arguments.next() {
         switch argument {
-        case "--gateway": options.gateway = arguments.removeFirst()
-        case "--worker": options.worker = arguments.removeFirst()
-        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
-        case "--calls": options.calls = Int(arguments.removeFirst()) ?? options.calls
-        case "--data": options.data = arguments.removeFirst()
+        case "--gateway": options.gateway = arguments.value(of: argument)
+        case "--worker": options.worker = arguments.value(of: argument)
+        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
+        case "--calls": options.calls = max(1, arguments.count(of: argument))
+        case "--data": options.data = arguments.value(of: argument)
         case "--keep": options.keep = true
-        default: break
+        default: arguments.fail("unknown argument '\(argument)'")
         }
     }
+    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
+    options.worker = arguments.executable(options.worker, flag: "--worker")
     return options
 }
 
@@ -96,48 +102,52 @@ func report(_ name: String, _ verification: DashboardVerification?) {
 }
 
 let options = parseOptions()
-let directory = URL(fileURLWithPath: options.data ?? NSTemporaryDirectory() + "dashboard-bench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-let (gateway, session, _) = try await setUpBenchmarkFirm(gateway: options.gateway, size: options.size, today: today, directory: directory)
-let started = ContinuousClock.now
-let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "bench")
-try await waitUntilPublished(session)
-output("PUBLISHED size=\(options.size.rawValue) secs=\(String(format: "%.1f", seconds(ContinuousClock.now - started)))")
+do {
+    let directory = URL(fileURLWithPath: options.data ?? NSTemporaryDirectory() + "dashboard-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let (gateway, session, _) = try await setUpBenchmarkFirm(gateway: options.gateway, size: options.size, today: today, directory: directory)
+    let started = ContinuousClock.now
+    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "bench")
+    try await waitUntilPublished(session)
+    output("PUBLISHED size=\(options.size.rawValue) secs=\(String(format: "%.1f", seconds(ContinuousClock.now - started)))")
 
-let client = session.client
-let gatewayPID = gateway.process.processIdentifier
-let metadata = session.tenantMetadata
-let calls = options.calls
-try await measure(gateway: gatewayPID, "practice-summary", calls: calls) {
-    _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "practice-summary-office", calls: calls) {
-    _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(filter: ClientFilterMessage(offices: ["BUR-001"])), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "practice-series-12-months", calls: calls) {
-    _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "practice-series-90-days", calls: calls) {
-    _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(periodicity: .day, from: CalendarDate(year: 2025, month: 4, day: 2)), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "prospects-summary", calls: calls) {
-    _ = try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "prospects-series", calls: calls) {
-    _ = try await client.unary(ProspectsDashboardService.series, SeriesRequest(), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "prospects-deals-page", calls: calls) {
-    _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(sort: [SortKeyMessage(column: "potential_cents", descending: true)]), metadata: metadata)
-}
-try await measure(gateway: gatewayPID, "prospects-documents-page", calls: calls) {
-    _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(view: "documents"), metadata: metadata)
-}
-report("practice-summary", try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(verify: true), metadata: metadata).verification)
-report("practice-series-12-months", try await client.unary(PracticeDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
-report("prospects-summary", try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(verify: true), metadata: metadata).verification)
-report("prospects-series", try await client.unary(ProspectsDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
+    let client = session.client
+    let gatewayPID = gateway.process.processIdentifier
+    let metadata = session.tenantMetadata
+    let calls = options.calls
+    try await measure(gateway: gatewayPID, "practice-summary", calls: calls) {
+        _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "practice-summary-office", calls: calls) {
+        _ = try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(filter: ClientFilterMessage(offices: ["BUR-001"])), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "practice-series-12-months", calls: calls) {
+        _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "practice-series-90-days", calls: calls) {
+        _ = try await client.unary(PracticeDashboardService.series, SeriesRequest(periodicity: .day, from: CalendarDate(year: 2025, month: 4, day: 2)), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "prospects-summary", calls: calls) {
+        _ = try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "prospects-series", calls: calls) {
+        _ = try await client.unary(ProspectsDashboardService.series, SeriesRequest(), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "prospects-deals-page", calls: calls) {
+        _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(sort: [SortKeyMessage(column: "potential_cents", descending: true)]), metadata: metadata)
+    }
+    try await measure(gateway: gatewayPID, "prospects-documents-page", calls: calls) {
+        _ = try await client.unary(ProspectsDashboardService.deals, TableRequest(view: "documents"), metadata: metadata)
+    }
+    report("practice-summary", try await client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(verify: true), metadata: metadata).verification)
+    report("practice-series-12-months", try await client.unary(PracticeDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
+    report("prospects-summary", try await client.unary(ProspectsDashboardService.summary, ProspectsSummaryRequest(verify: true), metadata: metadata).verification)
+    report("prospects-series", try await client.unary(ProspectsDashboardService.series, SeriesRequest(verify: true), metadata: metadata).verification)
 
-for worker in workers { worker.stop() }
-gateway.stop()
-client.close()
-if !options.keep { try? FileManager.default.removeItem(at: directory) }
+    for worker in workers { worker.stop() }
+    gateway.stop()
+    client.close()
+    if !options.keep { try? FileManager.default.removeItem(at: directory) }
+} catch {
+    exitAfterFailure("PracticeProspectsBenchmark", error)
+}

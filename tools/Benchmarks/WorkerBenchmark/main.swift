@@ -43,23 +43,30 @@ struct Options {
     var names: [String] = []
 }
 
+let usage = """
+    usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
+                           [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [rebuild-1] [rebuild-2] [lag]
+    """
+
 func parseOptions() -> Options {
     var options = Options()
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    while !arguments.isEmpty {
-        let argument = arguments.removeFirst()
+    var arguments = BenchmarkArguments(usage: usage)
+    while let argument = arguments.next() {
         switch argument {
-        case "--gateway": options.gateway = arguments.removeFirst()
-        case "--worker": options.worker = arguments.removeFirst()
-        case "--size": options.size = DemoFirmSize(rawValue: arguments.removeFirst()) ?? options.size
-        case "--runs": options.runs = Int(arguments.removeFirst()) ?? options.runs
-        case "--batches": options.batches = Int(arguments.removeFirst()) ?? options.batches
-        case "--data": options.data = arguments.removeFirst()
+        case "--gateway": options.gateway = arguments.value(of: argument)
+        case "--worker": options.worker = arguments.value(of: argument)
+        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
+        case "--runs": options.runs = arguments.count(of: argument)
+        case "--batches": options.batches = arguments.count(of: argument)
+        case "--data": options.data = arguments.value(of: argument)
         case "--keep": options.keep = true
-        case "--worker-concurrency": options.workerConcurrency = Int(arguments.removeFirst()) ?? options.workerConcurrency
-        default: options.names.append(argument)
+        case "--worker-concurrency": options.workerConcurrency = max(1, arguments.count(of: argument))
+        case "rebuild-1", "rebuild-2", "lag": options.names.append(argument)
+        default: arguments.fail("unknown argument '\(argument)'")
         }
     }
+    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
+    options.worker = arguments.executable(options.worker, flag: "--worker")
     if options.names.isEmpty { options.names = ["rebuild-1", "rebuild-2", "lag"] }
     return options
 }
@@ -213,37 +220,37 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
 // MARK: - Main
 
 let options = parseOptions()
-guard !options.gateway.isEmpty, !options.worker.isEmpty else {
-    FileHandle.standardError.write(Data("usage: WorkerBenchmark --gateway PATH --worker PATH [--size S] [--runs N] [--batches N] [--data DIR] [--keep] [names…]\n".utf8))
-    exit(64)
-}
-let directory = URL(fileURLWithPath: options.data ?? (NSTemporaryDirectory() + "pilotage-bench-worker-\(UUID().uuidString)"))
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-let (gateway, session, parameters) = try await setUpBenchmarkFirm(gateway: options.gateway, size: options.size, today: today, directory: directory)
-var firstRun = true
-for name in options.names {
-    switch name {
-    case "rebuild-1", "rebuild-2":
-        let count = name == "rebuild-1" ? 1 : 2
-        var partitionRates: [Double] = []
-        var factRates: [Double] = []
-        for run in 1...max(options.runs, 1) {
-            let result = try await rebuild(workers: count, options, session: session, parameters: parameters, directory: directory, run: run, firstRun: firstRun)
-            firstRun = false
-            partitionRates.append(Double(result.partitions) / result.seconds)
-            factRates.append(Double(result.facts) / result.seconds)
-            output(
-                "RESULT name=\(name) run=\(run) partitions=\(result.partitions) facts=\(result.facts) secs=\(String(format: "%.1f", result.seconds)) "
-                    + "partitions_per_s=\(String(format: "%.0f", partitionRates.last ?? 0)) facts_per_s=\(String(format: "%.0f", factRates.last ?? 0))"
-            )
+do {
+    let directory = URL(fileURLWithPath: options.data ?? (NSTemporaryDirectory() + "pilotage-bench-worker-\(UUID().uuidString)"))
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let (gateway, session, parameters) = try await setUpBenchmarkFirm(gateway: options.gateway, size: options.size, today: today, directory: directory)
+    var firstRun = true
+    for name in options.names {
+        switch name {
+        case "rebuild-1", "rebuild-2":
+            let count = name == "rebuild-1" ? 1 : 2
+            var partitionRates: [Double] = []
+            var factRates: [Double] = []
+            for run in 1...max(options.runs, 1) {
+                let result = try await rebuild(workers: count, options, session: session, parameters: parameters, directory: directory, run: run, firstRun: firstRun)
+                firstRun = false
+                partitionRates.append(Double(result.partitions) / result.seconds)
+                factRates.append(Double(result.facts) / result.seconds)
+                output(
+                    "RESULT name=\(name) run=\(run) partitions=\(result.partitions) facts=\(result.facts) secs=\(String(format: "%.1f", result.seconds)) "
+                        + "partitions_per_s=\(String(format: "%.0f", partitionRates.last ?? 0)) facts_per_s=\(String(format: "%.0f", factRates.last ?? 0))"
+                )
+            }
+            output("MEDIAN name=\(name) partitions_per_s=\(String(format: "%.0f", median(partitionRates))) facts_per_s=\(String(format: "%.0f", median(factRates)))")
+        case "lag":
+            try await lag(options, session: session, parameters: parameters, directory: directory)
+        default:
+            break
         }
-        output("MEDIAN name=\(name) partitions_per_s=\(String(format: "%.0f", median(partitionRates))) facts_per_s=\(String(format: "%.0f", median(factRates)))")
-    case "lag":
-        try await lag(options, session: session, parameters: parameters, directory: directory)
-    default:
-        output("unknown benchmark \(name)")
     }
+    session.client.close()
+    gateway.stop()
+    if !options.keep { try? FileManager.default.removeItem(at: directory) }
+} catch {
+    exitAfterFailure("WorkerBenchmark", error)
 }
-session.client.close()
-gateway.stop()
-if !options.keep { try? FileManager.default.removeItem(at: directory) }
