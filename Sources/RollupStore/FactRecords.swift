@@ -23,8 +23,8 @@ public struct FactRecords {
         var records: [StoredRecord] = []
         let sql =
             through == nil
-            ? "SELECT kind, payload FROM records WHERE client = ?1"
-            : "SELECT kind, payload FROM records WHERE client = ?1 AND (first_date IS NULL OR first_date <= ?2)"
+            ? "SELECT kind, payload FROM records WHERE owner = ?1"
+            : "SELECT kind, payload FROM records WHERE owner = ?1 AND (first_date IS NULL OR first_date <= ?2)"
         var arguments: [SQLiteValue] = [.text(client)]
         if let through { arguments.append(.integer(Int64(through.daysSinceEpoch))) }
         try self.connection.query(sql, arguments: arguments) { row in

@@ -63,10 +63,10 @@ public struct BatchWriter: Sendable {
             // read back, to compare contents and to know what its old version dirtied.
             try connection.execute(
                 """
-                INSERT INTO records (kind, id, client, payload, first_date, sequence) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO records (owner, kind, id, client, payload, first_date, sequence) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (kind, id) DO NOTHING
                 """,
-                upsert.key.kind, upsert.key.id, upsert.owningClient, upsert.payload, firstDate, sequence
+                upsert.owningClient ?? "", upsert.key.kind, upsert.key.id, upsert.owningClient, upsert.payload, firstDate, sequence
             )
             var old: StoredRow?
             if connection.changes == 0 {
@@ -76,8 +76,8 @@ public struct BatchWriter: Sendable {
                     continue
                 }
                 try connection.execute(
-                    "UPDATE records SET client = ?, payload = ?, first_date = ?, sequence = ? WHERE kind = ? AND id = ?",
-                    upsert.owningClient, upsert.payload, firstDate, sequence, upsert.key.kind, upsert.key.id
+                    "UPDATE records SET owner = ?, client = ?, payload = ?, first_date = ?, sequence = ? WHERE kind = ? AND id = ?",
+                    upsert.owningClient ?? "", upsert.owningClient, upsert.payload, firstDate, sequence, upsert.key.kind, upsert.key.id
                 )
                 try connection.execute("DELETE FROM record_references WHERE from_kind = ? AND from_id = ?", upsert.key.kind, upsert.key.id)
             }
@@ -208,7 +208,7 @@ public struct BatchWriter: Sendable {
             "INSERT INTO client_group_members (client, group_id) VALUES (?, ?) ON CONFLICT (client) DO UPDATE SET group_id = excluded.group_id",
             client.id, group
         )
-        let earliest = try connection.fetchValue(CalendarDate?.self, "SELECT min(first_date) FROM records WHERE client = ?", client.id) ?? nil
+        let earliest = try connection.fetchValue(CalendarDate?.self, "SELECT min(first_date) FROM records WHERE owner = ?", client.id) ?? nil
         let from = earliest ?? self.today
         dirty.noteGroup(group, from: from)
         if let previous, previous != group { dirty.noteGroup(previous, from: from) }

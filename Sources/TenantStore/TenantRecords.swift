@@ -58,8 +58,8 @@ public struct TenantRecords: ExistingRecords {
     public func referrers(of kind: EntityKind, id: String) throws -> [RecordKey] {
         var keys: [RecordKey] = []
         if kind == .client {
-            // Records owned by a client point at it through `records.client` (no reference row).
-            try self.connection.query("SELECT kind, id FROM records WHERE client = ? AND kind <> 'client'", id) { row in
+            // Records owned by a client point at it through `records.owner` (no reference row).
+            try self.connection.query("SELECT kind, id FROM records WHERE owner = ? AND kind <> 'client'", id) { row in
                 keys.append(RecordKey(try row.decode(EntityKind.self, at: 0), try row.decode(String.self, at: 1)))
             }
         }

@@ -67,6 +67,13 @@ public import Storage
 /// collaborator with mode or frequency, mode with frequency). Upgrading empties the slices and
 /// the group rollup rows and marks every client-group partition dirty from its first day, as
 /// version 6 did, so that the workers rebuild both together.
+///
+/// Version 8 (records stored by client): `records` is rewritten with the primary key
+/// `(owner, kind, id)`, where `owner` is the owning client (`''` for firm-level records, whose
+/// `client` stays NULL), so that a client's records — the facts stream of every worker batch,
+/// verification mode, the supervisor's client view — are one range of the table instead of an
+/// index scan with a look-up per record; `(kind, id)` stays unique (`records_by_key`, the
+/// identity that ingestion upserts by). Upgrading copies the table once; no rollup changes.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6 and
@@ -81,6 +88,30 @@ public enum TenantSchema {
         DELETE FROM rollup_months;
         DELETE FROM rollup_periods;
         DELETE FROM rollup_clients;
+        """
+
+    /// Version 8's re-layout of `records` by owning client. It reads only the columns both
+    /// layouts share, so it also runs on a file already laid out this way (the upgrade tests
+    /// give files of older versions the current layout with it, so that today's writers can
+    /// fill them).
+    public static let recordsByOwner = """
+        CREATE TABLE records_by_owner (
+            owner TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            client TEXT,
+            payload BLOB NOT NULL,
+            first_date INTEGER,
+            sequence INTEGER NOT NULL,
+            PRIMARY KEY (owner, kind, id)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO records_by_owner (owner, kind, id, client, payload, first_date, sequence)
+        SELECT coalesce(client, ''), kind, id, client, payload, first_date, sequence FROM records ORDER BY 1, 2, 3;
+        DROP TABLE records;
+        ALTER TABLE records_by_owner RENAME TO records;
+        CREATE UNIQUE INDEX records_by_key ON records (kind, id);
+        CREATE INDEX records_by_first_date ON records (first_date) WHERE client IS NOT NULL;
+        CREATE INDEX records_by_sequence ON records (sequence);
         """
 
     /// Every migration of the tenant schema, oldest first.
@@ -284,6 +315,7 @@ public enum TenantSchema {
                 DELETE FROM rollup_slices;
                 """
         ),
+        Migration(version: 8, name: "records stored by owning client (primary key owner, kind, id)", sql: Self.recordsByOwner),
     ])
 
     /// The prospects dashboard's level-3 rows (kept in a function of its own so that its version

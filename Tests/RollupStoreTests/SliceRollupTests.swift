@@ -322,6 +322,8 @@ struct SliceRollupTests {
         }
 
         let version6 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(6))))
+        // Today's writers need version 8's records layout; the upgrade runs it again (a no-op copy).
+        try await version6.write { try $0.executeScript(TenantSchema.recordsByOwner) }
         try await ingestRecords(version6, organisation + firstActivity, today: today)
         try await publishEverything(version6)
         let groupPartitions = try await count(version6, "SELECT count(*) FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'")

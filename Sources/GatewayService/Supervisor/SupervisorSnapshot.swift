@@ -107,14 +107,14 @@ struct SupervisorSnapshot {
         if let clients {
             for client in clients {
                 try self.connection.query(
-                    "SELECT client, kind, payload FROM records WHERE client = ? AND kind IN (\(kindList))",
+                    "SELECT client, kind, payload FROM records WHERE owner = ? AND kind IN (\(kindList))",
                     client,
                     row: handle
                 )
             }
         } else {
             try self.connection.query(
-                "SELECT client, kind, payload FROM records WHERE client IS NOT NULL AND kind IN (\(kindList)) ORDER BY client",
+                "SELECT client, kind, payload FROM records WHERE owner > '' AND kind IN (\(kindList)) ORDER BY owner",
                 row: handle
             )
         }
