@@ -8,7 +8,8 @@ public struct WorkerConfiguration: Sendable {
     public var token: String
     /// Lease holder id; each loop appends `-<n>` when `concurrency > 1`.
     public var workerID: String
-    /// Batches computed in parallel.
+    /// Batches computed in parallel: with two, the next batch is fetched and computed while the
+    /// previous one commits.
     public var concurrency: Int
     /// Lease duration asked for, seconds; the worker renews every third of it.
     public var leaseSeconds: Int
@@ -19,13 +20,13 @@ public struct WorkerConfiguration: Sendable {
     /// Longest pause between two lease requests when nothing is pending.
     public var idlePoll: Duration
 
-    /// Defaults: one loop, 30 s leases, 64 partitions per batch, idle polling up to 100 ms.
+    /// Defaults: two loops, 30 s leases, 64 partitions per batch, idle polling up to 100 ms.
     public init(host: String = "127.0.0.1", port: Int = 7400, token: String, workerID: String) {
         self.host = host
         self.port = port
         self.token = token
         self.workerID = workerID
-        self.concurrency = 1
+        self.concurrency = 2
         self.leaseSeconds = 30
         self.maxPartitions = 64
         self.rowsPerCommitChunk = 1_000

@@ -14,7 +14,8 @@ struct WorkerCommand {
           --token TOKEN         worker credential (default $PILOTAGE_TOKEN)
           --token-file PATH     file holding the worker credential (default $PILOTAGE_TOKEN_FILE)
           --worker-id ID        lease holder id (default <hostname>-<pid>); loops add -1, -2 …
-          --concurrency N       batches computed in parallel (default 1)
+          --concurrency N       batches computed in parallel (default 2: the next batch is
+                                fetched and computed while the previous one commits)
           --lease-seconds N     lease duration, renewed every third of it (default 30)
           --max-partitions N    partitions per batch (default 64)
           --idle-poll-ms N      longest pause between lease requests when idle (default 100)
@@ -101,7 +102,7 @@ struct WorkerCommand {
         guard !configuration.workerID.isEmpty, configuration.workerID.utf8.count <= 120 else {
             throw UsageError("--worker-id needs 1 to 120 bytes")
         }
-        configuration.concurrency = try arguments.integer("--concurrency", default: 1, in: 1...64)
+        configuration.concurrency = try arguments.integer("--concurrency", default: 2, in: 1...64)
         configuration.leaseSeconds = try arguments.integer("--lease-seconds", default: 30, in: 1...600)
         configuration.maxPartitions = try arguments.integer("--max-partitions", default: 64, in: 1...240)
         configuration.idlePoll = .milliseconds(try arguments.integer("--idle-poll-ms", default: 100, in: 10...60_000))

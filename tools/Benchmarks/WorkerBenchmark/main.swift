@@ -18,7 +18,8 @@
 //
 // Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
 //                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [names…]
-// --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency).
+// --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency;
+// default 2, the worker's own default).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -39,7 +40,7 @@ struct Options {
     var data: String?
     var keep = false
     /// Batches each worker process computes in parallel (`pilotage-worker --concurrency`).
-    var workerConcurrency = 1
+    var workerConcurrency = 2
     var names: [String] = []
 }
 
