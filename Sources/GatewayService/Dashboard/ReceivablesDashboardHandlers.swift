@@ -181,7 +181,7 @@ struct ReceivablesSummary: Sendable {
 
     /// The breakdown lines of `groups` (members in the order of `groups`).
     static func breakdown(of groups: [StoredGroup]) -> ReceivablesSectionsReport.Breakdown {
-        ReceivablesSectionsReport.Breakdown(members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) })
+        ReceivablesSectionsReport.Breakdown(members: groups.lazy.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) })
     }
 
     /// The sections at D of the selection whose lines are `breakdown`, each line evaluated by
@@ -325,6 +325,11 @@ struct SectionLines {
         let sliceParts = try reader.keyedParts(slices: Set(sliceIDs.values).sorted(), keys: keys)
         let groupParts = try reader.keyedParts(groups: Set(covers.flatMap(\.1.groups)).sorted(), keys: keys)
         for (line, cover) in covers {
+            if cover.groups.isEmpty, cover.slices.count == 1 {
+                // One slice (most breakdown lines): its parts as read, without a copy into a sum.
+                self.parts[line] = sliceIDs[cover.slices[0]].flatMap { sliceParts[$0] } ?? .zero
+                continue
+            }
             var total = KeyedReceivablesParts.zero
             for slice in cover.slices { total += sliceIDs[slice].flatMap { sliceParts[$0] } ?? .zero }
             for group in cover.groups { total += groupParts[group] ?? .zero }

@@ -57,7 +57,8 @@ public struct Rational: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// `n/d`, or `n` when the denominator is 1.
     public var description: String {
-        self.denominator == 1 ? String(self.numerator) : "\(self.numerator)/\(self.denominator)"
+        self.denominator == 1
+            ? Rounding.decimal(self.numerator) : Rounding.decimal(self.numerator) + "/" + Rounding.decimal(self.denominator)
     }
 
     // MARK: - Checked arithmetic

@@ -50,11 +50,27 @@ public enum Rounding: Int, Hashable, Sendable, Codable, CaseIterable {
         return remainder > 0 ? quotient + 1 : quotient
     }
 
+    /// Decimal digits of `value`. A value that fits 64 bits (nearly every amount and count) is
+    /// printed through `UInt64`: the generic 128-bit path divides by ten in 128 bits per digit,
+    /// and a level-1 answer prints thousands of values.
+    @inlinable
+    public static func decimal(_ value: UInt128) -> String {
+        if let small = UInt64(exactly: value) { return String(small) }
+        return String(value)
+    }
+
+    /// Decimal digits of `value`, with a leading `-` when negative (the 64-bit path when it fits).
+    @inlinable
+    public static func decimal(_ value: Int128) -> String {
+        if let small = Int64(exactly: value) { return String(small) }
+        return String(value)
+    }
+
     /// Formats a scaled integer with `decimals` digits after the point: (`-122`, 1) → `"-12.2"`.
     /// A value that rounds to zero is written without sign (`"0.0"`).
     public static func format(scaled: Int128, decimals: Int) -> String {
         let negative = scaled < 0
-        var digits = String(scaled.magnitude)
+        var digits = Self.decimal(scaled.magnitude)
         if decimals > 0 {
             if digits.count <= decimals {
                 digits = String(repeating: "0", count: decimals - digits.count + 1) + digits

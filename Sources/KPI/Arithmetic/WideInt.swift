@@ -43,7 +43,7 @@ public struct WideInt: Hashable, Comparable, Sendable, AdditiveArithmetic, Expre
 
     /// Decimal digits with a leading `-` when negative.
     public var description: String {
-        String(self.value)
+        Rounding.decimal(self.value)
     }
 
     /// Sign: −1, 0 or 1.

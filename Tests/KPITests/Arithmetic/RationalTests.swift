@@ -82,6 +82,26 @@ struct RationalTests {
         #expect(ReceivablesFormulas.kiloEurosCeiling(WideInt(cents)) == expected)
     }
 
+    @Test("decimal digits: the 64-bit fast path and the 128-bit path print the same")
+    func decimalDigits() throws {
+        let edges: [Int128] = [
+            0, 1, -1, 9, 10, -10, 123_456_789, Int128(Int64.max), Int128(Int64.max) + 1, Int128(Int64.min), Int128(Int64.min) - 1,
+            Int128(UInt64.max), Int128(UInt64.max) + 1, -Int128(UInt64.max) - 1, Int128.max, Int128.min,
+        ]
+        for value in edges {
+            #expect(Rounding.decimal(value) == String(value), "\(value)")
+            #expect(WideInt(value).description == String(value), "\(value)")
+            #expect(Rounding.decimal(value.magnitude) == String(value.magnitude), "\(value)")
+        }
+        #expect(Rounding.format(scaled: -122, decimals: 1) == "-12.2")
+        #expect(Rounding.format(scaled: 5, decimals: 2) == "0.05")
+        #expect(Rounding.format(scaled: Int128(UInt64.max) * 10, decimals: 1) == "\(UInt64.max).0")
+        let huge = try #require(Rational(Int128(Int64.max) * 3 + 1, Int128(Int64.max) + 2))
+        #expect(huge.description == "\(huge.numerator)/\(huge.denominator)")
+        #expect(try #require(Rational(-651, 8)).description == "-651/8")
+        #expect(try #require(Rational(42, 1)).description == "42")
+    }
+
     @Test("values round-trip through JSON with exact fractions and decimal strings")
     func coding() throws {
         let value = KPIValue(
