@@ -181,7 +181,7 @@ struct ReceivablesSummary: Sendable {
 
     /// The breakdown lines of `groups` (members in the order of `groups`).
     static func breakdown(of groups: [StoredGroup]) -> ReceivablesSectionsReport.Breakdown {
-        ReceivablesSectionsReport.Breakdown(members: groups.lazy.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) })
+        ReceivablesSectionsReport.Breakdown(members: groups.map { ReceivablesSectionsReport.Member(profile: $0.profile, clients: $0.clients) })
     }
 
     /// The sections at D of the selection whose lines are `breakdown`, each line evaluated by

@@ -97,8 +97,8 @@ public enum ReceivablesSectionsReport {
         /// Clients of the whole selection.
         public private(set) var clients: Int
 
-        /// The lines of `members` (positions are those of the sequence).
-        public init(members: some Sequence<Member>) {
+        /// The lines of `members`.
+        public init(members: [Member]) {
             var offices = Axis()
             var modes = Axis()
             var collaborators = Axis()
