@@ -369,6 +369,20 @@ public struct RollupReader {
     /// ``keyedParts(groups:keys:)`` of the groups or slices of `table`, by id.
     func keyedParts(table: RowTable, ids groups: [Int64], keys: ReceivablesKeys) throws -> [Int64: KeyedReceivablesParts] {
         let snapshotDates = Array(keys.snapshotDates)
+        guard !keys.flowPeriods.isEmpty else {
+            // No flow period to sum from daily rows (the breakdown lines): each snapshot goes
+            // straight to its key, without materialising daily parts first.
+            var result: [Int64: KeyedReceivablesParts] = [:]
+            if let first = snapshotDates.min(), let last = snapshotDates.max() {
+                try self.visitReceivablesRows(table: table, ids: groups, snapshotDates: snapshotDates, dailyMonths: [], flowRange: Period(uncheckedStart: first, end: last)) {
+                    group,
+                    row in
+                    if case .snapshot(let day, let value) = row { result[group, default: .zero].snapshots[day, default: .zero] += value }
+                }
+            }
+            try self.visitOtherKeyedRows(table: table, ids: groups, keys: keys, into: &result)
+            return result
+        }
         let flowRange = keys.flowRange ?? Period(uncheckedStart: snapshotDates.min() ?? .min, end: snapshotDates.max() ?? .min)
         var materialized: [Int64: MaterializedReceivablesParts] = [:]
         let empty = MaterializedReceivablesParts(
@@ -398,6 +412,13 @@ public struct RollupReader {
                 flows: Dictionary(uniqueKeysWithValues: keys.flowPeriods.map { ($0, parts.flow(over: $0)) })
             )
         }
+        try self.visitOtherKeyedRows(table: table, ids: groups, keys: keys, into: &result)
+        return result
+    }
+
+    /// Adds to `result` the keys of `keys` stored in their own rows: AR-REC-RATE periods, DSO
+    /// windows (`WINDOW_FLOW`) and AR-FCST dates.
+    private func visitOtherKeyedRows(table: RowTable, ids groups: [Int64], keys: ReceivablesKeys, into result: inout [Int64: KeyedReceivablesParts]) throws {
         try self.visitPeriodRows(table: table, ids: groups, kind: "COLLECTION_RATE", periods: keys.collectionRatePeriods) { group, period, blob in
             result[group, default: .zero].collectionRates[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
         }
@@ -409,7 +430,6 @@ public struct RollupReader {
             result[group, default: .zero].forecasts[period.end] =
                 (result[group]?.forecasts[period.end] ?? .zero) + (try ForecastParts(compactEncoded: blob))
         }
-        return result
     }
 
     /// One client's stored row (`rollup_clients`) at a day.

@@ -182,6 +182,39 @@ struct RollupReaderTests {
         }
     }
 
+    @Test("keyed parts without flow periods (breakdown lines) hold the same values as the general read")
+    func keyedPartsWithoutFlowPeriods() async throws {
+        try await withTenantDatabase { database in
+            _ = try await Self.fill(database, seed: 6)
+            let d = day("2025-03-31")
+            var lineKeys = ReceivablesKeys()
+            lineKeys.snapshotDates = [d, day("2025-03-14")]
+            lineKeys.windowFlowDates = [d]
+            lineKeys.windowDays = 30
+            lineKeys.collectionRatePeriods = [.monthToDate(d)]
+            var generalKeys = lineKeys
+            // A flow period sends the read through the daily rows (the general path).
+            generalKeys.flowPeriods = [Period(uncheckedStart: day("2025-03-01"), end: day("2025-03-02"))]
+            let (fast, slow) = (lineKeys, generalKeys)
+            let (lines, general) = try await database.read { connection in
+                let (lineKeys, generalKeys) = (fast, slow)
+                let reader = RollupReader(connection: connection)
+                let groups = Array(1...Self.groupCount)
+                return (try reader.keyedParts(groups: groups, keys: lineKeys), try reader.keyedParts(groups: groups, keys: generalKeys))
+            }
+            #expect(!lines.isEmpty && Set(lines.keys) == Set(general.keys))
+            let window = lineKeys.window(endingAt: d)
+            for (group, parts) in general {
+                let line = lines[group] ?? .zero
+                for date in lineKeys.snapshotDates {
+                    #expect(line.snapshot(at: date) == parts.snapshot(at: date), "group \(group) at \(date)")
+                }
+                #expect(line.collectionRate(over: .monthToDate(d)) == parts.collectionRate(over: .monthToDate(d)), "group \(group)")
+                #expect(line.flow(over: window) == parts.flow(over: window), "group \(group)")
+            }
+        }
+    }
+
     @Test("keyed parts are each group's own parts, and their sum is the merged selection")
     func keyedParts() async throws {
         try await withTenantDatabase { database in
