@@ -130,3 +130,44 @@ package func waitUntilPublished(_ session: BenchmarkSession, timeout: Duration =
         try await Task.sleep(for: .milliseconds(50))
     }
 }
+
+/// The options every benchmark over a gateway and workers takes: the two executables, the size of
+/// the generated firm and where its files are kept.
+package struct ProcessBenchmarkOptions {
+    /// `pilotage-gateway`.
+    package var gateway = ""
+    /// `pilotage-worker`.
+    package var worker = ""
+    /// Size of the generated firm.
+    package var size: DemoFirmSize
+    /// Directory kept between runs (`--data`), or a temporary one.
+    package var data: String?
+    /// Keep the directory after the run.
+    package var keep = false
+
+    /// The defaults, with the benchmark's default firm size.
+    package init(size: DemoFirmSize) {
+        self.size = size
+    }
+
+    /// Takes `argument` (and its value) when it is one of these options; `false` otherwise.
+    package mutating func take(_ argument: String, from arguments: inout BenchmarkArguments) -> Bool {
+        switch argument {
+        case "--gateway": self.gateway = arguments.value(of: argument)
+        case "--worker": self.worker = arguments.value(of: argument)
+        case "--size": self.size = arguments.choice(of: argument, as: DemoFirmSize.self)
+        case "--data": self.data = arguments.value(of: argument)
+        case "--keep": self.keep = true
+        default: return false
+        }
+        return true
+    }
+
+    /// The options once both executables are checked (a usage error otherwise).
+    package func checked(_ arguments: BenchmarkArguments) -> ProcessBenchmarkOptions {
+        var checked = self
+        checked.gateway = arguments.executable(self.gateway, flag: "--gateway")
+        checked.worker = arguments.executable(self.worker, flag: "--worker")
+        return checked
+    }
+}

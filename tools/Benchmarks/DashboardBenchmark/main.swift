@@ -49,24 +49,21 @@ let usage = """
 
 func parseOptions() -> Options {
     var options = Options()
+    var common = ProcessBenchmarkOptions(size: options.size)
     var arguments = BenchmarkArguments(usage: usage)
     while let argument = arguments.next() {
+        if common.take(argument, from: &arguments) { continue }
         switch argument {
-        case "--gateway": options.gateway = arguments.value(of: argument)
-        case "--worker": options.worker = arguments.value(of: argument)
-        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
         case "--firms": options.firms = arguments.count(of: argument)
         case "--requests": options.requests = arguments.count(of: argument)
         case "--raw": options.raw = arguments.count(of: argument)
-        case "--data": options.data = arguments.value(of: argument)
-        case "--keep": options.keep = true
         case "--kind": options.kind = arguments.value(of: argument)
         case "large", "firms": options.names.append(argument)
         default: arguments.fail("unknown argument '\(argument)'")
         }
     }
-    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
-    options.worker = arguments.executable(options.worker, flag: "--worker")
+    common = common.checked(arguments)
+    (options.gateway, options.worker, options.size, options.data, options.keep) = (common.gateway, common.worker, common.size, common.data, common.keep)
     if options.names.isEmpty { options.names = ["large", "firms"] }
     return options
 }

@@ -36,26 +36,21 @@ let usage = """
 
 func parseOptions() -> Options {
     var options = Options()
+    var common = ProcessBenchmarkOptions(size: options.size)
     var arguments = BenchmarkArguments(usage: usage)
     while let argument = arguments.next() {
+        if common.take(argument, from: &arguments) { continue }
         switch argument {
-        case "--gateway": options.gateway = arguments.value(of: argument)
-        case "--worker": options.worker = arguments.value(of: argument)
-        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
         case "--calls": options.calls = max(1, arguments.count(of: argument))
-        case "--data": options.data = arguments.value(of: argument)
-        case "--keep": options.keep = true
         default: arguments.fail("unknown argument '\(argument)'")
         }
     }
-    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
-    options.worker = arguments.executable(options.worker, flag: "--worker")
+    common = common.checked(arguments)
+    (options.gateway, options.worker, options.size, options.data, options.keep) = (common.gateway, common.worker, common.size, common.data, common.keep)
     return options
 }
 
 let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
-
-// MARK: - Child processes
 
 // MARK: - Benchmarks
 

@@ -51,23 +51,20 @@ let usage = """
 
 func parseOptions() -> Options {
     var options = Options()
+    var common = ProcessBenchmarkOptions(size: options.size)
     var arguments = BenchmarkArguments(usage: usage)
     while let argument = arguments.next() {
+        if common.take(argument, from: &arguments) { continue }
         switch argument {
-        case "--gateway": options.gateway = arguments.value(of: argument)
-        case "--worker": options.worker = arguments.value(of: argument)
-        case "--size": options.size = arguments.choice(of: argument, as: DemoFirmSize.self)
         case "--runs": options.runs = arguments.count(of: argument)
         case "--batches": options.batches = arguments.count(of: argument)
-        case "--data": options.data = arguments.value(of: argument)
-        case "--keep": options.keep = true
         case "--worker-concurrency": options.workerConcurrency = max(1, arguments.count(of: argument))
         case "rebuild-1", "rebuild-2", "lag": options.names.append(argument)
         default: arguments.fail("unknown argument '\(argument)'")
         }
     }
-    options.gateway = arguments.executable(options.gateway, flag: "--gateway")
-    options.worker = arguments.executable(options.worker, flag: "--worker")
+    common = common.checked(arguments)
+    (options.gateway, options.worker, options.size, options.data, options.keep) = (common.gateway, common.worker, common.size, common.data, common.keep)
     if options.names.isEmpty { options.names = ["rebuild-1", "rebuild-2", "lag"] }
     return options
 }
