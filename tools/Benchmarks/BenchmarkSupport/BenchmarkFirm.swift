@@ -23,7 +23,7 @@ package struct BenchmarkSession {
     /// The benchmark firm's rollup status.
     package func status() async throws -> FirmRollupStatus {
         let reply = try await self.client.unary(StatusService.get, StatusRequest(firmID: benchmarkFirm), metadata: self.operatorMetadata)
-        guard let status = reply.firms.first else { throw CocoaError(.fileReadUnknown) }
+        guard let status = reply.firms.first else { throw BenchmarkError(message: "the gateway reports no status for the benchmark firm") }
         return status
     }
 
@@ -55,7 +55,9 @@ package func setUpBenchmarkFirm(gateway executable: String, size: DemoFirmSize, 
         log: directory.appendingPathComponent("gateway.log"),
         readyPrefix: "listening on "
     )
-    guard let port = gateway.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
+    guard let port = gateway.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else {
+        throw BenchmarkError(message: "no port in the gateway's ready line '\(gateway.firstLine)'")
+    }
     let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
     let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
         .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -105,7 +107,8 @@ package func startWorkers(
     directory: URL,
     tag: String,
     logLevel: String = "notice",
-    concurrency: Int = 1
+    concurrency: Int = 1,
+    maxPartitions: Int? = nil
 ) throws -> [Child] {
     let tokenFile = directory.appendingPathComponent("worker.token")
     try Data(session.workerToken.utf8).write(to: tokenFile)
@@ -115,7 +118,7 @@ package func startWorkers(
             arguments: [
                 "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
                 "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", logLevel, "--concurrency", "\(concurrency)",
-            ],
+            ] + (maxPartitions.map { ["--max-partitions", "\($0)"] } ?? []),
             log: directory.appendingPathComponent("\(tag)-\(index).log"),
             readyPrefix: "worker "
         )
@@ -126,7 +129,7 @@ package func startWorkers(
 package func waitUntilPublished(_ session: BenchmarkSession, timeout: Duration = .seconds(7_200)) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await session.status().freshness.pendingPartitions > 0 {
-        guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
+        guard ContinuousClock.now < deadline else { throw BenchmarkError(message: "partitions still pending after \(timeout)") }
         try await Task.sleep(for: .milliseconds(50))
     }
 }

@@ -55,7 +55,7 @@ package final class Child {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else {
                 self.stop()
-                throw ChildError(message: "\(executable) exited before printing its '\(readyPrefix)' line (log: \(log.path))")
+                throw BenchmarkError(message: "\(executable) exited before printing its '\(readyPrefix)' line (log: \(log.path))")
             }
             buffer.append(chunk)
             if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }) {
@@ -76,11 +76,16 @@ package final class Child {
     }
 }
 
-/// A child that could not be started.
-package struct ChildError: Error, CustomStringConvertible {
+/// A benchmark that cannot go on: a child that could not be started, a firm never published.
+package struct BenchmarkError: Error, CustomStringConvertible {
     /// What happened.
     package var message: String
     package var description: String { self.message }
+
+    /// An error saying `message`.
+    package init(message: String) {
+        self.message = message
+    }
 }
 
 /// The pids of the children started and not stopped yet (``stopRunningChildren()``).

@@ -160,7 +160,7 @@ struct Gateway {
         while true {
             let pending = try await self.pending()
             if pending == 0 { return }
-            guard ContinuousClock.now < deadline else { throw CocoaError(.fileReadUnknown) }
+            guard ContinuousClock.now < deadline else { throw BenchmarkError(message: "partitions still pending after \(timeout)") }
             if ContinuousClock.now - lastReport > .seconds(30) {
                 output("WAIT pending=\(pending)")
                 lastReport = .now
@@ -244,7 +244,9 @@ func startGateway(_ options: Options, directory: URL) async throws -> (Gateway, 
         log: directory.appendingPathComponent("gateway.log"),
         readyPrefix: "listening on "
     )
-    guard let port = child.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else { throw CocoaError(.fileReadUnknown) }
+    guard let port = child.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else {
+        throw BenchmarkError(message: "no port in the gateway's ready line '\(child.firstLine)'")
+    }
     let client = RPCClient(transport: TCPClientTransport(host: "127.0.0.1", port: port), logger: .silent())
     let operatorToken = try String(contentsOf: data.appendingPathComponent("operator.token"), encoding: .utf8)
         .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -17,9 +17,10 @@
 // p50/p99. The generated firm is ingested once per invocation (or reused with --data DIR --keep).
 //
 // Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
-//                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [names…]
+//                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N]
+//                        [--worker-max-partitions N] [names…]
 // --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency;
-// default 2, the worker's own default).
+// default 2, the worker's own default); --worker-max-partitions N: its --max-partitions.
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -41,12 +42,15 @@ struct Options {
     var keep = false
     /// Batches each worker process computes in parallel (`pilotage-worker --concurrency`).
     var workerConcurrency = 2
+    /// Partitions per batch of each worker (`pilotage-worker --max-partitions`; its default when `nil`).
+    var workerMaxPartitions: Int?
     var names: [String] = []
 }
 
 let usage = """
     usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
-                           [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [rebuild-1] [rebuild-2] [lag]
+                           [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [--worker-max-partitions N]
+                           [rebuild-1] [rebuild-2] [lag]
     """
 
 func parseOptions() -> Options {
@@ -59,6 +63,7 @@ func parseOptions() -> Options {
         case "--runs": options.runs = arguments.count(of: argument)
         case "--batches": options.batches = arguments.count(of: argument)
         case "--worker-concurrency": options.workerConcurrency = max(1, arguments.count(of: argument))
+        case "--worker-max-partitions": options.workerMaxPartitions = max(1, arguments.count(of: argument))
         case "rebuild-1", "rebuild-2", "lag": options.names.append(argument)
         default: arguments.fail("unknown argument '\(argument)'")
         }
@@ -107,7 +112,8 @@ func rebuild(workers count: Int, _ options: Options, session: BenchmarkSession, 
         partitions = try await session.status().freshness.pendingPartitions
     }
     let started = ContinuousClock.now
-    let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)", concurrency: options.workerConcurrency)
+    let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)", concurrency: options.workerConcurrency,
+        maxPartitions: options.workerMaxPartitions)
     try await waitUntilPublished(session)
     let elapsed = seconds(ContinuousClock.now - started)
     for worker in workers { worker.stop() }
@@ -177,7 +183,8 @@ func batchLines(_ worker: Child, from: Int) -> (lines: Int, batches: [[String: D
 }
 
 func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
-    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info", concurrency: options.workerConcurrency)
+    let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info", concurrency: options.workerConcurrency,
+        maxPartitions: options.workerMaxPartitions)
     defer { for worker in workers { worker.stop() } }
     try await waitUntilPublished(session)
     var random: UInt64 = 0x5EED
