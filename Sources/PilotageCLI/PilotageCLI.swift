@@ -33,7 +33,8 @@ public enum PilotageCLI {
                                                     --unit; --explain, --verify
         Rollups:
           pilotage status [--firm F]                freshness and rollup lag (an operator sees every firm)
-          pilotage verify --firm F [--date D]...    recompute every level-1 answer from raw facts;
+          pilotage verify --firm F [--date D]...    recompute every level-1 answer (KPIs and sections)
+                                                    from raw facts;
                                                     exit 1 and print the differences if any
         Collection supervisor (acting collaborator: --user):
           pilotage supervisor list [--from D] [--to D] [--agent A] [--client C] [--collective ACCOUNT]

@@ -132,4 +132,54 @@ struct TakeoverAndVerificationTests {
             #expect(dirty.stdout.contains("AR-DSO-STD") && dirty.stderr.contains("FAILED_PRECONDITION"))
         }
     }
+
+    @Test("firm verification covers the sections: a tampered breakdown-line slice is reported, the level-1 KPIs stay equal")
+    func verificationOfSections() async throws {
+        try await Cluster.with(today: Self.today) { cluster in
+            try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 40, documents: 1_200, installments: 400))
+            _ = try await cluster.startWorker(id: "w1")
+            try await cluster.waitUntilPublished()
+            let operatorEnvironment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
+            let clean = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
+            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+
+            // A collaborator's firm-managed clients of two groups or more (a cover reads a slice
+            // only then): only the breakdown lines of the `mode FIRM` answer read it (no verified
+            // filter's level-1 selection does).
+            let key = try cluster.withFile(cluster.tenantPath, readOnly: false) { connection -> String in
+                var target: (id: Int64, key: String, blob: [UInt8])?
+                try connection.query(
+                    """
+                    SELECT s.slice_id, s.slice_key, d.receivables_snapshot FROM rollup_slices s
+                    JOIN slice_days d ON d.slice_id = s.slice_id AND d.day = ?
+                    WHERE s.slice_key LIKE 'collaborator=%&mode=FIRM' AND d.contributors >= 2 ORDER BY s.slice_key
+                    """,
+                    day(Self.today)
+                ) { row in
+                    if target == nil {
+                        target = (try row.decode(Int64.self, at: 0), try row.decode(String.self, at: 1), try row.decode([UInt8].self, at: 2))
+                    }
+                }
+                let (slice, key, blob) = try #require(target)
+                var snapshot = try ReceivablesSnapshot(compactEncoded: blob)
+                snapshot.balance += WideInt(Int64(654_321))
+                try connection.execute(
+                    "UPDATE slice_days SET receivables_snapshot = ? WHERE slice_id = ? AND day = ?",
+                    snapshot.compactEncoded,
+                    slice,
+                    day(Self.today)
+                )
+                return key
+            }
+            let dirty = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
+            #expect(dirty.status == 1, "\(key): \(dirty.stdout)")
+            // Findings print as `[filter] D=… section/line/KPI …`: only the sections of `mode=FIRM`,
+            // on the tampered collaborator's team line.
+            let findings = dirty.stdout.split(separator: "\n").filter { $0.contains("] D=") }
+            let collaborator = key.dropFirst("collaborator=".count).prefix { $0 != "&" }
+            #expect(!findings.isEmpty, "\(dirty.stdout)")
+            #expect(findings.allSatisfy { $0.contains("[mode=FIRM (sections)]") }, "\(dirty.stdout)")
+            #expect(findings.contains { $0.contains("team/\(collaborator)/") }, "\(dirty.stdout)")
+        }
+    }
 }

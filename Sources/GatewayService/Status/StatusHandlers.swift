@@ -84,9 +84,11 @@ public struct StatusHandlers: Sendable {
 }
 
 /// Recomputes every level-1 receivables answer of a firm from raw facts and compares it with the
-/// rollup answer: all active clients, with deactivated clients, each bookkeeping mode, the first
-/// office and the first collaborator, at today, 7 and 30 days before and the end of the previous
-/// month (or the dates asked).
+/// rollup answer — the KPIs with their 30-day history, and the sections (disputes, matching,
+/// collection, forecast, team lines, aged balance by office, mode and collaborator, widget):
+/// all active clients, with deactivated clients, each bookkeeping mode, the first office and the
+/// first collaborator, at today, 7 and 30 days before and the end of the previous month (or the
+/// dates asked).
 struct FirmVerification: Sendable {
     let tenants: TenantPool
     let clock: FirmClock
@@ -118,17 +120,21 @@ struct FirmVerification: Sendable {
                 var clients: [String] = []
                 for group in context.groups { clients += try rollups.members(ofGroup: group.id) }
                 let facts = try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: context.settings))
+                let names = try ReceivablesSummary.collaboratorNames(connection: connection)
                 var findings: [VerificationFinding] = []
                 var answers = 0
                 var values = 0
                 for message in filters {
                     let filter = message.kpiFilter
-                    let groups = context.groups.filter { filter.matches($0.profile) }.map(\.id)
+                    let selectedGroups = context.groups.filter { filter.matches($0.profile) }
+                    let groups = selectedGroups.map(\.id)
                     let selected = facts.filter { filter.matches($0.client.profile) }
                     let reference = ReceivablesReference(selected, context: context.kpi)
                     // What the dashboards read (through a slice when one covers the filter), and
                     // the groups' own rows, which slices must equal.
-                    let served = try reader.selection(context.sliceIndex.cover(groups))
+                    let cover = context.sliceIndex.cover(groups)
+                    let served = try reader.selection(cover)
+                    let breakdown = ReceivablesSummary.breakdown(of: selectedGroups)
                     let paths = served.slices.isEmpty ? [("", served)] : [(" (slice)", served), (" (groups)", RowSelection(groups: groups))]
                     for date in dates {
                         let expected = ReceivablesLevel1(evaluator: reference, asOf: date)
@@ -140,6 +146,27 @@ struct FirmVerification: Sendable {
                             for difference in Level1Report.differences(rollup: rollup, reference: expected) {
                                 findings.append(VerificationFinding(filter: message.label + path, asOf: date, difference: difference))
                             }
+                        }
+                        // The sections, read as the answer reads them (slices per line).
+                        let lines = try SectionLines(
+                            reader: reader,
+                            slices: context.sliceIndex,
+                            selection: selectedGroups,
+                            breakdown: breakdown,
+                            selectionCover: cover,
+                            totalKeys: ReceivablesSectionsReport.keys(asOf: date, today: today, settings: context.kpi.settings),
+                            lineKeys: ReceivablesSectionsReport.lineKeys(asOf: date, settings: context.kpi.settings)
+                        )
+                        let rollupSections = ReceivablesSummary.sections(asOf: date, context: context, breakdown: breakdown, names: names) { line in
+                            ReceivablesKPI(source: lines.parts(of: line), context: context.kpi)
+                        }
+                        let referenceSections = ReceivablesSummary.sections(asOf: date, context: context, breakdown: breakdown, names: names) { line in
+                            ReceivablesReference(selected.filter { line.includes($0.client.profile) }, context: context.kpi)
+                        }
+                        answers += 1
+                        values += ReceivablesSectionsReport.flatten(rollupSections).count
+                        for difference in ReceivablesSectionsReport.differences(rollup: rollupSections, reference: referenceSections, asOf: date) {
+                            findings.append(VerificationFinding(filter: message.label + " (sections)", asOf: date, difference: difference))
                         }
                     }
                 }
