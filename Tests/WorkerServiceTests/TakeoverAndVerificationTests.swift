@@ -72,16 +72,47 @@ struct TakeoverAndVerificationTests {
         }
     }
 
+    /// Ingests a generated firm, publishes it with one worker and runs `pilotage verify` on it
+    /// (expected clean); returns the operator's environment for the CLI and that run.
+    static func publishAndVerify(
+        _ cluster: Cluster,
+        clients: Int,
+        documents: Int,
+        installments: Int
+    ) async throws -> (environment: [String: String], clean: CLIResult) {
+        try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: clients, documents: documents, installments: installments))
+        _ = try await cluster.startWorker(id: "w1")
+        try await cluster.waitUntilPublished()
+        let environment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
+        let clean = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: environment)
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        return (environment, clean)
+    }
+
+    /// Adds `amount` to the balance of a stored snapshot of today (`blob`, the row's current
+    /// one), behind the gateway's back.
+    static func addToTodaysBalance(
+        _ amount: Int64,
+        table: String,
+        idColumn: String,
+        id: Int64,
+        blob: [UInt8],
+        _ connection: SQLiteConnection
+    ) throws {
+        var snapshot = try ReceivablesSnapshot(compactEncoded: blob)
+        snapshot.balance += WideInt(amount)
+        try connection.execute(
+            "UPDATE \(table) SET receivables_snapshot = ? WHERE \(idColumn) = ? AND day = ?",
+            snapshot.compactEncoded,
+            id,
+            day(Self.today)
+        )
+    }
+
     @Test("verification: equal on a generated firm; a tampered rollup row is reported and `pilotage verify` exits 1")
     func verification() async throws {
         try await Cluster.with(today: Self.today) { cluster in
-            try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 12, documents: 600, installments: 240))
-            _ = try await cluster.startWorker(id: "w1")
-            try await cluster.waitUntilPublished()
-            let operatorEnvironment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
-
-            let clean = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
-            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            let (operatorEnvironment, clean) = try await Self.publishAndVerify(cluster, clients: 12, documents: 600, installments: 240)
             #expect(clean.stdout.contains("0 difference(s)"))
             let summary = try await cluster.summary(ReceivablesSummaryRequest(verify: true))
             #expect(summary.verification?.equal == true)
@@ -94,14 +125,7 @@ struct TakeoverAndVerificationTests {
                 try connection.query("SELECT receivables_snapshot FROM slice_days WHERE slice_id = ? AND day = ?", slice, day(Self.today)) { row in
                     sliceBlob = try row.decode([UInt8].self, at: 0)
                 }
-                var sliceSnapshot = try ReceivablesSnapshot(compactEncoded: try #require(sliceBlob))
-                sliceSnapshot.balance += WideInt(Int64(123_456))
-                try connection.execute(
-                    "UPDATE slice_days SET receivables_snapshot = ? WHERE slice_id = ? AND day = ?",
-                    sliceSnapshot.compactEncoded,
-                    slice,
-                    day(Self.today)
-                )
+                try Self.addToTodaysBalance(123_456, table: "slice_days", idColumn: "slice_id", id: slice, blob: try #require(sliceBlob), connection)
                 var target: (group: Int64, blob: [UInt8])?
                 try connection.query(
                     "SELECT group_id, receivables_snapshot FROM rollup_days WHERE day = ? ORDER BY group_id",
@@ -110,14 +134,7 @@ struct TakeoverAndVerificationTests {
                     if target == nil { target = (try row.decode(Int64.self, at: 0), try row.decode([UInt8].self, at: 1)) }
                 }
                 let (group, blob) = try #require(target)
-                var snapshot = try ReceivablesSnapshot(compactEncoded: blob)
-                snapshot.balance += WideInt(Int64(123_456))
-                try connection.execute(
-                    "UPDATE rollup_days SET receivables_snapshot = ? WHERE group_id = ? AND day = ?",
-                    snapshot.compactEncoded,
-                    group,
-                    day(Self.today)
-                )
+                try Self.addToTodaysBalance(123_456, table: "rollup_days", idColumn: "group_id", id: group, blob: blob, connection)
                 return group
             }
             #expect(tampered > 0)
@@ -136,12 +153,7 @@ struct TakeoverAndVerificationTests {
     @Test("firm verification covers the sections: a tampered breakdown-line slice is reported, the level-1 KPIs stay equal")
     func verificationOfSections() async throws {
         try await Cluster.with(today: Self.today) { cluster in
-            try await cluster.ingest(try DemoFirm.records(today: Self.today, clients: 40, documents: 1_200, installments: 400))
-            _ = try await cluster.startWorker(id: "w1")
-            try await cluster.waitUntilPublished()
-            let operatorEnvironment = ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
-            let clean = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
-            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            let (operatorEnvironment, _) = try await Self.publishAndVerify(cluster, clients: 40, documents: 1_200, installments: 400)
 
             // A collaborator's firm-managed clients of two groups or more (a cover reads a slice
             // only then): only the breakdown lines of the `mode FIRM` answer read it (no verified
@@ -161,14 +173,7 @@ struct TakeoverAndVerificationTests {
                     }
                 }
                 let (slice, key, blob) = try #require(target)
-                var snapshot = try ReceivablesSnapshot(compactEncoded: blob)
-                snapshot.balance += WideInt(Int64(654_321))
-                try connection.execute(
-                    "UPDATE slice_days SET receivables_snapshot = ? WHERE slice_id = ? AND day = ?",
-                    snapshot.compactEncoded,
-                    slice,
-                    day(Self.today)
-                )
+                try Self.addToTodaysBalance(654_321, table: "slice_days", idColumn: "slice_id", id: slice, blob: blob, connection)
                 return key
             }
             let dirty = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
