@@ -90,7 +90,8 @@ func recordsFetched(_ workers: [Child]) -> Int {
 /// Re-dirties every partition: a settings record with another name is a settings change.
 func redirtyEverything(_ session: BenchmarkSession, parameters: DemoFirmParameters, run: Int) async throws -> Int {
     let settings = FirmSettingsRecord(
-        name: "\(parameters.firmName) (run \(run))",
+        // Unique per invocation too: a kept firm re-run with the same name would change nothing.
+        name: "\(parameters.firmName) (run \(run), \(UUID().uuidString.prefix(8)))",
         timeZone: "Europe/Paris",
         fiscalYearStartMonth: parameters.fiscalYearStartMonth,
         fiscalYearStartDay: 1,
