@@ -56,10 +56,7 @@ public struct TerminationSignals: AsyncSequence, Sendable {
 }
 
 /// Keeps the dispatch sources alive until the stream ends.
-///
-/// `@unchecked Sendable` is safe: `sources` is written once in init and only read (cancelled)
-/// afterwards; DispatchSource itself is thread-safe.
-private final class SourceHolder: @unchecked Sendable {
+private final class SourceHolder: @unchecked Sendable {  // Safe: `sources` is immutable; DispatchSource is thread-safe.
     private let sources: [any DispatchSourceSignal]
 
     init(sources: [any DispatchSourceSignal]) {

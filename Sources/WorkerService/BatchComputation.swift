@@ -146,9 +146,7 @@ public enum BatchComputation {
 
 /// Results written by concurrent iterations, one slot each (also used by the tests that
 /// decode chunks concurrently as the worker does).
-///
-/// `@unchecked Sendable` is safe: `slots` is only touched under `lock`.
-package final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+package final class ResultSlots<Value: Sendable>: @unchecked Sendable {  // Safe: `slots` is only touched under `lock`.
     private let lock = NSLock()
     private var slots: [Value?]
 

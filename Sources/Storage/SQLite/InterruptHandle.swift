@@ -14,10 +14,7 @@ internal import Synchronization
 /// statement starts with none running), so the request is also kept in an atomic flag that
 /// ``Statement/step()`` checks before each step: an interrupted operation stops at its next
 /// step, whenever the cancellation came.
-///
-/// `@unchecked Sendable` is safe: `database`, `operation` and `isInvalidated` are only read or
-/// written under `lock`; `requested` is atomic.
-@safe final class InterruptHandle: @unchecked Sendable {
+@safe final class InterruptHandle: @unchecked Sendable {  // Safe: state under `lock`, `requested` atomic.
     private let lock = NSLock()
     private var database: OpaquePointer?
     private var operation: UInt64 = 0
