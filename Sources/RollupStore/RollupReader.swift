@@ -188,15 +188,21 @@ public struct RollupReader {
     }
 
     /// Calls `body` for `ids` in chunks, with the `?, ?, …` placeholders of a chunk and its
-    /// arguments. Chunk lengths are padded to a power of two (repeating the last id, harmless
-    /// in `IN`), so that the connection's statement cache holds a handful of shapes, never
-    /// one per selection size.
+    /// arguments (``inChunks(values:body:)``).
     static func inChunks(_ ids: [Int64], body: (String, [SQLiteValue]) throws -> Void) throws {
+        try Self.inChunks(values: ids.map { SQLiteValue.integer($0) }, body: body)
+    }
+
+    /// Calls `body` for `values` in chunks of at most 256, with the `?, ?, …` placeholders of a
+    /// chunk and its arguments. Chunk lengths are padded to a power of two (repeating the last
+    /// value, harmless in `IN`), so that the connection's statement cache holds a handful of
+    /// shapes, never one per selection size.
+    static func inChunks(values: [SQLiteValue], body: (String, [SQLiteValue]) throws -> Void) throws {
         let maximum = 256
         var start = 0
-        while start < ids.count {
-            let end = Swift.min(start + maximum, ids.count)
-            let arguments = Self.padded(ids[start..<end].map { SQLiteValue.integer($0) })
+        while start < values.count {
+            let end = Swift.min(start + maximum, values.count)
+            let arguments = Self.padded(Array(values[start..<end]))
             try body(Array(repeating: "?", count: arguments.count).joined(separator: ", "), arguments)
             start = end
         }

@@ -50,27 +50,14 @@ extension RollupReader {
         return RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups)
     }
 
-    /// The ids of those of `keys` that have been written, by key (one statement per 512 keys:
-    /// a firm has thousands of slices, an answer reads a few hundred). The placeholder count is
-    /// rounded up to a power of two (repeating a key), so that a handful of statement texts serve
-    /// every answer from the connection's statement cache.
+    /// The ids of those of `keys` that have been written, by key: a firm has thousands of
+    /// slices, an answer reads a few hundred (looked up in padded `IN` chunks, as group ids are).
     public func sliceIDs(of keys: some Collection<String>) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
-        let keys = Array(Set(keys))
-        var start = 0
-        while start < keys.count {
-            var chunk = Array(keys[start..<min(start + 512, keys.count)])
-            var width = 8
-            while width < chunk.count { width *= 2 }
-            chunk += Array(repeating: chunk[chunk.count - 1], count: width - chunk.count)
-            let marks = Array(repeating: "?", count: width).joined(separator: ",")
-            try self.connection.query(
-                "SELECT slice_key, slice_id FROM rollup_slices WHERE slice_key IN (\(marks))",
-                arguments: chunk.map { .text($0) }
-            ) { row in
+        try Self.inChunks(values: Set(keys).map { SQLiteValue.text($0) }) { placeholders, arguments in
+            try self.connection.query("SELECT slice_key, slice_id FROM rollup_slices WHERE slice_key IN (\(placeholders))", arguments: arguments) { row in
                 result[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
             }
-            start += 512
         }
         return result
     }
