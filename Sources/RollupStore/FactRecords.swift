@@ -35,6 +35,84 @@ public struct FactRecords {
         return records
     }
 
+    /// Every stored record of `client` with its id and first date (a keyed facts stream), by
+    /// kind then id.
+    public func keyedRecords(ofClient client: String) throws -> [StoredRecord] {
+        var records: [StoredRecord] = []
+        try self.connection.query(
+            "SELECT kind, id, payload, first_date FROM records WHERE owner = ? ORDER BY kind, id",
+            arguments: [.text(client)]
+        ) { row in
+            records.append(
+                StoredRecord(
+                    kind: try row.decode(EntityKind.self, at: 0),
+                    client: client,
+                    payload: Data(try row.decode([UInt8].self, at: 2)),
+                    id: try row.decode(String.self, at: 1),
+                    firstDate: try row.decode(CalendarDate?.self, at: 3)
+                )
+            )
+        }
+        return records
+    }
+
+    /// The version of the firm's records this transaction reads: its last ingestion.
+    public func recordsVersion() throws -> RecordsVersion {
+        let last = try self.connection.fetchOne(
+            VersionRow.self, "SELECT sequence, committed_at FROM ingestions ORDER BY sequence DESC LIMIT 1"
+        )
+        return RecordsVersion(sequence: last?.sequence ?? 0, committedAt: last?.committedAt ?? "")
+    }
+
+    /// Whether `version` is one of this file's versions: its ingestion is in the log with the
+    /// same commit instant (sequence 0: before any ingestion). A version of another file — a
+    /// restored copy, a firm deleted and created again — is not.
+    public func hasVersion(_ version: RecordsVersion) throws -> Bool {
+        guard version.sequence > 0 else { return version.sequence == 0 }
+        let committedAt = try self.connection.fetchValue(String?.self, "SELECT committed_at FROM ingestions WHERE sequence = ?", version.sequence) ?? nil
+        return committedAt == version.committedAt
+    }
+
+    /// What changed for each client of `since` after its sequence there: the records that left
+    /// it (``StoredRecord/removed``), then those added or rewritten, with ids and first dates,
+    /// clients in id order. `nil` when more than `limit` records changed in the firm after the
+    /// earliest of those sequences (sending the clients whole is then cheaper).
+    public func changes(since: [String: Int64], limit: Int) throws -> [StoredRecord]? {
+        guard let earliest = since.values.min() else { return [] }
+        var removed: [String: [StoredRecord]] = [:]
+        try self.connection.query(
+            "SELECT sequence, owner, kind, id FROM record_removals WHERE sequence > ?",
+            arguments: [.integer(earliest)]
+        ) { row in
+            let owner = try row.decode(String.self, at: 1)
+            guard let after = since[owner], try row.decode(Int64.self, at: 0) > after else { return }
+            removed[owner, default: []].append(
+                StoredRecord(kind: try row.decode(EntityKind.self, at: 2), client: owner, payload: Data(), id: try row.decode(String.self, at: 3), removed: true)
+            )
+        }
+        var changed: [String: [StoredRecord]] = [:]
+        var scanned = 0
+        try self.connection.query(
+            "SELECT sequence, owner, kind, id, payload, first_date FROM records WHERE sequence > ? LIMIT ?",
+            arguments: [.integer(earliest), .integer(Int64(limit) + 1)]
+        ) { row in
+            scanned += 1
+            let owner = try row.decode(String.self, at: 1)
+            guard let after = since[owner], try row.decode(Int64.self, at: 0) > after else { return }
+            changed[owner, default: []].append(
+                StoredRecord(
+                    kind: try row.decode(EntityKind.self, at: 2),
+                    client: owner,
+                    payload: Data(try row.decode([UInt8].self, at: 4)),
+                    id: try row.decode(String.self, at: 3),
+                    firstDate: try row.decode(CalendarDate?.self, at: 5)
+                )
+            )
+        }
+        guard scanned <= limit else { return nil }
+        return Set(removed.keys).union(changed.keys).sorted().flatMap { (removed[$0] ?? []) + (changed[$0] ?? []) }
+    }
+
     /// The facts of `clients` (every record, whatever its date), mapped with `mapper`; clients
     /// without a client record are skipped.
     public func clientFacts(_ clients: [String], mapper: FactMapper) throws -> [ClientFacts] {
@@ -60,5 +138,16 @@ public struct FactRecords {
             }
         }
         return records
+    }
+}
+
+/// The last row of the ingestion log.
+private struct VersionRow: SQLiteRowDecodable {
+    var sequence: Int64
+    var committedAt: String
+
+    init(row: SQLiteRow) throws {
+        self.sequence = try row.decode(Int64.self, at: 0)
+        self.committedAt = try row.decode(String.self, at: 1)
     }
 }

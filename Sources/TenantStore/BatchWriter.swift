@@ -51,6 +51,7 @@ public struct BatchWriter: Sendable {
             if deletion.key.kind == .client {
                 try connection.execute("DELETE FROM client_group_members WHERE client = ?", deletion.key.id)
             }
+            try self.noteRemoval(key: deletion.key, from: old.client, sequence: sequence, connection: connection)
             try self.noteChange(key: deletion.key, old: old, new: nil, dirty: &dirty, records: records)
             report.deleted += 1
         }
@@ -80,6 +81,9 @@ public struct BatchWriter: Sendable {
                     upsert.owningClient ?? "", upsert.owningClient, upsert.payload, firstDate, sequence, upsert.key.kind, upsert.key.id
                 )
                 try connection.execute("DELETE FROM record_references WHERE from_kind = ? AND from_id = ?", upsert.key.kind, upsert.key.id)
+                if let old, old.client != upsert.owningClient {
+                    try self.noteRemoval(key: upsert.key, from: old.client, sequence: sequence, connection: connection)
+                }
             }
             for reference in upsert.record.references {
                 // A reference to the record's own owning client is implied by `records.client`
@@ -139,6 +143,16 @@ public struct BatchWriter: Sendable {
         var client: String?
         var payload: [UInt8]
         var firstDate: CalendarDate?
+    }
+
+    /// Logs that the record `key` left client `owner` (`nil`: a firm-level record, logged by no
+    /// one) at ingestion `sequence`: a worker's cached copy of that client drops it.
+    private func noteRemoval(key: RecordKey, from owner: String?, sequence: Int64, connection: SQLiteConnection) throws {
+        guard let owner else { return }
+        try connection.execute(
+            "INSERT OR IGNORE INTO record_removals (sequence, owner, kind, id) VALUES (?, ?, ?, ?)",
+            sequence, owner, key.kind, key.id
+        )
     }
 
     private func storedRow(_ key: RecordKey, connection: SQLiteConnection) throws -> StoredRow? {

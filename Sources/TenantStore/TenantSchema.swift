@@ -74,6 +74,15 @@ public import Storage
 /// verification mode, the supervisor's client view — are one range of the table instead of an
 /// index scan with a look-up per record; `(kind, id)` stays unique (`records_by_key`, the
 /// identity that ingestion upserts by). Upgrading copies the table once; no rollup changes.
+///
+/// Version 9 (record caches of the workers): `record_removals`, one row per record that left a
+/// client at an ingestion — deleted, or re-sent under another client — keyed by the ingestion's
+/// sequence, so that the changes of a set of clients since a sequence are two index ranges
+/// (`records_by_sequence` for what was added or changed, this table for what left). Rows are
+/// kept: a removal is rare and small. Records that left before version 9 have no row; a worker
+/// cache read before the upgrade holds at most records of an older version, and the upgrade
+/// changes no sequence, so such a cache could keep a record removed earlier — workers start
+/// with an empty cache, and none runs across a gateway's upgrade of a file it has cached.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6 and
@@ -316,6 +325,19 @@ public enum TenantSchema {
                 """
         ),
         Migration(version: 8, name: "records stored by owning client (primary key owner, kind, id)", sql: Self.recordsByOwner),
+        Migration(
+            version: 9,
+            name: "record removals (what left each client, for the workers' record caches)",
+            sql: """
+                CREATE TABLE record_removals (
+                    sequence INTEGER NOT NULL,
+                    owner TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    PRIMARY KEY (sequence, owner, kind, id)
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
     ])
 
     /// The prospects dashboard's level-3 rows (kept in a function of its own so that its version

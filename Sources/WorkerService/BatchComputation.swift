@@ -51,6 +51,41 @@ public enum BatchComputation {
         return sets
     }
 
+    /// Decodes the records of a keyed facts stream's chunk (``PilotageProtocol/FetchFactsRequest/keyed``):
+    /// each client's changes, clients in stream order. Kinds that belong to no client are skipped.
+    ///
+    /// - Throws: ``Rollups/RollupError`` (`invalidFacts`) for a record without a client or an
+    ///   id, or whose payload does not decode as its kind.
+    public static func decodeKeyedRecords(_ records: ArraySlice<StoredRecord>) throws(RollupError) -> [(client: String, changes: [KeyedClientRecords.Change])] {
+        let decoder = WireDecoder()
+        var result: [(client: String, changes: [KeyedClientRecords.Change])] = []
+        for record in records {
+            guard let client = record.client, let id = record.id else {
+                throw RollupError(code: .invalidFacts, message: "a \(record.kind.rawValue) record of a keyed facts stream has no client or no id")
+            }
+            let decoded: DecodedClientRecord?
+            if record.removed == true {
+                decoded = nil
+            } else {
+                do {
+                    decoded = try record.payload.withUnsafeBytes { bytes throws(WireError) in
+                        try DecodedClientRecord(kind: record.kind, bytes: bytes, decoder: decoder)
+                    }
+                } catch {
+                    throw RollupError(code: .invalidFacts, message: "\(record.kind.rawValue) \(id) of client \(client) does not decode: \(error)")
+                }
+                guard decoded != nil else { continue }
+            }
+            let change = KeyedClientRecords.Change(kind: record.kind, id: id, firstDate: record.firstDate, record: decoded)
+            if result.last?.client == client {
+                result[result.count - 1].changes.append(change)
+            } else {
+                result.append((client, [change]))
+            }
+        }
+        return result
+    }
+
     /// The rows of every partition of a client-group batch from its clients' decoded records;
     /// the groups are mapped and computed in parallel over the cores.
     ///

@@ -1,44 +1,59 @@
 package import Dispatch
 package import PilotageProtocol
-internal import Rollups
+package import Rollups
 internal import ServerSupport
+internal import Wire
 
-/// Computes a client-group batch while its facts stream arrives: each chunk is decoded on the
-/// compute queue as soon as it is received (chunks in parallel), the decoded chunks are
-/// assembled in stream order, and each group is mapped and computed as soon as all of its
-/// clients' records have arrived, so that decoding and computing overlap the gateway's reading
-/// and sending instead of following them.
+/// Computes a client-group batch while its keyed facts stream arrives
+/// (``PilotageProtocol/FetchFactsRequest/keyed``): each chunk is decoded on the compute queue as
+/// soon as it is received (chunks in parallel), the decoded chunks are assembled in stream
+/// order, and each group is computed as soon as all of its clients' records have arrived, so
+/// that decoding and computing overlap the gateway's reading and sending instead of following
+/// them.
 ///
 /// ```swift
-/// let batch = StreamingBatch(work: work, queue: computeQueue)
+/// let batch = StreamingBatch(work: work, queue: computeQueue, cached: held)
 /// batch.start(header)                       // first message
 /// for chunk in rest { batch.submit(chunk.records) }
-/// let rows = try await batch.finish()
+/// let (rows, clients) = try await batch.finish()
 /// ```
 ///
-/// A client is complete once the stream has moved on to another client (the facts stream sends
-/// all the records of a client in a row, `FactsChunk`). If a client shows up again after that,
-/// the early rows are discarded and ``finish()`` computes every group from the complete
-/// records: the rows never depend on the order the gateway sends. They equal
-/// ``BatchComputation/rollups(work:header:records:)``'s, in the same order.
+/// A client sent whole is complete once the stream has moved on to another client (the facts
+/// stream sends all the records of a client in a row, `FactsChunk`). The clients sent as their
+/// changes (``PilotageProtocol/FactsHeader/changedOnly``) come first and apply to the records
+/// the worker held (`cached`); they are complete once the first client sent whole shows up. If a
+/// client shows up again after the stream moved past it, the early rows are discarded and
+/// ``finish()`` computes every group from the complete records: the rows never depend on the
+/// order the gateway sends. They equal ``BatchComputation/rollups(work:header:records:)``'s over
+/// the same records, in the same order.
 package final class StreamingBatch: Sendable {
     private let queue: DispatchQueue
     private let work: WorkAssignment
     private let pending = DispatchGroup()
     private let state = LockedValueBox(State())
 
+    private let cached: [String: KeyedClientRecords]
+    private typealias DecodedChunk = [(client: String, changes: [KeyedClientRecords.Change])]
+
     private struct State {
         var plan: BatchComputation.GroupPlan?
         var planError: RollupError?
+        /// The day the batch's months end at: records dated after it are left out.
+        var through = CalendarDate.min
+        /// The clients sent as their changes, and whether the stream may still be on them.
+        var changedOnly: Set<String> = []
+        var onChangedClients = true
         /// The groups of each client.
         var groupsOfClient: [String: [Int]] = [:]
-        /// Decoded chunks not assembled yet, with their clients in stream order, by chunk number.
-        var decoded: [Int: (Result<ClientRecordSets, RollupError>, [String])] = [:]
+        /// Decoded chunks not assembled yet, by chunk number.
+        var decoded: [Int: Result<DecodedChunk, RollupError>] = [:]
         var submitted = 0
         var assembled = 0
         var failure: RollupError?
-        /// Every record assembled so far, per client.
-        var sets = ClientRecordSets()
+        /// Every change assembled so far, per client.
+        var received: [String: [KeyedClientRecords.Change]] = [:]
+        /// Each computed client's records now, for the worker's cache.
+        var records: [String: KeyedClientRecords] = [:]
         /// Clients the stream has moved past, and the one it is on.
         var complete: Set<String> = []
         var current: String?
@@ -50,10 +65,12 @@ package final class StreamingBatch: Sendable {
         var rows: [[PartitionRollup]?] = []
     }
 
-    /// A batch whose work runs on `queue` (a concurrent queue off the cooperative pool).
-    package init(work: WorkAssignment, queue: DispatchQueue) {
+    /// A batch whose work runs on `queue` (a concurrent queue off the cooperative pool), over
+    /// the records the worker held of its clients when it asked for the facts (`cached`).
+    package init(work: WorkAssignment, queue: DispatchQueue, cached: [String: KeyedClientRecords] = [:]) {
         self.work = work
         self.queue = queue
+        self.cached = cached
     }
 
     /// Sets the header (the stream's first message): the groups and their members.
@@ -65,6 +82,8 @@ package final class StreamingBatch: Sendable {
                 state.planError = error
             case .success(let plan):
                 state.plan = plan
+                state.through = header.through
+                state.changedOnly = Set(header.changedOnly ?? [])
                 for (index, job) in plan.jobs.enumerated() {
                     for client in job.clients { state.groupsOfClient[client, default: []].append(index) }
                 }
@@ -84,90 +103,131 @@ package final class StreamingBatch: Sendable {
         }
         self.pending.enter()
         self.queue.async {
-            let result = Result { () throws(RollupError) in try BatchComputation.decodeClientRecords(records[...]) }
-            var clients: [String] = []
-            for record in records where record.client != clients.last {
-                if let client = record.client { clients.append(client) }
-            }
-            self.assemble(index, result, clients: clients)
+            self.assemble(index, Result { () throws(RollupError) in try BatchComputation.decodeKeyedRecords(records[...]) })
             self.pending.leave()
         }
     }
 
     /// Waits for the stream's work, computes the groups not computed yet and returns every
-    /// partition's rows, groups by id.
+    /// partition's rows, groups by id, and the records of every client of the batch as of the
+    /// stream (for the worker's cache).
     ///
-    /// - Throws: ``Rollups/RollupError`` of the first chunk that failed, or of the plan.
-    package func finish() async throws -> [PartitionRollup] {
+    /// - Throws: ``Rollups/RollupError`` of the first chunk or group that failed, or of the plan.
+    package func finish() async throws -> (rows: [PartitionRollup], records: [String: KeyedClientRecords]) {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             self.pending.notify(queue: self.queue) { continuation.resume() }
         }
-        let (plan, jobs): (BatchComputation.GroupPlan, [Int]) = try self.state.withLock { state in
+        let (plan, jobs, inputs): (BatchComputation.GroupPlan, [Int], [[String: [KeyedClientRecords.Change]]]) = try self.state.withLock { state in
             if let error = state.planError ?? state.failure { throw error }
             guard let plan = state.plan else { throw RollupError(code: .invalidFacts, message: "the facts stream had no header") }
             if state.outOfOrder {
+                // Every early row is void; the stream is over, so the groups computed now see
+                // complete records.
                 state.rows = Array(repeating: nil, count: plan.jobs.count)
+                state.outOfOrder = false
             }
-            return (plan, state.rows.indices.filter { state.rows[$0] == nil })
+            let jobs = state.rows.indices.filter { state.rows[$0] == nil }
+            return (plan, jobs, jobs.map { Self.received(of: plan.jobs[$0], in: state) })
         }
-        let sets = self.state.withLock { $0.sets }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             self.queue.async {
                 DispatchQueue.concurrentPerform(iterations: jobs.count) { position in
-                    let index = jobs[position]
-                    let rows = plan.rollups(plan.jobs[index]) { sets[$0] }
-                    self.state.withLock { $0.rows[index] = rows }
+                    self.compute(job: jobs[position], of: plan, received: inputs[position])
                 }
                 continuation.resume()
             }
         }
-        return self.state.withLock { state in state.rows.flatMap { $0 ?? [] } }
+        return try self.state.withLock { state in
+            if let error = state.failure { throw error }
+            return (state.rows.flatMap { $0 ?? [] }, state.records)
+        }
+    }
+
+    /// The changes received for each client of `job`.
+    private static func received(of job: BatchComputation.GroupPlan.Job, in state: State) -> [String: [KeyedClientRecords.Change]] {
+        var received: [String: [KeyedClientRecords.Change]] = [:]
+        for client in job.clients { received[client] = state.received[client] ?? [] }
+        return received
+    }
+
+    /// Brings `job`'s clients up to date — the records held plus the changes of a client sent
+    /// as changes, the records received of a client sent whole — and computes its rows.
+    private func compute(job index: Int, of plan: BatchComputation.GroupPlan, received: [String: [KeyedClientRecords.Change]]) {
+        let (changedOnly, through) = self.state.withLock { ($0.changedOnly, $0.through) }
+        var current: [String: KeyedClientRecords] = [:]
+        for (client, changes) in received {
+            if changedOnly.contains(client) {
+                guard var records = self.cached[client] else {
+                    let error = RollupError(code: .invalidFacts, message: "the facts stream sent client \(client) as changes to records this worker does not hold")
+                    self.state.withLock { state in state.failure = state.failure ?? error }
+                    return
+                }
+                records.apply(changes)
+                current[client] = records
+            } else {
+                current[client] = KeyedClientRecords(changes: changes)
+            }
+        }
+        let rows = plan.rollups(plan.jobs[index]) { client in
+            guard let records = current[client], records.count > 0 else { return nil }
+            return records.recordSet(through: through)
+        }
+        self.state.withLock { state in
+            // Void when the stream turned out of order meanwhile: finish() recomputes it.
+            guard !state.outOfOrder else { return }
+            state.rows[index] = rows
+            state.records.merge(current) { _, new in new }
+        }
     }
 
     // MARK: - Assembly
 
     /// Files chunk `index`, appends every chunk now in stream order and starts the groups whose
     /// clients are all complete.
-    private func assemble(_ index: Int, _ result: Result<ClientRecordSets, RollupError>, clients: [String]) {
-        let ready: [(job: Int, sets: [String: ClientRecordSet])] = self.state.withLock { state in
-            state.decoded[index] = (result, clients)
-            while let (next, order) = state.decoded.removeValue(forKey: state.assembled) {
+    private func assemble(_ index: Int, _ result: Result<DecodedChunk, RollupError>) {
+        let ready: [(job: Int, received: [String: [KeyedClientRecords.Change]])] = self.state.withLock { state in
+            state.decoded[index] = result
+            while let next = state.decoded.removeValue(forKey: state.assembled) {
                 state.assembled += 1
                 switch next {
                 case .failure(let error):
                     if state.failure == nil { state.failure = error }
-                case .success(let sets):
-                    state.sets.append(contentsOf: sets)
-                }
-                for client in order where client != state.current {
-                    if state.complete.contains(client) { state.outOfOrder = true }
-                    if let previous = state.current { Self.markComplete(previous, in: &state) }
-                    state.current = client
+                case .success(let chunk):
+                    for (client, changes) in chunk {
+                        state.received[client, default: []].append(contentsOf: changes)
+                        Self.streamReached(client, in: &state)
+                    }
                 }
             }
             guard state.failure == nil, !state.outOfOrder else { return [] }
             guard let plan = state.plan else { return [] }
-            var ready: [(job: Int, sets: [String: ClientRecordSet])] = []
+            var ready: [(job: Int, received: [String: [KeyedClientRecords.Change]])] = []
             for job in state.missing.indices where state.missing[job].isEmpty && !state.started[job] {
                 state.started[job] = true
-                // The group's record sets (copy-on-write arrays: cheap), taken once complete.
-                var sets: [String: ClientRecordSet] = [:]
-                for client in plan.jobs[job].clients { sets[client] = state.sets[client] }
-                ready.append((job, sets))
+                ready.append((job, Self.received(of: plan.jobs[job], in: state)))
             }
             return ready
         }
         guard !ready.isEmpty, let plan = self.state.withLock({ $0.plan }) else { return }
-        for (job, sets) in ready {
+        for (job, received) in ready {
             self.pending.enter()
             self.queue.async {
-                let rows = plan.rollups(plan.jobs[job]) { sets[$0] }
-                self.state.withLock { state in
-                    // Void when the stream turned out of order meanwhile: finish() recomputes it.
-                    if !state.outOfOrder { state.rows[job] = rows }
-                }
+                self.compute(job: job, of: plan, received: received)
                 self.pending.leave()
             }
+        }
+    }
+
+    /// The stream is on `client`: the client before it is complete, and so are the clients
+    /// sent as changes once a client sent whole shows up.
+    private static func streamReached(_ client: String, in state: inout State) {
+        guard client != state.current else { return }
+        if state.complete.contains(client) { state.outOfOrder = true }
+        if let previous = state.current { Self.markComplete(previous, in: &state) }
+        state.current = client
+        if state.onChangedClients, !state.changedOnly.contains(client) {
+            state.onChangedClients = false
+            for changed in state.changedOnly { Self.markComplete(changed, in: &state) }
         }
     }
 

@@ -26,6 +26,7 @@ public final class Worker: Sendable {
     private let logger: Logger
     private let isShuttingDown = Atomic<Bool>(false)
     private let computeQueue = DispatchQueue(label: "pilotage.worker.compute", attributes: .concurrent)
+    private let recordCache: RecordCache
     private let batchCount = Atomic<Int>(0)
     private let partitionCount = Atomic<Int>(0)
     private let recordCount = Atomic<Int>(0)
@@ -35,6 +36,7 @@ public final class Worker: Sendable {
     public init(configuration: WorkerConfiguration, logger: Logger, transport: (any RPCClientTransport)? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.recordCache = RecordCache(capacity: configuration.recordCacheCapacity)
         var rpc = RPCClient.Configuration()
         rpc.backoff = RPCClient.Backoff(initialDelay: .milliseconds(50), maximumDelay: .seconds(1), maximumAttempts: 4)
         self.client = RPCClient(
@@ -114,7 +116,7 @@ public final class Worker: Sendable {
         let started = ContinuousClock.now
         let lost = LeaseFlag()
         var committed = false
-        var timings = (fetched: started, computed: started, records: 0)
+        var timings = (fetched: started, computed: started, records: 0, changedClients: 0)
         do {
             let reply = try await withThrowingTaskGroup(of: Void.self) { group -> CommitReply in
                 group.addTask { await self.renewLoop(work, workerID: workerID, lost: lost) }
@@ -123,7 +125,12 @@ public final class Worker: Sendable {
                 timings.fetched = ContinuousClock.now
                 let rollups: [PartitionRollup]
                 switch facts {
-                case .streamed(let batch): rollups = try await batch.finish()
+                case .streamed(let batch):
+                    let (rows, records) = try await batch.finish()
+                    rollups = rows
+                    if let asOf = header.recordsAsOf {
+                        self.recordCache.store(firm: work.firmID, groups: header.groups, clients: records, asOf: asOf)
+                    }
                 case .records(let records):
                     rollups = try await self.offPool { try BatchComputation.rollups(work: work, header: header, records: records) }
                 }
@@ -132,6 +139,7 @@ public final class Worker: Sendable {
                     throw RPCError(code: .failedPrecondition, message: "the lease of \(work.partitions.count) partition(s) was lost while computing")
                 }
                 timings.records = count
+                timings.changedClients = header.changedOnly?.count ?? 0
                 let reply = try await self.commit(work, header: header, rollups: rollups, workerID: workerID)
                 committed = true
                 return reply
@@ -143,7 +151,7 @@ public final class Worker: Sendable {
                 metadata: [
                     "worker": workerID, "firm": work.firmID, "partitions": "\(work.partitions.count)",
                     "published": "\(reply.published.count)", "still_dirty": "\(reply.stillDirty.count)", "rows": "\(reply.rows)",
-                    "records": "\(timings.records)", "fetch_ms": "\(Self.milliseconds(timings.fetched - started))",
+                    "records": "\(timings.records)", "changed_clients": "\(timings.changedClients)", "fetch_ms": "\(Self.milliseconds(timings.fetched - started))",
                     "compute_ms": "\(Self.milliseconds(timings.computed - timings.fetched))",
                     "commit_ms": "\(Self.milliseconds(ContinuousClock.now - timings.computed))",
                     "elapsed_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
@@ -200,14 +208,21 @@ public final class Worker: Sendable {
 
     /// Streams the batch's facts; a client-group batch's chunks are decoded, and its groups
     /// computed, on the compute queue as they arrive (``StreamingBatch``), overlapping the stream.
+    /// A client-group batch asks for a keyed stream, and for the changes only of the clients
+    /// its record cache holds.
     private func fetch(_ work: WorkAssignment, workerID: String) async throws -> (FactsHeader, Facts, Int) {
-        let stream = try await self.client.serverStreaming(
-            WorkerMethods.fetchFacts,
-            FetchFactsRequest(workerID: workerID, firmID: work.firmID, partitions: work.references),
-            metadata: self.metadata
-        )
         let streams = work.family == .clientGroup
-        let batch = StreamingBatch(work: work, queue: self.computeQueue)
+        let groups = Set(work.partitions.compactMap { $0.groupID ?? work.groupID }).sorted()
+        let (known, held) = streams ? self.recordCache.known(firm: work.firmID, groups: groups) : ([], [:])
+        let request = FetchFactsRequest(
+            workerID: workerID,
+            firmID: work.firmID,
+            partitions: work.references,
+            keyed: streams ? true : nil,
+            known: known.isEmpty ? nil : known
+        )
+        let stream = try await self.client.serverStreaming(WorkerMethods.fetchFacts, request, metadata: self.metadata)
+        let batch = StreamingBatch(work: work, queue: self.computeQueue, cached: held)
         var header: FactsHeader?
         var records: [StoredRecord] = []
         var count = 0

@@ -19,8 +19,12 @@ public struct WorkerConfiguration: Sendable {
     public var rowsPerCommitChunk: Int
     /// Longest pause between two lease requests when nothing is pending.
     public var idlePoll: Duration
+    /// Most records kept decoded between batches (0: none; every batch then streams and decodes
+    /// its clients' whole history). See ``Worker``.
+    public var recordCacheCapacity: Int
 
-    /// Defaults: two loops, 30 s leases, 64 partitions per batch, idle polling up to 100 ms.
+    /// Defaults: two loops, 30 s leases, 64 partitions per batch, idle polling up to 100 ms, a
+    /// record cache of 2,000,000 records.
     public init(host: String = "127.0.0.1", port: Int = 7400, token: String, workerID: String) {
         self.host = host
         self.port = port
@@ -31,5 +35,6 @@ public struct WorkerConfiguration: Sendable {
         self.maxPartitions = 64
         self.rowsPerCommitChunk = 1_000
         self.idlePoll = .milliseconds(100)
+        self.recordCacheCapacity = 2_000_000
     }
 }

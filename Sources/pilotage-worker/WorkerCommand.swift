@@ -8,7 +8,7 @@ struct WorkerCommand {
     static let usage = """
         usage: pilotage-worker [--address HOST:PORT] (--token TOKEN | --token-file PATH) [--worker-id ID]
                                [--concurrency N] [--lease-seconds N] [--max-partitions N]
-                               [--idle-poll-ms N] [--log-level LEVEL]
+                               [--idle-poll-ms N] [--record-cache N] [--log-level LEVEL]
 
           --address HOST:PORT   gateway (default $PILOTAGE_ADDRESS or 127.0.0.1:7400)
           --token TOKEN         worker credential (default $PILOTAGE_TOKEN)
@@ -19,6 +19,9 @@ struct WorkerCommand {
           --lease-seconds N     lease duration, renewed every third of it (default 30)
           --max-partitions N    partitions per batch (default 64)
           --idle-poll-ms N      longest pause between lease requests when idle (default 100)
+          --record-cache N      records kept decoded between batches, so that a batch over
+                                clients seen before fetches only what changed since
+                                (default 2000000, about 1 GB; 0: off)
           --log-level LEVEL     trace, debug, info, notice, warning, error, critical (default info)
 
         Prints "worker ID started" on standard output once running; SIGTERM or SIGINT stop
@@ -50,7 +53,10 @@ struct WorkerCommand {
             FileHandle.standardOutput.write(Data("worker \(configuration.workerID) started\n".utf8))
             logger.notice(
                 "worker started",
-                metadata: ["gateway": "\(configuration.host):\(configuration.port)", "concurrency": "\(configuration.concurrency)"]
+                metadata: [
+                    "gateway": "\(configuration.host):\(configuration.port)", "concurrency": "\(configuration.concurrency)",
+                    "record_cache": "\(configuration.recordCacheCapacity)",
+                ]
             )
             await worker.run()
             group.cancelAll()
@@ -69,7 +75,7 @@ struct WorkerCommand {
             options: [
                 "--address": .value, "--token": .value, "--token-file": .value, "--worker-id": .value,
                 "--concurrency": .value, "--lease-seconds": .value, "--max-partitions": .value, "--idle-poll-ms": .value,
-                "--log-level": .value, "--help": .flag,
+                "--record-cache": .value, "--log-level": .value, "--help": .flag,
             ],
             aliases: ["-h": "--help", "-a": "--address"]
         )
@@ -106,6 +112,7 @@ struct WorkerCommand {
         configuration.leaseSeconds = try arguments.integer("--lease-seconds", default: 30, in: 1...600)
         configuration.maxPartitions = try arguments.integer("--max-partitions", default: 64, in: 1...240)
         configuration.idlePoll = .milliseconds(try arguments.integer("--idle-poll-ms", default: 100, in: 10...60_000))
+        configuration.recordCacheCapacity = try arguments.integer("--record-cache", default: 2_000_000, in: 0...1_000_000_000)
         var level: Logger.Level?
         if let name = arguments.value("--log-level") {
             guard let parsed = Logger.Level(name: name) else { throw UsageError("unknown log level '\(name)'") }

@@ -16,7 +16,10 @@ internal import WorkerService
 struct GeneratedBatch {
     var work: WorkAssignment
     var header: FactsHeader
+    /// The records as a stream without keys sends them (none dated after `header.through`).
     var records: [StoredRecord]
+    /// The records as a keyed stream sends them: every one, with ids and first dates.
+    var keyed: [StoredRecord]
 
     static let today = CalendarDate(year: 2025, month: 6, day: 30) ?? .min
 
@@ -39,15 +42,11 @@ struct GeneratedBatch {
     }
 
     private static func make(_ database: Database, spread: Bool) async throws -> GeneratedBatch {
-        var parameters = DemoFirmParameters(size: .small, today: Self.today, seed: 11)
-        (parameters.clients, parameters.documents, parameters.installments, parameters.deals) = (14, 700, 240, 4)
-        var records: [any IngestibleRecord] = []
-        for batch in try DemoFirmGenerator(parameters: parameters) { records += batch.records }
-        try await Self.ingest(database, records)
+        try await Self.ingestFirm(database)
         if spread {
             var lag: [any IngestibleRecord] = []
             for number in 0..<40 {
-                let client = "CLI-\(String(format: "%05d", number % parameters.clients + 1))"
+                let client = "CLI-\(String(format: "%05d", number % Self.clients + 1))"
                 lag.append(DocumentRecord(id: "LAG-D\(number)", client: client, receivedOn: Self.today, channel: .email, kind: .cost))
                 lag.append(
                     InstallmentRecord(
@@ -59,7 +58,26 @@ struct GeneratedBatch {
             }
             try await Self.ingest(database, lag)
         }
-        return try await database.read { connection in
+        return try await Self.read(database, spread: spread)
+    }
+
+    /// Clients of the generated firm.
+    static let clients = 14
+
+    /// Ingests the generated firm into `database`.
+    static func ingestFirm(_ database: Database) async throws {
+        var parameters = DemoFirmParameters(size: .small, today: Self.today, seed: 11)
+        (parameters.clients, parameters.documents, parameters.installments, parameters.deals) = (Self.clients, 700, 240, 4)
+        var records: [any IngestibleRecord] = []
+        for batch in try DemoFirmGenerator(parameters: parameters) { records += batch.records }
+        try await Self.ingest(database, records)
+    }
+
+    /// The batch of every group's dirty partitions (`spread`: only the current month, from
+    /// today), with its header (keyed: ``PilotageProtocol/FactsHeader/recordsAsOf`` set) and
+    /// records, read from `database`.
+    static func read(_ database: Database, spread: Bool) async throws -> GeneratedBatch {
+        try await database.read { connection in
             let rollups = TenantRollups(connection: connection)
             let settings = try rollups.settings()
             var partitions: [LeasedPartition] = []
@@ -79,6 +97,7 @@ struct GeneratedBatch {
                     )
                 }
             }
+            let reader = FactRecords(connection: connection)
             let header = FactsHeader(
                 settings: settings,
                 today: Self.today,
@@ -86,20 +105,25 @@ struct GeneratedBatch {
                 through: Self.today,
                 settingsFingerprint: FactMapper.kpiSettings(settings).partsFingerprint,
                 clientCount: groups.reduce(0) { $0 + $1.clients.count },
-                groups: groups
+                groups: groups,
+                recordsAsOf: try reader.recordsVersion()
             )
-            let reader = FactRecords(connection: connection)
-            let records = try groups.flatMap(\.clients).flatMap { try reader.records(ofClient: $0, through: Self.today) }
+            let clients = groups.flatMap(\.clients)
+            let records = try clients.flatMap { try reader.records(ofClient: $0, through: Self.today) }
+            let keyed = try clients.flatMap { try reader.keyedRecords(ofClient: $0) }
             let work = WorkAssignment(
                 firmID: "f", family: .clientGroup, groupID: nil, fiscalYear: nil, partitions: partitions, expiresAt: Date().addingTimeInterval(60)
             )
-            return GeneratedBatch(work: work, header: header, records: records)
+            return GeneratedBatch(work: work, header: header, records: records, keyed: keyed)
         }
     }
 
-    private static func ingest(_ database: Database, _ records: [any IngestibleRecord]) async throws {
+    static func ingest(_ database: Database, _ records: [any IngestibleRecord]) async throws {
         let encoder = WireEncoder()
-        let rows = try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) }
+        try await Self.ingest(database, rows: try records.map { IngestRow(kind: type(of: $0).entityKind, payload: Data(try encoder.encode($0))) })
+    }
+
+    static func ingest(_ database: Database, rows: [IngestRow]) async throws {
         let report = try await database.write { connection in
             try BatchWriter(today: Self.today).ingest(rows, options: IngestOptions(), connection: connection)
         }
@@ -191,9 +215,12 @@ struct BatchComputationTests {
     func streamingEqualsReference(spread: Bool) async throws {
         let batch = try await GeneratedBatch.make(spread: spread)
         let reference = try batch.referenceRollups()
+        #expect(batch.keyed.count >= batch.records.count)
         for chunkSize in [1, 97, 2_000] {
-            let rows = try await Self.stream(batch.records, of: batch, chunkSize: chunkSize)
+            let (rows, records) = try await Self.stream(batch.keyed, of: batch, chunkSize: chunkSize)
             #expect(rows == reference, "chunks of \(chunkSize)")
+            #expect(records.count == batch.header.clientCount)
+            #expect(records.values.reduce(0) { $0 + $1.count } == batch.keyed.count)
         }
     }
 
@@ -201,28 +228,35 @@ struct BatchComputationTests {
     func streamingOutOfOrder() async throws {
         let batch = try await GeneratedBatch.make(spread: false)
         // Move the first record of the first client to the very end of the stream.
-        var records = batch.records
+        var records = batch.keyed
         records.append(records.removeFirst())
-        let reference = try BatchComputation.rollups(work: batch.work, header: batch.header, records: records)
+        let reference = try batch.referenceRollups()
         let moved = try #require(records.last?.client)
         #expect(records.dropLast().contains { $0.client == moved } && records.dropLast().last?.client != moved)
         for chunkSize in [50, 2_000] {
-            #expect(try await Self.stream(records, of: batch, chunkSize: chunkSize) == reference, "chunks of \(chunkSize)")
+            #expect(try await Self.stream(records, of: batch, chunkSize: chunkSize).rows == reference, "chunks of \(chunkSize)")
         }
     }
 
     @Test("a chunk that does not decode fails the streamed batch with invalidFacts")
     func streamingFailure() async throws {
         let batch = try await GeneratedBatch.make(spread: true)
-        var records = batch.records
+        var records = batch.keyed
         records[records.count / 2].payload = Data([0x0A, 0x01])
         await #expect(throws: RollupError.self) { try await Self.stream(records, of: batch, chunkSize: 100) }
     }
 
-    /// Streams `records` through a ``StreamingBatch`` in chunks of `chunkSize`.
-    static func stream(_ records: [StoredRecord], of batch: GeneratedBatch, chunkSize: Int) async throws -> [PartitionRollup] {
-        let streaming = StreamingBatch(work: batch.work, queue: DispatchQueue(label: "test.compute", attributes: .concurrent))
-        streaming.start(batch.header)
+    /// Streams keyed `records` through a ``StreamingBatch`` in chunks of `chunkSize`, over the
+    /// records held of the clients sent as changes (`cached`, `header.changedOnly`).
+    static func stream(
+        _ records: [StoredRecord],
+        of batch: GeneratedBatch,
+        header: FactsHeader? = nil,
+        cached: [String: KeyedClientRecords] = [:],
+        chunkSize: Int
+    ) async throws -> (rows: [PartitionRollup], records: [String: KeyedClientRecords]) {
+        let streaming = StreamingBatch(work: batch.work, queue: DispatchQueue(label: "test.compute", attributes: .concurrent), cached: cached)
+        streaming.start(header ?? batch.header)
         for start in stride(from: 0, to: records.count, by: chunkSize) {
             streaming.submit(Array(records[start..<min(start + chunkSize, records.count)]))
         }

@@ -206,7 +206,8 @@ struct StoredRecordReaderTests {
 struct FactsChunkCodingTests {
     static let header = FactsHeader(
         settings: nil, today: day, firstDataDate: day.advanced(by: -400), through: day, settingsFingerprint: "fp", clientCount: 2,
-        groups: [GroupMembers(groupID: 3, clients: ["A", "B"])]
+        groups: [GroupMembers(groupID: 3, clients: ["A", "B"])], recordsAsOf: RecordsVersion(sequence: 7, committedAt: "2025-06-30T10:00:00.000Z"),
+        changedOnly: ["B"]
     )
 
     @Test("bytes equal the Codable encoding and decode back, with and without header and clients", arguments: [false, true])
@@ -217,6 +218,8 @@ struct FactsChunkCodingTests {
                 StoredRecord(kind: .installment, client: "A", payload: Data([1, 2, 3])),
                 StoredRecord(kind: .deal, client: nil, payload: Data()),
                 StoredRecord(kind: .document, client: "B", payload: Data(repeating: 0xAB, count: 300)),
+                StoredRecord(kind: .document, client: "B", payload: Data([4]), id: "D-é", firstDate: day.advanced(by: -3)),
+                StoredRecord(kind: .document, client: "B", payload: Data(), id: "D-2", removed: true),
             ]
         )
         let fast = try WireEncoder().encode(chunk)
@@ -228,7 +231,7 @@ struct FactsChunkCodingTests {
 
     @Test("the decoders agree on reordered, unknown, null and missing fields and unknown kinds")
     func variations() throws {
-        let record = try WireEncoder().encode(StoredRecord(kind: .installment, client: "A", payload: Data([9])))
+        let record = try WireEncoder().encode(StoredRecord(kind: .installment, client: "A", payload: Data([9]), id: "I", firstDate: day, removed: false))
         let recordFields = try fields(of: record)
         let kindString = encoded { $0.writeString("nope") }
         let null: [UInt8] = [WireTag.null.rawValue]

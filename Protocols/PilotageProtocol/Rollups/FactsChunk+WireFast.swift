@@ -8,9 +8,11 @@ public import Wire
 // them with `WireEncoder.encodeWithoutFastPath`).
 
 extension StoredRecord: WireFastCodable {
-    /// Writes `kind`, `client` (omitted when `nil`) and `payload`, as the Codable conformance does.
+    /// Writes `kind`, `client`, `payload`, `id`, `first_date` and `removed` (each optional one
+    /// omitted when `nil`), as the Codable conformance does.
     public func encode(to writer: inout WireWriter) throws(WireError) {
-        writer.writeStructHeader(fieldCount: self.client == nil ? 2 : 3)
+        let optionals = (self.client == nil ? 0 : 1) + (self.id == nil ? 0 : 1) + (self.firstDate == nil ? 0 : 1) + (self.removed == nil ? 0 : 1)
+        writer.writeStructHeader(fieldCount: 2 + optionals)
         writer.writeFieldKey("kind")
         writer.writeString(self.kind.rawValue)
         if let client = self.client {
@@ -19,13 +21,28 @@ extension StoredRecord: WireFastCodable {
         }
         writer.writeFieldKey("payload")
         writer.writeBytes(self.payload)
+        if let id = self.id {
+            writer.writeFieldKey("id")
+            writer.writeString(id)
+        }
+        if let firstDate = self.firstDate {
+            writer.writeFieldKey("first_date")
+            writer.writeDate(firstDate)
+        }
+        if let removed = self.removed {
+            writer.writeFieldKey("removed")
+            writer.writeBool(removed)
+        }
     }
 
-    /// Reads the fields in any order; unknown fields are skipped, a `null` client is `nil`.
+    /// Reads the fields in any order; unknown fields are skipped, a `null` optional is `nil`.
     public init(from reader: inout WireReader) throws(WireError) {
         var kind: EntityKind?
         var client: String?
         var payload: Data?
+        var id: String?
+        var firstDate: CalendarDate?
+        var removed: Bool?
         try reader.forEachField { key, reader throws(WireError) in
             switch key {
             case "kind":
@@ -34,12 +51,15 @@ extension StoredRecord: WireFastCodable {
                 kind = value
             case "client": client = try reader.readNullIfPresent() ? nil : try reader.readString()
             case "payload": payload = Data(try reader.readBytesNoCopy())
+            case "id": id = try reader.readNullIfPresent() ? nil : try reader.readString()
+            case "first_date": firstDate = try reader.readNullIfPresent() ? nil : try reader.readDate()
+            case "removed": removed = try reader.readNullIfPresent() ? nil : try reader.readBool()
             default: break
             }
         }
         guard let kind else { throw WireError.keyNotFound("kind") }
         guard let payload else { throw WireError.keyNotFound("payload") }
-        self.init(kind: kind, client: client, payload: payload)
+        self.init(kind: kind, client: client, payload: payload, id: id, firstDate: firstDate, removed: removed)
     }
 }
 

@@ -222,18 +222,68 @@ public struct FetchFactsRequest: Codable, Sendable, Hashable {
     public var firmID: String
     /// The leased partitions (all of one batch).
     public var partitions: [PartitionLeaseReference]
+    /// The worker keeps the records it receives (a record cache): send every record of a client
+    /// whatever its date, with its id and first date (``StoredRecord/id``,
+    /// ``StoredRecord/firstDate``), and the records as of the read (``FactsHeader/recordsAsOf``).
+    /// Absent or `false`: records as before (no ids, none dated after ``FactsHeader/through``).
+    public var keyed: Bool?
+    /// Clients whose records the worker holds, by the version it read them at: the gateway may
+    /// send only what changed since (``FactsHeader/changedOnly``). Only with `keyed`.
+    public var known: [KnownRecords]?
 
     /// Creates a request.
-    public init(workerID: String, firmID: String, partitions: [PartitionLeaseReference]) {
+    public init(workerID: String, firmID: String, partitions: [PartitionLeaseReference], keyed: Bool? = nil, known: [KnownRecords]? = nil) {
         self.workerID = workerID
         self.firmID = firmID
         self.partitions = partitions
+        self.keyed = keyed
+        self.known = known
     }
 
     enum CodingKeys: String, CodingKey {
         case workerID = "worker_id"
         case firmID = "firm_id"
-        case partitions
+        case partitions, keyed, known
+    }
+}
+
+/// A version of a firm's records: the last ingestion reflected, by sequence and commit instant
+/// (the instant tells a restored or replaced firm file, whose sequences mean other records,
+/// from the one the version was read from).
+public struct RecordsVersion: Codable, Sendable, Hashable {
+    /// Sequence of the last ingestion reflected (0: none).
+    public var sequence: Int64
+    /// Its `committed_at` in the firm's ingestion log (empty when `sequence` is 0).
+    public var committedAt: String
+
+    /// Creates a value.
+    public init(sequence: Int64, committedAt: String) {
+        self.sequence = sequence
+        self.committedAt = committedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sequence
+        case committedAt = "committed_at"
+    }
+}
+
+/// Clients whose every record a worker holds as of one version of the firm's records.
+public struct KnownRecords: Codable, Sendable, Hashable {
+    /// The version the records were read at.
+    public var asOf: RecordsVersion
+    /// The clients, by id.
+    public var clients: [String]
+
+    /// Creates a value.
+    public init(asOf: RecordsVersion, clients: [String]) {
+        self.asOf = asOf
+        self.clients = clients
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of"
+        case clients
     }
 }
 
@@ -253,6 +303,15 @@ public struct FactsHeader: Codable, Sendable, Hashable {
     public var clientCount: Int
     /// The clients of each group of the batch (client-group family).
     public var groups: [GroupMembers]
+    /// A keyed stream (``FetchFactsRequest/keyed``): every record sent reflects at least this
+    /// version of the firm's records (later ingestions may show too). The worker asks for the
+    /// changes since it next time.
+    public var recordsAsOf: RecordsVersion?
+    /// A keyed stream: the member clients sent as their changes since the version the worker
+    /// said it held (``FetchFactsRequest/known``) — removals (``StoredRecord/removed``) then
+    /// records added or changed, sent before any other client. Every other member client is
+    /// sent whole.
+    public var changedOnly: [String]?
 
     /// Creates a value.
     public init(
@@ -262,7 +321,9 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         through: CalendarDate,
         settingsFingerprint: String,
         clientCount: Int,
-        groups: [GroupMembers] = []
+        groups: [GroupMembers] = [],
+        recordsAsOf: RecordsVersion? = nil,
+        changedOnly: [String]? = nil
     ) {
         self.settings = settings
         self.today = today
@@ -271,6 +332,8 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         self.settingsFingerprint = settingsFingerprint
         self.clientCount = clientCount
         self.groups = groups
+        self.recordsAsOf = recordsAsOf
+        self.changedOnly = changedOnly
     }
 
     enum CodingKeys: String, CodingKey {
@@ -280,6 +343,8 @@ public struct FactsHeader: Codable, Sendable, Hashable {
         case settingsFingerprint = "settings_fingerprint"
         case clientCount = "client_count"
         case groups
+        case recordsAsOf = "records_as_of"
+        case changedOnly = "changed_only"
     }
 }
 
@@ -308,14 +373,29 @@ public struct StoredRecord: Codable, Sendable, Hashable {
     public var kind: EntityKind
     /// Owning client, when the record belongs to one.
     public var client: String?
-    /// Canonical wire encoding of the record (`WIRE.md` §6).
+    /// Canonical wire encoding of the record (`WIRE.md` §6); empty for a removal.
     public var payload: Data
+    /// The record's id (keyed streams only).
+    public var id: String?
+    /// The record's earliest business date (keyed streams only; absent: undated).
+    public var firstDate: CalendarDate?
+    /// A keyed stream's removal: the record left `client` (deleted, or now another client's).
+    public var removed: Bool?
 
     /// Creates a value.
-    public init(kind: EntityKind, client: String?, payload: Data) {
+    public init(kind: EntityKind, client: String?, payload: Data, id: String? = nil, firstDate: CalendarDate? = nil, removed: Bool? = nil) {
         self.kind = kind
         self.client = client
         self.payload = payload
+        self.id = id
+        self.firstDate = firstDate
+        self.removed = removed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, client, payload, id
+        case firstDate = "first_date"
+        case removed
     }
 }
 

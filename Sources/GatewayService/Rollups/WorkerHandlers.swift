@@ -180,9 +180,12 @@ public struct WorkerHandlers: Sendable {
         try await self.tenants.withTenant(firm) { database in
             struct Start: Sendable {
                 var header: FactsHeader
+                /// The clients sent whole.
                 var members: [String]
-                var firmRecords: [StoredRecord]
+                /// Firm-level records, or the changes of the clients sent as changes.
+                var firstRecords: [StoredRecord]
             }
+            let keyed = request.keyed == true
             let start = try await database.read { connection -> Start in
                 let rollups = TenantRollups(connection: connection)
                 let settings = try rollups.settings()
@@ -200,7 +203,7 @@ public struct WorkerHandlers: Sendable {
                         members += clients
                         through = max(through, min(lastMonth.lastOfMonth, today))
                     }
-                    let header = FactsHeader(
+                    var header = FactsHeader(
                         settings: settings,
                         today: today,
                         firstDataDate: firstDataDate,
@@ -209,7 +212,12 @@ public struct WorkerHandlers: Sendable {
                         clientCount: members.count,
                         groups: groups
                     )
-                    return Start(header: header, members: members, firmRecords: [])
+                    guard keyed else { return Start(header: header, members: members, firstRecords: []) }
+                    let facts = FactRecords(connection: connection)
+                    header.recordsAsOf = try facts.recordsVersion()
+                    let (since, changes) = try Self.changes(known: request.known ?? [], members: members, facts: facts)
+                    header.changedOnly = since.keys.sorted()
+                    return Start(header: header, members: members.filter { since[$0] == nil }, firstRecords: changes)
                 case .prospects:
                     let records = try FactRecords(connection: connection).firmRecords(kinds: [.deal, .offerDocument])
                     let header = FactsHeader(
@@ -220,7 +228,7 @@ public struct WorkerHandlers: Sendable {
                         settingsFingerprint: fingerprint,
                         clientCount: 0
                     )
-                    return Start(header: header, members: [], firmRecords: records)
+                    return Start(header: header, members: [], firstRecords: records)
                 }
             }
             try await writer.write(FactsChunk(header: start.header))
@@ -234,7 +242,7 @@ public struct WorkerHandlers: Sendable {
                 }
                 buffer.removeFirst(start)
             }
-            buffer.append(contentsOf: start.firmRecords)
+            buffer.append(contentsOf: start.firstRecords)
             try await flush(force: false)
             let through = start.header.through
             let members = start.members
@@ -245,7 +253,7 @@ public struct WorkerHandlers: Sendable {
                 let clients = members[lower..<min(lower + Self.clientsPerRead, members.count)]
                 return try await database.read { connection in
                     let reader = FactRecords(connection: connection)
-                    return try clients.flatMap { try reader.records(ofClient: $0, through: through) }
+                    return try clients.flatMap { keyed ? try reader.keyedRecords(ofClient: $0) : try reader.records(ofClient: $0, through: through) }
                 }
             }
             // Read the next slice (on a reader connection) while the current one is encoded and
@@ -261,6 +269,25 @@ public struct WorkerHandlers: Sendable {
             }
             try await flush(force: true)
         }
+    }
+
+    /// Most records changed in the firm since the versions a worker holds for the stream to send
+    /// changes: beyond it, its clients are sent whole.
+    static let maximumChangedRecords = 50_000
+
+    /// The member clients a worker holds at a version of this file (`known`), with that
+    /// version's sequence, and their changes since; every client whole (none) when the versions
+    /// are not this file's or more than ``maximumChangedRecords`` records changed since.
+    static func changes(known: [KnownRecords], members: [String], facts: FactRecords) throws -> (since: [String: Int64], changes: [StoredRecord]) {
+        let memberSet = Set(members)
+        var since: [String: Int64] = [:]
+        for version in known where try facts.hasVersion(version.asOf) {
+            for client in version.clients where memberSet.contains(client) && since[client] == nil {
+                since[client] = version.asOf.sequence
+            }
+        }
+        guard !since.isEmpty, let changes = try facts.changes(since: since, limit: Self.maximumChangedRecords) else { return ([:], []) }
+        return (since, changes)
     }
 
     // MARK: - Commit

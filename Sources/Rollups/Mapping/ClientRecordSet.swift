@@ -48,26 +48,29 @@ public struct ClientRecordSet: Sendable {
         try payload.withUnsafeBytes { bytes in try self.add(kind: kind, bytes: bytes, decoder: decoder) }
     }
 
-    /// ``add(kind:payload:decoder:)`` over borrowed bytes (no copy of the payload). The kinds
-    /// that make up most of a history go through ``StoredRecordReader``; the others through
-    /// their `Decodable` conformance.
+    /// ``add(kind:payload:decoder:)`` over borrowed bytes (no copy of the payload).
     ///
     /// - Throws: `WireError` when the payload does not decode as its kind (a corrupt file).
     public mutating func add(kind: EntityKind, bytes: UnsafeRawBufferPointer, decoder: WireDecoder) throws(WireError) {
-        switch kind {
-        case .client: self.client = try decoder.decode(ClientRecord.self, from: bytes)
-        case .installment: self.installments.append(try StoredRecordReader.installment(bytes, decoder: decoder))
-        case .debitDocument: self.debitDocuments.append(try decoder.decode(DebitDocumentRecord.self, from: bytes))
-        case .creditDocument: self.creditDocuments.append(try StoredRecordReader.creditDocument(bytes, decoder: decoder))
-        case .allocation: self.allocations.append(try StoredRecordReader.allocation(bytes, decoder: decoder))
-        case .dispute: self.disputes.append(try decoder.decode(DisputeRecord.self, from: bytes))
-        case .provision: self.provisions.append(try decoder.decode(ProvisionRecord.self, from: bytes))
-        case .offLedgerExposure: self.exposures.append(try decoder.decode(OffLedgerExposureRecord.self, from: bytes))
-        case .document: self.documents.append(try StoredRecordReader.document(bytes, decoder: decoder))
-        case .supplierRule: self.supplierRules.append(try decoder.decode(SupplierRuleRecord.self, from: bytes))
-        case .collectionEvent: self.events.append(try StoredRecordReader.collectionEvent(bytes, decoder: decoder))
-        case .firmSettings, .organisationUnit, .collaborator, .collectionStrategy, .deal, .offerDocument:
-            break
+        if let record = try DecodedClientRecord(kind: kind, bytes: bytes, decoder: decoder) {
+            self.add(record)
+        }
+    }
+
+    /// Files a decoded record after those of its kind (the client record replaces the set's).
+    public mutating func add(_ record: DecodedClientRecord) {
+        switch record {
+        case .client(let value): self.client = value
+        case .installment(let value): self.installments.append(value)
+        case .debitDocument(let value): self.debitDocuments.append(value)
+        case .creditDocument(let value): self.creditDocuments.append(value)
+        case .allocation(let value): self.allocations.append(value)
+        case .dispute(let value): self.disputes.append(value)
+        case .provision(let value): self.provisions.append(value)
+        case .exposure(let value): self.exposures.append(value)
+        case .document(let value): self.documents.append(value)
+        case .supplierRule(let value): self.supplierRules.append(value)
+        case .event(let value): self.events.append(value)
         }
     }
 
@@ -85,5 +88,43 @@ public struct ClientRecordSet: Sendable {
         self.documents += other.documents
         self.supplierRules += other.supplierRules
         self.events += other.events
+    }
+}
+
+/// One decoded record of a client, of any kind a ``ClientRecordSet`` holds.
+public enum DecodedClientRecord: Sendable {
+    case client(ClientRecord)
+    case installment(InstallmentRecord)
+    case debitDocument(DebitDocumentRecord)
+    case creditDocument(CreditDocumentRecord)
+    case allocation(AllocationRecord)
+    case dispute(DisputeRecord)
+    case provision(ProvisionRecord)
+    case exposure(OffLedgerExposureRecord)
+    case document(DocumentRecord)
+    case supplierRule(SupplierRuleRecord)
+    case event(CollectionEventRecord)
+
+    /// Decodes a stored record; `nil` for the kinds that belong to no client (settings,
+    /// collaborators, strategies, deals …). The kinds that make up most of a history go through
+    /// ``StoredRecordReader``; the others through their `Decodable` conformance.
+    ///
+    /// - Throws: `WireError` when the payload does not decode as its kind (a corrupt file).
+    public init?(kind: EntityKind, bytes: UnsafeRawBufferPointer, decoder: WireDecoder) throws(WireError) {
+        switch kind {
+        case .client: self = .client(try decoder.decode(ClientRecord.self, from: bytes))
+        case .installment: self = .installment(try StoredRecordReader.installment(bytes, decoder: decoder))
+        case .debitDocument: self = .debitDocument(try decoder.decode(DebitDocumentRecord.self, from: bytes))
+        case .creditDocument: self = .creditDocument(try StoredRecordReader.creditDocument(bytes, decoder: decoder))
+        case .allocation: self = .allocation(try StoredRecordReader.allocation(bytes, decoder: decoder))
+        case .dispute: self = .dispute(try decoder.decode(DisputeRecord.self, from: bytes))
+        case .provision: self = .provision(try decoder.decode(ProvisionRecord.self, from: bytes))
+        case .offLedgerExposure: self = .exposure(try decoder.decode(OffLedgerExposureRecord.self, from: bytes))
+        case .document: self = .document(try StoredRecordReader.document(bytes, decoder: decoder))
+        case .supplierRule: self = .supplierRule(try decoder.decode(SupplierRuleRecord.self, from: bytes))
+        case .collectionEvent: self = .event(try StoredRecordReader.collectionEvent(bytes, decoder: decoder))
+        case .firmSettings, .organisationUnit, .collaborator, .collectionStrategy, .deal, .offerDocument:
+            return nil
+        }
     }
 }

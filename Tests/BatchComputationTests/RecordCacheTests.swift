@@ -1,0 +1,169 @@
+internal import Foundation
+internal import Ingestion
+internal import KPI
+internal import PilotageProtocol
+internal import RollupStore
+internal import Rollups
+internal import Storage
+internal import TenantStore
+internal import Testing
+internal import Wire
+internal import WorkerService
+
+/// The worker's record cache: records held from an earlier stream, brought up to date with the
+/// changes a keyed stream sends (``FactRecords/changes(since:limit:)``), give exactly the rows of
+/// the whole history read again.
+@Suite("Record caches: changes applied to held records equal the whole history")
+struct RecordCacheTests {
+    /// A firm file in a temporary directory, open for `body`.
+    static func withFirm<T>(_ body: (Database) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("record-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ record: StoredRecord) throws -> T {
+        try WireDecoder().decode(type, from: [UInt8](record.payload))
+    }
+
+    @Test("a stream of changes (rewritten, new, deleted and moved records) over held records equals the whole history, in any chunk size")
+    func changesOverHeldRecordsEqualWholeHistory() async throws {
+        try await Self.withFirm { database in
+            try await GeneratedBatch.ingestFirm(database)
+            let before = try await GeneratedBatch.read(database, spread: false)
+            let version = try #require(before.header.recordsAsOf)
+            let (_, held) = try await BatchComputationTests.stream(before.keyed, of: before, chunkSize: 500)
+            #expect(held.count == GeneratedBatch.clients)
+
+            // Rewrite an installment of client 1, add records to it (one id sorting before all
+            // of its others), delete a document of client 2, move a document of client 3 to client 4.
+            func client(_ number: Int) -> String { "CLI-\(String(format: "%05d", number))" }
+            func first(_ kind: EntityKind, of client: String) throws -> StoredRecord {
+                try #require(before.keyed.first { $0.kind == kind && $0.client == client })
+            }
+            var rewritten = try Self.decode(InstallmentRecord.self, try first(.installment, of: client(1)))
+            rewritten.amount += 12_345
+            let deleted = try Self.decode(DocumentRecord.self, try first(.document, of: client(2)))
+            var moved = try Self.decode(DocumentRecord.self, try first(.document, of: client(3)))
+            moved.client = client(4)
+            let added: [any IngestibleRecord] = [
+                DocumentRecord(id: "0-FIRST", client: client(1), receivedOn: GeneratedBatch.today, channel: .email, kind: .cost),
+                DocumentRecord(id: "ZZ-LAST", client: client(1), receivedOn: GeneratedBatch.today.advanced(by: -3), channel: .paper, kind: .sale),
+                InstallmentRecord(id: "NEW-I1", client: client(5), invoiceID: "NEW-F1", invoiceDate: GeneratedBatch.today, amount: 77_700),
+            ]
+            try await GeneratedBatch.ingest(database, [rewritten, moved] + added)
+            try await GeneratedBatch.ingest(database, rows: [
+                IngestRow(kind: .document, payload: Data(try WireEncoder().encode(RecordHeader(id: deleted.id, deleted: true))))
+            ])
+
+            let after = try await GeneratedBatch.read(database, spread: false)
+            let reference = try after.referenceRollups()
+            let clients = after.header.groups.flatMap(\.clients)
+            // Half the clients as changes (every changed one among them), the others whole.
+            let changedOnly = Set(clients.filter { [client(1), client(2), client(3), client(4)].contains($0) || $0.hasSuffix("7") || $0.hasSuffix("9") })
+            let since = Dictionary(uniqueKeysWithValues: changedOnly.map { ($0, version.sequence) })
+            let (changes, capped, versionKnown, otherFile) = try await database.read { connection in
+                let facts = FactRecords(connection: connection)
+                return (
+                    try facts.changes(since: since, limit: 1_000),
+                    try facts.changes(since: since, limit: 2),
+                    try facts.hasVersion(version),
+                    try facts.hasVersion(RecordsVersion(sequence: version.sequence, committedAt: "1999-01-01T00:00:00Z"))
+                )
+            }
+            let stream = try #require(changes) + after.keyed.filter { !changedOnly.contains($0.client ?? "") }
+            #expect(capped == nil, "more changes than the limit: the clients are sent whole")
+            #expect(versionKnown && !otherFile)
+            let removals = (changes ?? []).filter { $0.removed == true }.map { "\($0.client ?? "")/\($0.id ?? "")" }.sorted()
+            #expect(removals == ["\(client(2))/\(deleted.id)", "\(client(3))/\(moved.id)"])
+            #expect(Set((changes ?? []).filter { $0.removed != true }.compactMap(\.id)) == [rewritten.id, moved.id, "0-FIRST", "ZZ-LAST"])
+
+            var header = after.header
+            header.changedOnly = changedOnly.sorted()
+            for chunkSize in [1, 37, 5_000] {
+                let (rows, records) = try await BatchComputationTests.stream(stream, of: after, header: header, cached: held, chunkSize: chunkSize)
+                #expect(rows == reference, "chunks of \(chunkSize)")
+                for client in clients {
+                    #expect(records[client]?.count == after.keyed.filter { $0.client == client }.count, "\(client)")
+                }
+            }
+        }
+    }
+
+    @Test("a client sent as changes that the worker does not hold fails the batch with invalidFacts")
+    func changesWithoutHeldRecordsFail() async throws {
+        let batch = try await GeneratedBatch.make(spread: true)
+        var header = batch.header
+        header.changedOnly = [try #require(batch.header.groups.first?.clients.first)]
+        await #expect(throws: RollupError.self) {
+            try await BatchComputationTests.stream(batch.keyed, of: batch, header: header, chunkSize: 100)
+        }
+    }
+
+    @Test("held records follow the tenant file's order whatever order the changes come in; a date bound leaves later records out")
+    func keyedRecordsOrderAndDateBound() throws {
+        func change(_ id: String, _ amount: Int64?, day: Int = 1) -> KeyedClientRecords.Change {
+            let date = CalendarDate(year: 2025, month: 6, day: day)
+            return KeyedClientRecords.Change(
+                kind: .installment,
+                id: id,
+                firstDate: date,
+                record: amount.map { .installment(InstallmentRecord(id: id, client: "A", invoiceID: "F", invoiceDate: date ?? .min, amount: $0)) }
+            )
+        }
+        func ids(_ records: KeyedClientRecords) -> [String] { records.set.installments.map(\.id) }
+        // Byte order, as SQLite's BINARY collation: "B" < "a" < "é".
+        var records = KeyedClientRecords(changes: [change("a", 1), change("é", 2), change("B", 3)])
+        #expect(ids(records) == ["B", "a", "é"])
+        records.apply([change("a", nil), change("0", 4), change("é", 5), change("a", 6, day: 20), change("missing", nil), change("C", 7, day: 25)])
+        #expect(ids(records) == ["0", "B", "C", "a", "é"])
+        #expect(records.set.installments.map(\.amount) == [4, 3, 7, 6, 5])
+        #expect(records.latestFirstDate == CalendarDate(year: 2025, month: 6, day: 25))
+        let bounded = records.recordSet(through: try #require(CalendarDate(year: 2025, month: 6, day: 20)))
+        #expect(bounded.installments.map(\.id) == ["0", "B", "a", "é"])
+        records.apply([change("C", nil), change("B", nil)])
+        #expect(ids(records) == ["0", "a", "é"] && records.count == 3)
+    }
+
+    @Test("the cache lists what it holds of a batch's groups by version, and drops the clients used least recently past its capacity")
+    func cacheBoundsAndVersions() throws {
+        func records(_ count: Int) -> KeyedClientRecords {
+            KeyedClientRecords(changes: (0..<count).map { number in
+                KeyedClientRecords.Change(
+                    kind: .installment, id: "I\(number)", firstDate: nil,
+                    record: .installment(InstallmentRecord(id: "I\(number)", client: "A", invoiceID: "F", invoiceDate: .min, amount: 1))
+                )
+            })
+        }
+        let first = RecordsVersion(sequence: 3, committedAt: "t3")
+        let second = RecordsVersion(sequence: 5, committedAt: "t5")
+        let cache = RecordCache(capacity: 100)
+        cache.store(firm: "f", groups: [GroupMembers(groupID: 1, clients: ["A", "B"])], clients: ["A": records(30), "B": records(30)], asOf: first)
+        cache.store(firm: "f", groups: [GroupMembers(groupID: 2, clients: ["C"])], clients: ["C": records(30)], asOf: second)
+        #expect(cache.size.records == 90 && cache.size.clients == 3)
+        let (known, held) = cache.known(firm: "f", groups: [1, 2, 9])
+        #expect(known == [KnownRecords(asOf: first, clients: ["A", "B"]), KnownRecords(asOf: second, clients: ["C"])])
+        #expect(held.keys.sorted() == ["A", "B", "C"])
+        #expect(cache.known(firm: "other", groups: [1]).known.isEmpty)
+
+        // Group 1 was used last: past the capacity, C (then the oldest) goes.
+        _ = cache.known(firm: "f", groups: [1])
+        cache.store(firm: "f", groups: [GroupMembers(groupID: 3, clients: ["D"])], clients: ["D": records(30)], asOf: second)
+        #expect(cache.size.records <= 90)
+        #expect(cache.known(firm: "f", groups: [2]).known.isEmpty)
+        #expect(cache.known(firm: "f", groups: [1, 3]).records.count == 3)
+
+        let off = RecordCache(capacity: 0)
+        off.store(firm: "f", groups: [], clients: ["A": records(1)], asOf: first)
+        #expect(off.size.records == 0 && !off.isEnabled)
+    }
+}
