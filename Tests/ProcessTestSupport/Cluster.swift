@@ -82,21 +82,33 @@ package final class Cluster: @unchecked Sendable {
     // MARK: - Workers
 
     /// Starts a `pilotage-worker` process against this gateway.
-    package func startWorker(id: String, leaseSeconds: Int = 2, maxPartitions: Int = 24, concurrency: Int = 1) async throws -> ChildProcess {
-        let tokenFile = self.directory.deletingLastPathComponent().appendingPathComponent("worker.token")
+    package func startWorker(
+        id: String,
+        leaseSeconds: Int = 2,
+        maxPartitions: Int = 24,
+        concurrency: Int = 1,
+        logLevel: String = "warning",
+        arguments extra: [String] = []
+    ) async throws -> ChildProcess {
+        let tokenFile = self.directory.appendingPathComponent("worker.token")
         try Data(self.workerToken.utf8).write(to: tokenFile)
         let worker = try await ChildProcess.start(
             "pilotage-worker",
             arguments: [
                 "--address", self.address, "--token-file", tokenFile.path, "--worker-id", id,
                 "--lease-seconds", "\(leaseSeconds)", "--max-partitions", "\(maxPartitions)",
-                "--concurrency", "\(concurrency)", "--idle-poll-ms", "50", "--log-level", "warning",
-            ],
+                "--concurrency", "\(concurrency)", "--idle-poll-ms", "50", "--log-level", logLevel,
+            ] + extra,
             readyPrefix: "worker ",
-            stderrPath: self.directory.deletingLastPathComponent().appendingPathComponent("\(id).log").path
+            stderrPath: self.workerLogPath(id)
         )
         self.lock.withLock { self.workers.append(worker) }
         return worker
+    }
+
+    /// Where worker `id`'s standard error (its log) goes; kept after the cluster's directory is removed.
+    package func workerLogPath(_ id: String) -> String {
+        self.directory.deletingLastPathComponent().appendingPathComponent("\(id).log").path
     }
 
     private func killWorkers() {
@@ -112,7 +124,13 @@ package final class Cluster: @unchecked Sendable {
     package func ingest(_ records: [any IngestibleRecord], chunkSize: Int = 2_000) async throws -> IngestReport {
         let encoder = WireEncoder()
         let rows = try records.map { record in IngestRow(kind: type(of: record).entityKind, payload: Data(try encoder.encode(record))) }
-        return try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
+        return try await self.ingest(rows: rows, chunkSize: chunkSize)
+    }
+
+    /// Ingests `rows` (records or tombstones) as one batch.
+    @discardableResult
+    package func ingest(rows: [IngestRow], chunkSize: Int = 2_000) async throws -> IngestReport {
+        try await self.client.clientStreaming(IngestionService.ingestBatch, metadata: self.tenantMetadata) { writer in
             var first = true
             for start in stride(from: 0, to: max(rows.count, 1), by: chunkSize) {
                 let chunk = Array(rows[start..<min(start + chunkSize, rows.count)])

@@ -1,0 +1,85 @@
+import Foundation
+import PilotageProtocol
+import ProcessTestSupport
+import Storage
+import Testing
+import Wire
+
+/// The worker's record cache over real processes: a worker that holds a firm's records fetches
+/// only what changed for the batches that follow, and publishes exactly the rollups a worker
+/// without a cache publishes from the whole history.
+@Suite("Worker record cache over real processes")
+struct WorkerRecordCacheTests {
+    static let today = "2025-06-30"
+
+    /// Every rollup row of a firm file (group and slice tables), as text, sorted.
+    static func rollupRows(_ cluster: Cluster) throws -> [String: [String]] {
+        let tables = ["rollup_days", "rollup_months", "rollup_periods", "rollup_clients", "rollup_slices", "slice_days", "slice_months", "slice_periods"]
+        return try cluster.withFile(cluster.tenantPath) { connection in
+            var rows: [String: [String]] = [:]
+            for table in tables {
+                try connection.query("SELECT * FROM \(table)") { row in
+                    rows[table, default: []].append(try (0..<row.count).map { "\(try row.value(at: $0))" }.joined(separator: "|"))
+                }
+                rows[table]?.sort()
+            }
+            return rows
+        }
+    }
+
+    @Test("after a first publication, batches fetch only the changes (rewritten, new, deleted and moved records) and publish what a worker without a cache does")
+    func cachedWorkerPublishesWhatUncachedDoes() async throws {
+        let records = try DemoFirm.records(today: Self.today, clients: 12, documents: 600, installments: 240)
+        let installments = records.compactMap { $0 as? InstallmentRecord }
+        let documents = records.compactMap { $0 as? DocumentRecord }
+        var rewritten = try #require(installments.first)
+        rewritten.amount += 54_321
+        let deleted = try #require(documents.first { $0.client != rewritten.client })
+        var moved = try #require(documents.first { $0.client != deleted.client && $0.client != rewritten.client })
+        let destination = try #require(records.compactMap { $0 as? ClientRecord }.first { $0.id != moved.client }?.id)
+        moved.client = destination
+        let changes: [any IngestibleRecord] = [
+            rewritten, moved,
+            DocumentRecord(id: "0-NEW", client: rewritten.client, receivedOn: day(Self.today), channel: .email, kind: .cost),
+            InstallmentRecord(id: "NEW-I", client: deleted.client, invoiceID: "NEW-F", invoiceDate: day(Self.today), amount: 99_900),
+        ]
+        let tombstone = IngestRow(kind: .document, payload: Data(try WireEncoder().encode(RecordHeader(id: deleted.id, deleted: true))))
+
+        // A worker with its cache publishes the firm, then the changes.
+        let (cachedRows, changedClients) = try await Cluster.with(today: Self.today) { cluster in
+            try await cluster.ingest(records)
+            let id = "cached-\(UUID().uuidString.prefix(8))"
+            _ = try await cluster.startWorker(id: id, maxPartitions: 64, logLevel: "info")
+            try await cluster.waitUntilPublished()
+            try await cluster.ingest(changes)
+            try await cluster.ingest(rows: [tombstone])
+            try await cluster.waitUntilPublished()
+            let verify = try await pilotage(
+                ["verify", "--firm", cluster.firm, "--date", Self.today],
+                environment: ["PILOTAGE_ADDRESS": cluster.address, "PILOTAGE_TOKEN": cluster.operatorToken]
+            )
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            let log = try String(contentsOfFile: cluster.workerLogPath(id), encoding: .utf8)
+            let changed = log.split(separator: "\n").filter { $0.contains("batch committed") }.compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("changed_clients=") }.flatMap { Int($0.dropFirst("changed_clients=".count)) }
+            }
+            return (try Self.rollupRows(cluster), changed.reduce(0, +))
+        }
+        #expect(changedClients > 0, "no batch fetched changes only")
+
+        // A worker without a cache publishes the same final records from their whole history.
+        let wholeRows = try await Cluster.with(today: Self.today) { cluster in
+            try await cluster.ingest(records)
+            try await cluster.ingest(changes)
+            try await cluster.ingest(rows: [tombstone])
+            _ = try await cluster.startWorker(id: "uncached-\(UUID().uuidString.prefix(8))", maxPartitions: 64, arguments: ["--record-cache", "0"])
+            try await cluster.waitUntilPublished()
+            return try Self.rollupRows(cluster)
+        }
+        #expect(wholeRows.keys.sorted() == cachedRows.keys.sorted())
+        for (table, rows) in wholeRows {
+            #expect(!rows.isEmpty)
+            #expect(rows == cachedRows[table], "\(table): \(rows.count) rows without a cache, \(cachedRows[table]?.count ?? 0) with")
+        }
+    }
+}
