@@ -185,6 +185,11 @@ public enum RollupCommitter {
         }
     }
 
+    /// Every period kind, as an SQL list: the conditions on `rollup_periods` name the kind so that
+    /// its primary key `(group_id, kind, start_day, end_day)` seeks the days asked for (without
+    /// it, every period row of the group — two per day of its history — was read).
+    static let periodKinds = RollupPeriodKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// Replaces the partition's rows: the days from `from` (the whole month without it), their
     /// period rows, and the month row; what changes in the receivables rows is added to the
     /// group's slices (`slices`).
@@ -220,7 +225,7 @@ public enum RollupCommitter {
             try connection.execute("DELETE FROM rollup_months WHERE group_id = ? AND month = ?", group, month.firstDay)
             try connection.execute("DELETE FROM rollup_clients WHERE group_id = ? AND day BETWEEN ? AND ?", group, first, last)
             try connection.execute(
-                "DELETE FROM rollup_periods WHERE group_id = ? AND start_day BETWEEN ? AND ? AND end_day >= ?",
+                "DELETE FROM rollup_periods WHERE group_id = ? AND kind IN (\(Self.periodKinds)) AND start_day BETWEEN ? AND ? AND end_day >= ?",
                 group,
                 month.firstDay,
                 last,
@@ -230,10 +235,17 @@ public enum RollupCommitter {
                 // Only the forecast at the current date is kept.
                 try connection.execute("DELETE FROM rollup_periods WHERE group_id = ? AND kind = ?", group, RollupPeriodKind.forecast.rawValue)
                 // Client rows of past months are kept at month ends only (the days of a month
-                // were kept while it was the current one).
+                // were kept while it was the current one). A partition recomputed from a day of
+                // the month looks at the previous month only (the months before were cleaned
+                // when they were left); a whole month recomputed looks at every earlier day.
+                let oldest = from == nil ? CalendarDate.min : month.firstDay.advanced(by: -1).firstOfMonth
                 try connection.execute(
-                    "DELETE FROM rollup_clients WHERE group_id = ? AND day < ? AND strftime('%d', (day + 1) * 86400, 'unixepoch') <> '01'",
+                    """
+                    DELETE FROM rollup_clients WHERE group_id = ? AND day >= ? AND day < ?
+                        AND strftime('%d', (day + 1) * 86400, 'unixepoch') <> '01'
+                    """,
                     group,
+                    oldest,
                     month.firstDay
                 )
             }
@@ -356,14 +368,17 @@ public enum RollupCommitter {
         try connection.query(
             """
             SELECT kind, start_day, end_day, parts FROM rollup_periods
-            WHERE group_id = ? AND ((start_day BETWEEN ? AND ? AND end_day >= ?) OR (? AND kind = ?))
+            WHERE group_id = ? AND kind IN (\(Self.periodKinds)) AND start_day BETWEEN ? AND ? AND end_day >= ?
+            UNION ALL
+            SELECT kind, start_day, end_day, parts FROM rollup_periods WHERE group_id = ? AND kind = ? AND ?
             """,
             group,
             month,
             last,
             first,
-            isCurrentMonth,
-            RollupPeriodKind.forecast.rawValue
+            group,
+            RollupPeriodKind.forecast.rawValue,
+            isCurrentMonth
         ) { row in
             guard let kind = RollupPeriodKind(rawValue: try row.decode(String.self, at: 0)) else { return }
             let key = SliceDeltas.PeriodKey(kind: kind, start: try row.decode(CalendarDate.self, at: 1), end: try row.decode(CalendarDate.self, at: 2))

@@ -93,23 +93,27 @@ struct RollupCommitterTests {
             #expect(stored.receivables.snapshot.balance == WideInt(Int64(200_000)) && stored.receivables.lastPayment == day("2025-03-20"))
             #expect(stored.receivables.window.sales == WideInt(Int64(300_000)))
 
-            // A day row of a past month left from when it was current is pruned by the next
-            // commit of the current month; month ends stay.
+            // A day row of the previous month left from when it was current is pruned by the
+            // next commit of the current month; month ends stay. A commit from a day of the month
+            // looks no further back than the previous month (older months were pruned when they
+            // were left; a whole-month recomputation looks at every earlier day).
             try await database.write { connection in
-                try connection.execute(
-                    "INSERT INTO rollup_clients (group_id, client, day, receivables, practice) SELECT group_id, client, ?, receivables, practice FROM rollup_clients WHERE day = ?",
-                    day("2025-02-15"),
-                    day("2025-02-28")
-                )
+                for stale in ["2025-02-15", "2025-01-15"] {
+                    try connection.execute(
+                        "INSERT INTO rollup_clients (group_id, client, day, receivables, practice) SELECT group_id, client, ?, receivables, practice FROM rollup_clients WHERE day = ?",
+                        day(stale),
+                        day("2025-02-28")
+                    )
+                }
             }
             try await ingest(database, [
                 InstallmentRecord(id: "I2", client: "A", invoiceID: "I2", invoiceDate: day("2025-03-25"), dueDate: day("2025-04-24"), amount: 50_000)
             ])
             let again = try await lease(database, token: 2)
-            #expect(again.map(\.key) == ["g1/fy2025/m2025-03"])
+            #expect(again.map(\.key) == ["g1/fy2025/m2025-03"] && again.first?.from == day("2025-03-25"))
             _ = try await commit(database, again, try await compute(database, again))
             let after = try await database.read { try $0.fetchColumn(CalendarDate.self, "SELECT day FROM rollup_clients WHERE day < ? ORDER BY day", day("2025-03-01")) }
-            #expect(after == [day("2025-02-28")])
+            #expect(after == [day("2025-01-15"), day("2025-02-28")])
         }
     }
 

@@ -99,7 +99,8 @@ package func setUpBenchmarkFirm(gateway executable: String, size: DemoFirmSize, 
 ///
 /// `logLevel` `info` makes each worker log a `batch committed` line per batch (fetch, compute
 /// and commit times), which the lag benchmark summarises; `concurrency` is each worker's
-/// `--concurrency` (batches computed in parallel).
+/// `--concurrency` (batches computed in parallel), `maxPartitions` its `--max-partitions`,
+/// `recordCache` its `--record-cache` (`nil`: the worker's defaults).
 package func startWorkers(
     _ count: Int,
     session: BenchmarkSession,
@@ -108,7 +109,8 @@ package func startWorkers(
     tag: String,
     logLevel: String = "notice",
     concurrency: Int = 1,
-    maxPartitions: Int? = nil
+    maxPartitions: Int? = nil,
+    recordCache: Int? = nil
 ) throws -> [Child] {
     let tokenFile = directory.appendingPathComponent("worker.token")
     try Data(session.workerToken.utf8).write(to: tokenFile)
@@ -118,7 +120,7 @@ package func startWorkers(
             arguments: [
                 "--address", session.address, "--token-file", tokenFile.path, "--worker-id", "\(tag)-\(index)",
                 "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", logLevel, "--concurrency", "\(concurrency)",
-            ] + (maxPartitions.map { ["--max-partitions", "\($0)"] } ?? []),
+            ] + (maxPartitions.map { ["--max-partitions", "\($0)"] } ?? []) + (recordCache.map { ["--record-cache", "\($0)"] } ?? []),
             log: directory.appendingPathComponent("\(tag)-\(index).log"),
             readyPrefix: "worker "
         )

@@ -67,6 +67,17 @@ package final class Child {
         Thread.detachNewThread { while !reader.availableData.isEmpty {} }
     }
 
+    /// Resident and peak resident memory in MiB (`VmRSS`, `VmHWM` of `/proc/<pid>/status`;
+    /// 0 when not running).
+    package var memoryMiB: (resident: Double, peak: Double) {
+        let text = (try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        func kibibytes(_ field: String) -> Double {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+            return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return (kibibytes("VmRSS") / 1024, kibibytes("VmHWM") / 1024)
+    }
+
     /// SIGTERM, then waits for the exit.
     package func stop() {
         if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }

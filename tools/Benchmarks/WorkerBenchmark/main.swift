@@ -18,9 +18,13 @@
 //
 // Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
 //                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N]
-//                        [--worker-max-partitions N] [names…]
+//                        [--worker-max-partitions N] [--worker-record-cache N] [names…]
 // --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency;
-// default 2, the worker's own default); --worker-max-partitions N: its --max-partitions.
+// default 2, the worker's own default); --worker-max-partitions N: its --max-partitions;
+// --worker-record-cache N: its --record-cache (0: every batch streams its groups' whole history).
+//
+// `lag` also prints the first `spread` batch's lag apart (`first_ms`: the worker starts with an
+// empty record cache, so that batch streams the whole firm) and the worker's memory (`LAG-MEMORY`).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -44,13 +48,15 @@ struct Options {
     var workerConcurrency = 2
     /// Partitions per batch of each worker (`pilotage-worker --max-partitions`; its default when `nil`).
     var workerMaxPartitions: Int?
+    /// Records each worker keeps decoded between batches (`pilotage-worker --record-cache`; its default when `nil`).
+    var workerRecordCache: Int?
     var names: [String] = []
 }
 
 let usage = """
     usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
                            [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [--worker-max-partitions N]
-                           [rebuild-1] [rebuild-2] [lag]
+                           [--worker-record-cache N] [rebuild-1] [rebuild-2] [lag]
     """
 
 func parseOptions() -> Options {
@@ -64,6 +70,7 @@ func parseOptions() -> Options {
         case "--batches": options.batches = arguments.count(of: argument)
         case "--worker-concurrency": options.workerConcurrency = max(1, arguments.count(of: argument))
         case "--worker-max-partitions": options.workerMaxPartitions = max(1, arguments.count(of: argument))
+        case "--worker-record-cache": options.workerRecordCache = arguments.count(of: argument)
         case "rebuild-1", "rebuild-2", "lag": options.names.append(argument)
         default: arguments.fail("unknown argument '\(argument)'")
         }
@@ -114,7 +121,7 @@ func rebuild(workers count: Int, _ options: Options, session: BenchmarkSession, 
     }
     let started = ContinuousClock.now
     let workers = try startWorkers(count, session: session, worker: options.worker, directory: directory, tag: "rebuild\(count)-run\(run)", concurrency: options.workerConcurrency,
-        maxPartitions: options.workerMaxPartitions)
+        maxPartitions: options.workerMaxPartitions, recordCache: options.workerRecordCache)
     try await waitUntilPublished(session)
     let elapsed = seconds(ContinuousClock.now - started)
     for worker in workers { worker.stop() }
@@ -185,7 +192,7 @@ func batchLines(_ worker: Child, from: Int) -> (lines: Int, batches: [[String: D
 
 func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
     let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info", concurrency: options.workerConcurrency,
-        maxPartitions: options.workerMaxPartitions)
+        maxPartitions: options.workerMaxPartitions, recordCache: options.workerRecordCache)
     defer { for worker in workers { worker.stop() } }
     try await waitUntilPublished(session)
     var random: UInt64 = 0x5EED
@@ -211,13 +218,18 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
         output(
             "LAG composition=\(composition) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
                 + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
-                + "max_ms=\(String(format: "%.0f", lags.max() ?? 0))"
+                + "max_ms=\(String(format: "%.0f", lags.max() ?? 0)) first_ms=\(String(format: "%.0f", lags.first ?? 0)) "
+                + "after_first_p99_ms=\(String(format: "%.0f", percentile(Array(lags.dropFirst()), 0.99)))"
         )
+        if let worker = workers.first {
+            let memory = worker.memoryMiB
+            output("LAG-MEMORY composition=\(composition) worker_rss_mib=\(String(format: "%.0f", memory.resident)) worker_peak_mib=\(String(format: "%.0f", memory.peak))")
+        }
         // Where a worker batch's time goes (medians over the worker's batches of this composition).
         let batches = workers.first.map { batchLines($0, from: logStart).batches } ?? []
         func medianOf(_ key: String) -> String { String(format: "%.0f", median(batches.compactMap { $0[key] })) }
         output(
-            "LAG-BATCHES composition=\(composition) worker_batches=\(batches.count) partitions=\(medianOf("partitions")) records=\(medianOf("records")) "
+            "LAG-BATCHES composition=\(composition) worker_batches=\(batches.count) partitions=\(medianOf("partitions")) records=\(medianOf("records")) changed_clients=\(medianOf("changed_clients")) "
                 + "fetch_ms=\(medianOf("fetch_ms")) compute_ms=\(medianOf("compute_ms")) commit_ms=\(medianOf("commit_ms")) elapsed_ms=\(medianOf("elapsed_ms"))"
         )
     }
