@@ -23,8 +23,8 @@ public struct WorkerConfiguration: Sendable {
     /// its clients' whole history). See ``Worker``.
     public var recordCacheCapacity: Int
 
-    /// Defaults: two loops, 30 s leases, 64 partitions per batch, idle polling up to 100 ms, a
-    /// record cache of 2,000,000 records.
+    /// Defaults: two loops, 30 s leases, 128 partitions per batch, idle polling up to 100 ms, a
+    /// record cache of 5,000,000 records (about 1 GB).
     public init(host: String = "127.0.0.1", port: Int = 7400, token: String, workerID: String) {
         self.host = host
         self.port = port
@@ -32,9 +32,9 @@ public struct WorkerConfiguration: Sendable {
         self.workerID = workerID
         self.concurrency = 2
         self.leaseSeconds = 30
-        self.maxPartitions = 64
+        self.maxPartitions = 128
         self.rowsPerCommitChunk = 1_000
         self.idlePoll = .milliseconds(100)
-        self.recordCacheCapacity = 2_000_000
+        self.recordCacheCapacity = 5_000_000
     }
 }

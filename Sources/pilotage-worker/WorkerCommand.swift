@@ -17,11 +17,11 @@ struct WorkerCommand {
           --concurrency N       batches computed in parallel (default 2: the next batch is
                                 fetched and computed while the previous one commits)
           --lease-seconds N     lease duration, renewed every third of it (default 30)
-          --max-partitions N    partitions per batch (default 64)
+          --max-partitions N    partitions per batch (default 128, at most 240)
           --idle-poll-ms N      longest pause between lease requests when idle (default 100)
           --record-cache N      records kept decoded between batches, so that a batch over
                                 clients seen before fetches only what changed since
-                                (default 2000000, about 1 GB; 0: off)
+                                (default 5000000, about 1 GB: ~200 bytes a record; 0: off)
           --log-level LEVEL     trace, debug, info, notice, warning, error, critical (default info)
 
         Prints "worker ID started" on standard output once running; SIGTERM or SIGINT stop
@@ -110,9 +110,9 @@ struct WorkerCommand {
         }
         configuration.concurrency = try arguments.integer("--concurrency", default: 2, in: 1...64)
         configuration.leaseSeconds = try arguments.integer("--lease-seconds", default: 30, in: 1...600)
-        configuration.maxPartitions = try arguments.integer("--max-partitions", default: 64, in: 1...240)
+        configuration.maxPartitions = try arguments.integer("--max-partitions", default: 128, in: 1...240)
         configuration.idlePoll = .milliseconds(try arguments.integer("--idle-poll-ms", default: 100, in: 10...60_000))
-        configuration.recordCacheCapacity = try arguments.integer("--record-cache", default: 2_000_000, in: 0...1_000_000_000)
+        configuration.recordCacheCapacity = try arguments.integer("--record-cache", default: 5_000_000, in: 0...1_000_000_000)
         var level: Logger.Level?
         if let name = arguments.value("--log-level") {
             guard let parsed = Logger.Level(name: name) else { throw UsageError("unknown log level '\(name)'") }
