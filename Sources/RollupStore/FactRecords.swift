@@ -73,6 +73,32 @@ public struct FactRecords {
         return committedAt == version.committedAt
     }
 
+    /// Which member clients a worker holding `known` gets as changes, with the sequence of the
+    /// version it holds each at, and those changes (``changes(since:limit:)``). A version that
+    /// is not this file's (``hasVersion(_:)``), or after which more than `limit` records changed
+    /// in the firm, has its clients sent whole: a client the worker has not needed for long does
+    /// not make the other clients of the batch whole.
+    public func changes(known: [KnownRecords], members: [String], limit: Int) throws -> (since: [String: Int64], changes: [StoredRecord]) {
+        let memberSet = Set(members)
+        var since: [String: Int64] = [:]
+        for version in known.sorted(by: { $0.asOf.sequence > $1.asOf.sequence }) where try self.hasVersion(version.asOf) {
+            guard try self.changeCount(since: version.asOf.sequence) <= limit else { break }
+            for client in version.clients where memberSet.contains(client) && since[client] == nil {
+                since[client] = version.asOf.sequence
+            }
+        }
+        guard !since.isEmpty, let changes = try self.changes(since: since, limit: limit) else { return ([:], []) }
+        return (since, changes)
+    }
+
+    /// How many records were added, rewritten or removed in the firm after ingestion `sequence`
+    /// (two index ranges: `records_by_sequence` and `record_removals`).
+    public func changeCount(since sequence: Int64) throws -> Int {
+        let written = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM records WHERE sequence > ?", sequence) ?? 0
+        let removed = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM record_removals WHERE sequence > ?", sequence) ?? 0
+        return written + removed
+    }
+
     /// What changed for each client of `since` after its sequence there: the records that left
     /// it (``StoredRecord/removed``), then those added or rewritten, with ids and first dates,
     /// clients in id order. `nil` when more than `limit` records changed in the firm after the

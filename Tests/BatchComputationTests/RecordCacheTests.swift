@@ -87,6 +87,25 @@ struct RecordCacheTests {
             #expect(removals == ["\(client(2))/\(deleted.id)", "\(client(3))/\(moved.id)"])
             #expect(Set((changes ?? []).filter { $0.removed != true }.compactMap(\.id)) == [rewritten.id, moved.id, "0-FIRST", "ZZ-LAST"])
 
+            // Which clients get changes: versions of this file recent enough; the others whole.
+            let now = try #require(after.header.recordsAsOf)
+            let known = [
+                KnownRecords(asOf: version, clients: [client(1), client(4)]),
+                KnownRecords(asOf: now, clients: [client(2)]),
+                KnownRecords(asOf: RecordsVersion(sequence: now.sequence, committedAt: "elsewhere"), clients: [client(3)]),
+            ]
+            let members = clients.filter { $0 != client(4) }
+            let (generous, strict) = try await database.read { connection in
+                let facts = FactRecords(connection: connection)
+                return (
+                    try facts.changes(known: known, members: members, limit: 1_000),
+                    try facts.changes(known: known, members: members, limit: 3)
+                )
+            }
+            #expect(generous.since == [client(1): version.sequence, client(2): now.sequence])
+            #expect(Set(generous.changes.compactMap(\.client)) == [client(1)])
+            #expect(strict.since == [client(2): now.sequence] && strict.changes.isEmpty)
+
             var header = after.header
             header.changedOnly = changedOnly.sorted()
             for chunkSize in [1, 37, 5_000] {

@@ -215,7 +215,7 @@ public struct WorkerHandlers: Sendable {
                     guard keyed else { return Start(header: header, members: members, firstRecords: []) }
                     let facts = FactRecords(connection: connection)
                     header.recordsAsOf = try facts.recordsVersion()
-                    let (since, changes) = try Self.changes(known: request.known ?? [], members: members, facts: facts)
+                    let (since, changes) = try facts.changes(known: request.known ?? [], members: members, limit: Self.maximumChangedRecords)
                     header.changedOnly = since.keys.sorted()
                     return Start(header: header, members: members.filter { since[$0] == nil }, firstRecords: changes)
                 case .prospects:
@@ -271,24 +271,9 @@ public struct WorkerHandlers: Sendable {
         }
     }
 
-    /// Most records changed in the firm since the versions a worker holds for the stream to send
-    /// changes: beyond it, its clients are sent whole.
+    /// Most records changed in the firm since a version a worker holds for the stream to send
+    /// that version's clients as changes (``RollupStore/FactRecords/changes(known:members:limit:)``).
     static let maximumChangedRecords = 50_000
-
-    /// The member clients a worker holds at a version of this file (`known`), with that
-    /// version's sequence, and their changes since; every client whole (none) when the versions
-    /// are not this file's or more than ``maximumChangedRecords`` records changed since.
-    static func changes(known: [KnownRecords], members: [String], facts: FactRecords) throws -> (since: [String: Int64], changes: [StoredRecord]) {
-        let memberSet = Set(members)
-        var since: [String: Int64] = [:]
-        for version in known where try facts.hasVersion(version.asOf) {
-            for client in version.clients where memberSet.contains(client) && since[client] == nil {
-                since[client] = version.asOf.sequence
-            }
-        }
-        guard !since.isEmpty, let changes = try facts.changes(since: since, limit: Self.maximumChangedRecords) else { return ([:], []) }
-        return (since, changes)
-    }
 
     // MARK: - Commit
 

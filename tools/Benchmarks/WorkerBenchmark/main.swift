@@ -217,7 +217,8 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
         }
         output(
             "LAG composition=\(composition) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
-                + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
+                + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p90_ms=\(String(format: "%.0f", percentile(lags, 0.9))) "
+                + "p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
                 + "max_ms=\(String(format: "%.0f", lags.max() ?? 0)) first_ms=\(String(format: "%.0f", lags.first ?? 0)) "
                 + "after_first_p99_ms=\(String(format: "%.0f", percentile(Array(lags.dropFirst()), 0.99)))"
         )
