@@ -81,8 +81,15 @@ public struct FactRecords {
     public func changes(known: [KnownRecords], members: [String], limit: Int) throws -> (since: [String: Int64], changes: [StoredRecord]) {
         let memberSet = Set(members)
         var since: [String: Int64] = [:]
+        // Newest first, counting each version's changes on from the previous one's: one pass
+        // over the index ranges however many versions the worker holds.
+        var counted = (after: Int64.max, changes: 0)
         for version in known.sorted(by: { $0.asOf.sequence > $1.asOf.sequence }) where try self.hasVersion(version.asOf) {
-            guard try self.changeCount(since: version.asOf.sequence) <= limit else { break }
+            if version.asOf.sequence < counted.after {
+                counted.changes += try self.changeCount(after: version.asOf.sequence, through: counted.after)
+                counted.after = version.asOf.sequence
+            }
+            guard counted.changes <= limit else { break }
             for client in version.clients where memberSet.contains(client) && since[client] == nil {
                 since[client] = version.asOf.sequence
             }
@@ -91,11 +98,13 @@ public struct FactRecords {
         return (since, changes)
     }
 
-    /// How many records were added, rewritten or removed in the firm after ingestion `sequence`
-    /// (two index ranges: `records_by_sequence` and `record_removals`).
-    public func changeCount(since sequence: Int64) throws -> Int {
-        let written = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM records WHERE sequence > ?", sequence) ?? 0
-        let removed = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM record_removals WHERE sequence > ?", sequence) ?? 0
+    /// How many records were added, rewritten or removed in the firm by the ingestions after
+    /// `after` up to `through` (two index ranges: `records_by_sequence` and `record_removals`).
+    public func changeCount(after: Int64, through: Int64 = .max) throws -> Int {
+        let written = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM records WHERE sequence > ? AND sequence <= ?", after, through) ?? 0
+        let removed = try self.connection.fetchValue(
+            Int.self, "SELECT count(*) FROM record_removals WHERE sequence > ? AND sequence <= ?", after, through
+        ) ?? 0
         return written + removed
     }
 
@@ -116,26 +125,38 @@ public struct FactRecords {
                 StoredRecord(kind: try row.decode(EntityKind.self, at: 2), client: owner, payload: Data(), id: try row.decode(String.self, at: 3), removed: true)
             )
         }
-        var changed: [String: [StoredRecord]] = [:]
+        // The keys first, from `records_by_sequence` alone (it holds the primary key); then the
+        // payloads of the clients' records only, by primary key (most changes of a firm are
+        // other clients').
+        var keys: [(owner: String, kind: EntityKind, id: String)] = []
         var scanned = 0
         try self.connection.query(
-            "SELECT sequence, owner, kind, id, payload, first_date FROM records WHERE sequence > ? LIMIT ?",
+            "SELECT sequence, owner, kind, id FROM records WHERE sequence > ? LIMIT ?",
             arguments: [.integer(earliest), .integer(Int64(limit) + 1)]
         ) { row in
             scanned += 1
             let owner = try row.decode(String.self, at: 1)
             guard let after = since[owner], try row.decode(Int64.self, at: 0) > after else { return }
-            changed[owner, default: []].append(
-                StoredRecord(
-                    kind: try row.decode(EntityKind.self, at: 2),
-                    client: owner,
-                    payload: Data(try row.decode([UInt8].self, at: 4)),
-                    id: try row.decode(String.self, at: 3),
-                    firstDate: try row.decode(CalendarDate?.self, at: 5)
-                )
-            )
+            keys.append((owner, try row.decode(EntityKind.self, at: 2), try row.decode(String.self, at: 3)))
         }
         guard scanned <= limit else { return nil }
+        var changed: [String: [StoredRecord]] = [:]
+        for key in keys {
+            try self.connection.query(
+                "SELECT payload, first_date FROM records WHERE owner = ? AND kind = ? AND id = ?",
+                arguments: [.text(key.owner), .text(key.kind.rawValue), .text(key.id)]
+            ) { row in
+                changed[key.owner, default: []].append(
+                    StoredRecord(
+                        kind: key.kind,
+                        client: key.owner,
+                        payload: Data(try row.decode([UInt8].self, at: 0)),
+                        id: key.id,
+                        firstDate: try row.decode(CalendarDate?.self, at: 1)
+                    )
+                )
+            }
+        }
         return Set(removed.keys).union(changed.keys).sorted().flatMap { (removed[$0] ?? []) + (changed[$0] ?? []) }
     }
 
