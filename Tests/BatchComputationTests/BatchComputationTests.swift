@@ -27,14 +27,19 @@ struct GeneratedBatch {
     /// current month of each group from today (what the lag benchmark's batches dirty);
     /// otherwise every dirty month of every group, whole.
     static func make(spread: Bool) async throws -> GeneratedBatch {
+        try await Self.withFirmFile { database in try await Self.make(database, spread: spread) }
+    }
+
+    /// A tenant file in a temporary directory, open for `body`, closed and removed after it.
+    static func withFirmFile<T>(_ body: (Database) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-computation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
         do {
-            let batch = try await Self.make(database, spread: spread)
+            let result = try await body(database)
             await database.close()
-            return batch
+            return result
         } catch {
             await database.close()
             throw error

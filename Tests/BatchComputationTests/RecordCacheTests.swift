@@ -15,29 +15,13 @@ internal import WorkerService
 /// the whole history read again.
 @Suite("Record caches: changes applied to held records equal the whole history")
 struct RecordCacheTests {
-    /// A firm file in a temporary directory, open for `body`.
-    static func withFirm<T>(_ body: (Database) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("record-cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try await Database.open(path: directory.appendingPathComponent("firm.sqlite").path, migrations: TenantSchema.migrations)
-        do {
-            let result = try await body(database)
-            await database.close()
-            return result
-        } catch {
-            await database.close()
-            throw error
-        }
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, _ record: StoredRecord) throws -> T {
         try WireDecoder().decode(type, from: [UInt8](record.payload))
     }
 
     @Test("a stream of changes (rewritten, new, deleted and moved records) over held records equals the whole history, in any chunk size")
     func changesOverHeldRecordsEqualWholeHistory() async throws {
-        try await Self.withFirm { database in
+        try await GeneratedBatch.withFirmFile { database in
             try await GeneratedBatch.ingestFirm(database)
             let before = try await GeneratedBatch.read(database, spread: false)
             let version = try #require(before.header.recordsAsOf)
