@@ -79,10 +79,9 @@ public import Storage
 /// client at an ingestion — deleted, or re-sent under another client — keyed by the ingestion's
 /// sequence, so that the changes of a set of clients since a sequence are two index ranges
 /// (`records_by_sequence` for what was added or changed, this table for what left). Rows are
-/// kept: a removal is rare and small. Records that left before version 9 have no row; a worker
-/// cache read before the upgrade holds at most records of an older version, and the upgrade
-/// changes no sequence, so such a cache could keep a record removed earlier — workers start
-/// with an empty cache, and none runs across a gateway's upgrade of a file it has cached.
+/// kept: a removal is rare and small. Records that left before version 9 have no row, and need
+/// none: worker caches are filled from keyed facts streams, which gateways send from version 9
+/// on (a worker talking to an older gateway refuses its streams: upgrade gateways first).
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6 and

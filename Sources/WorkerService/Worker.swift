@@ -19,8 +19,9 @@ internal import Synchronization
 /// every third of its duration) → compute on the compute queue (never on the cooperative pool)
 /// → commit. The worker keeps the decoded records of the clients it computed (``RecordCache``,
 /// up to ``WorkerConfiguration/recordCacheCapacity`` records): a later batch over them fetches
-/// only what changed since. A batch whose lease is lost is dropped (the gateway refuses its commit anyway);
-/// a batch that fails otherwise is released so another worker can take it at once.
+/// only what changed since. A batch whose lease is lost is dropped (the gateway refuses its
+/// commit anyway); a batch that fails otherwise is released so another worker can take it at
+/// once.
 public final class Worker: Sendable {
     /// The configuration in effect.
     public let configuration: WorkerConfiguration
@@ -230,6 +231,13 @@ public final class Worker: Sendable {
         var count = 0
         for try await chunk in stream {
             if header == nil, let first = chunk.header {
+                guard !streams || first.recordsAsOf != nil else {
+                    // A gateway older than keyed streams ignores `keyed` and sends records without ids.
+                    throw RPCError(
+                        code: .failedPrecondition,
+                        message: "the gateway does not send keyed facts streams (it is older than this worker): upgrade gateways before workers"
+                    )
+                }
                 header = first
                 batch.start(first)
             }
