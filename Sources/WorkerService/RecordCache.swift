@@ -56,21 +56,26 @@ package final class RecordCache: Sendable {
         return self.state.withLock { state in
             state.clock += 1
             let now = state.clock
-            guard var cached = state.firms[firm] else { return ([], [:]) }
-            var byVersion: [RecordsVersion: [String]] = [:]
-            var records: [String: KeyedClientRecords] = [:]
-            for group in groups {
-                for client in cached.members[group] ?? [] {
-                    guard let entry = cached.clients[client], records[client] == nil else { continue }
-                    records[client] = entry.records
-                    byVersion[entry.asOf, default: []].append(client)
-                    cached.clients[client]?.lastUse = now
-                }
-            }
-            state.firms[firm] = cached
-            let known = byVersion.map { KnownRecords(asOf: $0.key, clients: $0.value) }.sorted { $0.asOf.sequence < $1.asOf.sequence }
+            // Read first, then touch in place (a local copy of the firm would copy its dictionaries).
+            let (known, records) = Self.held(state.firms[firm], groups: groups)
+            for client in records.keys { state.firms[firm]?.clients[client]?.lastUse = now }
             return (known, records)
         }
+    }
+
+    private static func held(_ firm: Firm?, groups: [Int64]) -> (known: [KnownRecords], records: [String: KeyedClientRecords]) {
+        guard let firm else { return ([], [:]) }
+        var byVersion: [RecordsVersion: [String]] = [:]
+        var records: [String: KeyedClientRecords] = [:]
+        for group in groups {
+            for client in firm.members[group] ?? [] {
+                guard let entry = firm.clients[client], records[client] == nil else { continue }
+                records[client] = entry.records
+                byVersion[entry.asOf, default: []].append(client)
+            }
+        }
+        let known = byVersion.map { KnownRecords(asOf: $0.key, clients: $0.value) }.sorted { $0.asOf.sequence < $1.asOf.sequence }
+        return (known, records)
     }
 
     /// Keeps the records of `clients` as of `asOf`, and the groups' members, then drops the
@@ -82,14 +87,13 @@ package final class RecordCache: Sendable {
         self.state.withLock { state in
             state.clock += 1
             let now = state.clock
-            var cached = state.firms[firm] ?? Firm()
-            for group in groups { cached.members[group.groupID] = group.clients }
+            if state.firms[firm] == nil { state.firms[firm] = Firm() }
+            for group in groups { state.firms[firm]?.members[group.groupID] = group.clients }
             for (client, records) in clients {
-                if let existing = cached.clients[client] { state.records -= existing.records.count }
-                cached.clients[client] = Entry(records: records, asOf: asOf, lastUse: now)
+                if let existing = state.firms[firm]?.clients[client] { state.records -= existing.records.count }
+                state.firms[firm]?.clients[client] = Entry(records: records, asOf: asOf, lastUse: now)
                 state.records += records.count
             }
-            state.firms[firm] = cached
             if state.records > self.capacity { Self.evict(&state, to: self.capacity - self.capacity / 10) }
         }
     }
