@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "WorkerServiceTests",
             dependencies: [
-                "ProcessTestSupport",
+                "ProcessTestSupport", "RPCTestSupport",
                 "WorkerService", "Rollups", "KPI", "Imports", "Storage", "PilotageProtocol", "RPCCore", "RPCTransportTCP",
                 "ServerSupport", "Wire", "pilotage", "pilotage-gateway", "pilotage-worker",
             ]

@@ -1,9 +1,13 @@
 import Foundation
 import PilotageProtocol
 import ProcessTestSupport
+import RPCCore
+import RPCTestSupport
+import ServerSupport
 import Storage
 import Testing
 import Wire
+import WorkerService
 
 /// The worker's record cache over real processes: a worker that holds a firm's records fetches
 /// only what changed for the batches that follow, and publishes exactly the rollups a worker
@@ -81,5 +85,63 @@ struct WorkerRecordCacheTests {
             #expect(!rows.isEmpty)
             #expect(rows == cachedRows[table], "\(table): \(rows.count) rows without a cache, \(cachedRows[table]?.count ?? 0) with")
         }
+    }
+}
+
+/// A worker in front of a gateway older than keyed facts streams: such a gateway ignores `keyed`
+/// and sends records without ids.
+@Suite("Worker against a gateway older than keyed streams")
+struct OlderGatewayTests {
+    @Test("the batch fails with FAILED_PRECONDITION asking to upgrade the gateway, is released, and nothing is committed")
+    func olderGatewayIsRefused() async throws {
+        let events = LockedValueBox<[String]>([])
+        var service = ServiceDefinition(name: WorkerMethods.name)
+        service.unary(WorkerMethods.lease) { request, _ in
+            let first = events.withLock { events in
+                defer { events.append("lease") }
+                return !events.contains("lease")
+            }
+            let partition = LeasedPartition(
+                key: "g1/fy2025/m2025-06", month: day("2025-06-01"), fencingToken: 1, dirtySequence: 1, generation: 0, groupID: 1
+            )
+            let work = WorkAssignment(
+                firmID: "old", family: .clientGroup, groupID: 1, fiscalYear: nil, partitions: [partition], expiresAt: Date().addingTimeInterval(30)
+            )
+            return LeaseReply(work: first ? work : nil, pendingPartitions: first ? 1 : 0)
+        }
+        service.serverStreaming(WorkerMethods.fetchFacts) { request, writer, _ in
+            events.withLock { $0.append("fetch keyed=\(request.keyed == true)") }
+            let header = FactsHeader(
+                settings: nil, today: day("2025-06-30"), firstDataDate: day("2025-01-01"), through: day("2025-06-30"),
+                settingsFingerprint: "fp", clientCount: 1, groups: [GroupMembers(groupID: 1, clients: ["A"])]
+            )
+            try await writer.write(FactsChunk(header: header))
+            try await writer.write(FactsChunk(records: [StoredRecord(kind: .installment, client: "A", payload: Data([0x0A]))]))
+        }
+        service.clientStreaming(WorkerMethods.commit) { _, _ in
+            events.withLock { $0.append("commit") }
+            return CommitReply(published: [], stillDirty: [], rows: 0)
+        }
+        service.unary(WorkerMethods.release) { request, _ in
+            events.withLock { $0.append("release \(request.partitions.count)") }
+            return ReleaseReply(released: request.partitions.count)
+        }
+        let records = LockedValueBox<[LogRecord]>([])
+        try await withServerAndClient(.tcp, services: [service]) { server, _ in
+            let address = try await server.listeningAddress
+            var configuration = WorkerConfiguration(host: "127.0.0.1", port: address.port, token: "token", workerID: "w")
+            configuration.concurrency = 1
+            configuration.idlePoll = .milliseconds(20)
+            let worker = Worker(configuration: configuration, logger: Logger(label: "worker", level: .info, sink: .collecting(into: records)))
+            let running = Task { await worker.run() }
+            let released = await eventually { events.withLock { $0.contains("release 1") } }
+            worker.beginGracefulShutdown()
+            await running.value
+            #expect(released)
+            #expect(worker.counters.failures >= 1 && worker.counters.batches == 0)
+        }
+        #expect(events.withLock { $0.contains("fetch keyed=true") && !$0.contains("commit") })
+        let error = records.withLock { $0.first { $0.message == "worker loop error" }?.metadata["error"] }
+        #expect(error?.contains("FAILED_PRECONDITION") == true && error?.contains("upgrade gateways before workers") == true, "\(error ?? "no error logged")")
     }
 }
