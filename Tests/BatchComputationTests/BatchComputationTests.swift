@@ -229,6 +229,31 @@ struct BatchComputationTests {
         }
     }
 
+    @Test("a group of one client computes its client rows with the group's calculators: equal to the client computed alone")
+    func oneClientGroupsShareCalculators() async throws {
+        let batch = try await GeneratedBatch.make(spread: false)
+        let sets = try BatchComputation.decodeClientRecords(batch.records[...])
+        let mapper = FactMapper(settings: batch.header.settings)
+        let settings = FactMapper.kpiSettings(batch.header.settings)
+        let calculator = GroupRollupCalculator(settings: settings, today: batch.header.today, firstDataDate: batch.header.firstDataDate)
+        let single = batch.header.groups.filter { $0.clients.count == 1 }
+        #expect(!single.isEmpty && single.count < batch.header.groups.count)
+        var compared = 0
+        for group in single {
+            let facts = try #require(sets[group.clients[0]].flatMap(mapper.facts))
+            let targets = batch.work.partitions.filter { $0.groupID == group.groupID }.map {
+                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
+            }
+            for row in calculator.rollups(facts: [facts], targets: targets).flatMap({ $0.clients ?? [] }) {
+                let alone = try #require(ClientRollupCalculator.parts(of: facts, at: [row.day], settings: settings)[row.day])
+                #expect(try ClientReceivablesParts(compactEncoded: [UInt8](row.receivables)) == alone.receivables)
+                #expect(try ClientPracticeParts(compactEncoded: [UInt8](row.practice)) == alone.practice)
+                compared += 1
+            }
+        }
+        #expect(compared > 20)
+    }
+
     @Test("a client coming back after the stream moved past it: the early rows are discarded and the result is still exact")
     func streamingOutOfOrder() async throws {
         let batch = try await GeneratedBatch.make(spread: false)

@@ -132,10 +132,28 @@ public enum ClientRollupCalculator {
         at days: [CalendarDate],
         settings: KPISettings
     ) -> [CalendarDate: (receivables: ClientReceivablesParts, practice: ClientPracticeParts)] {
+        let settings = settings.clamped
+        return Self.parts(
+            of: facts,
+            at: days,
+            settings: settings,
+            receivables: ReceivablesPartsCalculator(facts, settings: settings),
+            practice: PracticePartsCalculator(facts, settings: settings)
+        )
+    }
+
+    /// The client's parts at each of `days`, from calculators already built over the client's
+    /// facts alone with `settings` clamped: a group of one client shares its group's (building
+    /// them is most of the work).
+    public static func parts(
+        of facts: ClientFacts,
+        at days: [CalendarDate],
+        settings: KPISettings,
+        receivables: ReceivablesPartsCalculator,
+        practice: PracticePartsCalculator
+    ) -> [CalendarDate: (receivables: ClientReceivablesParts, practice: ClientPracticeParts)] {
         guard let first = days.min(), let last = days.max() else { return [:] }
         let settings = settings.clamped
-        let receivables = ReceivablesPartsCalculator(facts, settings: settings)
-        let practice = PracticePartsCalculator(facts, settings: settings)
         let openingDays = days.map { Period.monthToDate($0).dayBeforeStart }
         let snapshots = receivables.snapshots(at: days + openingDays)
         let practiceSnapshots = practice.snapshots(at: days)

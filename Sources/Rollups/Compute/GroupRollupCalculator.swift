@@ -84,9 +84,18 @@ public struct GroupRollupCalculator: Sendable {
         let windowFlows = Self.windowFlows(at: snapshotDays, daily: flows, windowDays: windowDays)
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
+        // A group of one client (most groups) computes its client's parts with the group's
+        // calculators: they were built over exactly that client's facts.
         let clientParts = clientDays.isEmpty
             ? []
-            : facts.map { (client: $0.client.id, parts: ClientRollupCalculator.parts(of: $0, at: clientDays, settings: self.settings)) }
+            : facts.map { client in
+                (
+                    client: client.client.id,
+                    parts: facts.count == 1
+                        ? ClientRollupCalculator.parts(of: client, at: clientDays, settings: self.settings, receivables: receivables, practice: practice)
+                        : ClientRollupCalculator.parts(of: client, at: clientDays, settings: self.settings)
+                )
+            }
 
         var result: [PartitionRollup] = []
         result.reserveCapacity(targets.count)
