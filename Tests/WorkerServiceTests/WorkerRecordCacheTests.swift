@@ -7,7 +7,6 @@ import ServerSupport
 import Storage
 import Testing
 import Wire
-import WorkerService
 
 /// The worker's record cache over real processes: a worker that holds a firm's records fetches
 /// only what changed for the batches that follow, and publishes exactly the rollups a worker
@@ -88,8 +87,8 @@ struct WorkerRecordCacheTests {
     }
 }
 
-/// A worker in front of a gateway older than keyed facts streams: such a gateway ignores `keyed`
-/// and sends records without ids.
+/// A worker process in front of a gateway older than keyed facts streams (a fake one over TCP):
+/// such a gateway ignores `keyed` and sends records without ids.
 @Suite("Worker against a gateway older than keyed streams")
 struct OlderGatewayTests {
     @Test("the batch fails with FAILED_PRECONDITION asking to upgrade the gateway, is released, and nothing is committed")
@@ -126,22 +125,30 @@ struct OlderGatewayTests {
             events.withLock { $0.append("release \(request.partitions.count)") }
             return ReleaseReply(released: request.partitions.count)
         }
-        let records = LockedValueBox<[LogRecord]>([])
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("older-gateway-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
         try await withServerAndClient(.tcp, services: [service]) { server, _ in
+            // The worker as its own process: the test process's cooperative threads are shared
+            // with every suite running at the same time.
             let address = try await server.listeningAddress
-            var configuration = WorkerConfiguration(host: "127.0.0.1", port: address.port, token: "token", workerID: "w")
-            configuration.concurrency = 1
-            configuration.idlePoll = .milliseconds(20)
-            let worker = Worker(configuration: configuration, logger: Logger(label: "worker", level: .info, sink: .collecting(into: records)))
-            let running = Task { await worker.run() }
-            let released = await eventually { events.withLock { $0.contains("release 1") } }
-            worker.beginGracefulShutdown()
-            await running.value
+            let worker = try await ChildProcess.start(
+                "pilotage-worker",
+                arguments: [
+                    "--address", "127.0.0.1:\(address.port)", "--token", "token", "--worker-id", "w", "--concurrency", "1",
+                    "--idle-poll-ms", "20", "--log-level", "info",
+                ],
+                readyPrefix: "worker ",
+                stderrPath: log
+            )
+            let released = await eventually(timeout: .seconds(120)) { events.withLock { $0.contains("release 1") } }
+            #expect(try await worker.stop() == 0)
             #expect(released)
-            #expect(worker.counters.failures >= 1 && worker.counters.batches == 0)
         }
         #expect(events.withLock { $0.contains("fetch keyed=true") && !$0.contains("commit") })
-        let error = records.withLock { $0.first { $0.message == "worker loop error" }?.metadata["error"] }
-        #expect(error?.contains("FAILED_PRECONDITION") == true && error?.contains("upgrade gateways before workers") == true, "\(error ?? "no error logged")")
+        let error = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first { $0.contains("worker loop error") }
+        #expect(
+            error?.contains("FAILED_PRECONDITION") == true && error?.contains("upgrade gateways before workers") == true,
+            "\(error ?? "no error logged")"
+        )
     }
 }
