@@ -10,7 +10,7 @@ internal import Foundation
 /// let counter = LockedValueBox(0)
 /// counter.withLock { $0 += 1 }
 /// ```
-public final class LockedValueBox<Value>: @unchecked Sendable {
+public final class LockedValueBox<Value>: @unchecked Sendable {  // Safe: `value` only under `lock`.
     // @unchecked Sendable: `value` is only read or written while `lock` is held.
     private let lock = NSLock()
     private var value: Value

@@ -4,7 +4,7 @@
 /// Every mutable field is guarded by the owning connection's ``FrameChannel`` lock, which also
 /// guards the outbound buffer: deciding to send a frame and appending it is one atomic step, so
 /// a call's STATUS is sent exactly once whoever gets there first (handler, deadline, shutdown).
-final class ServerCall: ServerContext, @unchecked Sendable {
+final class ServerCall: ServerContext, @unchecked Sendable {  // Safe: its `var`s only under the channel lock.
     // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock,
     // which also makes their runtime exclusivity checks redundant (hence `@exclusivity(unchecked)`).
 

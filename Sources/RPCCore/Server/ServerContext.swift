@@ -7,7 +7,7 @@ public import ServerSupport
 /// One context per call, shared by the interceptors and the handler; safe to use from any task.
 /// (Not subclassable outside this module; the runtime's call object is one, which saves an
 /// allocation per call.)
-public class ServerContext: @unchecked Sendable {
+public class ServerContext: @unchecked Sendable {  // Safe: `mutable` only under `lock`.
     // @unchecked Sendable: `mutable` is only accessed while `lock` is held (the connection's
     // lock: one lock fewer to allocate per call); everything else is immutable.
     /// The method being called.
