@@ -33,6 +33,7 @@ struct CLIOptions: Sendable {
         "--collaborator": .value, "--office": .value, "--mode": .value, "--frequency": .value, "--include-deactivated": .flag,
         "--fiscal-year": .value, "--unit": .value, "--view": .value, "--sort": .value, "--search": .value, "--page-size": .value,
         "--cursor": .value, "--watermark": .value, "--csv": .value, "--explain": .flag, "--verify": .flag, "--max-staleness": .value,
+        "--breakdown": .value,
         // supervisor (with --from, --to, --as-of, --search, --sort, --page-size, --cursor, --csv above)
         "--agent": .value, "--client": .value, "--collective": .value, "--min-amount": .value, "--max-amount": .value,
         "--due-from": .value, "--due-to": .value, "--group": .value, "--out": .value, "--note": .value, "--code": .value,

@@ -15,7 +15,14 @@ struct GeneratedFirmDashboardTests {
     @Test("level 1 and its sections equal raw facts, with and without deactivated clients")
     func level1Verifies() async throws {
         let firm = try GeneratedFirm.require()
-        let all = try await firm.cluster.summary(ReceivablesSummaryRequest(filter: ClientFilterMessage(includeDeactivated: true), verify: true), user: nil)
+        let all = try await firm.cluster.summary(
+            ReceivablesSummaryRequest(
+                filter: ClientFilterMessage(includeDeactivated: true),
+                verify: true,
+                breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit
+            ),
+            user: nil
+        )
         #expect(all.verification?.equal == true)
         #expect(all.sectionsVerification?.equal == true, "\(all.sectionsVerification?.differences.prefix(5) ?? [])")
         #expect(all.clients == firm.clients.count)
@@ -33,6 +40,50 @@ struct GeneratedFirmDashboardTests {
             }
         }
         #expect(sections.team.allSatisfy { $0.name != $0.collaborator }, "names from the collaborator records")
+        #expect(sections.team.count == sections.collaboratorsTotal, "every collaborator line at the maximum limit")
+    }
+
+    @Test("breakdown_limit keeps the offices and collaborators with the most clients, and verifies")
+    func breakdownLimit() async throws {
+        let firm = try GeneratedFirm.require()
+        let everyone = ClientFilterMessage(includeDeactivated: true)
+        let whole = try #require(
+            try await firm.cluster.summary(
+                ReceivablesSummaryRequest(filter: everyone, breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit),
+                user: nil
+            ).sections
+        )
+        func largest<Line>(_ lines: [Line], _ limit: Int, key: (Line) -> String, clients: (Line) -> Int) -> [String] {
+            lines.sorted { (clients($0), key($1)) > (clients($1), key($0)) }.prefix(limit).map(key).sorted()
+        }
+        let wholeOffices = whole.agedByAxis.filter { $0.axis == "OFFICE" }
+        let wholeModes = whole.agedByAxis.filter { $0.axis == "BOOKKEEPING_MODE" }
+        #expect(wholeOffices.count == 3 && whole.officesTotal == 3 && whole.collaboratorsTotal == whole.team.count)
+
+        let limited = try await firm.cluster.summary(ReceivablesSummaryRequest(filter: everyone, verify: true, breakdownLimit: 2), user: nil)
+        let sections = try #require(limited.sections)
+        #expect(limited.sectionsVerification?.equal == true, "\(limited.sectionsVerification?.differences.prefix(5) ?? [])")
+        #expect(sections.officesTotal == 3 && sections.collaboratorsTotal == whole.team.count)
+        #expect(sections.team.map(\.collaborator) == largest(whole.team, 2, key: \.collaborator, clients: \.clients))
+        #expect(sections.team.allSatisfy { member in whole.team.contains(member) }, "the kept lines are unchanged")
+        let offices = sections.agedByAxis.filter { $0.axis == "OFFICE" }
+        #expect(offices.map(\.key) == largest(wholeOffices, 2, key: \.key, clients: \.clients))
+        #expect(offices.allSatisfy { line in wholeOffices.contains(line) })
+        #expect(sections.agedByAxis.filter { $0.axis == "BOOKKEEPING_MODE" } == wholeModes, "modes are never limited")
+        #expect(sections.agedByAxis.filter { $0.axis == "COLLABORATOR" }.map(\.key) == sections.team.map(\.collaborator))
+        #expect(sections.disputes == whole.disputes && sections.widget == whole.widget, "the selection's sections do not depend on the limit")
+
+        let byDefault = try #require(try await firm.cluster.summary(ReceivablesSummaryRequest(filter: everyone), user: nil).sections)
+        #expect(byDefault.team.count == min(whole.team.count, ReceivablesSummaryRequest.defaultBreakdownLimit))
+        let none = try #require(try await firm.cluster.summary(ReceivablesSummaryRequest(filter: everyone, breakdownLimit: 0), user: nil).sections)
+        #expect(none.team.isEmpty && none.agedByAxis == wholeModes && none.collaboratorsTotal == whole.team.count)
+
+        for wrong in [-1, ReceivablesSummaryRequest.maximumBreakdownLimit + 1] {
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await firm.cluster.summary(ReceivablesSummaryRequest(breakdownLimit: wrong), user: nil)
+            }
+            #expect(error?.code == .invalidArgument && error?.message.contains("breakdown_limit") == true, "\(wrong)")
+        }
     }
 
     /// A filter of the brief and what it must select.
@@ -109,7 +160,7 @@ struct GeneratedFirmDashboardTests {
     func visibility() async throws {
         let firm = try GeneratedFirm.require()
         let cluster = firm.cluster
-        let active = try await cluster.summary(ReceivablesSummaryRequest(), user: nil)
+        let active = try await cluster.summary(ReceivablesSummaryRequest(breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit), user: nil)
         // A collaborator without a firm-wide role who follows clients (an agent when one does).
         let following = Set(try #require(active.sections).team.filter { $0.clients > 0 }.map(\.collaborator))
         let candidates = firm.collaborators.filter {

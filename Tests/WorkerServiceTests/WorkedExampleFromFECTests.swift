@@ -67,6 +67,18 @@ struct WorkedExampleFromFECTests {
                 }
             }
             Self.expectOracle(sections: fromDashboard)
+            // `--breakdown N`: the breakdown lines by office and collaborator, counted in full.
+            let level1Sections = try #require(level1["sections"] as? [String: Any])
+            let offices = ((level1Sections["aged_by_axis"] as? [[String: Any]]) ?? []).filter { $0["axis"] as? String == "OFFICE" }
+            #expect(!offices.isEmpty && offices.count == level1Sections["offices_total"] as? Int)
+            let noLines = try await pilotage(["dashboard", "receivables", "--as-of", "2025-03-31", "--breakdown", "0", "--json"], environment: environment)
+            let withoutLines = try #require(try JSONSerialization.jsonObject(with: Data(noLines.stdout.utf8)) as? [String: Any])
+            let trimmed = try #require(withoutLines["sections"] as? [String: Any])
+            #expect((trimmed["team"] as? [Any])?.isEmpty == true && trimmed["offices_total"] as? Int == offices.count)
+            let axes = ((trimmed["aged_by_axis"] as? [[String: Any]]) ?? []).compactMap { $0["axis"] as? String }
+            #expect(!axes.isEmpty && axes.allSatisfy { $0 == "BOOKKEEPING_MODE" }, "\(axes)")
+            let wrong = try await pilotage(["dashboard", "receivables", "--breakdown", "some"], environment: environment)
+            #expect(wrong.status == 64 && wrong.stderr.contains("--breakdown"), "\(wrong.status) \(wrong.stderr)")
             // §5 AR-CEI of February and March, at level 2 (monthly).
             let monthly = try await pilotage(
                 ["dashboard", "receivables", "--level", "2", "--kpi", "AR-CEI", "--from", "2025-01-01", "--to", "2025-03-31", "--json"],

@@ -88,6 +88,15 @@ public struct ReceivablesSummaryRequest: Codable, Sendable, Hashable {
     public var verify: Bool?
     /// Attach the additive parts behind each level-1 value at D (`explain` in the reply).
     public var explain: Bool?
+    /// The most offices and the most collaborators in the breakdown sections (`team`,
+    /// `aged_by_axis`): those with the most clients of the selection. Default
+    /// ``defaultBreakdownLimit``; 0 leaves them out; at most ``maximumBreakdownLimit``.
+    public var breakdownLimit: Int?
+
+    /// Offices and collaborators in the breakdown sections when the request names no limit.
+    public static let defaultBreakdownLimit = 10
+    /// The largest `breakdown_limit` accepted.
+    public static let maximumBreakdownLimit = 10_000
 
     /// Creates a request.
     public init(
@@ -95,13 +104,15 @@ public struct ReceivablesSummaryRequest: Codable, Sendable, Hashable {
         filter: ClientFilterMessage? = nil,
         maxStalenessSeconds: Double? = nil,
         verify: Bool? = nil,
-        explain: Bool? = nil
+        explain: Bool? = nil,
+        breakdownLimit: Int? = nil
     ) {
         self.asOf = asOf
         self.filter = filter
         self.maxStalenessSeconds = maxStalenessSeconds
         self.verify = verify
         self.explain = explain
+        self.breakdownLimit = breakdownLimit
     }
 
     enum CodingKeys: String, CodingKey {
@@ -109,6 +120,7 @@ public struct ReceivablesSummaryRequest: Codable, Sendable, Hashable {
         case filter
         case maxStalenessSeconds = "max_staleness_seconds"
         case verify, explain
+        case breakdownLimit = "breakdown_limit"
     }
 }
 

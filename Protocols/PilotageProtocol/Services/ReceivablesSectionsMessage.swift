@@ -24,6 +24,11 @@ public struct ReceivablesSectionsMessage: Codable, Sendable, Hashable {
     public var team: [TeamMemberMessage]
     /// AR-AGED at D by office, bookkeeping mode and collaborator.
     public var agedByAxis: [AxisAgedMessage]
+    /// Offices of the selection, of which `aged_by_axis` carries at most `breakdown_limit`.
+    public var officesTotal: Int?
+    /// Collaborators of the selection, of which `team` and `aged_by_axis` carry at most
+    /// `breakdown_limit`.
+    public var collaboratorsTotal: Int?
     /// AR-W12: the 12 months ending with D's month (the last one up to D).
     public var widget: [WidgetMonthMessage]
 
@@ -36,7 +41,9 @@ public struct ReceivablesSectionsMessage: Codable, Sendable, Hashable {
         forecast: ForecastMessage?,
         team: [TeamMemberMessage],
         agedByAxis: [AxisAgedMessage],
-        widget: [WidgetMonthMessage]
+        widget: [WidgetMonthMessage],
+        officesTotal: Int? = nil,
+        collaboratorsTotal: Int? = nil
     ) {
         self.windowStart = windowStart
         self.disputes = disputes
@@ -46,6 +53,8 @@ public struct ReceivablesSectionsMessage: Codable, Sendable, Hashable {
         self.team = team
         self.agedByAxis = agedByAxis
         self.widget = widget
+        self.officesTotal = officesTotal
+        self.collaboratorsTotal = collaboratorsTotal
     }
 
     enum CodingKeys: String, CodingKey {
@@ -53,6 +62,8 @@ public struct ReceivablesSectionsMessage: Codable, Sendable, Hashable {
         case disputes, matching, collection, forecast, team
         case agedByAxis = "aged_by_axis"
         case widget
+        case officesTotal = "offices_total"
+        case collaboratorsTotal = "collaborators_total"
     }
 }
 

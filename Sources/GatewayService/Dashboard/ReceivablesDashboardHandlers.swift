@@ -75,6 +75,7 @@ struct ReceivablesSummary: Sendable {
                     try Self.checkStaleness(context.freshness, limit: limit)
                 }
                 let asOf = try Self.asOf(request.asOf, today: context.today)
+                let limit = try Self.breakdownLimit(request.breakdownLimit)
                 let groups = context.groups.filter { filter.matches($0.profile) }
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
@@ -83,7 +84,7 @@ struct ReceivablesSummary: Sendable {
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let breakdown = Self.breakdown(of: groups)
+                let breakdown = Self.breakdown(of: groups).limited(to: limit)
                 let lines = try SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
@@ -107,7 +108,7 @@ struct ReceivablesSummary: Sendable {
                 }
                 var selected = context
                 selected.groups = groups
-                return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names))
+                return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names, breakdownLimit: limit))
             }
             let rollupTime = ContinuousClock.now - started
             let level1 = rollup.level1
@@ -125,7 +126,7 @@ struct ReceivablesSummary: Sendable {
                     let sections = Self.sections(
                         asOf: level1.asOf,
                         context: context,
-                        breakdown: Self.breakdown(of: context.groups),
+                        breakdown: Self.breakdown(of: context.groups).limited(to: rollup.breakdownLimit),
                         names: rollup.names
                     ) { line in
                         ReceivablesReference(
@@ -177,6 +178,7 @@ struct ReceivablesSummary: Sendable {
         var sections: ReceivablesSectionsMessage
         var explain: [ExplainedValueMessage]?
         var names: [String: String]
+        var breakdownLimit: Int
     }
 
     /// The breakdown lines of `groups` (members in the order of `groups`).
@@ -268,6 +270,18 @@ struct ReceivablesSummary: Sendable {
             throw RollupStoreError(code: .invalidRequest, message: "as_of \(date) is after the firm's today (\(today))")
         }
         return date
+    }
+
+    /// The request's `breakdown_limit`, or the default.
+    static func breakdownLimit(_ requested: Int?) throws -> Int {
+        let limit = requested ?? ReceivablesSummaryRequest.defaultBreakdownLimit
+        guard (0...ReceivablesSummaryRequest.maximumBreakdownLimit).contains(limit) else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "breakdown_limit must be between 0 and \(ReceivablesSummaryRequest.maximumBreakdownLimit), got \(limit)"
+            )
+        }
+        return limit
     }
 
     static func checkFingerprints(_ reader: RollupReader, groups: [StoredGroup], current: String) throws {

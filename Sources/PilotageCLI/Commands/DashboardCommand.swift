@@ -45,6 +45,8 @@ enum DashboardCommand {
     static let usage = """
         pilotage dashboard practice|receivables|prospects [--level 1|2|3] [filters] [--json]
           level 1   --as-of D                         KPIs at D with their 30-day history
+                    --breakdown N|all (receivables)   offices and collaborators in the breakdown
+                                                      sections (default 10, those with most clients)
           level 2   --from D --to D --periodicity day|week|month|quarter [--kpi K]...
           level 3   --as-of D [--view V] [--sort COLUMN[:desc]]... [--search TEXT]
                     [--page-size N] [--cursor C] [--csv FILE [--watermark W]]
@@ -118,6 +120,13 @@ enum DashboardCommand {
             if let date = try Self.date(arguments, "--as-of") { request["as_of"] = date }
             if let date = try Self.date(arguments, "--from") { request["from"] = date }
             if let date = try Self.date(arguments, "--to") { request["to"] = date }
+            if let limit = arguments.value("--breakdown") {
+                // `all`: the gateway's maximum (`ReceivablesSummaryRequest.maximumBreakdownLimit`).
+                guard let number = limit == "all" ? 10_000 : Int(limit), number >= 0 else {
+                    throw UsageError("--breakdown expects a number of lines or 'all', got '\(limit)'")
+                }
+                request["breakdown_limit"] = number
+            }
             if arguments.flag("--explain") { request["explain"] = true }
             if arguments.flag("--verify") { request["verify"] = true }
         case 2:

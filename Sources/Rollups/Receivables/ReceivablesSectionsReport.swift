@@ -96,6 +96,10 @@ public enum ReceivablesSectionsReport {
         public private(set) var collaborators: [Entry]
         /// Clients of the whole selection.
         public private(set) var clients: Int
+        /// Offices of the selection, with those ``limited(to:)`` left out.
+        public let totalOffices: Int
+        /// Collaborators of the selection, with those ``limited(to:)`` left out.
+        public let totalCollaborators: Int
 
         /// The lines of `members`.
         public init(members: [Member]) {
@@ -118,6 +122,8 @@ public enum ReceivablesSectionsReport {
             self.modes = modes.sorted
             self.collaborators = collaborators.sorted
             self.clients = clients
+            self.totalOffices = self.offices.count
+            self.totalCollaborators = self.collaborators.count
         }
 
         /// The lines of one dimension while they are collected (one look-up per member).
@@ -143,6 +149,22 @@ public enum ReceivablesSectionsReport {
 
         /// Every breakdown line: offices, modes, then collaborators.
         public var entries: [Entry] { self.offices + self.modes + self.collaborators }
+
+        /// The breakdown with at most `limit` offices and `limit` collaborators: those with the
+        /// most clients of the selection (ties: the smaller key), kept in key order. Modes are
+        /// never limited; ``totalOffices`` and ``totalCollaborators`` still count every line.
+        public func limited(to limit: Int) -> Breakdown {
+            var copy = self
+            copy.offices = Self.largest(self.offices, limit)
+            copy.collaborators = Self.largest(self.collaborators, limit)
+            return copy
+        }
+
+        private static func largest(_ entries: [Entry], _ limit: Int) -> [Entry] {
+            guard entries.count > limit else { return entries }
+            let kept = entries.sorted { ($0.clients, $1.key) > ($1.clients, $0.key) }.prefix(max(0, limit))
+            return kept.sorted { $0.key < $1.key }
+        }
     }
 
     /// Builds the sections at D; `evaluator` evaluates each line (``Line/selection`` and the
@@ -263,7 +285,9 @@ public enum ReceivablesSectionsReport {
             forecast: forecast,
             team: team,
             agedByAxis: axes,
-            widget: widget
+            widget: widget,
+            officesTotal: breakdown.totalOffices,
+            collaboratorsTotal: breakdown.totalCollaborators
         )
     }
 

@@ -2,7 +2,9 @@
 // a pilotage-gateway and pilotage-worker children, this process as a back-office client.
 //
 //   large   the large demo firm (5,000 clients, 2,000,000 documents, 500,000 installments),
-//           published by two workers: latency of level 1 (Receivables/Summary) and level 2
+//           published by two workers: latency of level 1 (Receivables/Summary, its default
+//           breakdown of 10 offices and 10 collaborators; then, apart and without target, the
+//           same mix with every office and collaborator line) and level 2
 //           (Receivables/Series, 12 months, monthly) for a random mix of filters and dates, one
 //           call at a time; then the firm-wide answers recomputed from raw facts in the same run
 //           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
@@ -311,6 +313,14 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     }
     report("large-level1", level1, target: 5)
     kinds1.report("large-level1")
+    // The same mix with every office and collaborator line (`breakdown_limit` at its maximum
+    // instead of the default 10): what the whole team table costs in one answer (no target).
+    let wholeTeam = try await latencies(max(options.requests / 5, 1)) { _ in
+        let asOf = today.advanced(by: -random.below(60))
+        let request = ReceivablesSummaryRequest(asOf: asOf, filter: staff.filter(&random), breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit)
+        _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: metadata)
+    }
+    report("large-level1-whole-team", wholeTeam)
 
     var level2: [Double] = []
     do {
