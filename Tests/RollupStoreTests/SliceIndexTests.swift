@@ -93,4 +93,68 @@ struct SliceIndexTests {
         #expect(index.cover([1, 2, 3, 4], maximumSlices: 1) == SliceCover(slices: ["office=LYO"], groups: [1, 2]))
         #expect(index.size(of: "all") == 5 && index.size(of: "office=LYO") == 2 && index.size(of: "deactivated:all") == 2)
     }
+
+    @Test("subtracting: a collaborator's line within an office is their slice minus their groups of other offices")
+    func subtractive() {
+        // ana: eight groups in PAR (shared with c0…c7, FIRM/CLIENT × MONTHLY/QUARTERLY) and two
+        // in LYO (one FIRM monthly, one CLIENT quarterly); four others in PAR, one per mode and
+        // frequency, so that no slice lies inside ana's Paris groups.
+        let modes: [ClientFact.BookkeepingMode] = [.firm, .client]
+        let frequencies: [ClientFact.Frequency] = [.monthly, .quarterly]
+        var groups = (0..<8).map { number in
+            SliceIndex.Member(
+                id: Int64(number + 1),
+                profile: Self.profile(mode: modes[number % 2], frequency: frequencies[number / 2 % 2], collaborators: ["ana", "c\(number)"])
+            )
+        }
+        groups += [
+            .init(id: 9, profile: Self.profile(office: "LYO", collaborators: ["ana"])),
+            .init(id: 10, profile: Self.profile(office: "LYO", mode: .client, frequency: .quarterly, collaborators: ["ana"])),
+            .init(id: 11, profile: Self.profile(collaborators: ["bob"])),
+            .init(id: 12, profile: Self.profile(mode: .client, frequency: .quarterly, collaborators: ["carl"])),
+            .init(id: 13, profile: Self.profile(mode: .client, collaborators: ["dan"])),
+            .init(id: 14, profile: Self.profile(frequency: .quarterly, collaborators: ["eve"])),
+        ]
+        let index = SliceIndex(groups: groups)
+        let anaInParis = Array(Int64(1)...8)
+        #expect(index.cover(anaInParis) == SliceCover(slices: [], groups: anaInParis), "no slice lies inside")
+        #expect(index.covers([anaInParis], subtracting: true) == [SliceCover(slices: ["collaborator=ana"], groups: [], subtracted: [9, 10])])
+        // Cheaper as it is: two slices, or a few groups; never with a group the index does not know.
+        #expect(index.covers([[9, 10]], subtracting: true) == [index.cover([9, 10])])
+        #expect(index.covers([[1, 2]], subtracting: true) == [index.cover([1, 2])])
+        #expect(index.covers([anaInParis + [99]], subtracting: true) == [index.cover(anaInParis + [99])])
+    }
+
+    @Test("every cover, with or without subtraction, reads each selected group exactly once (random firms)")
+    func coversAreExact() {
+        var random = SplitMix(seed: 0x51CE)
+        let offices = ["PAR", "LYO", nil]
+        let people = (0..<6).map { "c\($0)" }
+        for _ in 0..<80 {
+            var members: [SliceIndex.Member] = []
+            var seen: Set<ClientProfile> = []
+            for id in 1...(2 + random.below(30)) {
+                let profile = ClientProfile(
+                    office: offices[random.below(offices.count)],
+                    bookkeepingMode: random.below(2) == 0 ? .firm : .client,
+                    frequency: ClientFact.Frequency.allCases[random.below(3)],
+                    deactivated: random.below(6) == 0,
+                    collaborators: Set((0..<(1 + random.below(2))).map { _ in people[random.below(people.count)] })
+                )
+                if seen.insert(profile).inserted { members.append(.init(id: Int64(id), profile: profile)) }
+            }
+            let index = SliceIndex(groups: members)
+            let sliceMembers = Dictionary(grouping: members.flatMap { member in RollupSlices.keys(of: member.profile).map { ($0, member.id) } }, by: \.0)
+                .mapValues { $0.map(\.1) }
+            let selections = (0..<6).map { _ in members.filter { _ in random.below(2) == 0 }.map(\.id) }
+            for (cover, selection) in zip(index.covers(selections, subtracting: true), selections) {
+                var count: [Int64: Int] = [:]
+                for slice in cover.slices { for id in sliceMembers[slice] ?? [] { count[id, default: 0] += 1 } }
+                for id in cover.groups { count[id, default: 0] += 1 }
+                for id in cover.subtracted { count[id, default: 0] -= 1 }
+                #expect(count.filter { $0.value != 0 } == Dictionary(uniqueKeysWithValues: selection.map { ($0, 1) }))
+                #expect(cover.slices.count + cover.groups.count + cover.subtracted.count <= max(selection.count, 1))
+            }
+        }
+    }
 }

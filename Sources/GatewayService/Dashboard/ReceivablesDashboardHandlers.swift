@@ -60,6 +60,8 @@ struct ReceivablesSummary: Sendable {
 
         /// The slices of the firm's groups (every group of the firm, before any filter).
         var sliceIndex: SliceIndex
+        /// The breakdown axes of the firm's groups (positions in the firm's `groups`).
+        var breakdownIndex: BreakdownIndex
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -76,7 +78,8 @@ struct ReceivablesSummary: Sendable {
                 }
                 let asOf = try Self.asOf(request.asOf, today: context.today)
                 let limit = try Self.breakdownLimit(request.breakdownLimit)
-                let groups = context.groups.filter { filter.matches($0.profile) }
+                let positions = context.groups.indices.filter { filter.matches(context.groups[$0].profile) }
+                let groups = positions.map { context.groups[$0] }
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
                 let cover = context.sliceIndex.cover(groups.map(\.id))
@@ -84,7 +87,7 @@ struct ReceivablesSummary: Sendable {
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let breakdown = Self.breakdown(of: groups).limited(to: limit)
+                let breakdown = context.breakdownIndex.breakdown(positions: positions, clients: groups.map(\.clients), limit: limit)
                 let lines = try SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
@@ -229,7 +232,7 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
-        let (groups, slices) = try FirmGroupsCache.shared.groups(connection: connection)
+        let (groups, slices, breakdown) = try FirmGroupsCache.shared.groups(connection: connection)
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
@@ -237,7 +240,8 @@ struct ReceivablesSummary: Sendable {
             freshness: try rollups.freshness(today: today),
             groups: groups,
             settings: settings,
-            sliceIndex: slices
+            sliceIndex: slices,
+            breakdownIndex: breakdown
         )
     }
 
@@ -306,7 +310,9 @@ extension Duration {
 /// The parts of every line of the level-1 sections: the whole selection (read with
 /// ``ReceivablesSectionsReport/keys(asOf:today:settings:)``) and each breakdown line by
 /// collaborator, office or mode (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``),
-/// each read through the slices inside it plus its other groups.
+/// each read through the slices inside it plus its other groups, or, when that reads fewer rows,
+/// through the one slice holding it minus that slice's other groups (a collaborator's line
+/// within an office: their slice minus their groups of other offices).
 ///
 /// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once:
 /// one statement per table for every slice any line uses, one for every group outside them.
@@ -328,7 +334,7 @@ struct SectionLines {
         }
         let entries = breakdown.entries
         if !entries.isEmpty {
-            let covers = slices.covers(entries.map { entry in entry.members.map { selection[$0].id } })
+            let covers = slices.covers(entries.map { entry in entry.members.map { selection[$0].id } }, subtracting: true)
             try self.read(Array(zip(entries.map(\.line), covers)), keys: lineKeys, reader: reader)
         }
     }
@@ -337,9 +343,9 @@ struct SectionLines {
     private mutating func read(_ covers: [(ReceivablesSectionsReport.Line, SliceCover)], keys: ReceivablesKeys, reader: RollupReader) throws {
         let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.1.slices))
         let sliceParts = try reader.keyedParts(slices: Set(sliceIDs.values).sorted(), keys: keys)
-        let groupParts = try reader.keyedParts(groups: Set(covers.flatMap(\.1.groups)).sorted(), keys: keys)
+        let groupParts = try reader.keyedParts(groups: Set(covers.flatMap { $0.1.groups + $0.1.subtracted }).sorted(), keys: keys)
         for (line, cover) in covers {
-            if cover.groups.isEmpty, cover.slices.count == 1 {
+            if cover.groups.isEmpty, cover.subtracted.isEmpty, cover.slices.count == 1 {
                 // One slice (most breakdown lines): its parts as read, without a copy into a sum.
                 self.parts[line] = sliceIDs[cover.slices[0]].flatMap { sliceParts[$0] } ?? .zero
                 continue
@@ -347,6 +353,7 @@ struct SectionLines {
             var total = KeyedReceivablesParts.zero
             for slice in cover.slices { total += sliceIDs[slice].flatMap { sliceParts[$0] } ?? .zero }
             for group in cover.groups { total += groupParts[group] ?? .zero }
+            for group in cover.subtracted { total -= groupParts[group] ?? .zero }
             self.parts[line] = total
         }
     }

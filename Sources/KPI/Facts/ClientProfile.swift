@@ -84,17 +84,18 @@ public struct ClientFilter: Hashable, Sendable, Codable {
         self.includeDeactivated = includeDeactivated
     }
 
-    /// Whether a client with `profile` is selected.
+    /// Whether a client with `profile` is selected. The comparisons come first and the set
+    /// look-ups last (dashboards match every group of a firm per answer).
     public func matches(_ profile: ClientProfile) -> Bool {
         if profile.deactivated && !self.includeDeactivated { return false }
-        if let collaborators = self.collaborators, profile.collaborators.isDisjoint(with: collaborators) {
-            return false
-        }
+        if let mode = self.bookkeepingMode, profile.bookkeepingMode != mode { return false }
+        if let frequency = self.frequency, profile.frequency != frequency { return false }
         if let offices = self.offices {
             guard let office = profile.office, offices.contains(office) else { return false }
         }
-        if let mode = self.bookkeepingMode, profile.bookkeepingMode != mode { return false }
-        if let frequency = self.frequency, profile.frequency != frequency { return false }
+        if let collaborators = self.collaborators {
+            return profile.collaborators.contains { collaborators.contains($0) }
+        }
         return true
     }
 }

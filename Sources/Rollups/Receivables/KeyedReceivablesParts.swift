@@ -62,6 +62,15 @@ public struct KeyedReceivablesParts: ReceivablesPartsSource, AdditiveParts {
         for (key, value) in rhs.forecasts { lhs.forecasts[key] = (lhs.forecasts[key] ?? .zero) + value }
     }
 
+    /// Key-by-key difference in place: a slice's parts minus those of its groups outside a
+    /// selection (every part type is a sum of integers, so the difference is exact).
+    public static func -= (lhs: inout KeyedReceivablesParts, rhs: KeyedReceivablesParts) {
+        for (key, value) in rhs.snapshots { lhs.snapshots[key, default: .zero] += value.negated }
+        for (key, value) in rhs.flows { lhs.flows[key, default: .zero] += value.negated }
+        for (key, value) in rhs.collectionRates { lhs.collectionRates[key, default: .zero] += value.negated }
+        for (key, value) in rhs.forecasts { lhs.forecasts[key] = (lhs.forecasts[key] ?? .zero) + value.negated }
+    }
+
     /// Snapshot at `date` (zero when not read).
     public func snapshot(at date: CalendarDate) -> ReceivablesSnapshot { self.snapshots[date] ?? .zero }
     /// Flow over `period` (zero when not read).

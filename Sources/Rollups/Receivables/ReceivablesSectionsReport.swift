@@ -147,6 +147,16 @@ public enum ReceivablesSectionsReport {
             var sorted: [Entry] { self.entries.sorted { $0.key < $1.key } }
         }
 
+        /// A breakdown of lines already collected (``BreakdownIndex``).
+        init(offices: [Entry], modes: [Entry], collaborators: [Entry], clients: Int, totalOffices: Int, totalCollaborators: Int) {
+            self.offices = offices
+            self.modes = modes
+            self.collaborators = collaborators
+            self.clients = clients
+            self.totalOffices = totalOffices
+            self.totalCollaborators = totalCollaborators
+        }
+
         /// Every breakdown line: offices, modes, then collaborators.
         public var entries: [Entry] { self.offices + self.modes + self.collaborators }
 

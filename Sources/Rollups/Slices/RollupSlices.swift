@@ -51,17 +51,21 @@ public enum RollupSlices {
 }
 
 /// How a selection of client groups is read: disjoint slices (each with every member selected)
-/// plus the selected groups outside them.
+/// plus the selected groups outside them; or, when cheaper (``SliceIndex/covers(_:maximumSlices:subtracting:)``),
+/// one slice holding every selected group minus its members that are not selected.
 public struct SliceCover: Sendable, Hashable {
     /// The slices read in place of their members, largest first.
     public var slices: [String]
     /// The selected groups that are not members of `slices`, in selection order.
     public var groups: [Int64]
+    /// Groups of `slices` that are not selected: their parts are subtracted (position order).
+    public var subtracted: [Int64]
 
     /// Creates a value.
-    public init(slices: [String], groups: [Int64]) {
+    public init(slices: [String], groups: [Int64], subtracted: [Int64] = []) {
         self.slices = slices
         self.groups = groups
+        self.subtracted = subtracted
     }
 }
 
@@ -94,6 +98,11 @@ public struct SliceIndex: Sendable {
     private let sizes: [Int]
     /// Preference among slices of equal size (``RollupSlices/rank(_:)``, then the key).
     private let preference: [Int]
+    /// The members of slice `s` are the groups at positions `members[memberStart[s]..<memberStart[s + 1]]`.
+    private let memberStart: [Int]
+    private let members: [Int]
+    /// Group id at each position.
+    private let ids: [Int64]
 
     /// Indexes the firm's groups (every group with clients).
     public init(groups: [Member]) {
@@ -126,6 +135,26 @@ public struct SliceIndex: Sendable {
         }
         var preference = Array(repeating: 0, count: keys.count)
         for (position, number) in order.enumerated() { preference[number] = position }
+        // The inverse of `slices`: members by slice, in position order.
+        var memberStart = [0]
+        var offset = 0
+        for size in sizes {
+            offset += size
+            memberStart.append(offset)
+        }
+        var next = memberStart
+        var members = Array(repeating: 0, count: offset)
+        for position in 0..<(sliceStart.count - 1) {
+            for slice in slices[sliceStart[position]..<sliceStart[position + 1]] {
+                members[next[slice]] = position
+                next[slice] += 1
+            }
+        }
+        var ids = Array(repeating: Int64(0), count: positions.count)
+        for (id, position) in positions { ids[position] = id }
+        self.memberStart = memberStart
+        self.members = members
+        self.ids = ids
         self.keys = keys
         self.positions = positions
         self.sliceStart = sliceStart
@@ -151,9 +180,59 @@ public struct SliceIndex: Sendable {
     }
 
     /// The covers of many selections (the breakdown lines of an answer), sharing one buffer.
-    public func covers(_ selections: [[Int64]], maximumSlices: Int = 4) -> [SliceCover] {
+    ///
+    /// With `subtracting`, a selection whose cover would read more slices and groups than one
+    /// slice holding all of it has members outside it is read as that slice minus those members
+    /// (``SliceCover/subtracted``): a collaborator's line within an office is their slice minus
+    /// their few groups of other offices. Only for parts that subtract exactly (sums of integers
+    /// key by key).
+    public func covers(_ selections: [[Int64]], maximumSlices: Int = 4, subtracting: Bool = false) -> [SliceCover] {
         var scratch = Scratch(index: self)
-        return selections.map { self.cover($0, maximumSlices: maximumSlices, scratch: &scratch) }
+        return selections.map { selection in
+            let cover = self.cover(selection, maximumSlices: maximumSlices, scratch: &scratch)
+            guard subtracting, cover.slices.count + cover.groups.count > 2 else { return cover }
+            return self.subtractiveCover(selection, cheaperThan: cover, scratch: &scratch) ?? cover
+        }
+    }
+
+    /// The smallest slice holding every group of `selection` (then the preferred) as a cover
+    /// minus its other members, when that reads fewer rows than `cover`.
+    private func subtractiveCover(_ selection: [Int64], cheaperThan cover: SliceCover, scratch: inout Scratch) -> SliceCover? {
+        var distinct = 0
+        scratch.touched.removeAll(keepingCapacity: true)
+        for group in selection {
+            guard let position = self.positions[group] else {
+                self.reset(&scratch, positions: selection)
+                return nil
+            }
+            guard !scratch.selected[position] else { continue }
+            scratch.selected[position] = true
+            distinct += 1
+            for slice in self.slices[self.sliceStart[position]..<self.sliceStart[position + 1]] {
+                if scratch.counts[slice] == 0 { scratch.touched.append(slice) }
+                scratch.counts[slice] += 1
+            }
+        }
+        var best: Int?
+        for slice in scratch.touched where scratch.counts[slice] == distinct {
+            if let current = best, (self.sizes[slice], self.preference[slice]) >= (self.sizes[current], self.preference[current]) { continue }
+            best = slice
+        }
+        var result: SliceCover?
+        if let best, 1 + self.sizes[best] - distinct < cover.slices.count + cover.groups.count {
+            let outside = self.members[self.memberStart[best]..<self.memberStart[best + 1]].filter { !scratch.selected[$0] }
+            result = SliceCover(slices: [self.keys[best]], groups: [], subtracted: outside.map { self.ids[$0] })
+        }
+        for slice in scratch.touched { scratch.counts[slice] = 0 }
+        self.reset(&scratch, positions: selection)
+        return result
+    }
+
+    /// Clears the `selected` marks of `positions`' groups.
+    private func reset(_ scratch: inout Scratch, positions selection: [Int64]) {
+        for group in selection {
+            if let position = self.positions[group] { scratch.selected[position] = false }
+        }
     }
 
     /// Buffers of a cover, all zeros (and `false`) between covers: only the entries of the

@@ -5,8 +5,8 @@ internal import Storage
 internal import Synchronization
 internal import TenantStore
 
-/// The client groups of each firm file, their ``Rollups/SliceIndex`` and the collaborators'
-/// names, kept while the file's last ingestion (sequence and commit instant) is unchanged: every
+/// The client groups of each firm file, their ``Rollups/SliceIndex``, their
+/// ``Rollups/BreakdownIndex`` and the collaborators' names, kept while the file's last ingestion (sequence and commit instant) is unchanged: every
 /// dashboard answer needs them, reading and decoding them costs over a millisecond on a
 /// 600-client firm, and they only change in an ingestion batch, which always records a new
 /// sequence.
@@ -25,6 +25,7 @@ final class FirmGroupsCache: Sendable {
         var version: Version
         var groups: [StoredGroup]
         var slices: SliceIndex
+        var breakdown: BreakdownIndex
         var names: [String: String]
     }
 
@@ -35,11 +36,11 @@ final class FirmGroupsCache: Sendable {
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    /// The groups of the connection's file (with clients), and their slices, as of the
-    /// connection's read transaction.
-    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex) {
+    /// The groups of the connection's file (with clients), their slices and their breakdown
+    /// axes (positions are those of `groups`), as of the connection's read transaction.
+    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, breakdown: BreakdownIndex) {
         let entry = try self.entry(connection: connection)
-        return (entry.groups, entry.slices)
+        return (entry.groups, entry.slices, entry.breakdown)
     }
 
     /// Collaborator names by id, as of the connection's read transaction.
@@ -61,6 +62,7 @@ final class FirmGroupsCache: Sendable {
             version: version,
             groups: groups,
             slices: SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) }),
+            breakdown: BreakdownIndex(profiles: groups.map(\.profile)),
             names: Dictionary(
                 try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
                 uniquingKeysWith: { first, _ in first }
