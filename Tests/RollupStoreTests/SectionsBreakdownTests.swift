@@ -36,7 +36,7 @@ struct SectionsBreakdownTests {
     func empty() {
         let breakdown = ReceivablesSectionsReport.Breakdown(members: [])
         #expect(breakdown.entries.isEmpty && breakdown.clients == 0)
-        #expect(BreakdownIndex(profiles: []).breakdown(positions: [], clients: [], limit: 10).entries.isEmpty)
+        #expect(GroupAxesIndex(profiles: []).breakdown(positions: [], clients: [], limit: 10).entries.isEmpty)
     }
 
     @Test("limited(to:) keeps the offices and collaborators with the most clients (ties: smaller key), in key order")
@@ -59,7 +59,7 @@ struct SectionsBreakdownTests {
         #expect(tied.limited(to: 1).collaborators.map(\.key) == ["marie"])
     }
 
-    @Test("BreakdownIndex equals Breakdown(members:).limited(to:) for random firms, selections and limits")
+    @Test("GroupAxesIndex selects what ClientFilter selects and equals Breakdown(members:).limited(to:), for random firms, filters and limits")
     func indexEqualsReference() {
         var random = SplitMix(seed: 0xB4EA)
         let offices = ["PAR", "LYO", "NAN", nil]
@@ -69,13 +69,23 @@ struct SectionsBreakdownTests {
                 ClientProfile(
                     office: offices[random.below(offices.count)],
                     bookkeepingMode: random.below(2) == 0 ? .firm : .client,
-                    frequency: .monthly,
+                    frequency: random.below(3) == 0 ? .quarterly : .monthly,
                     deactivated: random.below(5) == 0,
                     collaborators: Set((0..<random.below(4)).map { _ in people[random.below(people.count)] })
                 )
             }
             let clients = profiles.map { _ in 1 + random.below(9) }
-            let index = BreakdownIndex(profiles: profiles)
+            let index = GroupAxesIndex(profiles: profiles)
+            for _ in 0..<8 {
+                let filter = ClientFilter(
+                    collaborators: random.below(2) == 0 ? nil : Set((0..<random.below(3)).map { _ in people[random.below(people.count)] } + ["nobody"]),
+                    offices: random.below(3) == 0 ? Set([offices[random.below(offices.count)] ?? "-", "ELSEWHERE"]) : nil,
+                    bookkeepingMode: random.below(3) == 0 ? .client : nil,
+                    frequency: random.below(4) == 0 ? .quarterly : (random.below(4) == 0 ? .monthly : nil),
+                    includeDeactivated: random.below(2) == 0
+                )
+                #expect(index.positions(matching: filter) == profiles.indices.filter { filter.matches(profiles[$0]) }, "\(filter)")
+            }
             let positions = profiles.indices.filter { _ in random.below(3) > 0 }
             for limit in [0, 1, 2, 5, 1_000] {
                 let reference = ReceivablesSectionsReport.Breakdown(

@@ -60,8 +60,8 @@ struct ReceivablesSummary: Sendable {
 
         /// The slices of the firm's groups (every group of the firm, before any filter).
         var sliceIndex: SliceIndex
-        /// The breakdown axes of the firm's groups (positions in the firm's `groups`).
-        var breakdownIndex: BreakdownIndex
+        /// The filter axes of the firm's groups (positions in the firm's `groups`).
+        var axesIndex: GroupAxesIndex
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -78,7 +78,7 @@ struct ReceivablesSummary: Sendable {
                 }
                 let asOf = try Self.asOf(request.asOf, today: context.today)
                 let limit = try Self.breakdownLimit(request.breakdownLimit)
-                let positions = context.groups.indices.filter { filter.matches(context.groups[$0].profile) }
+                let positions = context.axesIndex.positions(matching: filter)
                 let groups = positions.map { context.groups[$0] }
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
@@ -87,7 +87,7 @@ struct ReceivablesSummary: Sendable {
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let breakdown = context.breakdownIndex.breakdown(positions: positions, clients: groups.map(\.clients), limit: limit)
+                let breakdown = context.axesIndex.breakdown(positions: positions, clients: groups.map(\.clients), limit: limit)
                 let lines = try SectionLines(
                     reader: reader,
                     slices: context.sliceIndex,
@@ -95,7 +95,8 @@ struct ReceivablesSummary: Sendable {
                     breakdown: breakdown,
                     selectionCover: cover,
                     totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
-                    lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings)
+                    lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings),
+                    agedKeys: ReceivablesSectionsReport.agedLineKeys(asOf: asOf)
                 )
                 var explain: [ExplainedValueMessage]?
                 if request.explain == true {
@@ -232,7 +233,7 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
-        let (groups, slices, breakdown) = try FirmGroupsCache.shared.groups(connection: connection)
+        let (groups, slices, axes) = try FirmGroupsCache.shared.groups(connection: connection)
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
@@ -241,7 +242,7 @@ struct ReceivablesSummary: Sendable {
             groups: groups,
             settings: settings,
             sliceIndex: slices,
-            breakdownIndex: breakdown
+            axesIndex: axes
         )
     }
 
@@ -309,13 +310,15 @@ extension Duration {
 
 /// The parts of every line of the level-1 sections: the whole selection (read with
 /// ``ReceivablesSectionsReport/keys(asOf:today:settings:)``) and each breakdown line by
-/// collaborator, office or mode (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``),
+/// collaborator (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``), office or mode
+/// (the snapshot at D only, ``ReceivablesSectionsReport/agedLineKeys(asOf:)``),
 /// each read through the slices inside it plus its other groups, or, when that reads fewer rows,
 /// through the one slice holding it minus that slice's other groups (a collaborator's line
 /// within an office: their slice minus their groups of other offices).
 ///
-/// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once:
-/// one statement per table for every slice any line uses, one for every group outside them.
+/// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once per
+/// set of keys: one statement per table for every slice any line uses, one for every group
+/// outside them.
 /// The whole selection's cover is the one the level-1 read already computed (`selectionCover`).
 struct SectionLines {
     private var parts: [ReceivablesSectionsReport.Line: KeyedReceivablesParts] = [:]
@@ -327,20 +330,24 @@ struct SectionLines {
         breakdown: ReceivablesSectionsReport.Breakdown,
         selectionCover: SliceCover,
         totalKeys: ReceivablesKeys,
-        lineKeys: ReceivablesKeys
+        lineKeys: ReceivablesKeys,
+        agedKeys: ReceivablesKeys
     ) throws {
         if !selection.isEmpty {
             try self.read([(.selection, selectionCover)], keys: totalKeys, reader: reader)
         }
         let entries = breakdown.entries
         if !entries.isEmpty {
-            let covers = slices.covers(entries.map { entry in entry.members.map { selection[$0].id } }, subtracting: true)
-            try self.read(Array(zip(entries.map(\.line), covers)), keys: lineKeys, reader: reader)
+            let covers = Array(zip(entries.map(\.line), slices.covers(entries.map { entry in entry.members.map { selection[$0].id } }, subtracting: true)))
+            let axes = breakdown.offices.count + breakdown.modes.count
+            try self.read(Array(covers[..<axes]), keys: agedKeys, reader: reader)
+            try self.read(Array(covers[axes...]), keys: lineKeys, reader: reader)
         }
     }
 
     /// Reads `keys` for the slices and groups of every cover at once, and sums each line.
     private mutating func read(_ covers: [(ReceivablesSectionsReport.Line, SliceCover)], keys: ReceivablesKeys, reader: RollupReader) throws {
+        guard !covers.isEmpty else { return }
         let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.1.slices))
         let sliceParts = try reader.keyedParts(slices: Set(sliceIDs.values).sorted(), keys: keys)
         let groupParts = try reader.keyedParts(groups: Set(covers.flatMap { $0.1.groups + $0.1.subtracted }).sorted(), keys: keys)

@@ -155,7 +155,8 @@ struct FirmVerification: Sendable {
                             breakdown: breakdown,
                             selectionCover: cover,
                             totalKeys: ReceivablesSectionsReport.keys(asOf: date, today: today, settings: context.kpi.settings),
-                            lineKeys: ReceivablesSectionsReport.lineKeys(asOf: date, settings: context.kpi.settings)
+                            lineKeys: ReceivablesSectionsReport.lineKeys(asOf: date, settings: context.kpi.settings),
+                            agedKeys: ReceivablesSectionsReport.agedLineKeys(asOf: date)
                         )
                         let rollupSections = ReceivablesSummary.sections(asOf: date, context: context, breakdown: breakdown, names: names) { line in
                             ReceivablesKPI(source: lines.parts(of: line), context: context.kpi)

@@ -49,6 +49,13 @@ public enum ReceivablesSectionsReport {
         return keys
     }
 
+    /// The keys an office or mode line reads (the aged balance by axis): the snapshot at D.
+    public static func agedLineKeys(asOf date: CalendarDate) -> ReceivablesKeys {
+        var keys = ReceivablesKeys()
+        keys.snapshotDates = [date]
+        return keys
+    }
+
     /// One line of the sections: the whole selection, or a breakdown line (a collaborator's
     /// line serves both the team table and the aged balance by collaborator).
     public enum Line: Hashable, Sendable {
@@ -147,7 +154,7 @@ public enum ReceivablesSectionsReport {
             var sorted: [Entry] { self.entries.sorted { $0.key < $1.key } }
         }
 
-        /// A breakdown of lines already collected (``BreakdownIndex``).
+        /// A breakdown of lines already collected (``GroupAxesIndex``).
         init(offices: [Entry], modes: [Entry], collaborators: [Entry], clients: Int, totalOffices: Int, totalCollaborators: Int) {
             self.offices = offices
             self.modes = modes

@@ -6,9 +6,10 @@ internal import Synchronization
 internal import TenantStore
 
 /// The client groups of each firm file, their ``Rollups/SliceIndex``, their
-/// ``Rollups/BreakdownIndex`` and the collaborators' names, kept while the file's last ingestion (sequence and commit instant) is unchanged: every
-/// dashboard answer needs them, reading and decoding them costs over a millisecond on a
-/// 600-client firm, and they only change in an ingestion batch, which always records a new
+/// ``Rollups/GroupAxesIndex`` and the collaborators' names, kept while the file's last ingestion
+/// (sequence and commit instant) is unchanged: every dashboard answer needs them, reading and
+/// decoding them costs over a millisecond on a 600-client firm, and they only change in an
+/// ingestion batch, which always records a new
 /// sequence.
 ///
 /// Process-wide (every handler's `context` reads through it), keyed by file path; at most
@@ -25,7 +26,7 @@ final class FirmGroupsCache: Sendable {
         var version: Version
         var groups: [StoredGroup]
         var slices: SliceIndex
-        var breakdown: BreakdownIndex
+        var axes: GroupAxesIndex
         var names: [String: String]
     }
 
@@ -36,11 +37,11 @@ final class FirmGroupsCache: Sendable {
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    /// The groups of the connection's file (with clients), their slices and their breakdown
-    /// axes (positions are those of `groups`), as of the connection's read transaction.
-    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, breakdown: BreakdownIndex) {
+    /// The groups of the connection's file (with clients), their slices and their filter axes
+    /// (positions are those of `groups`), as of the connection's read transaction.
+    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, axes: GroupAxesIndex) {
         let entry = try self.entry(connection: connection)
-        return (entry.groups, entry.slices, entry.breakdown)
+        return (entry.groups, entry.slices, entry.axes)
     }
 
     /// Collaborator names by id, as of the connection's read transaction.
@@ -62,7 +63,7 @@ final class FirmGroupsCache: Sendable {
             version: version,
             groups: groups,
             slices: SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) }),
-            breakdown: BreakdownIndex(profiles: groups.map(\.profile)),
+            axes: GroupAxesIndex(profiles: groups.map(\.profile)),
             names: Dictionary(
                 try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
                 uniquingKeysWith: { first, _ in first }

@@ -1,14 +1,16 @@
 public import KPI
 
-/// The breakdown axes of a firm's client groups (office, bookkeeping mode, collaborators),
-/// interned to small integers once per firm, so that the breakdown lines of any selection are
-/// counted with array counters instead of a dictionary look-up per group and axis: a large
-/// firm's whole-team answer selects thousands of groups.
+/// The filter axes of a firm's client groups (office, bookkeeping mode, frequency, deactivated,
+/// collaborators), interned to small integers once per firm, so that selecting the groups of a
+/// filter and counting the breakdown lines of a selection are passes over arrays of integers
+/// instead of set and dictionary look-ups by name per group: a large firm's whole-team answer
+/// selects thousands of groups.
 ///
+/// ``positions(matching:)`` selects what `ClientFilter.matches(_:)` selects;
 /// ``breakdown(positions:clients:limit:)`` equals
 /// `ReceivablesSectionsReport.Breakdown(members:).limited(to:)` over the same groups (the
 /// reference the verification mode uses), and only collects the members of the lines it keeps.
-public struct BreakdownIndex: Sendable {
+public struct GroupAxesIndex: Sendable {
     private let officeKeys: [String]
     private let modeKeys: [String]
     private let collaboratorKeys: [String]
@@ -18,6 +20,11 @@ public struct BreakdownIndex: Sendable {
     private let mode: [Int32]
     private let collaboratorStart: [Int32]
     private let collaborators: [Int32]
+    /// Per group: whether it has an office (`office` then holds the number of `-`), its
+    /// frequency and whether it is deactivated.
+    private let hasOffice: [Bool]
+    private let frequency: [ClientFact.Frequency]
+    private let deactivated: [Bool]
 
     /// Indexes the groups with `profiles`, in the order the positions of
     /// ``breakdown(positions:clients:limit:)`` refer to.
@@ -32,6 +39,7 @@ public struct BreakdownIndex: Sendable {
         office.reserveCapacity(profiles.count)
         mode.reserveCapacity(profiles.count)
         for profile in profiles {
+
             office.append(offices.number(profile.office ?? "-"))
             mode.append(modes.number(profile.bookkeepingMode.rawValue))
             for collaborator in profile.collaborators { collaborators.append(people.number(collaborator)) }
@@ -39,6 +47,34 @@ public struct BreakdownIndex: Sendable {
         }
         (self.officeKeys, self.modeKeys, self.collaboratorKeys) = (offices.keys, modes.keys, people.keys)
         (self.office, self.mode, self.collaboratorStart, self.collaborators) = (office, mode, start, collaborators)
+        self.hasOffice = profiles.map { $0.office != nil }
+        self.frequency = profiles.map(\.frequency)
+        self.deactivated = profiles.map(\.deactivated)
+    }
+
+    /// Positions of the groups `filter` selects, in order.
+    public func positions(matching filter: ClientFilter) -> [Int] {
+        let mode = filter.bookkeepingMode.map { self.modeKeys.firstIndex(of: $0.rawValue).map(Int32.init) ?? -1 }
+        let offices = filter.offices.map { wanted in Set(wanted.compactMap { key in self.officeKeys.firstIndex(of: key).map(Int32.init) }) }
+        let people = filter.collaborators.map { wanted in
+            var selected = [Bool](repeating: false, count: self.collaboratorKeys.count)
+            for (number, key) in self.collaboratorKeys.enumerated() where wanted.contains(key) { selected[number] = true }
+            return selected
+        }
+        var result: [Int] = []
+        result.reserveCapacity(self.office.count)
+        for position in self.office.indices {
+            if self.deactivated[position] && !filter.includeDeactivated { continue }
+            if let mode, self.mode[position] != mode { continue }
+            if let frequency = filter.frequency, self.frequency[position] != frequency { continue }
+            if let offices, !(self.hasOffice[position] && offices.contains(self.office[position])) { continue }
+            if let people {
+                let range = Int(self.collaboratorStart[position])..<Int(self.collaboratorStart[position + 1])
+                guard range.contains(where: { people[Int(self.collaborators[$0])] }) else { continue }
+            }
+            result.append(position)
+        }
+        return result
     }
 
     /// The breakdown of the groups at `positions` (members of the lines: indices in
