@@ -62,6 +62,8 @@ struct ReceivablesSummary: Sendable {
         var sliceIndex: SliceIndex
         /// The filter axes of the firm's groups (positions in the firm's `groups`).
         var axesIndex: GroupAxesIndex
+        /// The file and the version of its groups.
+        var file: FirmGroupsCache.FileVersion
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -78,22 +80,22 @@ struct ReceivablesSummary: Sendable {
                 }
                 let asOf = try Self.asOf(request.asOf, today: context.today)
                 let limit = try Self.breakdownLimit(request.breakdownLimit)
-                let positions = context.axesIndex.positions(matching: filter)
-                let groups = positions.map { context.groups[$0] }
+                let plan = SelectionPlanCache.shared.plan(.init(file: context.file, filter: filter, breakdownLimit: limit)) {
+                    SelectionPlan(filter: filter, breakdownLimit: limit, context: context)
+                }
+                let groups = plan.groups
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
-                let cover = context.sliceIndex.cover(groups.map(\.id))
-                let selection = try reader.selection(cover)
+                let selection = try reader.selection(plan.cover)
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
                 let names = try Self.collaboratorNames(connection: connection)
-                let breakdown = context.axesIndex.breakdown(positions: positions, clients: groups.map(\.clients), limit: limit)
+                let breakdown = plan.breakdown
                 let lines = try SectionLines(
                     reader: reader,
-                    slices: context.sliceIndex,
-                    selection: groups,
+                    selection: groups.isEmpty ? nil : plan.cover,
                     breakdown: breakdown,
-                    selectionCover: cover,
+                    lineCovers: plan.lineCovers,
                     totalKeys: ReceivablesSectionsReport.keys(asOf: asOf, today: context.today, settings: context.kpi.settings),
                     lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings),
                     agedKeys: ReceivablesSectionsReport.agedLineKeys(asOf: asOf)
@@ -233,7 +235,7 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
-        let (groups, slices, axes) = try FirmGroupsCache.shared.groups(connection: connection)
+        let (groups, slices, axes, file) = try FirmGroupsCache.shared.groups(connection: connection)
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
@@ -242,7 +244,8 @@ struct ReceivablesSummary: Sendable {
             groups: groups,
             settings: settings,
             sliceIndex: slices,
-            axesIndex: axes
+            axesIndex: axes,
+            file: file
         )
     }
 
@@ -319,30 +322,34 @@ extension Duration {
 /// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once per
 /// set of keys: one statement per table for every slice any line uses, one for every group
 /// outside them.
-/// The whole selection's cover is the one the level-1 read already computed (`selectionCover`).
+/// The whole selection's cover is the one the level-1 read already computed (`selection`), the
+/// lines' those of ``covers(slices:selection:breakdown:)``.
 struct SectionLines {
     private var parts: [ReceivablesSectionsReport.Line: KeyedReceivablesParts] = [:]
 
+    /// Reads the parts of the selection (its cover; `nil` when nothing is selected) and of the
+    /// lines of `breakdown`, whose covers are `lineCovers` (in the order of its entries).
     init(
         reader: RollupReader,
-        slices: SliceIndex,
-        selection: [StoredGroup],
+        selection: SliceCover?,
         breakdown: ReceivablesSectionsReport.Breakdown,
-        selectionCover: SliceCover,
+        lineCovers: [SliceCover],
         totalKeys: ReceivablesKeys,
         lineKeys: ReceivablesKeys,
         agedKeys: ReceivablesKeys
     ) throws {
-        if !selection.isEmpty {
-            try self.read([(.selection, selectionCover)], keys: totalKeys, reader: reader)
+        if let selection {
+            try self.read([(.selection, selection)], keys: totalKeys, reader: reader)
         }
-        let entries = breakdown.entries
-        if !entries.isEmpty {
-            let covers = Array(zip(entries.map(\.line), slices.covers(entries.map { entry in entry.members.map { selection[$0].id } }, subtracting: true)))
-            let axes = breakdown.offices.count + breakdown.modes.count
-            try self.read(Array(covers[..<axes]), keys: agedKeys, reader: reader)
-            try self.read(Array(covers[axes...]), keys: lineKeys, reader: reader)
-        }
+        let covers = Array(zip(breakdown.entries.map(\.line), lineCovers))
+        let axes = breakdown.offices.count + breakdown.modes.count
+        try self.read(Array(covers.prefix(axes)), keys: agedKeys, reader: reader)
+        try self.read(Array(covers.dropFirst(axes)), keys: lineKeys, reader: reader)
+    }
+
+    /// The covers of the lines of `breakdown`, whose members are positions in `selection`.
+    static func covers(slices: SliceIndex, selection: [StoredGroup], breakdown: ReceivablesSectionsReport.Breakdown) -> [SliceCover] {
+        slices.covers(breakdown.entries.map { entry in entry.members.map { selection[$0].id } }, subtracting: true)
     }
 
     /// Reads `keys` for the slices and groups of every cover at once, and sums each line.

@@ -135,6 +135,7 @@ struct FirmVerification: Sendable {
                     let cover = context.sliceIndex.cover(groups)
                     let served = try reader.selection(cover)
                     let breakdown = ReceivablesSummary.breakdown(of: selectedGroups)
+                    let lineCovers = SectionLines.covers(slices: context.sliceIndex, selection: selectedGroups, breakdown: breakdown)
                     let paths = served.slices.isEmpty ? [("", served)] : [(" (slice)", served), (" (groups)", RowSelection(groups: groups))]
                     for date in dates {
                         let expected = ReceivablesLevel1(evaluator: reference, asOf: date)
@@ -150,10 +151,9 @@ struct FirmVerification: Sendable {
                         // The sections, read as the answer reads them (slices per line).
                         let lines = try SectionLines(
                             reader: reader,
-                            slices: context.sliceIndex,
-                            selection: selectedGroups,
+                            selection: selectedGroups.isEmpty ? nil : cover,
                             breakdown: breakdown,
-                            selectionCover: cover,
+                            lineCovers: lineCovers,
                             totalKeys: ReceivablesSectionsReport.keys(asOf: date, today: today, settings: context.kpi.settings),
                             lineKeys: ReceivablesSectionsReport.lineKeys(asOf: date, settings: context.kpi.settings),
                             agedKeys: ReceivablesSectionsReport.agedLineKeys(asOf: date)

@@ -83,13 +83,27 @@ public enum ReceivablesFormulas {
         firstDataDate: CalendarDate? = nil,
         flags: Set<KPIFlag> = []
     ) -> KPIValue {
+        Self.countbackDSO(balance: balance, segments: segments.map(\.period), firstDataDate: firstDataDate, flags: flags) { segments[$0].sales }
+    }
+
+    /// ``countbackDSO(balance:segments:firstDataDate:flags:)`` with the net sales of segment `i`
+    /// given by `sales(i)`, asked only for the segments the walk visits (a DSO of two months
+    /// reads three of the 24 segments' flows).
+    public static func countbackDSO(
+        balance: WideInt,
+        segments: [Period],
+        firstDataDate: CalendarDate? = nil,
+        flags: Set<KPIFlag> = [],
+        sales: (Int) -> WideInt
+    ) -> KPIValue {
         var flags = flags
         guard balance > .zero else {
             return KPIValue(exact: .zero, unit: .days, rounding: .r1, reason: .creditBalance, flags: flags)
         }
         var remaining = balance
         var days = Rational.zero
-        for segment in segments {
+        for (index, period) in segments.enumerated() {
+            let segment = (period: period, sales: sales(index))
             if let first = firstDataDate, segment.period.start < first { flags.insert(.partialHistory) }
             let sales = Swift.max(segment.sales, .zero)
             if sales > .zero && remaining <= sales {

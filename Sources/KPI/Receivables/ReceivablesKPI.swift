@@ -73,14 +73,10 @@ public struct ReceivablesKPI<Source: ReceivablesPartsSource>: ReceivablesEvaluat
     /// AR-DSO-CB at D: countback over the month to date and the 23 previous months.
     public func dsoCountback(asOf date: CalendarDate) -> KPIValue {
         let (balance, _) = self.dsoNumerators(self.source.snapshot(at: date))
-        let segments = ReceivablesFormulas.countbackSegments(asOf: date).map {
-            (period: $0, sales: self.source.flow(over: $0).sales)
+        let segments = ReceivablesFormulas.countbackSegments(asOf: date)
+        return ReceivablesFormulas.countbackDSO(balance: balance, segments: segments, firstDataDate: self.context.firstDataDate) {
+            self.source.flow(over: segments[$0]).sales
         }
-        return ReceivablesFormulas.countbackDSO(
-            balance: balance,
-            segments: segments,
-            firstDataDate: self.context.firstDataDate
-        )
     }
 
     /// AR-DSO-CB at D from a monthly sales vector (as of D) instead of flows.

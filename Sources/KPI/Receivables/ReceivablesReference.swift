@@ -201,12 +201,10 @@ public struct ReceivablesReference: ReceivablesEvaluator, Sendable {
 
     /// AR-DSO-CB.
     public func dsoCountback(asOf date: CalendarDate) -> KPIValue {
-        let segments = ReceivablesFormulas.countbackSegments(asOf: date).map { (period: $0, sales: self.sales($0)) }
-        return ReceivablesFormulas.countbackDSO(
-            balance: self.dsoNumerator(date).balance,
-            segments: segments,
-            firstDataDate: self.context.firstDataDate
-        )
+        let segments = ReceivablesFormulas.countbackSegments(asOf: date)
+        return ReceivablesFormulas.countbackDSO(balance: self.dsoNumerator(date).balance, segments: segments, firstDataDate: self.context.firstDataDate) {
+            self.sales(segments[$0])
+        }
     }
 
     /// AR-CEI over P.

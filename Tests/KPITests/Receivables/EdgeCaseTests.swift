@@ -82,6 +82,16 @@ struct EdgeCaseTests {
         // Jan 3 100 ≥ 2 600 → 2 600 / 3 100 × 31 = 26: 31 + 28 + 26 = 85.
         let value = ledger.kpis().dsoCountback(asOf: self.d)
         #expect(value.exact == Rational(85) && value.flags.isEmpty)
+        // The walk asks for the sales of the segments it visits only (March, February, January).
+        let segments = ReceivablesFormulas.countbackSegments(asOf: self.d)
+        let sales: [WideInt] = [1_000, -500, 3_100] + Array(repeating: 1_000_000, count: 21)
+        var asked: [Int] = []
+        let lazy = ReceivablesFormulas.countbackDSO(balance: 3_600, segments: segments) { index in
+            asked.append(index)
+            return sales[index]
+        }
+        #expect(lazy == value && asked == [0, 1, 2])
+        #expect(ReceivablesFormulas.countbackDSO(balance: 3_600, segments: Array(zip(segments, sales)).map { (period: $0.0, sales: $0.1) }) == value)
     }
 
     @Test("countback is CAPPED after 24 segments (the partial month counting as one)")

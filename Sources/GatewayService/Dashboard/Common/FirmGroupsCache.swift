@@ -30,18 +30,25 @@ final class FirmGroupsCache: Sendable {
         var names: [String: String]
     }
 
-    private struct Version: Equatable {
+    /// A version of a file's groups: its last ingestion.
+    struct Version: Hashable, Sendable {
         var sequence: Int64
         var committedAt: String?
+    }
+
+    /// A file at one version of its groups (what derived caches key on).
+    struct FileVersion: Hashable, Sendable {
+        var path: String
+        var version: Version
     }
 
     private let entries = Mutex<[String: Entry]>([:])
 
     /// The groups of the connection's file (with clients), their slices and their filter axes
     /// (positions are those of `groups`), as of the connection's read transaction.
-    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, axes: GroupAxesIndex) {
+    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, axes: GroupAxesIndex, file: FileVersion) {
         let entry = try self.entry(connection: connection)
-        return (entry.groups, entry.slices, entry.axes)
+        return (entry.groups, entry.slices, entry.axes, FileVersion(path: connection.path, version: entry.version))
     }
 
     /// Collaborator names by id, as of the connection's read transaction.
