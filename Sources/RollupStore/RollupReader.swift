@@ -102,12 +102,12 @@ public struct RollupReader {
             flowRange: flowRange,
             dailyMonths: dailyMonths
         )
-        for (table, ids) in selection.sources {
+        for (table, ids, negated) in selection.sources {
             try self.visitReceivablesRows(table: table, ids: ids, snapshotDates: snapshotDates, dailyMonths: dailyMonths, flowRange: flowRange) { _, row in
                 switch row {
-                case .snapshot(let day, let value): total.snapshots[day, default: .zero] += value
-                case .dailyFlow(let day, let value): total.dailyFlows[day, default: .zero] += value
-                case .monthlyFlow(let month, let value): total.monthlyFlows[month, default: .zero] += value
+                case .snapshot(let day, let value): total.snapshots[day, default: .zero] += negated ? value.negated : value
+                case .dailyFlow(let day, let value): total.dailyFlows[day, default: .zero] += negated ? value.negated : value
+                case .monthlyFlow(let month, let value): total.monthlyFlows[month, default: .zero] += negated ? value.negated : value
                 }
             }
         }
@@ -288,9 +288,10 @@ public struct RollupReader {
     /// ``collectionRates(groups:periods:)`` of a selection read through its slice.
     public func collectionRates(selection: RowSelection, periods: [Period]) throws -> [Period: CollectionRateParts] {
         var result: [Period: CollectionRateParts] = [:]
-        for (table, ids) in selection.sources {
+        for (table, ids, negated) in selection.sources {
             try self.visitPeriodRows(table: table, ids: ids, kind: "COLLECTION_RATE", periods: Set(periods)) { _, period, blob in
-                result[period, default: .zero] += try CollectionRateParts(compactEncoded: blob)
+                let parts = try CollectionRateParts(compactEncoded: blob)
+                result[period, default: .zero] += negated ? parts.negated : parts
             }
         }
         return result
@@ -305,9 +306,10 @@ public struct RollupReader {
     /// ``forecast(groups:asOf:)`` of a selection read through its slice.
     public func forecast(selection: RowSelection, asOf date: CalendarDate) throws -> ForecastParts? {
         var total: ForecastParts?
-        for (table, ids) in selection.sources {
+        for (table, ids, negated) in selection.sources {
             try self.visitPeriodRows(table: table, ids: ids, kind: "FORECAST", periods: [Period(uncheckedStart: date, end: date)]) { _, _, blob in
-                total = (total ?? .zero) + (try ForecastParts(compactEncoded: blob))
+                let parts = try ForecastParts(compactEncoded: blob)
+                total = (total ?? .zero) + (negated ? parts.negated : parts)
             }
         }
         return total
@@ -341,9 +343,9 @@ public struct RollupReader {
         keys.windowDays = settings.dsoWindowDays
         let dates = ReceivablesLevel1.windowDates(asOf: date)
         for window in dates.map(keys.window(endingAt:)) { parts.periodFlows[window] = .zero }
-        for (table, ids) in selection.sources {
+        for (table, ids, negated) in selection.sources {
             try self.visitWindowFlowRows(table: table, ids: ids, dates: dates, keys: keys) { _, window, flow in
-                parts.periodFlows[window, default: .zero] += flow
+                parts.periodFlows[window, default: .zero] += negated ? flow.negated : flow
             }
         }
         return parts
@@ -353,8 +355,10 @@ public struct RollupReader {
     /// summed), its slices read in place of their members.
     public func mergedKeyedParts(selection: RowSelection, keys: ReceivablesKeys) throws -> KeyedReceivablesParts {
         var total = KeyedReceivablesParts(source: KeyedReceivablesParts.zero, keys: keys)
-        for (table, ids) in selection.sources {
-            for parts in try self.keyedParts(table: table, ids: ids, keys: keys).values { total += parts }
+        for (table, ids, negated) in selection.sources {
+            for parts in try self.keyedParts(table: table, ids: ids, keys: keys).values {
+                if negated { total -= parts } else { total += parts }
+            }
         }
         return total
     }

@@ -16,28 +16,40 @@ public enum RowTable: Sendable, Hashable {
 }
 
 /// The rows a selection of client groups is read from: slices (by id) standing for their
-/// member groups, and the other selected groups.
+/// member groups, and the other selected groups; minus the groups the slices count too often
+/// (``Rollups/SliceCover/subtracted``).
 public struct RowSelection: Sendable, Hashable {
     /// Slice ids (`rollup_slices.slice_id`).
     public var slices: [Int64]
     /// Client group ids.
     public var groups: [Int64]
+    /// Client group ids whose rows are subtracted, once per occurrence.
+    public var subtracted: [Int64]
 
     /// A selection read from the groups' own rows.
     public init(groups: [Int64]) {
-        self.slices = []
-        self.groups = groups
+        self.init(slices: [], groups: groups)
     }
 
-    /// A selection read from slices and groups.
-    public init(slices: [Int64], groups: [Int64]) {
+    /// A selection read from slices and groups, minus `subtracted`.
+    public init(slices: [Int64], groups: [Int64], subtracted: [Int64] = []) {
         self.slices = slices
         self.groups = groups
+        self.subtracted = subtracted
     }
 
-    /// The non-empty (table, ids) pairs to read.
-    var sources: [(RowTable, [Int64])] {
-        [(RowTable.slices, self.slices), (RowTable.groups, self.groups)].filter { !$0.1.isEmpty }
+    /// The non-empty sets of ids to read, and whether their rows are subtracted: a group
+    /// subtracted twice is in two sets (one statement reads an id once).
+    var sources: [(table: RowTable, ids: [Int64], negated: Bool)] {
+        var sources = [(RowTable.slices, self.slices, false), (RowTable.groups, self.groups, false)]
+        var times: [Int64: Int] = [:]
+        for group in self.subtracted { times[group, default: 0] += 1 }
+        var round = 1
+        while case let ids = times.filter({ $0.value >= round }).keys.sorted(), !ids.isEmpty {
+            sources.append((.groups, ids, true))
+            round += 1
+        }
+        return sources.filter { !$0.1.isEmpty }
     }
 }
 
@@ -47,7 +59,7 @@ extension RollupReader {
     /// read for them), and its other groups.
     public func selection(_ cover: SliceCover) throws -> RowSelection {
         let ids = try self.sliceIDs(of: cover.slices)
-        return RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups)
+        return RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups, subtracted: cover.subtracted)
     }
 
     /// The ids of those of `keys` that have been written, by key: a firm has thousands of

@@ -125,6 +125,20 @@ struct SliceIndexTests {
         #expect(index.covers([anaInParis + [99]], subtracting: true) == [index.cover(anaInParis + [99])])
     }
 
+    @Test("subtracting: two collaborators sharing a group are their two slices minus the shared group")
+    func overlapping() {
+        // xia: groups 21–24, yan: 24–27 (24 shared), each group in its own office; zoe's four
+        // groups (28–31) keep the firm-wide slices out of the selection.
+        let people: [Set<String>] = [["xia"], ["xia"], ["xia"], ["xia", "yan"], ["yan"], ["yan"], ["yan"], ["zoe"], ["zoe"], ["zoe"], ["zoe"]]
+        let groups = people.enumerated().map { number, collaborators in
+            SliceIndex.Member(id: Int64(21 + number), profile: Self.profile(office: "O\(number)", collaborators: collaborators))
+        }
+        let index = SliceIndex(groups: groups)
+        let both = Array(Int64(21)...27)
+        #expect(index.cover(both) == SliceCover(slices: ["collaborator=xia"], groups: [25, 26, 27]))
+        #expect(index.covers([both], subtracting: true) == [SliceCover(slices: ["collaborator=xia", "collaborator=yan"], groups: [], subtracted: [24])])
+    }
+
     @Test("every cover, with or without subtraction, reads each selected group exactly once (random firms)")
     func coversAreExact() {
         var random = SplitMix(seed: 0x51CE)

@@ -204,6 +204,47 @@ struct SliceRollupTests {
         }
     }
 
+    @Test("a selection read as slices minus groups (once or twice) equals its groups' own rows")
+    func slicesMinusGroups() async throws {
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            try await database.read { connection in
+                let rollups = TenantRollups(connection: connection)
+                let context = KPIContext(settings: KPISettings(), firstDataDate: try rollups.firstDataDate())
+                let reader = RollupReader(connection: connection)
+                let active = try rollups.groups().filter { !$0.profile.deactivated }
+                let paris = active.filter { $0.profile.office == "PAR" }.map(\.id)
+                let ids = try reader.sliceIDs(of: ["all", "office=PAR"])
+                let all = try #require(ids["all"])
+                let office = try #require(ids["office=PAR"])
+                #expect(paris.count >= 2 && active.count > paris.count)
+                let keys = ReceivablesSectionsReport.keys(asOf: today, today: today, settings: KPISettings())
+                for left in active {
+                    let expected = RowSelection(groups: active.map(\.id).filter { $0 != left.id })
+                    for signed in [
+                        RowSelection(slices: [all], groups: [], subtracted: [left.id]),
+                        // PAR's groups counted twice (by both slices): subtracted once more.
+                        RowSelection(slices: [all, office], groups: [], subtracted: paris + [left.id]),
+                    ] {
+                        let level1 = try reader.receivablesLevel1Parts(selection: signed, asOf: today, context: context)
+                        let reference = try reader.receivablesLevel1Parts(selection: expected, asOf: today, context: context)
+                        #expect(
+                            Level1Report.differences(
+                                rollup: ReceivablesLevel1(evaluator: ReceivablesKPI(source: level1, context: context), asOf: today),
+                                reference: ReceivablesLevel1(evaluator: ReceivablesKPI(source: reference, context: context), asOf: today)
+                            ).isEmpty
+                        )
+                        #expect(try reader.mergedKeyedParts(selection: signed, keys: keys) == reader.mergedKeyedParts(selection: expected, keys: keys))
+                        let periods = [Period.monthToDate(today)]
+                        #expect(try reader.collectionRates(selection: signed, periods: periods) == reader.collectionRates(selection: expected, periods: periods))
+                        #expect(try reader.forecast(selection: signed, asOf: today) == reader.forecast(selection: expected, asOf: today))
+                    }
+                }
+            }
+        }
+    }
+
     @Test("the stored window flow of each day is the flow over the DSO window ending there, from the facts")
     func windowFlows() async throws {
         try await withTenantDatabase { database in

@@ -52,13 +52,14 @@ public enum RollupSlices {
 
 /// How a selection of client groups is read: disjoint slices (each with every member selected)
 /// plus the selected groups outside them; or, when cheaper (``SliceIndex/covers(_:maximumSlices:subtracting:)``),
-/// one slice holding every selected group minus its members that are not selected.
+/// slices that may overlap or hold unselected groups, minus the groups they count too often.
 public struct SliceCover: Sendable, Hashable {
     /// The slices read in place of their members, largest first.
     public var slices: [String]
     /// The selected groups that are not members of `slices`, in selection order.
     public var groups: [Int64]
-    /// Groups of `slices` that are not selected: their parts are subtracted (position order).
+    /// Groups `slices` count too often (unselected members, or selected ones in two slices):
+    /// their parts are subtracted once per occurrence.
     public var subtracted: [Int64]
 
     /// Creates a value.
@@ -181,58 +182,83 @@ public struct SliceIndex: Sendable {
 
     /// The covers of many selections (the breakdown lines of an answer), sharing one buffer.
     ///
-    /// With `subtracting`, a selection whose cover would read more slices and groups than one
-    /// slice holding all of it has members outside it is read as that slice minus those members
-    /// (``SliceCover/subtracted``): a collaborator's line within an office is their slice minus
-    /// their few groups of other offices. Only for parts that subtract exactly (sums of integers
-    /// key by key).
+    /// With `subtracting`, a selection is also covered by slices that overlap or reach outside
+    /// it, the groups they count too often being subtracted (``SliceCover/subtracted``), when
+    /// that reads fewer rows: a collaborator's line within an office is their slice minus their
+    /// few groups of other offices; two collaborators sharing clients are their two slices minus
+    /// the shared groups. Only for parts that subtract exactly (sums of integers key by key).
     public func covers(_ selections: [[Int64]], maximumSlices: Int = 4, subtracting: Bool = false) -> [SliceCover] {
         var scratch = Scratch(index: self)
         return selections.map { selection in
             let cover = self.cover(selection, maximumSlices: maximumSlices, scratch: &scratch)
-            guard subtracting, cover.slices.count + cover.groups.count > 2 else { return cover }
-            return self.subtractiveCover(selection, cheaperThan: cover, scratch: &scratch) ?? cover
+            guard subtracting, cover.slices.count + cover.groups.count > 2,
+                let signed = self.signedCover(selection, maximumSlices: maximumSlices, scratch: &scratch),
+                signed.slices.count + signed.groups.count + signed.subtracted.count < cover.slices.count + cover.groups.count
+            else { return cover }
+            return signed
         }
     }
 
-    /// The smallest slice holding every group of `selection` (then the preferred) as a cover
-    /// minus its other members, when that reads fewer rows than `cover`.
-    private func subtractiveCover(_ selection: [Int64], cheaperThan cover: SliceCover, scratch: inout Scratch) -> SliceCover? {
-        var distinct = 0
-        scratch.touched.removeAll(keepingCapacity: true)
+    /// A greedy signed cover of `selection`: repeatedly the slice that saves the most reads
+    /// (its members counted fewer times than wanted, minus those it would count too often, minus
+    /// its own read), at most `maximumSlices`; then the selected groups no slice counts are
+    /// added and those counted more than once subtracted. `nil` when a group is not indexed.
+    private func signedCover(_ selection: [Int64], maximumSlices: Int, scratch: inout Scratch) -> SliceCover? {
+        var wanted: [Int] = []
         for group in selection {
             guard let position = self.positions[group] else {
-                self.reset(&scratch, positions: selection)
+                for position in wanted { scratch.selected[position] = false }
                 return nil
             }
             guard !scratch.selected[position] else { continue }
             scratch.selected[position] = true
-            distinct += 1
+            wanted.append(position)
+        }
+        // Selected members per slice; a slice can save reads only when more than half of it is
+        // selected (saving ≤ selected − unselected − 1): the others are never looked at.
+        scratch.touched.removeAll(keepingCapacity: true)
+        for position in wanted {
             for slice in self.slices[self.sliceStart[position]..<self.sliceStart[position + 1]] {
                 if scratch.counts[slice] == 0 { scratch.touched.append(slice) }
                 scratch.counts[slice] += 1
             }
         }
-        var best: Int?
-        for slice in scratch.touched where scratch.counts[slice] == distinct {
-            if let current = best, (self.sizes[slice], self.preference[slice]) >= (self.sizes[current], self.preference[current]) { continue }
-            best = slice
+        let candidates = scratch.touched.filter { 2 * scratch.counts[$0] > self.sizes[$0] + 1 }
+        for slice in scratch.touched { scratch.counts[slice] = 0 }
+        var chosen: [Int] = []
+        var counted: [Int] = []
+        while chosen.count < maximumSlices {
+            var best: (slice: Int, saving: Int)?
+            for slice in candidates where !chosen.contains(slice) {
+                var saving = -1
+                for member in self.members[self.memberStart[slice]..<self.memberStart[slice + 1]] {
+                    saving += scratch.times[member] < (scratch.selected[member] ? 1 : 0) ? 1 : -1
+                }
+                if saving > 0, best.map({ (saving, -self.preference[slice]) > ($0.saving, -self.preference[$0.slice]) }) ?? true {
+                    best = (slice, saving)
+                }
+            }
+            guard let best else { break }
+            chosen.append(best.slice)
+            for member in self.members[self.memberStart[best.slice]..<self.memberStart[best.slice + 1]] {
+                if scratch.times[member] == 0 { counted.append(member) }
+                scratch.times[member] += 1
+            }
         }
         var result: SliceCover?
-        if let best, 1 + self.sizes[best] - distinct < cover.slices.count + cover.groups.count {
-            let outside = self.members[self.memberStart[best]..<self.memberStart[best + 1]].filter { !scratch.selected[$0] }
-            result = SliceCover(slices: [self.keys[best]], groups: [], subtracted: outside.map { self.ids[$0] })
+        if !chosen.isEmpty {
+            var groups: [Int64] = []
+            var subtracted: [Int64] = []
+            for position in wanted where scratch.times[position] == 0 { groups.append(self.ids[position]) }
+            for position in counted {
+                let extra = scratch.times[position] - (scratch.selected[position] ? 1 : 0)
+                for _ in 0..<max(extra, 0) { subtracted.append(self.ids[position]) }
+            }
+            result = SliceCover(slices: chosen.map { self.keys[$0] }, groups: groups, subtracted: subtracted)
         }
-        for slice in scratch.touched { scratch.counts[slice] = 0 }
-        self.reset(&scratch, positions: selection)
+        for position in counted { scratch.times[position] = 0 }
+        for position in wanted { scratch.selected[position] = false }
         return result
-    }
-
-    /// Clears the `selected` marks of `positions`' groups.
-    private func reset(_ scratch: inout Scratch, positions selection: [Int64]) {
-        for group in selection {
-            if let position = self.positions[group] { scratch.selected[position] = false }
-        }
     }
 
     /// Buffers of a cover, all zeros (and `false`) between covers: only the entries of the
@@ -242,10 +268,13 @@ public struct SliceIndex: Sendable {
         var counts: [Int]
         var selected: [Bool]
         var touched: [Int] = []
+        /// Times each group is counted by the slices of a signed cover.
+        var times: [Int]
 
         init(index: SliceIndex) {
             self.counts = Array(repeating: 0, count: index.keys.count)
             self.selected = Array(repeating: false, count: index.sliceStart.count - 1)
+            self.times = Array(repeating: 0, count: index.sliceStart.count - 1)
         }
     }
 

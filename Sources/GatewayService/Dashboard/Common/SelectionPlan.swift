@@ -12,7 +12,8 @@ struct SelectionPlan: Sendable {
     var positions: [Int]
     /// The selected groups.
     var groups: [StoredGroup]
-    /// The cover of the whole selection.
+    /// The cover of the whole selection (slices may overlap or reach outside it: the parts are
+    /// sums of integers, its extra groups are subtracted).
     var cover: SliceCover
     /// The breakdown lines, at most `breakdown_limit` offices and collaborators.
     var breakdown: ReceivablesSectionsReport.Breakdown
@@ -23,7 +24,7 @@ struct SelectionPlan: Sendable {
     init(filter: ClientFilter, breakdownLimit: Int, context: ReceivablesSummary.Context) {
         self.positions = context.axesIndex.positions(matching: filter)
         self.groups = self.positions.map { context.groups[$0] }
-        self.cover = context.sliceIndex.cover(self.groups.map(\.id))
+        self.cover = context.sliceIndex.covers([self.groups.map(\.id)], subtracting: true)[0]
         self.breakdown = context.axesIndex.breakdown(positions: self.positions, clients: self.groups.map(\.clients), limit: breakdownLimit)
         self.lineCovers = SectionLines.covers(slices: context.sliceIndex, selection: self.groups, breakdown: self.breakdown)
     }
