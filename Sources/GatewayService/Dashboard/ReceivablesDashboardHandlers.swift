@@ -72,13 +72,9 @@ struct ReceivablesSummary: Sendable {
         return try await self.tenants.withTenant(firm) { database in
             let started = ContinuousClock.now
             let (context, rollup) = try await database.read { connection in
-                var t0 = ContinuousClock.now
-                func lap(_ n: String) { let t = ContinuousClock.now; StageProbe.shared.add(n, t - t0); t0 = t }
                 let audience = try DashboardAudience.resolve(actingUser: actingUser, connection: connection)
                 let filter = audience.restrict(request.filter)?.kpiFilter ?? ClientFilter()
-                lap("a.audience")
                 let context = try Self.context(connection: connection, clock: clock)
-                lap("b.context")
                 if let limit = request.maxStalenessSeconds {
                     try Self.checkStaleness(context.freshness, limit: limit)
                 }
@@ -88,16 +84,11 @@ struct ReceivablesSummary: Sendable {
                     SelectionPlan(filter: filter, breakdownLimit: limit, context: context)
                 }
                 let groups = plan.groups
-                lap("c.plan")
-                let planInfo = "groups=\(groups.count) cover=\(plan.cover.slices.count)+\(plan.cover.groups.count) lines=\(plan.lineCovers.map { "\($0.slices.count)+\($0.groups.count)-\($0.subtracted.count)" }.joined(separator: ","))"
                 let reader = RollupReader(connection: connection)
                 try Self.checkFingerprints(reader, groups: groups, current: context.fingerprint)
-                lap("d.fp")
                 let selection = try reader.selection(plan.cover)
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
-                lap("e.l1parts")
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
-                lap("f.l1eval")
                 let names = try Self.collaboratorNames(connection: connection)
                 let breakdown = plan.breakdown
                 let lines = try SectionLines(
@@ -109,7 +100,6 @@ struct ReceivablesSummary: Sendable {
                     lineKeys: ReceivablesSectionsReport.lineKeys(asOf: asOf, settings: context.kpi.settings),
                     agedKeys: ReceivablesSectionsReport.agedLineKeys(asOf: asOf)
                 )
-                lap("g.lines")
                 var explain: [ExplainedValueMessage]?
                 if request.explain == true {
                     explain = ReceivablesExplain.values(source: parts, asOf: asOf, context: context.kpi)
@@ -122,14 +112,11 @@ struct ReceivablesSummary: Sendable {
                     evaluators[line] = evaluator
                     return evaluator
                 }
-                lap("h.sections")
-                if ContinuousClock.now - started > .milliseconds(4) { FileHandle.standardError.write(Data("SLOW \(ContinuousClock.now - started) \(planInfo)\n".utf8)) }
                 var selected = context
                 selected.groups = groups
                 return (selected, Rollup(level1: level1, sections: sections, explain: explain, names: names, breakdownLimit: limit))
             }
             let rollupTime = ContinuousClock.now - started
-            StageProbe.shared.add("z.total", rollupTime); StageProbe.shared.tick()
             let level1 = rollup.level1
             var verification: VerificationResult?
             var sectionsVerification: DashboardVerification?
@@ -368,15 +355,9 @@ struct SectionLines {
     /// Reads `keys` for the slices and groups of every cover at once, and sums each line.
     private mutating func read(_ covers: [(ReceivablesSectionsReport.Line, SliceCover)], keys: ReceivablesKeys, reader: RollupReader) throws {
         guard !covers.isEmpty else { return }
-        var t0 = ContinuousClock.now
-        let tag = "L\(keys.windowFlowDates.isEmpty ? "a" : "t")"
-        func lap(_ n: String) { let t = ContinuousClock.now; StageProbe.shared.add(tag + n, t - t0); t0 = t }
         let sliceIDs = try reader.sliceIDs(of: covers.flatMap(\.1.slices))
-        lap(".1sliceIDs")
         let sliceParts = try reader.keyedParts(slices: Set(sliceIDs.values).sorted(), keys: keys)
-        lap(".2slices")
         let groupParts = try reader.keyedParts(groups: Set(covers.flatMap { $0.1.groups + $0.1.subtracted }).sorted(), keys: keys)
-        lap(".3groups n=\(Set(covers.flatMap { $0.1.groups + $0.1.subtracted }).count / 20 * 20)")
         for (line, cover) in covers {
             if cover.groups.isEmpty, cover.subtracted.isEmpty, cover.slices.count == 1 {
                 // One slice (most breakdown lines): its parts as read, without a copy into a sum.
