@@ -14,12 +14,15 @@ public import KPI
 /// Every filter on one dimension, with or without deactivated clients, is then one or two
 /// slices; so is each breakdown line of such a filter (a collaborator's, office's or mode's
 /// clients within it) and the usual pairs (office and mode, collaborator and frequency). Other
-/// combinations read a slice and their few remaining groups.
+/// combinations read a slice and their few remaining groups, or, where the parts subtract
+/// exactly, slices that overlap or reach outside the selection minus the groups they count too
+/// often (a collaborator within an office: their slice minus their groups of other offices).
 ///
 /// Keys are names, not parsed back: an id containing `&` could make two sets of groups share a
 /// key. Such a slice is the union of every group whose keys name it (the commit and the
-/// ``SliceIndex`` use the same keys), and a cover uses a slice only when all its groups are
-/// selected, so answers stay exact; only the preference among equal slices could differ.
+/// ``SliceIndex`` use the same keys), and a cover counts each selected group exactly once from
+/// the slices' actual members, so answers stay exact; only the preference among equal slices
+/// could differ.
 public enum RollupSlices {
     /// The prefix of the slices of deactivated groups.
     public static let deactivatedPrefix = "deactivated:"
