@@ -17,7 +17,8 @@
 // size of the firm-wide level-1 reply and what encoding and decoding it cost in this process.
 //
 // Usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
-//                           [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND] [large] [firms]
+//                           [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND]
+//                           [--worker-idle-poll-ms N] [large] [firms]
 // --kind draws only one kind of filter (none, office, collaborator, mode, frequency,
 // with-deactivated, office+mode, collaborator+frequency, two-collaborators+deactivated).
 
@@ -41,12 +42,15 @@ struct Options {
     var keep = false
     /// Only this filter kind (for profiling one kind), or every kind.
     var kind: String?
+    /// The workers' `--idle-poll-ms` (their default when not given).
+    var workerIdlePoll: Int?
     var names: [String] = []
 }
 
 let usage = """
     usage: DashboardBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--firms N]
-                              [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND] [large] [firms]
+                              [--requests N] [--raw N] [--data DIR] [--keep] [--kind KIND]
+                              [--worker-idle-poll-ms N] [large] [firms]
     """
 
 func parseOptions() -> Options {
@@ -60,6 +64,7 @@ func parseOptions() -> Options {
         case "--requests": options.requests = arguments.count(of: argument)
         case "--raw": options.raw = arguments.count(of: argument)
         case "--kind": options.kind = arguments.value(of: argument)
+        case "--worker-idle-poll-ms": options.workerIdlePoll = arguments.count(of: argument)
         case "large", "firms": options.names.append(argument)
         default: arguments.fail("unknown argument '\(argument)'")
         }
@@ -214,7 +219,7 @@ struct Gateway {
         return (credential.token, staff)
     }
 
-    func startWorkers(_ count: Int, executable: String) async throws -> [Child] {
+    func startWorkers(_ count: Int, executable: String, idlePoll: Int?) async throws -> [Child] {
         let worker = try await self.client.unary(OperatorService.issueCredential, IssueCredentialRequest(kind: .worker, label: "bench"), metadata: self.operatorMetadata)
         let tokenFile = self.directory.appendingPathComponent("worker.token")
         try Data(worker.token.utf8).write(to: tokenFile)
@@ -223,8 +228,8 @@ struct Gateway {
                 executable: executable,
                 arguments: [
                     "--address", self.address, "--token-file", tokenFile.path, "--worker-id", "bench-\(index)",
-                    "--lease-seconds", "30", "--idle-poll-ms", "20", "--log-level", "warning",
-                ],
+                    "--lease-seconds", "30", "--log-level", "warning",
+                ] + (idlePoll.map { ["--idle-poll-ms", "\($0)"] } ?? []),
                 log: self.directory.appendingPathComponent("worker-\(index).log"),
                 readyPrefix: "worker "
             )
@@ -291,7 +296,7 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     let started = ContinuousClock.now
     let (token, staff) = try await gateway.provision(firm: firm, parameters: parameters, fresh: fresh, only: options.kind)
     if fresh { output(String(format: "INGEST firm=%@ size=%@ secs=%.1f", firm, options.size.rawValue, seconds(ContinuousClock.now - started))) }
-    let workers = try await gateway.startWorkers(2, executable: options.worker)
+    let workers = try await gateway.startWorkers(2, executable: options.worker, idlePoll: options.workerIdlePoll)
     defer { workers.forEach { $0.stop() } }
     let publishing = ContinuousClock.now
     try await gateway.waitUntilPublished()
@@ -404,7 +409,7 @@ func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws 
         firms.append((firm, token, staff))
     }
     if fresh { output(String(format: "INGEST firms=%d secs=%.1f", options.firms, seconds(ContinuousClock.now - started))) }
-    let workers = try await gateway.startWorkers(2, executable: options.worker)
+    let workers = try await gateway.startWorkers(2, executable: options.worker, idlePoll: options.workerIdlePoll)
     defer { workers.forEach { $0.stop() } }
     let publishing = ContinuousClock.now
     try await gateway.waitUntilPublished()
