@@ -316,8 +316,8 @@ extension Duration {
 /// collaborator (the fewer ``ReceivablesSectionsReport/lineKeys(asOf:settings:)``), office or mode
 /// (the snapshot at D only, ``ReceivablesSectionsReport/agedLineKeys(asOf:)``),
 /// each read through the slices inside it plus its other groups, or, when that reads fewer rows,
-/// through the one slice holding it minus that slice's other groups (a collaborator's line
-/// within an office: their slice minus their groups of other offices).
+/// through slices that overlap or reach outside it minus the groups they count too often (a
+/// collaborator's line within an office: their slice minus their groups of other offices).
 ///
 /// The lines are those of the answer's ``ReceivablesSectionsReport/Breakdown``, read at once per
 /// set of keys: one statement per table for every slice any line uses, one for every group

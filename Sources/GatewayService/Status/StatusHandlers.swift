@@ -130,8 +130,8 @@ struct FirmVerification: Sendable {
                     let groups = selectedGroups.map(\.id)
                     let selected = facts.filter { filter.matches($0.client.profile) }
                     let reference = ReceivablesReference(selected, context: context.kpi)
-                    // What the dashboards read (through a slice when one covers the filter), and
-                    // the groups' own rows, which slices must equal.
+                    // What the dashboards read (through slices, signed covers included), and the
+                    // groups' own rows, which slices must equal.
                     let cover = context.sliceIndex.covers([groups], subtracting: true)[0]
                     let served = try reader.selection(cover)
                     let breakdown = ReceivablesSummary.breakdown(of: selectedGroups)

@@ -39,7 +39,6 @@ public struct GroupAxesIndex: Sendable {
         office.reserveCapacity(profiles.count)
         mode.reserveCapacity(profiles.count)
         for profile in profiles {
-
             office.append(offices.number(profile.office ?? "-"))
             mode.append(modes.number(profile.bookkeepingMode.rawValue))
             for collaborator in profile.collaborators { collaborators.append(people.number(collaborator)) }
