@@ -1,6 +1,7 @@
 internal import KPI
 internal import RollupStore
 internal import Rollups
+internal import ServerSupport
 internal import Synchronization
 
 /// What a filter selects among a firm's client groups at one version of its file, the same for
@@ -32,13 +33,17 @@ struct SelectionPlan: Sendable {
 
 /// The gateway's ``SelectionPlan``s, keyed by file version, filter and breakdown limit: a new
 /// ingestion (which can change the groups) gives the file a new version, so a plan is never
-/// used for other groups. At most ``capacity`` plans are kept (the cache is emptied when full).
+/// used for other groups. At most ``capacity`` plans and ``capacityInGroups`` selected groups in
+/// all are kept (the cache is emptied when either would be passed; ~100 bytes a selected group:
+/// a large firm's whole-firm plan of 2,100 groups is ~200 KB).
 final class SelectionPlanCache: Sendable {
     /// The gateway's cache.
     static let shared = SelectionPlanCache()
 
-    /// Plans kept before the cache is emptied (a large firm's whole-firm plan is ~100 KB).
+    /// Plans kept before the cache is emptied.
     let capacity = 1_024
+    /// Selected groups, summed over the plans kept, before the cache is emptied.
+    let capacityInGroups = 1_000_000
 
     /// What a plan is for.
     struct Key: Hashable, Sendable {
@@ -47,16 +52,17 @@ final class SelectionPlanCache: Sendable {
         var breakdownLimit: Int
     }
 
-    private let plans = Mutex<[Key: SelectionPlan]>([:])
+    private let plans: Mutex<ClearingCache<Key, SelectionPlan>>
+
+    init() {
+        self.plans = Mutex(ClearingCache(capacity: self.capacity, capacityInWeight: self.capacityInGroups))
+    }
 
     /// The plan of `key`, built by `build` when not cached.
     func plan(_ key: Key, build: () -> SelectionPlan) -> SelectionPlan {
         if let known = self.plans.withLock({ $0[key] }) { return known }
         let plan = build()
-        self.plans.withLock { plans in
-            if plans.count >= self.capacity { plans.removeAll() }
-            plans[key] = plan
-        }
+        self.plans.withLock { $0.insert(plan, for: key, weight: plan.positions.count) }
         return plan
     }
 }
