@@ -45,11 +45,15 @@ struct ReceivablesSeries: Sendable {
                     )
                 }
                 let buckets = KPISeries.level2Buckets(kind, over: Period(uncheckedStart: from, end: to), calendar: calendar)
-                let groups = context.groups.filter { filter.matches($0.profile) }
+                // The level-1 plan of the filter without breakdown lines beyond the modes.
+                let plan = SelectionPlanCache.shared.plan(.init(file: context.file, filter: filter, breakdownLimit: 0)) {
+                    SelectionPlan(filter: filter, breakdownLimit: 0, context: context)
+                }
+                let groups = plan.groups
                 let reader = RollupReader(connection: connection)
                 try ReceivablesSummary.checkFingerprints(reader, groups: groups, current: context.fingerprint)
                 let keys = ReceivablesSeriesReport.keys(buckets: buckets, kpis: kpis, settings: context.kpi.settings)
-                let selection = try reader.selection(context.sliceIndex.cover(groups.map(\.id)))
+                let selection = try reader.selection(plan.cover)
                 let parts = try reader.mergedKeyedParts(selection: selection, keys: keys)
                 let series = ReceivablesSeriesReport.series(
                     kpis: kpis,
