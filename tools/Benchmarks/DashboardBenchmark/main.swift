@@ -6,7 +6,8 @@
 //           breakdown of 10 offices and 10 collaborators; then, apart and without target, the
 //           same mix with every office and collaborator line) and level 2
 //           (Receivables/Series, 12 months, monthly) for a random mix of filters and dates, one
-//           call at a time; then the firm-wide answers recomputed from raw facts in the same run
+//           call at a time; the practice dashboard's level 1 and level 2 (Practice/Summary and
+//           Practice/Series) for the same mix, a fifth as many calls, same targets; then the firm-wide answers recomputed from raw facts in the same run
 //           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
 //           rollup latency of that same request. Targets: level 1 p99 <= 5 ms, level 2 p99 <= 10 ms, ratio >= 1,000.
 //   firms   a gateway holding N small firms (default 1,000; 10 clients each): level-1 and level-2
@@ -326,6 +327,20 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
         _ = try await gateway.client.unary(ReceivablesDashboardService.summary, request, metadata: metadata)
     }
     report("large-level1-whole-team", wholeTeam)
+
+    // The practice dashboard (kpi-definitions §7) with the same mix of filters and dates, and
+    // the same targets.
+    let practiceCalls = max(options.requests / 5, 1)
+    let practice1 = try await latencies(practiceCalls) { _ in
+        let request = PracticeSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: staff.filter(&random))
+        _ = try await gateway.client.unary(PracticeDashboardService.summary, request, metadata: metadata)
+    }
+    report("large-practice-level1", practice1, target: 5)
+    let practiceSeries = MethodDescriptor<SeriesRequest, SeriesReply>(service: PracticeDashboardService.name, method: "Series", kind: .unary)
+    let practice2 = try await latencies(practiceCalls) { _ in
+        _ = try await gateway.client.unary(practiceSeries, level2Request(&random, staff: staff).request, metadata: metadata)
+    }
+    report("large-practice-level2-12m-monthly", practice2, target: 10)
 
     var level2: [Double] = []
     do {
