@@ -8,6 +8,9 @@ public protocol AdditiveParts: Hashable, Sendable, Codable {
     static var zero: Self { get }
     /// The merge.
     static func + (lhs: Self, rhs: Self) -> Self
+    /// The merge in place (default: `lhs = lhs + rhs`; parts holding dictionaries merge without
+    /// copying them).
+    static func += (lhs: inout Self, rhs: Self)
 }
 
 extension AdditiveParts {
@@ -52,6 +55,15 @@ package func mergeSparse<Key: Hashable>(_ lhs: [Key: WideInt], _ rhs: [Key: Wide
 }
 
 /// Key-wise sum of two sparse count vectors; zero entries are dropped.
+/// Adds `rhs`'s counts to `lhs` in place, key-wise (zeros removed): what ``mergeCounts(_:_:)``
+/// returns, without copying `lhs` (a period's merged histogram grows with every row added).
+package func mergeCounts<Key: Hashable>(into lhs: inout [Key: Int64], _ rhs: [Key: Int64]) {
+    for (key, value) in rhs {
+        let sum = (lhs[key] ?? 0) &+ value
+        lhs[key] = sum == 0 ? nil : sum
+    }
+}
+
 package func mergeCounts<Key: Hashable>(_ lhs: [Key: Int64], _ rhs: [Key: Int64]) -> [Key: Int64] {
     if rhs.isEmpty { return lhs }
     if lhs.isEmpty { return rhs }

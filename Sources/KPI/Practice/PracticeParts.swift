@@ -90,4 +90,16 @@ public struct PracticeFlow: AdditiveParts {
         result.coveredByRule = lhs.coveredByRule + rhs.coveredByRule
         return result
     }
+
+    /// ``+(_:_:)`` in place: the dictionaries of `lhs` grow without being copied (a dashboard
+    /// merges thousands of day rows into one period's parts).
+    public static func += (lhs: inout PracticeFlow, rhs: PracticeFlow) {
+        lhs.received = lhs.received + rhs.received
+        mergeCounts(into: &lhs.receivedByChannel, rhs.receivedByChannel)
+        lhs.published = lhs.published + rhs.published
+        mergeCounts(into: &lhs.ageHistogram, rhs.ageHistogram)
+        lhs.autoCategorised = lhs.autoCategorised + rhs.autoCategorised
+        lhs.autoPublished = lhs.autoPublished + rhs.autoPublished
+        lhs.coveredByRule = lhs.coveredByRule + rhs.coveredByRule
+    }
 }

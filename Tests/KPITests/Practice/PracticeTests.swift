@@ -201,6 +201,29 @@ struct PracticeTests {
         #expect(yearly.last == period("2023-07-01", "2024-06-30") && yearly.count == 12)
     }
 
+    @Test("merging flows in place equals their sum: channel and age counts key-wise, zeros dropped")
+    func mergeInPlace() {
+        var a = PracticeFlow()
+        a.received = 5
+        a.receivedByChannel = ["EMAIL": 3, "SCAN": 2]
+        a.ageHistogram = [1: 2, 4: 1]
+        a.published = 3
+        a.coveredByRule = 1
+        var b = PracticeFlow()
+        b.received = 2
+        b.receivedByChannel = ["EMAIL": -3, "API": 2]
+        b.ageHistogram = [4: 2, 9: 1]
+        b.autoCategorised = 1
+        var merged = a
+        merged += b
+        #expect(merged == a + b)
+        #expect(merged.receivedByChannel == ["SCAN": 2, "API": 2] && merged.ageHistogram == [1: 2, 4: 3, 9: 1])
+        #expect(merged.received == 7 && merged.published == 3 && merged.autoCategorised == 1 && merged.coveredByRule == 1)
+        var total = PracticeFlow.zero
+        for flow in [a, b, a] { total += flow }
+        #expect(total == a + b + a && PracticeFlow.sum([a, b, a]) == total)
+    }
+
     @Test("median of an even count is the mean of the two middle ages")
     func evenMedian() {
         var flow = PracticeFlow()
