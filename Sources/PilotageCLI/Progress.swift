@@ -3,7 +3,7 @@ internal import Glibc
 
 /// Progress of a long command on standard error: a redrawn bar on a terminal, plain lines
 /// (at most one every few seconds) otherwise, so logs of scripted runs stay readable.
-final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: @unchecked Sendable {  // Safe: used from the command's single task.
     // @unchecked Sendable: every method is called from the single task that runs the command.
     private let label: String
     private let isTerminal: Bool

@@ -4,7 +4,7 @@ public import RPCCore
 /// An ``RPCEventLoop`` over a private serial `DispatchQueue`: the in-process transport's loop.
 ///
 /// Portable and simple rather than fast; jobs, callbacks and timers all run serially on the queue.
-public final class DispatchEventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
+public final class DispatchEventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {  // Safe: immutable; the queue is thread-safe.
     // @unchecked Sendable: all state is immutable; DispatchQueue is thread-safe.
 
     private let queue: DispatchQueue
@@ -47,7 +47,7 @@ public final class DispatchEventLoop: RPCEventLoop, TaskExecutor, @unchecked Sen
 }
 
 /// A cancellable dispatch work item.
-private struct DispatchTimer: RPCTimer, @unchecked Sendable {
+private struct DispatchTimer: RPCTimer, @unchecked Sendable {  // Safe: `DispatchWorkItem.cancel()` is thread-safe.
     // @unchecked Sendable: DispatchWorkItem.cancel() is thread-safe.
     let item: DispatchWorkItem
 

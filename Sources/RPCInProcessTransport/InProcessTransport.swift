@@ -89,7 +89,7 @@ public struct InProcessTransportError: Error, Hashable, Sendable, CustomStringCo
 }
 
 /// One end of an in-memory byte pipe.
-final class InProcessStream: RPCByteStream, @unchecked Sendable {
+final class InProcessStream: RPCByteStream, @unchecked Sendable {  // Safe: state in a lock box, `peer` set before sharing.
     // @unchecked Sendable: mutable state lives in `state` (a lock box); `peer` is set once before
     // the stream is shared. It is weak so the pair does not keep itself alive: once the other
     // end's owner lets go, writes fail like on a closed socket.

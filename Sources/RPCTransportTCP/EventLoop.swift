@@ -17,7 +17,7 @@ protocol EventLoopRegistrant: AnyObject {
 /// events, fire due timers, run queued jobs (closures and task jobs) until the queue is empty,
 /// then run end-of-iteration callbacks (write flushes). Other threads wake it through an
 /// eventfd, and only when it is actually sleeping.
-public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
+public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {  // Safe: `shared` under `lock`, the rest loop-only or immutable.
     // @unchecked Sendable: `shared` is only touched under `lock`; `registrants`,
     // `endOfIteration`, `scratch` and `events` only on the loop thread; the rest is immutable.
     // Those rules make runtime exclusivity checks redundant (hence `@exclusivity(unchecked)`).
@@ -277,7 +277,7 @@ public final class EventLoop: RPCEventLoop, TaskExecutor, @unchecked Sendable {
 }
 
 /// A timer on an ``EventLoop``.
-final class LoopTimer: RPCTimer, @unchecked Sendable {
+final class LoopTimer: RPCTimer, @unchecked Sendable {  // Safe: `isCancelled` under the loop's lock.
     // @unchecked Sendable: `isCancelled` is only touched under the loop's lock; `work` and
     // `loop` are immutable.
     let work: @Sendable () -> Void

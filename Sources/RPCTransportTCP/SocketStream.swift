@@ -4,7 +4,7 @@ internal import Glibc
 internal import RPCCore
 
 /// A connected non-blocking TCP socket, read by its event loop and written from any thread.
-final class SocketStream: RPCByteStream, EventLoopRegistrant, @unchecked Sendable {
+final class SocketStream: RPCByteStream, EventLoopRegistrant, @unchecked Sendable {  // Safe: descriptor state under `lock`, `handler` loop-only.
     // @unchecked Sendable: `fd`, `isClosed`, `registrationID` and `isWatchingWritable` are
     // guarded by `lock` (writes from any thread must not race with the close that frees the
     // descriptor number); `handler` is set once in `start` on the loop and then read only there.

@@ -50,7 +50,7 @@ public final class TCPClientTransport: RPCClientTransport {
 }
 
 /// Waits on a loop for a non-blocking connect to complete, fail or time out.
-private final class Connector: EventLoopRegistrant, @unchecked Sendable {
+private final class Connector: EventLoopRegistrant, @unchecked Sendable {  // Safe: mutable state in a lock box.
     // @unchecked Sendable: the mutable state is in `state` (a lock box).
     let fd: CInt
     let loop: EventLoop

@@ -66,7 +66,7 @@ public final class TCPServerTransport: RPCServerTransport {
 }
 
 /// The listening socket, registered on one loop.
-private final class Listener: EventLoopRegistrant, @unchecked Sendable {
+private final class Listener: EventLoopRegistrant, @unchecked Sendable {  // Safe: `isStopped` under `lock`, `registrationID` loop-only.
     // @unchecked Sendable: `isStopped` is guarded by `lock` (which also serialises `accept4`
     // with the close, so a recycled descriptor number is never used); `registrationID` is only
     // touched on `loop`.

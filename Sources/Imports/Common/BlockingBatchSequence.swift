@@ -49,7 +49,7 @@ public struct BlockingBatchSequence<Element: Sendable>: AsyncSequence, Sendable 
 
 /// The producer and its state. `@unchecked Sendable`: `producer` and `isFinished` are only
 /// touched from `queue`, a serial queue, so no two threads ever access them at once.
-private final class ProducerState<Element: Sendable>: @unchecked Sendable {
+private final class ProducerState<Element: Sendable>: @unchecked Sendable {  // Safe: mutable state only on serial `queue`.
     let queue: DispatchQueue
     // Not optional: an optional `@Sendable` closure returning a closure trips a 6.3 diagnostic.
     private let makeProducer: BlockingBatchSequence<Element>.ProducerFactory

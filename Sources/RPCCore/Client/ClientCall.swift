@@ -1,7 +1,7 @@
 /// One call on a client connection: responses in, requests out, the final status.
 ///
 /// Every mutable field is guarded by the owning connection's ``FrameChannel`` lock.
-final class ClientCall: @unchecked Sendable {
+final class ClientCall: @unchecked Sendable {  // Safe: its `var`s only under the connection's channel lock.
     // @unchecked Sendable: the `var`s below are only accessed under `connection.channel`'s lock
     // (or before the call is shared, in `init`), which also makes their runtime exclusivity
     // checks redundant (hence `@exclusivity(unchecked)`).

@@ -1,7 +1,7 @@
 internal import ServerSupport
 
 /// The client side of one connection: handshake, call ids, frame dispatch, GOAWAY, keepalive.
-final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {
+final class ClientConnection: RPCByteStreamHandler, @unchecked Sendable {  // Safe: loop-only state on its event loop, the rest under the channel lock.
     // @unchecked Sendable: `decoder`, `hasPreface`, `hasReadSinceTick`, `isStreamClosed`, `messageRun` and `tickTimer` are only touched on the stream's event loop;
     // everything else shared is immutable or inside `channel` under its lock.
 

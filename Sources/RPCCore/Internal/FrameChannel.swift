@@ -18,7 +18,7 @@ enum FlushMode {
 /// "flusher") moves the buffer to the stream outside the lock, looping while others append.
 /// A short write parks the remaining bytes until the stream reports it is writable again, so no
 /// thread ever blocks on the socket.
-final class FrameChannel<State>: @unchecked Sendable {
+final class FrameChannel<State>: @unchecked Sendable {  // Safe: `state` and `outbound` only under `lock`.
     // @unchecked Sendable: `state` and `outbound` are only touched while `lock` is held; `stream`
     // and `loop` are Sendable and immutable.
 

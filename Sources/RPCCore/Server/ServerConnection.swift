@@ -5,7 +5,7 @@ internal import ServerSupport
 ///
 /// Inbound bytes are decoded on the stream's event loop; call state lives under the channel lock
 /// shared with the outbound buffer (see ``FrameChannel``).
-final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {
+final class ServerConnection: RPCByteStreamHandler, @unchecked Sendable {  // Safe: loop-only state on its event loop, the rest under the channel lock.
     // @unchecked Sendable: `decoder`, `hasPreface`, `hasReadSinceTick`, `pendingStarts`, `stopsReading`, `tickTimer` and `openedAt` are only touched on the
     // stream's event loop (inbound callbacks and timers run there); everything else shared is
     // either immutable or inside `channel` under its lock.
