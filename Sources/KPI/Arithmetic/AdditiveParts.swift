@@ -54,23 +54,11 @@ package func mergeSparse<Key: Hashable>(_ lhs: [Key: WideInt], _ rhs: [Key: Wide
     return result
 }
 
-/// Key-wise sum of two sparse count vectors; zero entries are dropped.
-/// Adds `rhs`'s counts to `lhs` in place, key-wise (zeros removed): what ``mergeCounts(_:_:)``
-/// returns, without copying `lhs` (a period's merged histogram grows with every row added).
+/// Adds `rhs`'s counts to `lhs` in place, key-wise; zero entries are dropped so equal sums
+/// compare equal (no copy of `lhs`: a period's merged histogram grows with every row added).
 package func mergeCounts<Key: Hashable>(into lhs: inout [Key: Int64], _ rhs: [Key: Int64]) {
     for (key, value) in rhs {
         let sum = (lhs[key] ?? 0) &+ value
         lhs[key] = sum == 0 ? nil : sum
     }
-}
-
-package func mergeCounts<Key: Hashable>(_ lhs: [Key: Int64], _ rhs: [Key: Int64]) -> [Key: Int64] {
-    if rhs.isEmpty { return lhs }
-    if lhs.isEmpty { return rhs }
-    var result = lhs
-    for (key, value) in rhs {
-        let sum = (result[key] ?? 0) &+ value
-        result[key] = sum == 0 ? nil : sum
-    }
-    return result
 }

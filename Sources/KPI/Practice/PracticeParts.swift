@@ -80,14 +80,8 @@ public struct PracticeFlow: AdditiveParts {
 
     /// Merge (sums; histograms and channel counts key-wise).
     public static func + (lhs: PracticeFlow, rhs: PracticeFlow) -> PracticeFlow {
-        var result = PracticeFlow()
-        result.received = lhs.received + rhs.received
-        result.receivedByChannel = mergeCounts(lhs.receivedByChannel, rhs.receivedByChannel)
-        result.published = lhs.published + rhs.published
-        result.ageHistogram = mergeCounts(lhs.ageHistogram, rhs.ageHistogram)
-        result.autoCategorised = lhs.autoCategorised + rhs.autoCategorised
-        result.autoPublished = lhs.autoPublished + rhs.autoPublished
-        result.coveredByRule = lhs.coveredByRule + rhs.coveredByRule
+        var result = lhs
+        result += rhs
         return result
     }
 
