@@ -137,6 +137,7 @@ struct SliceIndexTests {
         let both = Array(Int64(21)...27)
         #expect(index.cover(both) == SliceCover(slices: ["collaborator=xia"], groups: [25, 26, 27]))
         #expect(index.covers([both], subtracting: true) == [SliceCover(slices: ["collaborator=xia", "collaborator=yan"], groups: [], subtracted: [24])])
+        #expect(index.cover(both, subtracting: true) == index.covers([both], subtracting: true)[0])
     }
 
     @Test("every cover, with or without subtraction, reads each selected group exactly once (random firms)")

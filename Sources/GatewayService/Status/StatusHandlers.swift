@@ -132,7 +132,7 @@ struct FirmVerification: Sendable {
                     let reference = ReceivablesReference(selected, context: context.kpi)
                     // What the dashboards read (through slices, signed covers included), and the
                     // groups' own rows, which slices must equal.
-                    let cover = context.sliceIndex.covers([groups], subtracting: true)[0]
+                    let cover = context.sliceIndex.cover(groups, subtracting: true)
                     let served = try reader.selection(cover)
                     let breakdown = ReceivablesSummary.breakdown(of: selectedGroups)
                     let lineCovers = SectionLines.covers(slices: context.sliceIndex, selection: selectedGroups, breakdown: breakdown)

@@ -177,8 +177,10 @@ public struct SliceIndex: Sendable {
     /// inside what is left, and so on (at most `maximumSlices`); then the rest of the selection.
     /// Among slices of equal size the one with fewer dimensions wins, then the broader dimension
     /// (the firm, then office, mode, frequency, collaborator). The chosen slices are disjoint: each
-    /// lies inside what the previous ones left.
-    public func cover(_ selection: [Int64], maximumSlices: Int = 4) -> SliceCover {
+    /// lies inside what the previous ones left. With `subtracting`, a signed cover when it reads
+    /// fewer rows (``covers(_:maximumSlices:subtracting:)``).
+    public func cover(_ selection: [Int64], maximumSlices: Int = 4, subtracting: Bool = false) -> SliceCover {
+        if subtracting { return self.covers([selection], maximumSlices: maximumSlices, subtracting: true)[0] }
         var scratch = Scratch(index: self)
         return self.cover(selection, maximumSlices: maximumSlices, scratch: &scratch)
     }

@@ -25,7 +25,7 @@ struct SelectionPlan: Sendable {
     init(filter: ClientFilter, breakdownLimit: Int, context: ReceivablesSummary.Context) {
         self.positions = context.axesIndex.positions(matching: filter)
         self.groups = self.positions.map { context.groups[$0] }
-        self.cover = context.sliceIndex.covers([self.groups.map(\.id)], subtracting: true)[0]
+        self.cover = context.sliceIndex.cover(self.groups.map(\.id), subtracting: true)
         self.breakdown = context.axesIndex.breakdown(positions: self.positions, clients: self.groups.map(\.clients), limit: breakdownLimit)
         self.lineCovers = SectionLines.covers(slices: context.sliceIndex, selection: self.groups, breakdown: self.breakdown)
     }
