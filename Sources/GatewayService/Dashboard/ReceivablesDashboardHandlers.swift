@@ -64,6 +64,8 @@ struct ReceivablesSummary: Sendable {
         var axesIndex: GroupAxesIndex
         /// The file and the version of its groups.
         var file: FirmGroupsCache.FileVersion
+        /// Collaborator names by id.
+        var names: [String: String]
     }
 
     /// The reply to one request, for the audience of `actingUser` (metadata `pilotage-user`).
@@ -89,7 +91,7 @@ struct ReceivablesSummary: Sendable {
                 let selection = try reader.selection(plan.cover)
                 let parts = try reader.receivablesLevel1Parts(selection: selection, asOf: asOf, context: context.kpi)
                 let level1 = ReceivablesLevel1(evaluator: ReceivablesKPI(source: parts, context: context.kpi), asOf: asOf)
-                let names = try Self.collaboratorNames(connection: connection)
+                let names = context.names
                 let breakdown = plan.breakdown
                 let lines = try SectionLines(
                     reader: reader,
@@ -211,11 +213,6 @@ struct ReceivablesSummary: Sendable {
         )
     }
 
-    /// Collaborator names by id.
-    static func collaboratorNames(connection: SQLiteConnection) throws -> [String: String] {
-        try FirmGroupsCache.shared.collaboratorNames(connection: connection)
-    }
-
     /// The facts of each group's clients, mapped as the worker maps them (verification mode).
     static func facts(connection: SQLiteConnection, groups: [StoredGroup], context: Context) throws -> [Int64: [ClientFacts]] {
         let rollups = TenantRollups(connection: connection)
@@ -235,17 +232,18 @@ struct ReceivablesSummary: Sendable {
         let settings = try rollups.settings()
         let kpiSettings = FactMapper.kpiSettings(settings)
         let today = clock.today(settings: settings)
-        let (groups, slices, axes, file) = try FirmGroupsCache.shared.groups(connection: connection)
+        let firm = try FirmGroupsCache.shared.groups(connection: connection)
         return Context(
             kpi: KPIContext(settings: kpiSettings, firstDataDate: try rollups.firstDataDate()),
             fingerprint: kpiSettings.partsFingerprint,
             today: today,
             freshness: try rollups.freshness(today: today),
-            groups: groups,
+            groups: firm.groups,
             settings: settings,
-            sliceIndex: slices,
-            axesIndex: axes,
-            file: file
+            sliceIndex: firm.slices,
+            axesIndex: firm.axes,
+            file: firm.file,
+            names: firm.names
         )
     }
 

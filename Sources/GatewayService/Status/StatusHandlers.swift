@@ -120,7 +120,7 @@ struct FirmVerification: Sendable {
                 var clients: [String] = []
                 for group in context.groups { clients += try rollups.members(ofGroup: group.id) }
                 let facts = try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: context.settings))
-                let names = try ReceivablesSummary.collaboratorNames(connection: connection)
+                let names = context.names
                 var findings: [VerificationFinding] = []
                 var answers = 0
                 var values = 0

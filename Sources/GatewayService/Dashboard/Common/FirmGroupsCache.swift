@@ -2,6 +2,7 @@ internal import PilotageProtocol
 internal import Rollups
 internal import RollupStore
 internal import Storage
+internal import ServerSupport
 internal import Synchronization
 internal import TenantStore
 
@@ -22,12 +23,18 @@ final class FirmGroupsCache: Sendable {
     /// Files kept before the cache is emptied.
     let capacity = 10_000
 
-    private struct Entry {
-        var version: Version
+    /// What the cache holds for a file.
+    struct FirmGroups: Sendable {
+        /// The groups with clients.
         var groups: [StoredGroup]
+        /// Their slices.
         var slices: SliceIndex
+        /// Their filter axes (positions are those of `groups`).
         var axes: GroupAxesIndex
+        /// Collaborator names by id.
         var names: [String: String]
+        /// The file and the version of its groups.
+        var file: FileVersion
     }
 
     /// A version of a file's groups: its last ingestion.
@@ -42,44 +49,38 @@ final class FirmGroupsCache: Sendable {
         var version: Version
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries: Mutex<ClearingCache<String, FirmGroups>>
 
-    /// The groups of the connection's file (with clients), their slices and their filter axes
-    /// (positions are those of `groups`), as of the connection's read transaction.
-    func groups(connection: SQLiteConnection) throws -> (groups: [StoredGroup], slices: SliceIndex, axes: GroupAxesIndex, file: FileVersion) {
-        let entry = try self.entry(connection: connection)
-        return (entry.groups, entry.slices, entry.axes, FileVersion(path: connection.path, version: entry.version))
+    init() {
+        self.entries = Mutex(ClearingCache(capacity: self.capacity))
     }
 
-    /// Collaborator names by id, as of the connection's read transaction.
-    func collaboratorNames(connection: SQLiteConnection) throws -> [String: String] {
-        try self.entry(connection: connection).names
-    }
-
-    private func entry(connection: SQLiteConnection) throws -> Entry {
+    /// The groups of the connection's file, their slices, filter axes and collaborator names,
+    /// as of the connection's read transaction.
+    func groups(connection: SQLiteConnection) throws -> FirmGroups {
         let sequence = try TenantRecords(connection: connection).lastSequence()
-        let version = Version(
-            sequence: sequence,
-            committedAt: try connection.fetchValue(String.self, "SELECT committed_at FROM ingestions WHERE sequence = ?", sequence)
+        let file = FileVersion(
+            path: connection.path,
+            version: Version(
+                sequence: sequence,
+                committedAt: try connection.fetchValue(String.self, "SELECT committed_at FROM ingestions WHERE sequence = ?", sequence)
+            )
         )
-        if let entry = self.entries.withLock({ $0[connection.path] }), entry.version == version {
+        if let entry = self.entries.withLock({ $0[connection.path] }), entry.file == file {
             return entry
         }
         let groups = try TenantRollups(connection: connection).groups()
-        let entry = Entry(
-            version: version,
+        let entry = FirmGroups(
             groups: groups,
             slices: SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) }),
             axes: GroupAxesIndex(profiles: groups.map(\.profile)),
             names: Dictionary(
                 try TenantRecords(connection: connection).all(CollaboratorRecord.self).map { ($0.id, $0.name) },
                 uniquingKeysWith: { first, _ in first }
-            )
+            ),
+            file: file
         )
-        self.entries.withLock { entries in
-            if entries.count >= self.capacity { entries.removeAll() }
-            entries[connection.path] = entry
-        }
+        self.entries.withLock { $0.insert(entry, for: connection.path) }
         return entry
     }
 }
