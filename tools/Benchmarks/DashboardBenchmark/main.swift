@@ -77,7 +77,7 @@ func parseOptions() -> Options {
 }
 
 let today = CalendarDate(year: 2025, month: 6, day: 30) ?? CalendarDate.min
-let series = MethodDescriptor<SeriesRequest, SeriesReply>(service: ReceivablesDashboardService.name, method: "Series", kind: .unary)
+let series = ReceivablesDashboardService.series
 
 /// A deterministic generator (SplitMix64) so every run asks the same mix.
 struct Random {
@@ -336,9 +336,8 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
         _ = try await gateway.client.unary(PracticeDashboardService.summary, request, metadata: metadata)
     }
     report("large-practice-level1", practice1, target: 5)
-    let practiceSeries = MethodDescriptor<SeriesRequest, SeriesReply>(service: PracticeDashboardService.name, method: "Series", kind: .unary)
     let practice2 = try await latencies(practiceCalls) { _ in
-        _ = try await gateway.client.unary(practiceSeries, level2Request(&random, staff: staff).request, metadata: metadata)
+        _ = try await gateway.client.unary(PracticeDashboardService.series, level2Request(&random, staff: staff).request, metadata: metadata)
     }
     report("large-practice-level2-12m-monthly", practice2, target: 10)
 
