@@ -10,13 +10,11 @@ public import Wire
 /// A group has day rows from its first record's date on (the worker computes a group's days
 /// from the first change it saw). Before that day none of its clients has a document or a rule,
 /// yet each still counts in the snapshot (expected regularity periods, inactive when active):
-/// the reader fills those days from the group's profile and size alone
+/// the reader adds those days from the group's profile and size alone
 /// (``RollupReader/emptyPracticeSnapshot(_:at:calendar:)``). Flows of days without a row are zero.
 public struct PracticeRollupParts: Sendable {
     /// Merged snapshot parts by day.
     public var snapshots: [CalendarDate: PracticeSnapshot]
-    /// Snapshot parts by group, at the days asked per group (the per-collaborator breakdown).
-    public var groupSnapshots: [Int64: [CalendarDate: PracticeSnapshot]]
     /// Merged daily flows of the months read day by day.
     public var dailyFlows: [CalendarDate: PracticeFlow]
     /// Merged whole-month flows, by month index.
@@ -27,13 +25,11 @@ public struct PracticeRollupParts: Sendable {
     /// Creates a value.
     public init(
         snapshots: [CalendarDate: PracticeSnapshot] = [:],
-        groupSnapshots: [Int64: [CalendarDate: PracticeSnapshot]] = [:],
         dailyFlows: [CalendarDate: PracticeFlow] = [:],
         monthlyFlows: [Int: PracticeFlow] = [:],
         dailyMonths: Set<Int> = []
     ) {
         self.snapshots = snapshots
-        self.groupSnapshots = groupSnapshots
         self.dailyFlows = dailyFlows
         self.monthlyFlows = monthlyFlows
         self.dailyMonths = dailyMonths
@@ -45,7 +41,7 @@ public struct PracticeRollupParts: Sendable {
     }
 
     /// The flow parts over `period`: whole months from month rows, the other days from day rows.
-    /// A period must have been announced to ``RollupReader/practiceParts(groups:snapshotDates:flowPeriods:perGroupDates:)``.
+    /// A period must have been announced to ``RollupReader/practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``.
     public func flow(over period: Period) -> PracticeFlow {
         var total = PracticeFlow.zero
         var cursor = period.start
@@ -97,38 +93,199 @@ extension RollupReader {
     /// what the worker would compute for them (every client expected in its regularity periods,
     /// none with documents, every active one inactive, no rule).
     public static func emptyPracticeSnapshot(_ group: StoredGroup, at date: CalendarDate, calendar: FiscalCalendar) -> PracticeSnapshot {
+        Self.emptyPracticeSnapshot(
+            clients: Int64(group.clients),
+            frequency: group.profile.frequency,
+            deactivated: group.profile.deactivated,
+            at: date,
+            calendar: calendar
+        )
+    }
+
+    /// ``emptyPracticeSnapshot(_:at:calendar:)`` of `clients` clients of one frequency and state.
+    static func emptyPracticeSnapshot(
+        clients: Int64,
+        frequency: ClientFact.Frequency,
+        deactivated: Bool,
+        at date: CalendarDate,
+        calendar: FiscalCalendar
+    ) -> PracticeSnapshot {
         var parts = PracticeSnapshot()
-        let clients = Int64(group.clients)
         parts.clients = clients
-        let periods = PracticeRules.regularityPeriods(frequency: group.profile.frequency, asOf: date, calendar: calendar)
+        let periods = PracticeRules.regularityPeriods(frequency: frequency, asOf: date, calendar: calendar)
         parts.periodsExpected = clients * Int64(periods.count)
         parts.earliestPeriodStart = clients > 0 ? periods.map(\.start).min() : nil
-        if !group.profile.deactivated {
+        if !deactivated {
             parts.activeClients = clients
             parts.inactiveClients = clients
         }
         return parts
     }
 
-    /// The practice parts of `groups`: merged snapshots at `snapshotDates`, each group's snapshot
-    /// at `perGroupDates`, and what ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
-    /// Days before a group's first day row get ``emptyPracticeSnapshot(_:at:calendar:)``.
+    /// The first day of each client group's day rows, by group id (a group without any row is
+    /// absent). One index seek per group; gateways cache it until the next commit
+    /// (``rollupCommits()``).
+    public func groupFirstDays() throws -> [Int64: CalendarDate] {
+        var result: [Int64: CalendarDate] = [:]
+        try self.connection.query(
+            "SELECT g.group_id, (SELECT min(d.day) FROM rollup_days d WHERE d.group_id = g.group_id) FROM client_groups g"
+        ) { row in
+            if let day = try row.decode(CalendarDate?.self, at: 1) { result[try row.decode(Int64.self, at: 0)] = day }
+        }
+        return result
+    }
+
+    /// The number of commits that have published rollups into the file (tenant schema v10): it
+    /// changes whenever a rollup row may have.
+    public func rollupCommits() throws -> Int64 {
+        try self.connection.fetchValue(Int64.self, "SELECT commits FROM rollup_commits WHERE singleton = 1") ?? 0
+    }
+
+    /// The practice parts of `groups` read from their own rows (``practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``).
     public func practiceParts(
         groups: [StoredGroup],
+        firstDays: [Int64: CalendarDate],
         calendar: FiscalCalendar,
         snapshotDates: [CalendarDate],
-        flowPeriods: [Period],
-        perGroupDates: [CalendarDate] = []
+        flowPeriods: [Period]
+    ) throws -> PracticeRollupParts {
+        try self.practiceParts(
+            selection: RowSelection(groups: groups.map(\.id)),
+            groups: groups,
+            firstDays: firstDays,
+            calendar: calendar,
+            snapshotDates: snapshotDates,
+            flowPeriods: flowPeriods
+        )
+    }
+
+    /// The practice parts of the selected `groups`, read through `selection` (their slices,
+    /// other groups and subtracted groups): merged snapshots at `snapshotDates`, and what
+    /// ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
+    ///
+    /// Two parts of a snapshot are not in the rows read: the days before a group's first row
+    /// (`firstDays`, ``groupFirstDays()``) get ``emptyPracticeSnapshot(_:at:calendar:)``, and
+    /// the earliest regularity-period start — a minimum, which slices do not keep — is derived
+    /// from the groups' frequencies (``KPI/PracticeRules/earliestPeriodStart(frequencies:asOf:calendar:)``).
+    public func practiceParts(
+        selection: RowSelection,
+        groups: [StoredGroup],
+        firstDays: [Int64: CalendarDate],
+        calendar: FiscalCalendar,
+        snapshotDates: [CalendarDate],
+        flowPeriods: [Period]
     ) throws -> PracticeRollupParts {
         let wanted = Set(snapshotDates)
-        let perGroup = Set(perGroupDates)
         let dailyMonths = PracticeRollupParts.dailyMonths(for: flowPeriods)
         let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods).subtracting(dailyMonths)
         var parts = PracticeRollupParts(dailyMonths: dailyMonths)
-        let allSnapshotDates = wanted.union(perGroup)
-        // Day ranges to read: each snapshot day alone, each daily month whole; merged when they
-        // touch, so a 12-month series reads 12 days per group, not the 335 between them.
-        var ranges = allSnapshotDates.map { (start: $0, end: $0) }
+        for (table, ids, negated) in selection.sources {
+            try self.visitPracticeRows(table: table, ids: ids, snapshotDates: wanted, dailyMonths: dailyMonths, wholeMonths: wholeMonths) { row in
+                switch row {
+                case .snapshot(let day, var value):
+                    value.earliestPeriodStart = nil
+                    parts.snapshots[day, default: .zero] += negated ? value.negated : value
+                case .dailyFlow(let day, let value): parts.dailyFlows[day, default: .zero] += negated ? value.negated : value
+                case .monthlyFlow(let month, let value): parts.monthlyFlows[month, default: .zero] += negated ? value.negated : value
+                }
+            }
+        }
+        guard !groups.isEmpty else { return parts }
+        // Groups whose rows start after the earliest day asked (usually few): their clients at
+        // the days before their first row, by frequency and state, then their empty snapshots.
+        struct Late: Hashable {
+            var frequency: ClientFact.Frequency
+            var deactivated: Bool
+            var day: CalendarDate
+        }
+        var late: [Late: Int64] = [:]
+        if let earliest = wanted.min() {
+            for group in groups where firstDays[group.id].map({ earliest < $0 }) ?? true {
+                for day in wanted where firstDays[group.id].map({ day < $0 }) ?? true {
+                    late[Late(frequency: group.profile.frequency, deactivated: group.profile.deactivated, day: day), default: 0] += Int64(group.clients)
+                }
+            }
+        }
+        for (key, clients) in late {
+            parts.snapshots[key.day, default: .zero] += Self.emptyPracticeSnapshot(
+                clients: clients,
+                frequency: key.frequency,
+                deactivated: key.deactivated,
+                at: key.day,
+                calendar: calendar
+            )
+        }
+        let frequencies = Set(groups.map(\.profile.frequency))
+        for day in wanted {
+            parts.snapshots[day, default: .zero].earliestPeriodStart = PracticeRules.earliestPeriodStart(
+                frequencies: frequencies,
+                asOf: day,
+                calendar: calendar
+            )
+        }
+        return parts
+    }
+
+    /// The sum of the stored practice snapshot rows at `day` of each of `selections` (breakdown
+    /// lines), read together: one statement per table and chunk of ids for all of them.
+    ///
+    /// Only stored rows are summed: the days before a group's first row add nothing. The counts
+    /// that are zero on such days (documents to review and ready, periods with documents,
+    /// declining clients, rules) are exact; the others are not, and the earliest period start is
+    /// absent (use ``practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``
+    /// for those).
+    public func storedPracticeSnapshots(of selections: [RowSelection], at day: CalendarDate) throws -> [PracticeSnapshot] {
+        var stored: [RowTable: [Int64: PracticeSnapshot]] = [:]
+        for table in [RowTable.slices, .groups] {
+            let ids = Set(selections.flatMap { table == .slices ? $0.slices : $0.groups + $0.subtracted }).sorted()
+            try Self.inChunks(ids) { placeholders, arguments in
+                try self.connection.query(
+                    "SELECT \(table.id), practice_snapshot FROM \(table.days) WHERE \(table.id) IN (\(placeholders)) AND day = ?",
+                    arguments: arguments + [day.sqliteValue]
+                ) { row in
+                    guard let blob = try row.decode([UInt8]?.self, at: 1) else { return }
+                    var snapshot = try PracticeSnapshot(compactEncoded: blob)
+                    snapshot.earliestPeriodStart = nil
+                    stored[table, default: [:]][try row.decode(Int64.self, at: 0)] = snapshot
+                }
+            }
+        }
+        return selections.map { selection in
+            var total = PracticeSnapshot.zero
+            for (table, ids, negated) in selection.sources {
+                for id in ids {
+                    guard let snapshot = stored[table]?[id] else { continue }
+                    total += negated ? snapshot.negated : snapshot
+                }
+            }
+            return total
+        }
+    }
+
+    /// One decoded practice row (``visitPracticeRows(table:ids:snapshotDates:dailyMonths:wholeMonths:body:)``).
+    enum PracticeRow {
+        /// Snapshot parts at the end of a day.
+        case snapshot(CalendarDate, PracticeSnapshot)
+        /// Flow parts of one day.
+        case dailyFlow(CalendarDate, PracticeFlow)
+        /// Flow parts of a whole month (month index).
+        case monthlyFlow(Int, PracticeFlow)
+    }
+
+    /// Calls `body` with each stored practice row of `ids` that the keys need: the snapshots at
+    /// `snapshotDates`, the daily flows of `dailyMonths` and the flows of `wholeMonths`. Day rows
+    /// are read by ranges (each snapshot day, each daily month; merged when they touch, so that a
+    /// 12-month series reads 12 days per id, not the 335 between them), each range one statement
+    /// per chunk of ids.
+    func visitPracticeRows(
+        table: RowTable,
+        ids: [Int64],
+        snapshotDates: Set<CalendarDate>,
+        dailyMonths: Set<Int>,
+        wholeMonths: Set<Int>,
+        body: (PracticeRow) throws -> Void
+    ) throws {
+        var ranges = snapshotDates.map { (start: $0, end: $0) }
         for month in dailyMonths {
             let start = CalendarDate.firstOfMonth(index: month)
             ranges.append((start, start.lastOfMonth))
@@ -142,47 +299,36 @@ extension RollupReader {
                 merged.append(range)
             }
         }
-        let months = wholeMonths.sorted()
-        for stored in groups {
-            let group = stored.id
-            let firstRow = try self.connection.fetchValue(CalendarDate?.self, "SELECT min(day) FROM rollup_days WHERE group_id = ?", group) ?? nil
-            for day in allSnapshotDates where firstRow.map({ day < $0 }) ?? true {
-                let snapshot = Self.emptyPracticeSnapshot(stored, at: day, calendar: calendar)
-                if wanted.contains(day) { parts.snapshots[day, default: .zero] += snapshot }
-                if perGroup.contains(day) { parts.groupSnapshots[group, default: [:]][day] = snapshot }
-            }
+        try Self.inChunks(ids) { placeholders, arguments in
             for range in merged {
                 try self.connection.query(
-                    "SELECT day, practice_snapshot, practice_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
-                    group,
-                    range.start,
-                    range.end
+                    """
+                    SELECT day, practice_snapshot, practice_flow FROM \(table.days)
+                    WHERE \(table.id) IN (\(placeholders)) AND day BETWEEN ? AND ?
+                    """,
+                    arguments: arguments + [range.start.sqliteValue, range.end.sqliteValue]
                 ) { row in
                     let day = try row.decode(CalendarDate.self, at: 0)
-                    if allSnapshotDates.contains(day), let blob = try row.decode([UInt8]?.self, at: 1) {
-                        let snapshot = try PracticeSnapshot(compactEncoded: blob)
-                        if wanted.contains(day) { parts.snapshots[day, default: .zero] += snapshot }
-                        if perGroup.contains(day) { parts.groupSnapshots[group, default: [:]][day] = snapshot }
+                    if snapshotDates.contains(day), let blob = try row.decode([UInt8]?.self, at: 1) {
+                        try body(.snapshot(day, try PracticeSnapshot(compactEncoded: blob)))
                     }
                     if dailyMonths.contains(day.monthIndex), let blob = try row.decode([UInt8]?.self, at: 2) {
-                        parts.dailyFlows[day, default: .zero] += try PracticeFlow(compactEncoded: blob)
+                        try body(.dailyFlow(day, try PracticeFlow(compactEncoded: blob)))
                     }
                 }
             }
-            if let first = months.first, let last = months.last {
-                let wholeSet = Set(months)
-                try self.connection.query(
-                    "SELECT month, practice_flow FROM rollup_months WHERE group_id = ? AND month BETWEEN ? AND ?",
-                    group,
-                    CalendarDate.firstOfMonth(index: first),
-                    CalendarDate.firstOfMonth(index: last)
-                ) { row in
-                    let month = try row.decode(CalendarDate.self, at: 0).monthIndex
-                    guard wholeSet.contains(month) else { return }
-                    parts.monthlyFlows[month, default: .zero] += try PracticeFlow(compactEncoded: try row.decode([UInt8].self, at: 1))
-                }
+            guard let first = wholeMonths.min(), let last = wholeMonths.max() else { return }
+            try self.connection.query(
+                """
+                SELECT month, practice_flow FROM \(table.months)
+                WHERE \(table.id) IN (\(placeholders)) AND month BETWEEN ? AND ?
+                """,
+                arguments: arguments + [CalendarDate.firstOfMonth(index: first).sqliteValue, CalendarDate.firstOfMonth(index: last).sqliteValue]
+            ) { row in
+                let month = try row.decode(CalendarDate.self, at: 0).monthIndex
+                guard wholeMonths.contains(month), let blob = try row.decode([UInt8]?.self, at: 1) else { return }
+                try body(.monthlyFlow(month, try PracticeFlow(compactEncoded: blob)))
             }
         }
-        return parts
     }
 }

@@ -131,6 +131,7 @@ public enum RollupCommitter {
             }
         }
         try slices.apply(connection: connection)
+        try connection.execute("UPDATE rollup_commits SET commits = commits + 1")
         return outcome
     }
 
@@ -191,7 +192,7 @@ public enum RollupCommitter {
     static let periodKinds = RollupPeriodKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Replaces the partition's rows: the days from `from` (the whole month without it), their
-    /// period rows, and the month row; what changes in the receivables rows is added to the
+    /// period rows, and the month row; what changes in the summed rows is added to the
     /// group's slices (`slices`).
     private static func replaceRows(
         of partition: RollupPartition,
@@ -335,7 +336,7 @@ public enum RollupCommitter {
         }
     }
 
-    /// Reports to `slices` the receivables rows `replaceRows` is about to delete (exactly its
+    /// Reports to `slices` the day, month and period rows `replaceRows` is about to delete (exactly its
     /// `DELETE` conditions) and the ones it inserts. A row inserted with the same key and the
     /// same bytes as the row it replaces changes no slice and is reported on neither side: a
     /// recomputation mostly rewrites identical history (a month dirtied from today keeps its
@@ -351,18 +352,26 @@ public enum RollupCommitter {
         keys: [String],
         connection: SQLiteConnection
     ) throws {
-        var oldDays: [CalendarDate: (snapshot: [UInt8], flow: [UInt8]?)] = [:]
+        var oldDays: [CalendarDate: SliceDeltas.DayRow] = [:]
         try connection.query(
-            "SELECT day, receivables_snapshot, receivables_flow FROM rollup_days WHERE group_id = ? AND day BETWEEN ? AND ?",
+            """
+            SELECT day, receivables_snapshot, receivables_flow, practice_snapshot, practice_flow FROM rollup_days
+            WHERE group_id = ? AND day BETWEEN ? AND ?
+            """,
             group,
             first,
             last
         ) { row in
-            oldDays[try row.decode(CalendarDate.self, at: 0)] = (try row.decode([UInt8].self, at: 1), try row.decode([UInt8]?.self, at: 2))
+            oldDays[try row.decode(CalendarDate.self, at: 0)] = SliceDeltas.DayRow(
+                snapshot: try row.decode([UInt8].self, at: 1),
+                flow: try row.decode([UInt8]?.self, at: 2),
+                practiceSnapshot: try row.decode([UInt8].self, at: 3),
+                practiceFlow: try row.decode([UInt8]?.self, at: 4)
+            )
         }
-        var oldMonth: [UInt8]?
-        try connection.query("SELECT receivables_flow FROM rollup_months WHERE group_id = ? AND month = ?", group, month) { row in
-            oldMonth = try row.decode([UInt8].self, at: 0)
+        var oldMonth: SliceDeltas.MonthRow?
+        try connection.query("SELECT receivables_flow, practice_flow FROM rollup_months WHERE group_id = ? AND month = ?", group, month) { row in
+            oldMonth = SliceDeltas.MonthRow(flow: try row.decode([UInt8].self, at: 0), practiceFlow: try row.decode([UInt8].self, at: 1))
         }
         var oldPeriods: [SliceDeltas.PeriodKey: [UInt8]] = [:]
         try connection.query(
@@ -385,28 +394,32 @@ public enum RollupCommitter {
             oldPeriods[key] = try row.decode([UInt8].self, at: 3)
         }
         for day in rollup.days {
-            let snapshot = [UInt8](day.receivablesSnapshot)
-            let flow = day.receivablesFlow.map { [UInt8]($0) }
+            let new = SliceDeltas.DayRow(
+                snapshot: [UInt8](day.receivablesSnapshot),
+                flow: day.receivablesFlow.map { [UInt8]($0) },
+                practiceSnapshot: [UInt8](day.practiceSnapshot),
+                practiceFlow: day.practiceFlow.map { [UInt8]($0) }
+            )
             if let old = oldDays.removeValue(forKey: day.day) {
-                if old.snapshot == snapshot && old.flow == flow { continue }
-                try slices.day(day.day, snapshot: old.snapshot, flow: old.flow, sign: -1, slices: keys)
+                if old == new { continue }
+                try slices.day(day.day, row: old, sign: -1, slices: keys)
             }
-            try slices.day(day.day, snapshot: snapshot, flow: flow, sign: 1, slices: keys)
+            try slices.day(day.day, row: new, sign: 1, slices: keys)
         }
         for (day, old) in oldDays {
-            try slices.day(day, snapshot: old.snapshot, flow: old.flow, sign: -1, slices: keys)
+            try slices.day(day, row: old, sign: -1, slices: keys)
         }
         for row in rollup.months {
-            let flow = [UInt8](row.receivablesFlow)
+            let new = SliceDeltas.MonthRow(flow: [UInt8](row.receivablesFlow), practiceFlow: [UInt8](row.practiceFlow))
             if row.month == month, let old = oldMonth {
                 oldMonth = nil
-                if old == flow { continue }
-                try slices.month(month, flow: old, sign: -1, slices: keys)
+                if old == new { continue }
+                try slices.month(month, row: old, sign: -1, slices: keys)
             }
-            try slices.month(row.month, flow: flow, sign: 1, slices: keys)
+            try slices.month(row.month, row: new, sign: 1, slices: keys)
         }
         if let old = oldMonth {
-            try slices.month(month, flow: old, sign: -1, slices: keys)
+            try slices.month(month, row: old, sign: -1, slices: keys)
         }
         for period in rollup.periods {
             let key = SliceDeltas.PeriodKey(kind: period.kind, start: period.start, end: period.end)

@@ -1,8 +1,9 @@
 public import Rollups
 internal import Storage
 
-/// The tables a ``RollupReader`` reads receivables rows from: the client groups' own rows, or
-/// the slices' pre-merged ones (tenant schema v6). Both have the same columns but the id.
+/// The tables a ``RollupReader`` reads receivables and practice rows from: the client groups'
+/// own rows, or the slices' pre-merged ones (tenant schema v6; practice columns from v10). Both
+/// have the same columns but the id.
 public enum RowTable: Sendable, Hashable {
     /// `rollup_days`, `rollup_months`, `rollup_periods` by `group_id`.
     case groups
@@ -58,8 +59,15 @@ extension RollupReader {
     /// without any stored row yet has no id; its groups have no rows either, so nothing is
     /// read for them), and its other groups.
     public func selection(_ cover: SliceCover) throws -> RowSelection {
-        let ids = try self.sliceIDs(of: cover.slices)
-        return RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups, subtracted: cover.subtracted)
+        try self.selections([cover])[0]
+    }
+
+    /// ``selection(_:)`` of each of `covers` (breakdown lines), their slice ids looked up at once.
+    public func selections(_ covers: [SliceCover]) throws -> [RowSelection] {
+        let ids = try self.sliceIDs(of: covers.flatMap(\.slices))
+        return covers.map { cover in
+            RowSelection(slices: cover.slices.compactMap { ids[$0] }, groups: cover.groups, subtracted: cover.subtracted)
+        }
     }
 
     /// The ids of those of `keys` that have been written, by key: a firm has thousands of

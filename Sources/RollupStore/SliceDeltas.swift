@@ -4,14 +4,16 @@ internal import Rollups
 internal import Storage
 internal import Wire
 
-/// What one commit changes in its groups' receivables rows, summed per slice, then added to the
-/// `slice_*` tables in the commit's transaction (tenant schema v6; ``Rollups/RollupSlices``).
+/// What one commit changes in its groups' rows, summed per slice, then added to the `slice_*`
+/// tables in the commit's transaction (tenant schema v6; practice parts from v10;
+/// ``Rollups/RollupSlices``).
 ///
 /// The committer reports each group row it deletes (`sign` −1) and each one it inserts (+1);
 /// every row counts in each slice of its group. A slice row's `contributors` counts the group
 /// rows summed into it: it is deleted when that count reaches zero, so a slice has a row exactly
 /// when one of its groups does (the forecast of a selection is absent, not zero, when no group
-/// has one).
+/// has one). Practice snapshots are kept without their earliest regularity-period start (a
+/// minimum, which no subtraction can undo; readers derive it from the selection).
 struct SliceDeltas {
     /// A delta of one keyed row: the parts to add and the change in contributing rows.
     struct Delta<Parts: InvertibleParts> {
@@ -35,7 +37,10 @@ struct SliceDeltas {
     struct Slice {
         var snapshots: [CalendarDate: Delta<ReceivablesSnapshot>] = [:]
         var dayFlows: [CalendarDate: ReceivablesFlow] = [:]
+        var practiceSnapshots: [CalendarDate: PracticeSnapshot] = [:]
+        var practiceDayFlows: [CalendarDate: PracticeFlow] = [:]
         var months: [CalendarDate: Delta<ReceivablesFlow>] = [:]
+        var practiceMonths: [CalendarDate: PracticeFlow] = [:]
         var rates: [PeriodKey: Delta<CollectionRateParts>] = [:]
         var forecasts: [PeriodKey: Delta<ForecastParts>] = [:]
         var windowFlows: [PeriodKey: Delta<ReceivablesFlow>] = [:]
@@ -46,31 +51,49 @@ struct SliceDeltas {
     /// Whether nothing changed.
     var isEmpty: Bool { self.slices.isEmpty }
 
+    /// The encoded columns of a group's day row that slices sum.
+    struct DayRow: Equatable {
+        var snapshot: [UInt8]
+        var flow: [UInt8]?
+        var practiceSnapshot: [UInt8]
+        var practiceFlow: [UInt8]?
+    }
+
+    /// The encoded columns of a group's month row that slices sum.
+    struct MonthRow: Equatable {
+        var flow: [UInt8]
+        var practiceFlow: [UInt8]
+    }
+
     /// A day row of a group in `slices` deleted (−1) or inserted (+1).
-    mutating func day(
-        _ day: CalendarDate,
-        snapshot: [UInt8],
-        flow: [UInt8]?,
-        sign: Int,
-        slices: [String]
-    ) throws {
+    mutating func day(_ day: CalendarDate, row: DayRow, sign: Int, slices: [String]) throws {
         guard !slices.isEmpty else { return }
-        let snapshot = try ReceivablesSnapshot(compactEncoded: snapshot)
-        let flow = try flow.map { try ReceivablesFlow(compactEncoded: $0) }
+        let snapshot = try ReceivablesSnapshot(compactEncoded: row.snapshot)
+        let flow = try row.flow.map { try ReceivablesFlow(compactEncoded: $0) }
+        var practiceSnapshot = try PracticeSnapshot(compactEncoded: row.practiceSnapshot)
+        practiceSnapshot.earliestPeriodStart = nil
+        let practiceFlow = try row.practiceFlow.map { try PracticeFlow(compactEncoded: $0) }
+        let negative = sign < 0
         for key in slices {
             self.slices[key, default: Slice()].snapshots[day, default: Delta()].add(snapshot, sign: sign)
+            self.slices[key, default: Slice()].practiceSnapshots[day, default: .zero] += negative ? practiceSnapshot.negated : practiceSnapshot
             if let flow {
-                self.slices[key, default: Slice()].dayFlows[day, default: .zero] += sign < 0 ? flow.negated : flow
+                self.slices[key, default: Slice()].dayFlows[day, default: .zero] += negative ? flow.negated : flow
+            }
+            if let practiceFlow {
+                self.slices[key, default: Slice()].practiceDayFlows[day, default: .zero] += negative ? practiceFlow.negated : practiceFlow
             }
         }
     }
 
     /// A month row of a group in `slices` deleted (−1) or inserted (+1).
-    mutating func month(_ month: CalendarDate, flow: [UInt8], sign: Int, slices: [String]) throws {
+    mutating func month(_ month: CalendarDate, row: MonthRow, sign: Int, slices: [String]) throws {
         guard !slices.isEmpty else { return }
-        let flow = try ReceivablesFlow(compactEncoded: flow)
+        let flow = try ReceivablesFlow(compactEncoded: row.flow)
+        let practiceFlow = try PracticeFlow(compactEncoded: row.practiceFlow)
         for key in slices {
             self.slices[key, default: Slice()].months[month, default: Delta()].add(flow, sign: sign)
+            self.slices[key, default: Slice()].practiceMonths[month, default: .zero] += sign < 0 ? practiceFlow.negated : practiceFlow
         }
     }
 
@@ -102,7 +125,7 @@ struct SliceDeltas {
         for (key, slice) in self.slices.sorted(by: { $0.key < $1.key }) {
             let id = try Self.sliceID(key, connection: connection)
             try Self.applyDays(slice, id: id, key: key, connection: connection)
-            try Self.applyMonths(slice.months, id: id, key: key, connection: connection)
+            try Self.applyMonths(slice, id: id, key: key, connection: connection)
             try Self.applyPeriods(slice.rates, kind: .collectionRate, id: id, key: key, connection: connection)
             try Self.applyPeriods(slice.forecasts, kind: .forecast, id: id, key: key, connection: connection)
             try Self.applyPeriods(slice.windowFlows, kind: .windowFlow, id: id, key: key, connection: connection)
@@ -119,28 +142,41 @@ struct SliceDeltas {
     }
 
     private static func applyDays(_ slice: Slice, id: Int64, key: String, connection: SQLiteConnection) throws {
-        let days = Set(slice.snapshots.keys).union(slice.dayFlows.keys).sorted()
+        let days = Set(slice.snapshots.keys).union(slice.dayFlows.keys).union(slice.practiceSnapshots.keys).union(slice.practiceDayFlows.keys).sorted()
         guard let first = days.first, let last = days.last else { return }
-        var stored: [CalendarDate: (snapshot: [UInt8], flow: [UInt8], contributors: Int)] = [:]
+        var stored: [CalendarDate: (row: DayRow, contributors: Int)] = [:]
         try connection.query(
-            "SELECT day, receivables_snapshot, receivables_flow, contributors FROM slice_days WHERE slice_id = ? AND day BETWEEN ? AND ?",
+            """
+            SELECT day, receivables_snapshot, receivables_flow, practice_snapshot, practice_flow, contributors FROM slice_days
+            WHERE slice_id = ? AND day BETWEEN ? AND ?
+            """,
             id,
             first,
             last
         ) { row in
             stored[try row.decode(CalendarDate.self, at: 0)] = (
-                try row.decode([UInt8].self, at: 1), try row.decode([UInt8].self, at: 2), try row.decode(Int.self, at: 3)
+                DayRow(
+                    snapshot: try row.decode([UInt8].self, at: 1),
+                    flow: try row.decode([UInt8].self, at: 2),
+                    practiceSnapshot: try row.decode([UInt8]?.self, at: 3) ?? [],
+                    practiceFlow: try row.decode([UInt8]?.self, at: 4)
+                ),
+                try row.decode(Int.self, at: 5)
             )
         }
         for day in days {
             let delta = slice.snapshots[day] ?? Delta()
             var snapshot = delta.parts
             var flow = slice.dayFlows[day] ?? .zero
+            var practiceSnapshot = slice.practiceSnapshots[day] ?? .zero
+            var practiceFlow = slice.practiceDayFlows[day] ?? .zero
             var contributors = delta.contributors
-            if let row = stored[day] {
+            if let (row, count) = stored[day] {
                 snapshot += try ReceivablesSnapshot(compactEncoded: row.snapshot)
-                flow += try ReceivablesFlow(compactEncoded: row.flow)
-                contributors += row.contributors
+                if let blob = row.flow { flow += try ReceivablesFlow(compactEncoded: blob) }
+                if !row.practiceSnapshot.isEmpty { practiceSnapshot += try PracticeSnapshot(compactEncoded: row.practiceSnapshot) }
+                if let blob = row.practiceFlow { practiceFlow += try PracticeFlow(compactEncoded: blob) }
+                contributors += count
             }
             try Self.checkContributors(contributors, slice: key, row: "day \(day)")
             if contributors == 0 {
@@ -148,45 +184,65 @@ struct SliceDeltas {
             } else {
                 try connection.execute(
                     """
-                    INSERT INTO slice_days (slice_id, day, receivables_snapshot, receivables_flow, contributors) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO slice_days (slice_id, day, receivables_snapshot, receivables_flow, practice_snapshot, practice_flow, contributors)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (slice_id, day) DO UPDATE SET receivables_snapshot = excluded.receivables_snapshot,
-                        receivables_flow = excluded.receivables_flow, contributors = excluded.contributors
+                        receivables_flow = excluded.receivables_flow, practice_snapshot = excluded.practice_snapshot,
+                        practice_flow = excluded.practice_flow, contributors = excluded.contributors
                     """,
                     id,
                     day,
                     snapshot.compactEncoded,
                     flow.compactEncoded,
+                    practiceSnapshot.compactEncoded,
+                    practiceFlow.compactEncoded,
                     contributors
                 )
             }
         }
     }
 
-    private static func applyMonths(_ months: [CalendarDate: Delta<ReceivablesFlow>], id: Int64, key: String, connection: SQLiteConnection) throws {
-        guard let first = months.keys.min(), let last = months.keys.max() else { return }
-        var stored: [CalendarDate: (parts: [UInt8], contributors: Int)] = [:]
+    private static func applyMonths(_ slice: Slice, id: Int64, key: String, connection: SQLiteConnection) throws {
+        let months = Set(slice.months.keys).union(slice.practiceMonths.keys).sorted()
+        guard let first = months.first, let last = months.last else { return }
+        var stored: [CalendarDate: (row: MonthRow, contributors: Int)] = [:]
         try connection.query(
-            "SELECT month, receivables_flow, contributors FROM slice_months WHERE slice_id = ? AND month BETWEEN ? AND ?",
+            "SELECT month, receivables_flow, practice_flow, contributors FROM slice_months WHERE slice_id = ? AND month BETWEEN ? AND ?",
             id,
             first,
             last
         ) { row in
-            stored[try row.decode(CalendarDate.self, at: 0)] = (try row.decode([UInt8].self, at: 1), try row.decode(Int.self, at: 2))
+            stored[try row.decode(CalendarDate.self, at: 0)] = (
+                MonthRow(flow: try row.decode([UInt8].self, at: 1), practiceFlow: try row.decode([UInt8]?.self, at: 2) ?? []),
+                try row.decode(Int.self, at: 3)
+            )
         }
-        try Self.write(months, stored: stored, slice: key, label: { "month \($0)" }) { month, total in
-            if let (flow, contributors) = total {
+        for month in months {
+            let delta = slice.months[month] ?? Delta()
+            var flow = delta.parts
+            var practiceFlow = slice.practiceMonths[month] ?? .zero
+            var contributors = delta.contributors
+            if let (row, count) = stored[month] {
+                flow += try ReceivablesFlow(compactEncoded: row.flow)
+                if !row.practiceFlow.isEmpty { practiceFlow += try PracticeFlow(compactEncoded: row.practiceFlow) }
+                contributors += count
+            }
+            try Self.checkContributors(contributors, slice: key, row: "month \(month)")
+            if contributors == 0 {
+                try connection.execute("DELETE FROM slice_months WHERE slice_id = ? AND month = ?", id, month)
+            } else {
                 try connection.execute(
                     """
-                    INSERT INTO slice_months (slice_id, month, receivables_flow, contributors) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (slice_id, month) DO UPDATE SET receivables_flow = excluded.receivables_flow, contributors = excluded.contributors
+                    INSERT INTO slice_months (slice_id, month, receivables_flow, practice_flow, contributors) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (slice_id, month) DO UPDATE SET receivables_flow = excluded.receivables_flow,
+                        practice_flow = excluded.practice_flow, contributors = excluded.contributors
                     """,
                     id,
                     month,
                     flow.compactEncoded,
+                    practiceFlow.compactEncoded,
                     contributors
                 )
-            } else {
-                try connection.execute("DELETE FROM slice_months WHERE slice_id = ? AND month = ?", id, month)
             }
         }
     }

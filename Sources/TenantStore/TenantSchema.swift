@@ -82,10 +82,19 @@ public import Storage
 /// kept: a removal is rare and small. Records that left before version 9 have no row, and need
 /// none: worker caches are filled from keyed facts streams, which gateways send from version 9
 /// on (a worker talking to an older gateway refuses its streams: upgrade gateways first).
+///
+/// Version 10 (practice slices): `slice_days` gains `practice_snapshot` and `practice_flow`, and
+/// `slice_months` `practice_flow` — the sums of the groups' practice rows, kept by the commit as
+/// the receivables ones are (the earliest regularity-period start, a minimum, is not kept:
+/// readers derive it from the selected groups' frequencies). `rollup_commits` counts the commits
+/// that published rollups, so that what readers derive from the group rows (the first day of
+/// each group's rows) can be cached until the next commit. Upgrading empties the slices and the
+/// group rollup rows and marks every client-group partition dirty from its first day, as
+/// versions 6 and 7 did.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
-    /// rows, so that the workers rebuild the group rows and the slices together (versions 6 and
-    /// 7, which change what the slices hold).
+    /// rows, so that the workers rebuild the group rows and the slices together (versions 6, 7
+    /// and 10, which change what the slices hold).
     static let rebuildGroupRollups = """
         INSERT INTO dirty_partitions (partition_key, dirty_sequence, first_dirty_sequence, dirtied_at, dirty_from)
         SELECT partition_key, coalesce((SELECT max(sequence) FROM ingestions), 0), 1,
@@ -335,6 +344,25 @@ public enum TenantSchema {
                     id TEXT NOT NULL,
                     PRIMARY KEY (sequence, owner, kind, id)
                 ) STRICT, WITHOUT ROWID;
+                """
+        ),
+        Migration(
+            version: 10,
+            name: "practice parts in the slices, and a count of rollup commits (rebuilt with the group rollups)",
+            sql: """
+                ALTER TABLE slice_days ADD COLUMN practice_snapshot BLOB;
+                ALTER TABLE slice_days ADD COLUMN practice_flow BLOB;
+                ALTER TABLE slice_months ADD COLUMN practice_flow BLOB;
+                CREATE TABLE rollup_commits (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    commits INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO rollup_commits (singleton, commits) VALUES (1, 0);
+                \(Self.rebuildGroupRollups)
+                DELETE FROM slice_days;
+                DELETE FROM slice_months;
+                DELETE FROM slice_periods;
+                DELETE FROM rollup_slices;
                 """
         ),
     ])

@@ -44,6 +44,25 @@ private let firstActivity: [any IngestibleRecord] =
     + invoice("ID1", client: "D", on: "2025-02-10", amount: 50_000, paid: ("2025-03-30", 50_000))
     + invoice("IE1", client: "E", on: "2025-01-05", amount: 70_000)
     + invoice("IF1", client: "F", on: "2025-03-01", amount: 90_000, paid: ("2025-03-31", 40_000))
+    + documents
+
+/// Practice documents and a supplier rule: the slices' practice parts have flows to sum.
+private let documents: [any IngestibleRecord] = [
+    SupplierRuleRecord(id: "R1", client: "A", supplier: "EDF", createdOn: day("2025-01-20"), autoPublish: true),
+    document("DA1", client: "A", on: "2025-01-12", supplier: "EDF", published: "2025-01-15"),
+    document("DA2", client: "A", on: "2025-02-03", supplier: "EDF", published: "2025-02-04"),
+    document("DC1", client: "C", on: "2025-02-20", published: nil),
+    document("DD1", client: "D", on: "2025-03-02", published: "2025-03-20"),
+    document("DE1", client: "E", on: "2025-01-08", published: "2025-01-09"),
+    document("DF1", client: "F", on: "2025-03-30", published: nil),
+]
+
+/// A document received on `on`, to review until `published` (when given).
+private func document(_ id: String, client: String, on date: String, supplier: String? = nil, published: String?) -> DocumentRecord {
+    var history = [DocumentStatusChange(status: .toReview, on: day(date))]
+    if let published { history.append(DocumentStatusChange(status: .published, on: day(published))) }
+    return DocumentRecord(id: id, client: client, receivedOn: day(date), channel: .email, kind: .cost, supplier: supplier, statusHistory: history)
+}
 
 /// Vectors without their trailing zeros: a maintained slice keeps the length a vector once had.
 private func normalised(_ snapshot: ReceivablesSnapshot) -> ReceivablesSnapshot {
@@ -113,6 +132,30 @@ private func checkSlicesEqualGroups(_ database: Database) async throws -> [Strin
             let windowFromGroups = try reader.keyedParts(groups: groups, keys: windowKeys).values.reduce(KeyedReceivablesParts.zero, +).flows
             #expect(windowFromSlice.filter { $0.value != .zero } == windowFromGroups.filter { $0.value != .zero }, "slice \(slice) window flows")
             if slice == "all" { #expect(windowFromGroups.values.contains { $0 != .zero }) }
+            // Practice: the stored rows alone (no empty days, no earliest period start).
+            let practiceFromSlice = try reader.practiceParts(
+                selection: sliceSelection,
+                groups: [],
+                firstDays: [:],
+                calendar: .calendarYear,
+                snapshotDates: days,
+                flowPeriods: [range]
+            )
+            let practiceFromGroups = try reader.practiceParts(
+                selection: RowSelection(groups: groups),
+                groups: [],
+                firstDays: [:],
+                calendar: .calendarYear,
+                snapshotDates: days,
+                flowPeriods: [range]
+            )
+            #expect(practiceFromSlice.snapshots == practiceFromGroups.snapshots, "slice \(slice) practice snapshots")
+            #expect(practiceFromSlice.dailyFlows.filter { $0.value != .zero } == practiceFromGroups.dailyFlows.filter { $0.value != .zero }, "slice \(slice) practice daily flows")
+            #expect(practiceFromSlice.monthlyFlows == practiceFromGroups.monthlyFlows, "slice \(slice) practice monthly flows")
+            if slice == "all" {
+                #expect(practiceFromGroups.monthlyFlows.values.contains { $0.received > 0 && $0.published > 0 })
+                #expect(practiceFromGroups.snapshots.values.contains { $0.toReview > 0 && $0.supplierRules > 0 })
+            }
             let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
             for table in [("slice_days", "rollup_days", "day"), ("slice_months", "rollup_months", "month")] {
                 var expected: [KeyCount] = []
@@ -245,6 +288,65 @@ struct SliceRollupTests {
         }
     }
 
+    @Test("practice parts read through slices (plain or minus groups) equal the raw facts, before and after each group's first row")
+    func practiceThroughSlices() async throws {
+        try await withTenantDatabase { database in
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            try await database.read { connection in
+                let rollups = TenantRollups(connection: connection)
+                let reader = RollupReader(connection: connection)
+                let groups = try rollups.groups()
+                let firstDays = try reader.groupFirstDays()
+                // F's group starts on 2025-03-01 and A's on 2025-01-10: the earlier days are
+                // empty snapshots the reader adds; the earliest period start mixes frequencies.
+                let lateGroups = groups.filter { group in firstDays[group.id].map { $0 > day("2025-01-31") } ?? true }
+                #expect(!lateGroups.isEmpty && lateGroups.count < groups.count)
+                let index = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+                let dates = [day("2024-12-15"), day("2025-01-31"), day("2025-02-28"), day("2025-03-15"), today]
+                let periods = [Period(uncheckedStart: day("2025-01-05"), end: day("2025-03-20")), Period.month(containing: day("2025-02-10"))]
+                let clientsOf = try Dictionary(uniqueKeysWithValues: groups.map { ($0.id, try rollups.members(ofGroup: $0.id)) })
+                let facts = try FactRecords(connection: connection).clientFacts(["A", "B", "C", "D", "E", "F"], mapper: FactMapper(settings: nil))
+                let active = groups.filter { !$0.profile.deactivated }
+                for (label, selected, cover) in [
+                    ("active", active, index.cover(active.map(\.id))),
+                    ("everything", groups, index.cover(groups.map(\.id))),
+                    ("all minus one", Array(active.dropFirst()), SliceCover(slices: ["all"], groups: [], subtracted: [active[0].id])),
+                ] {
+                    #expect(!cover.slices.isEmpty, "\(label)")
+                    let parts = try reader.practiceParts(
+                        selection: try reader.selection(cover),
+                        groups: selected,
+                        firstDays: firstDays,
+                        calendar: .calendarYear,
+                        snapshotDates: dates,
+                        flowPeriods: periods
+                    )
+                    let clients = Set(selected.flatMap { clientsOf[$0.id] ?? [] })
+                    let reference = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings())
+                    for date in dates {
+                        #expect(parts.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)")
+                    }
+                    for period in periods {
+                        #expect(parts.flow(over: period) == reference.flow(over: period), "\(label) over \(period)")
+                    }
+                }
+                // Collaborator lines from stored rows: the to-do counts of their clients.
+                let marie = active.filter { $0.profile.collaborators.contains("marie") }
+                let lines = try reader.storedPracticeSnapshots(
+                    of: try reader.selections([SliceCover(slices: ["collaborator=marie"], groups: []), SliceCover(slices: [], groups: marie.map(\.id))]),
+                    at: day("2025-03-10")
+                )
+                let clients = Set(marie.flatMap { clientsOf[$0.id] ?? [] })
+                let expected = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings()).snapshot(at: day("2025-03-10"))
+                for line in lines {
+                    #expect(line.toReview == expected.toReview && line.ready == expected.ready && line.supplierRules == expected.supplierRules)
+                }
+                #expect(expected.toReview > 0)
+            }
+        }
+    }
+
     @Test("the stored window flow of each day is the flow over the DSO window ending there, from the facts")
     func windowFlows() async throws {
         try await withTenantDatabase { database in
@@ -352,8 +454,8 @@ struct SliceRollupTests {
         }
     }
 
-    @Test("upgrading a version-6 file to version 7 empties slices and group rows, re-dirties every group; republished, the new slices equal their groups")
-    func upgradeToVersion7() async throws {
+    @Test("upgrading a version-9 file to version 10 empties slices and group rows, re-dirties every group; republished, the new slices (practice parts included) equal their groups")
+    func upgradeToVersion10() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -362,24 +464,36 @@ struct SliceRollupTests {
             try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
         }
 
-        let version6 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(6))))
-        // Today's writers need version 8's records layout; the upgrade runs it again (a no-op copy).
-        try await version6.write { try $0.executeScript(TenantSchema.recordsByOwner) }
-        try await ingestRecords(version6, organisation + firstActivity, today: today)
-        try await publishEverything(version6)
-        let groupPartitions = try await count(version6, "SELECT count(*) FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'")
+        let version9 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(9))))
+        // Today's committer writes version 10's columns: they are added for the publication,
+        // then dropped again, leaving a version-9 file with published group and slice rows.
+        let columns = [("slice_days", "practice_snapshot"), ("slice_days", "practice_flow"), ("slice_months", "practice_flow")]
+        try await version9.write { connection in
+            for (table, column) in columns { try connection.execute("ALTER TABLE \(table) ADD COLUMN \(column) BLOB") }
+            try connection.executeScript("CREATE TABLE rollup_commits (singleton INTEGER PRIMARY KEY, commits INTEGER NOT NULL); INSERT INTO rollup_commits VALUES (1, 0);")
+        }
+        try await ingestRecords(version9, organisation + firstActivity, today: today)
+        try await publishEverything(version9)
+        try await version9.write { connection in
+            for (table, column) in columns { try connection.execute("ALTER TABLE \(table) DROP COLUMN \(column)") }
+            try connection.execute("DROP TABLE rollup_commits")
+        }
+        let groupPartitions = try await count(version9, "SELECT count(*) FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'")
         #expect(groupPartitions > 0)
-        #expect(try await count(version6, "SELECT count(*) FROM rollup_days") > 0)
-        #expect(try await count(version6, "SELECT count(*) FROM slice_days") > 0)
-        #expect(try await count(version6, "SELECT count(*) FROM dirty_partitions") == 0)
-        await version6.close()
+        #expect(try await count(version9, "SELECT count(*) FROM rollup_days") > 0)
+        #expect(try await count(version9, "SELECT count(*) FROM slice_days") > 0)
+        #expect(try await count(version9, "SELECT count(*) FROM dirty_partitions") == 0)
+        await version9.close()
 
         let upgraded = try await Database.open(path: path, migrations: TenantSchema.migrations)
         for table in ["rollup_days", "rollup_months", "rollup_periods", "rollup_clients", "slice_days", "slice_months", "slice_periods", "rollup_slices"] {
             #expect(try await count(upgraded, "SELECT count(*) FROM \(table)") == 0, "\(table) after the upgrade")
         }
         #expect(try await count(upgraded, "SELECT count(*) FROM dirty_partitions WHERE partition_key >= 'g' AND partition_key < 'h' AND first_dirty_sequence = 1 AND dirty_from IS NULL") == groupPartitions)
+        #expect(try await count(upgraded, "SELECT commits FROM rollup_commits") == 0)
         try await publishEverything(upgraded)
+        #expect(try await count(upgraded, "SELECT commits FROM rollup_commits") > 0)
+        #expect(try await count(upgraded, "SELECT count(*) FROM slice_days WHERE practice_snapshot IS NULL OR practice_flow IS NULL") == 0)
         let slices = try await checkSlicesEqualGroups(upgraded)
         #expect(slices.contains("deactivated:all") && slices.contains { $0.contains("&mode=") })
         await upgraded.close()

@@ -98,3 +98,39 @@ extension ForecastParts: InvertibleParts {
         return result
     }
 }
+
+extension PracticeSnapshot: InvertibleParts {
+    /// Every count negated. The earliest period start is a minimum, not a sum: it has no inverse
+    /// and is left out (`nil`). Sums that are kept by adding and subtracting (slices) hold it
+    /// nowhere; readers derive it from the selected groups' frequencies
+    /// (``PracticeRules/earliestPeriodStart(frequencies:asOf:calendar:)``).
+    public var negated: PracticeSnapshot {
+        var result = PracticeSnapshot()
+        result.clients = 0 &- self.clients
+        result.activeClients = 0 &- self.activeClients
+        result.toReview = 0 &- self.toReview
+        result.ready = 0 &- self.ready
+        result.periodsWithDocuments = 0 &- self.periodsWithDocuments
+        result.periodsExpected = 0 &- self.periodsExpected
+        result.inactiveClients = 0 &- self.inactiveClients
+        result.decliningClients = 0 &- self.decliningClients
+        result.supplierRules = 0 &- self.supplierRules
+        return result
+    }
+}
+
+extension PracticeFlow: InvertibleParts {
+    /// Every count negated; the channel counts and the age histogram key by key (entries that
+    /// cancel out are dropped by the merge).
+    public var negated: PracticeFlow {
+        var result = PracticeFlow()
+        result.received = 0 &- self.received
+        result.receivedByChannel = self.receivedByChannel.mapValues { 0 &- $0 }
+        result.published = 0 &- self.published
+        result.ageHistogram = self.ageHistogram.mapValues { 0 &- $0 }
+        result.autoCategorised = 0 &- self.autoCategorised
+        result.autoPublished = 0 &- self.autoPublished
+        result.coveredByRule = 0 &- self.coveredByRule
+        return result
+    }
+}

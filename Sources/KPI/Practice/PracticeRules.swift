@@ -39,6 +39,17 @@ public enum PracticeRules {
         return periods.reversed()
     }
 
+    /// The earliest start of a regularity period at D among clients of `frequencies` (`nil`
+    /// for none): what ``PracticeSnapshot/earliestPeriodStart`` holds for them, since it depends
+    /// on nothing else. Readers of pre-merged parts (slices) derive it from this.
+    public static func earliestPeriodStart(
+        frequencies: some Sequence<ClientFact.Frequency>,
+        asOf date: CalendarDate,
+        calendar: FiscalCalendar
+    ) -> CalendarDate? {
+        Set(frequencies).compactMap { Self.regularityPeriods(frequency: $0, asOf: date, calendar: calendar).first?.start }.min()
+    }
+
     /// PR-INACTIVE and PR-DECLINING for one client at D, from its sorted received dates.
     /// Declining: baseline average `b / 6 ≥ minimum` and `recent < ratio % × b / 6`; the drop is
     /// `(b − 6 × recent) / b × 100`.

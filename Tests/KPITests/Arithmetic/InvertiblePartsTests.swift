@@ -2,7 +2,7 @@ import KPI
 import Testing
 import Wire
 
-/// `negated` is the additive inverse of every stored receivables part, field by field: checked
+/// `negated` is the additive inverse of every stored receivables and practice part, field by field: checked
 /// by reflection over parts computed from random portfolios, so a field added to a part type and
 /// forgotten in `negated` fails here.
 @Suite("Invertible parts: x + x.negated is zero, (x + y) − y is x")
@@ -71,6 +71,34 @@ struct InvertiblePartsTests {
         #expect(seen["flow", default: []].count >= Mirror(reflecting: ReceivablesFlow.zero).children.count - 3)
         #expect(seen["rate", default: []].count == 2)
         #expect(seen["forecast", default: []].count >= 4)
+    }
+
+    @Test("random portfolios: every practice field (the earliest period start, a minimum, aside)")
+    func practiceParts() {
+        var seen: [String: Set<String>] = [:]
+        func calculator(seed: Int) -> PracticePartsCalculator {
+            var rng = SeededGenerator(seed: UInt64(seed))
+            let (clients, documents, rules) = RandomPracticePortfolio.facts(using: &rng)
+            return PracticePartsCalculator(Portfolio(clients: clients, documents: documents, supplierRules: rules).clients, settings: KPISettings())
+        }
+        for seed in 0..<40 {
+            let d = RandomPracticePortfolio.start.advanced(by: 400)
+            let x = calculator(seed: seed)
+            let y = calculator(seed: seed + 10_000)
+            var snapshots = (x.snapshot(at: d), y.snapshot(at: d))
+            #expect(snapshots.0.negated.earliestPeriodStart == nil)
+            snapshots.0.earliestPeriodStart = nil
+            snapshots.1.earliestPeriodStart = nil
+            let window = Period(uncheckedStart: d.clampedAdding(days: -365), end: d)
+            let flows = (x.flow(over: window), y.flow(over: window))
+            Self.check(snapshots.0, snapshots.1, seed: seed)
+            Self.check(flows.0, flows.1, seed: seed)
+            #expect((flows.0 - flows.0) == .zero, "seed \(seed): channel and age entries that cancel out disappear")
+            seen["snapshot", default: []].formUnion(Self.nonZeroFields(snapshots.0))
+            seen["flow", default: []].formUnion(Self.nonZeroFields(flows.0))
+        }
+        #expect(seen["snapshot", default: []].count >= Mirror(reflecting: PracticeSnapshot.zero).children.count - 3, "\(seen)")
+        #expect(seen["flow", default: []].count >= Mirror(reflecting: PracticeFlow.zero).children.count - 2, "\(seen)")
     }
 
     @Test("sparse entries that cancel out disappear; vectors keep their length")

@@ -237,56 +237,9 @@ struct PracticeTests {
     @Test("property: practice parts merged across clients and days equal the direct computation", arguments: 0..<60)
     func property(seed: Int) {
         var rng = SeededGenerator(seed: UInt64(seed))
-        let start = day("2024-01-01")
+        let start = RandomPracticePortfolio.start
+        let (clients, documents, rules) = RandomPracticePortfolio.facts(using: &rng)
         func date() -> CalendarDate { start.advanced(by: Int.random(in: 0...520, using: &rng)) }
-        var clients: [ClientFact] = []
-        var documents: [DocumentFact] = []
-        var rules: [SupplierRuleFact] = []
-        let suppliers = ["EDF", "Orange", "SNCF", "Total"]
-        for c in 0..<Int.random(in: 1...5, using: &rng) {
-            clients.append(
-                ClientFact(
-                    id: "K\(c)",
-                    frequency: ClientFact.Frequency.allCases.randomElement(using: &rng),
-                    deactivated: rng.chance(0.15)
-                )
-            )
-            for i in 0..<Int.random(in: 0...60, using: &rng) {
-                let received = date()
-                var history: [DocumentFact.StatusChange] = []
-                if rng.chance(0.6) {
-                    history.append(.init(.ready, on: received.advanced(by: Int.random(in: 0...10, using: &rng))))
-                }
-                if rng.chance(0.5) {
-                    history.append(.init(.published, on: received.advanced(by: Int.random(in: 0...60, using: &rng))))
-                }
-                if rng.chance(0.1) {
-                    history.append(.init(.deleted, on: received.advanced(by: Int.random(in: 0...60, using: &rng))))
-                }
-                documents.append(
-                    DocumentFact(
-                        id: "K\(c)-\(i)",
-                        client: "K\(c)",
-                        receivedOn: received,
-                        channel: DocumentFact.Channel.allCases.randomElement(using: &rng) ?? .email,
-                        supplier: suppliers.randomElement(using: &rng),
-                        statusHistory: history.shuffled(using: &rng),
-                        autoCategorised: rng.chance(0.3),
-                        autoPublished: rng.chance(0.2)
-                    )
-                )
-            }
-            for r in 0..<Int.random(in: 0...3, using: &rng) {
-                rules.append(
-                    SupplierRuleFact(
-                        id: "K\(c)-R\(r)",
-                        client: "K\(c)",
-                        supplier: suppliers.randomElement(using: &rng) ?? "EDF",
-                        createdOn: date()
-                    )
-                )
-            }
-        }
         var settings = KPISettings()
         settings.decliningMinimumDocuments = Int.random(in: 0...3, using: &rng)
         let portfolio = Portfolio(clients: clients, documents: documents, supplierRules: rules)

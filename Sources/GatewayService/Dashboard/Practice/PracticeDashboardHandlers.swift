@@ -9,9 +9,9 @@ internal import TenantStore
 internal import Wire
 
 /// `pilotage.dashboard.Practice`: the practice dashboard of the caller's firm (kpi-definitions
-/// §7) at levels 1 and 2, from rollups only (`rollup_days` practice snapshots and daily flows,
-/// `rollup_months` monthly flows); `verify` adds the same answer recomputed from raw facts.
-/// Visibility: ``DashboardAudience``.
+/// §7) at levels 1 and 2, from rollups only (practice snapshots and daily flows of day rows,
+/// monthly flows of month rows; read through the selection's slices); `verify` adds the same
+/// answer recomputed from raw facts. Visibility: ``DashboardAudience``.
 public struct PracticeDashboardHandlers: Sendable {
     let tenants: TenantPool
     let clock: FirmClock
@@ -49,6 +49,8 @@ struct PracticeDashboard: Sendable {
         var context: ReceivablesSummary.Context
         /// The selected groups (filter and visibility applied).
         var groups: [StoredGroup]
+        /// How they are read: their slice cover and, at level 1, each collaborator's.
+        var plan: SelectionPlan
     }
 
     /// The default flow period of level 1: the 90 days ending at D (kpi-definitions §1.3).
@@ -61,25 +63,26 @@ struct PracticeDashboard: Sendable {
         return try await self.tenants.withTenant(firm) { database in
             let started = ContinuousClock.now
             let (selection, asOf, period, level1, parts) = try await database.read { connection in
+                // Every collaborator's line: the to-do counts by collaborator list them all.
                 let selection = try Self.select(
                     connection: connection,
                     clock: clock,
                     actingUser: actingUser,
                     filter: request.filter,
-                    maxStaleness: request.maxStalenessSeconds
+                    maxStaleness: request.maxStalenessSeconds,
+                    breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit
                 )
                 let (asOf, period) = try Self.period(request, today: selection.context.today)
                 let reader = RollupReader(connection: connection)
-                let rollupParts = try reader.practiceParts(
-                    groups: selection.groups,
-                    calendar: selection.context.kpi.settings.clamped.fiscalCalendar,
+                let rollupParts = try Self.parts(
+                    reader: reader,
+                    selection: selection,
                     snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
-                    flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period),
-                    perGroupDates: [asOf]
+                    flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period)
                 )
                 let first = selection.context.kpi.firstDataDate
                 let values = RollupPracticeValues(parts: rollupParts, firstDataDate: first)
-                let collaborators = Self.collaboratorValues(parts: rollupParts, groups: selection.groups, asOf: asOf, firstDataDate: first)
+                let collaborators = try Self.collaboratorValues(reader: reader, plan: selection.plan, asOf: asOf, firstDataDate: first)
                 let level1 = PracticeLevel1(values: values, asOf: asOf, period: period, collaborators: collaborators)
                 var explained: PracticePartsMessage?
                 if request.explain == true {
@@ -162,16 +165,17 @@ struct PracticeDashboard: Sendable {
                     clock: clock,
                     actingUser: actingUser,
                     filter: request.filter,
-                    maxStaleness: request.maxStalenessSeconds
+                    maxStaleness: request.maxStalenessSeconds,
+                    breakdownLimit: 0
                 )
                 let range = try SeriesRange(
                     request: request,
                     today: selection.context.today,
                     calendar: selection.context.kpi.settings.clamped.fiscalCalendar
                 )
-                let parts = try RollupReader(connection: connection).practiceParts(
-                    groups: selection.groups,
-                    calendar: selection.context.kpi.settings.clamped.fiscalCalendar,
+                let parts = try Self.parts(
+                    reader: RollupReader(connection: connection),
+                    selection: selection,
                     snapshotDates: range.buckets.map(\.period.end),
                     flowPeriods: range.buckets.map(\.period)
                 )
@@ -261,13 +265,16 @@ struct PracticeDashboard: Sendable {
 
     // MARK: - Steps (inside a read transaction, on the reader's queue)
 
-    /// Context, staleness, visibility, filter and settings fingerprints of a request.
+    /// Context, staleness, visibility, filter and settings fingerprints of a request; the
+    /// selection's plan with `breakdownLimit` lines per axis (shared with the receivables
+    /// answers of the same filter).
     static func select(
         connection: SQLiteConnection,
         clock: FirmClock,
         actingUser: String?,
         filter: ClientFilterMessage?,
-        maxStaleness: Double?
+        maxStaleness: Double?,
+        breakdownLimit: Int
     ) throws -> Selection {
         let audience = try DashboardAudience.resolve(actingUser: actingUser, connection: connection)
         let context = try ReceivablesSummary.context(connection: connection, clock: clock)
@@ -275,9 +282,28 @@ struct PracticeDashboard: Sendable {
             try ReceivablesSummary.checkStaleness(context.freshness, limit: maxStaleness)
         }
         let kpiFilter = audience.restrict(filter)?.kpiFilter ?? ClientFilter()
-        let groups = context.groups.filter { kpiFilter.matches($0.profile) }
-        try ReceivablesSummary.checkFingerprints(RollupReader(connection: connection), groups: groups, current: context.fingerprint)
-        return Selection(context: context, groups: groups)
+        let plan = SelectionPlanCache.shared.plan(.init(file: context.file, filter: kpiFilter, breakdownLimit: breakdownLimit)) {
+            SelectionPlan(filter: kpiFilter, breakdownLimit: breakdownLimit, context: context)
+        }
+        try ReceivablesSummary.checkFingerprints(RollupReader(connection: connection), groups: plan.groups, current: context.fingerprint)
+        return Selection(context: context, groups: plan.groups, plan: plan)
+    }
+
+    /// The practice parts of the selection, read through its slice cover.
+    static func parts(
+        reader: RollupReader,
+        selection: Selection,
+        snapshotDates: [CalendarDate],
+        flowPeriods: [Period]
+    ) throws -> PracticeRollupParts {
+        try reader.practiceParts(
+            selection: try reader.selection(selection.plan.cover),
+            groups: selection.groups,
+            firstDays: try GroupFirstDaysCache.shared.firstDays(reader: reader, file: selection.context.file),
+            calendar: selection.context.kpi.settings.clamped.fiscalCalendar,
+            snapshotDates: snapshotDates,
+            flowPeriods: flowPeriods
+        )
     }
 
     /// The raw facts of the selected clients (verification only).
@@ -288,22 +314,20 @@ struct PracticeDashboard: Sendable {
         return try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: selection.context.settings))
     }
 
-    /// Each collaborator's values from the groups' own snapshots at D.
+    /// Each collaborator's values at D from their breakdown line's cover (their slice, mostly).
+    /// Only the to-do counts are shown by collaborator, and those are exact from stored rows
+    /// alone (``RollupStore/RollupReader/storedPracticeSnapshots(of:at:)``).
     static func collaboratorValues(
-        parts: PracticeRollupParts,
-        groups: [StoredGroup],
+        reader: RollupReader,
+        plan: SelectionPlan,
         asOf: CalendarDate,
         firstDataDate: CalendarDate?
-    ) -> [(String, any PracticeValues)] {
-        var byCollaborator: [String: PracticeSnapshot] = [:]
-        for group in groups {
-            let snapshot = parts.groupSnapshots[group.id]?[asOf] ?? .zero
-            for collaborator in group.profile.collaborators {
-                byCollaborator[collaborator, default: .zero] += snapshot
-            }
-        }
-        return byCollaborator.map { collaborator, snapshot in
-            (collaborator, RollupPracticeValues(parts: PracticeRollupParts(snapshots: [asOf: snapshot]), firstDataDate: firstDataDate))
+    ) throws -> [(String, any PracticeValues)] {
+        let entries = plan.breakdown.collaborators
+        let covers = Array(plan.lineCovers.suffix(entries.count))
+        let snapshots = try reader.storedPracticeSnapshots(of: try reader.selections(covers), at: asOf)
+        return zip(entries, snapshots).map { entry, snapshot in
+            (entry.key, RollupPracticeValues(parts: PracticeRollupParts(snapshots: [asOf: snapshot]), firstDataDate: firstDataDate))
         }
     }
 

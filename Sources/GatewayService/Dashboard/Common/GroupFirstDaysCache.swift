@@ -1,0 +1,42 @@
+internal import RollupStore
+internal import ServerSupport
+internal import Synchronization
+internal import Wire
+
+/// The first day of each client group's day rows, per firm file, kept until the next rollup
+/// commit (``RollupStore/RollupReader/rollupCommits()``): practice answers add the empty
+/// snapshots of the days before a group's first row, and finding those days costs one index
+/// seek per group (a few milliseconds on a large firm), while a commit is needed to change them.
+///
+/// Process-wide, keyed by file path (the entry also remembers the file's groups version and the
+/// commit count it was read at); at most ``capacity`` files are kept, about 24 bytes a group.
+final class GroupFirstDaysCache: Sendable {
+    /// The gateway's cache.
+    static let shared = GroupFirstDaysCache()
+
+    /// Files kept before the cache is emptied.
+    let capacity = 10_000
+
+    private struct Entry: Sendable {
+        var file: FirmGroupsCache.FileVersion
+        var commits: Int64
+        var firstDays: [Int64: CalendarDate]
+    }
+
+    private let entries: Mutex<ClearingCache<String, Entry>>
+
+    init() {
+        self.entries = Mutex(ClearingCache(capacity: self.capacity))
+    }
+
+    /// The first days of the groups of `file`, as of the reader's read transaction.
+    func firstDays(reader: RollupReader, file: FirmGroupsCache.FileVersion) throws -> [Int64: CalendarDate] {
+        let commits = try reader.rollupCommits()
+        if let entry = self.entries.withLock({ $0[file.path] }), entry.file == file, entry.commits == commits {
+            return entry.firstDays
+        }
+        let entry = Entry(file: file, commits: commits, firstDays: try reader.groupFirstDays())
+        self.entries.withLock { $0.insert(entry, for: file.path) }
+        return entry.firstDays
+    }
+}
