@@ -60,6 +60,31 @@ public struct PracticeRollupParts: Sendable {
         return total
     }
 
+    /// ``flow(over:)`` of each of `periods`. A period one day later than the one before it, of
+    /// the same length, is that one plus its new last day minus the day it left behind, when both
+    /// days were read (parts are invertible and merges drop cancelled entries, so the result is
+    /// the same sum): a 30-day history of 90-day windows merges 2 days per window, not 90.
+    public func flows(over periods: [Period]) -> [PracticeFlow] {
+        var result: [PracticeFlow] = []
+        result.reserveCapacity(periods.count)
+        var previous: (period: Period, flow: PracticeFlow)?
+        for period in periods {
+            var flow: PracticeFlow
+            if let (last, lastFlow) = previous, last.length == period.length, last.start.clampedAdding(days: 1) == period.start,
+                last.end < .max, self.dailyMonths.contains(last.start.monthIndex), self.dailyMonths.contains(period.end.monthIndex)
+            {
+                flow = lastFlow
+                flow += self.dailyFlows[period.end] ?? .zero
+                flow += (self.dailyFlows[last.start] ?? .zero).negated
+            } else {
+                flow = self.flow(over: period)
+            }
+            result.append(flow)
+            previous = (period, flow)
+        }
+        return result
+    }
+
     /// The months read day by day for `periods`: those a period covers only partly.
     public static func dailyMonths(for periods: [Period]) -> Set<Int> {
         var months: Set<Int> = []
@@ -179,14 +204,19 @@ extension RollupReader {
         let dailyMonths = PracticeRollupParts.dailyMonths(for: flowPeriods)
         let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods).subtracting(dailyMonths)
         var parts = PracticeRollupParts(dailyMonths: dailyMonths)
+        // The first row of a key is kept as decoded (most answers read one slice: no merge).
+        func add<Key: Hashable, Parts: InvertibleParts>(_ value: Parts, to sums: inout [Key: Parts], at key: Key, negated: Bool) {
+            let value = negated ? value.negated : value
+            if sums[key] == nil { sums[key] = value } else { sums[key]! += value }
+        }
         for (table, ids, negated) in selection.sources {
             try self.visitPracticeRows(table: table, ids: ids, snapshotDates: wanted, dailyMonths: dailyMonths, wholeMonths: wholeMonths) { row in
                 switch row {
                 case .snapshot(let day, var value):
                     value.earliestPeriodStart = nil
-                    parts.snapshots[day, default: .zero] += negated ? value.negated : value
-                case .dailyFlow(let day, let value): parts.dailyFlows[day, default: .zero] += negated ? value.negated : value
-                case .monthlyFlow(let month, let value): parts.monthlyFlows[month, default: .zero] += negated ? value.negated : value
+                    add(value, to: &parts.snapshots, at: day, negated: negated)
+                case .dailyFlow(let day, let value): add(value, to: &parts.dailyFlows, at: day, negated: negated)
+                case .monthlyFlow(let month, let value): add(value, to: &parts.monthlyFlows, at: month, negated: negated)
                 }
             }
         }

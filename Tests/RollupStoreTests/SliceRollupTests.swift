@@ -331,6 +331,23 @@ struct SliceRollupTests {
                         #expect(parts.flow(over: period) == reference.flow(over: period), "\(label) over \(period)")
                     }
                 }
+                // Sliding windows (level 1's history): moved day by day, equal to each window summed.
+                let windows = (0..<25).map { offset in
+                    let end = day("2025-02-18").clampedAdding(days: offset)
+                    return Period(uncheckedStart: end.clampedAdding(days: -39), end: end)
+                }
+                let sliding = try reader.practiceParts(
+                    selection: try reader.selection(index.cover(groups.map(\.id))),
+                    groups: groups,
+                    firstDays: firstDays,
+                    calendar: .calendarYear,
+                    snapshotDates: [],
+                    flowPeriods: windows
+                )
+                let everyone = PracticePartsCalculator(facts, settings: KPISettings())
+                #expect(sliding.flows(over: windows) == windows.map(sliding.flow(over:)))
+                #expect(sliding.flows(over: windows) == windows.map(everyone.flow(over:)))
+                #expect(Set(windows.map(everyone.flow(over:))).count > 3, "the windows differ")
                 // Collaborator lines from stored rows: the to-do counts of their clients.
                 let marie = active.filter { $0.profile.collaborators.contains("marie") }
                 let lines = try reader.storedPracticeSnapshots(

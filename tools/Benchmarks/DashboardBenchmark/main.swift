@@ -376,6 +376,21 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
             replyBytes.count, sections?.team.count ?? 0, sections?.agedByAxis.count ?? 0, median(encodeTimes), median(decodeTimes), median(firmWideLevel1)
         )
     )
+    // The same for the firm-wide practice answer.
+    let practiceWide = PracticeSummaryRequest(asOf: today)
+    let practiceWideLevel1 = try await latencies(20) { _ in
+        _ = try await gateway.client.unary(PracticeDashboardService.summary, practiceWide, metadata: metadata)
+    }
+    let practiceReply = try await gateway.client.unary(PracticeDashboardService.summary, practiceWide, metadata: metadata)
+    let practiceBytes = try WireEncoder().encode(practiceReply)
+    let practiceEncode = try await latencies(20) { _ in _ = try WireEncoder().encode(practiceReply) }
+    let practiceDecode = try await latencies(20) { _ in _ = try WireDecoder().decode(PracticeSummaryReply.self, from: practiceBytes) }
+    output(
+        String(
+            format: "CODEC name=large-practice-level1 filter=none bytes=%d collaborator_lines=%d encode_median_ms=%.3f decode_median_ms=%.3f rollup_p50_ms=%.3f",
+            practiceBytes.count, practiceReply.summary.byCollaborator.count, median(practiceEncode), median(practiceDecode), median(practiceWideLevel1)
+        )
+    )
     var raw1: [Double] = []
     var rollup1: [Double] = []
     var unequal = 0

@@ -52,7 +52,7 @@ struct PracticeLevel1: Sendable {
         let previous = date.previousMonth
         let snapshots = days.map { values.snapshotValues(at: $0) }
         let previousSnapshot = values.snapshotValues(at: previous)
-        let flows = days.map { values.flowValues(over: Self.window(endingAt: $0, length: period.length)) }
+        let flows = values.flowValues(over: days.map { Self.window(endingAt: $0, length: period.length) })
         let previousFlow = values.flowValues(over: Self.window(endingAt: previous, length: period.length))
         self.series = PracticeKPI.allIDs.map { id in
             let isFlow = PracticeKPI.isFlow(id)

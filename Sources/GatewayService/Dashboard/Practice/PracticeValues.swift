@@ -12,6 +12,16 @@ protocol PracticeValues: Sendable {
     func snapshotValues(at date: CalendarDate) -> [String: KPIValue]
     /// The flow KPIs over `period`, by id.
     func flowValues(over period: Period) -> [String: KPIValue]
+    /// The flow KPIs over each of `periods` (level 1 slides one window over 30 days: rollup
+    /// values move it day by day instead of summing each window again).
+    func flowValues(over periods: [Period]) -> [[String: KPIValue]]
+}
+
+extension PracticeValues {
+    /// Each period on its own.
+    func flowValues(over periods: [Period]) -> [[String: KPIValue]] {
+        periods.map(self.flowValues(over:))
+    }
 }
 
 /// The ids of the practice KPIs, in reply order.
@@ -115,6 +125,10 @@ struct RollupPracticeValues: PracticeValues {
 
     func flowValues(over period: Period) -> [String: KPIValue] {
         PracticeKPI.flowValues(self.parts.flow(over: period))
+    }
+
+    func flowValues(over periods: [Period]) -> [[String: KPIValue]] {
+        self.parts.flows(over: periods).map(PracticeKPI.flowValues)
     }
 }
 
