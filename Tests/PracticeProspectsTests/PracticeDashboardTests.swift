@@ -70,7 +70,27 @@ struct PracticeDashboardTests {
             let breakdown = all.summary.byCollaborator
             #expect(!breakdown.isEmpty)
             let assigned = Set(active.flatMap(\.assignedCollaborators))
-            #expect(Set(breakdown.map(\.collaborator)) == assigned)
+            #expect(assigned.count <= 10 && Set(breakdown.map(\.collaborator)) == assigned)
+            #expect(all.summary.collaboratorsTotal == assigned.count)
+            // breakdown_limit: the collaborators with the most clients (ties: the smaller id),
+            // with the values of the full breakdown, still verified; 0 leaves them out.
+            let clientsOf = Dictionary(assigned.map { collaborator in (collaborator, active.filter { $0.assignedCollaborators.contains(collaborator) }.count) }, uniquingKeysWith: +)
+            let largest = assigned.sorted { (clientsOf[$0] ?? 0, $1) > (clientsOf[$1] ?? 0, $0) }.prefix(2)
+            let limited = try await cluster.practice(PracticeSummaryRequest(verify: true, breakdownLimit: 2))
+            Self.expectVerified(limited.verification, "breakdown_limit 2")
+            #expect(limited.summary.byCollaborator.map(\.collaborator) == largest.sorted())
+            #expect(limited.summary.byCollaborator.allSatisfy { line in breakdown.contains(line) })
+            #expect(limited.summary.collaboratorsTotal == assigned.count && limited.summary.series == all.summary.series)
+            let none = try await cluster.practice(PracticeSummaryRequest(breakdownLimit: 0))
+            #expect(none.summary.byCollaborator.isEmpty && none.summary.collaboratorsTotal == assigned.count)
+            for wrong in [-1, 10_001] {
+                do {
+                    _ = try await cluster.practice(PracticeSummaryRequest(breakdownLimit: wrong))
+                    Issue.record("breakdown_limit \(wrong) accepted")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument && error.message.contains("breakdown_limit"))
+                }
+            }
 
             // Deactivated clients included.
             let withDeactivated = try await cluster.practice(

@@ -47,6 +47,11 @@ public struct PracticeSummaryRequest: Codable, Sendable, Hashable {
     public var verify: Bool?
     /// Attach the additive parts behind the values at D.
     public var explain: Bool?
+    /// The collaborators in `by_collaborator`: those with the most clients in the selection
+    /// (ties: the smaller id); default 10, at most
+    /// ``ReceivablesSummaryRequest/maximumBreakdownLimit``; 0 leaves the breakdown out. Out of
+    /// range: `INVALID_ARGUMENT`. The same rule as the receivables breakdown.
+    public var breakdownLimit: Int?
 
     /// Creates a request.
     public init(
@@ -56,7 +61,8 @@ public struct PracticeSummaryRequest: Codable, Sendable, Hashable {
         to: CalendarDate? = nil,
         maxStalenessSeconds: Double? = nil,
         verify: Bool? = nil,
-        explain: Bool? = nil
+        explain: Bool? = nil,
+        breakdownLimit: Int? = nil
     ) {
         self.asOf = asOf
         self.filter = filter
@@ -65,6 +71,7 @@ public struct PracticeSummaryRequest: Codable, Sendable, Hashable {
         self.maxStalenessSeconds = maxStalenessSeconds
         self.verify = verify
         self.explain = explain
+        self.breakdownLimit = breakdownLimit
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,6 +79,7 @@ public struct PracticeSummaryRequest: Codable, Sendable, Hashable {
         case filter, from, to
         case maxStalenessSeconds = "max_staleness_seconds"
         case verify, explain
+        case breakdownLimit = "breakdown_limit"
     }
 }
 
@@ -147,19 +155,30 @@ public struct PracticeLevel1Message: Codable, Sendable, Hashable {
     public var series: [KPISeriesMessage]
     /// PR-SENT by channel over P (every channel, zero included).
     public var channels: [ChannelValueMessage]
-    /// PR-TODO at D by collaborator (a client of several collaborators counts under each).
+    /// PR-TODO at D by collaborator (a client of several collaborators counts under each): the
+    /// request's `breakdown_limit` collaborators with the most clients, in id order.
     public var byCollaborator: [CollaboratorTodoMessage]
+    /// Collaborators of the selection, of which `by_collaborator` carries at most
+    /// `breakdown_limit` (absent from gateways older than the limit).
+    public var collaboratorsTotal: Int?
 
     /// Creates a value.
-    public init(series: [KPISeriesMessage], channels: [ChannelValueMessage], byCollaborator: [CollaboratorTodoMessage]) {
+    public init(
+        series: [KPISeriesMessage],
+        channels: [ChannelValueMessage],
+        byCollaborator: [CollaboratorTodoMessage],
+        collaboratorsTotal: Int? = nil
+    ) {
         self.series = series
         self.channels = channels
         self.byCollaborator = byCollaborator
+        self.collaboratorsTotal = collaboratorsTotal
     }
 
     enum CodingKeys: String, CodingKey {
         case series, channels
         case byCollaborator = "by_collaborator"
+        case collaboratorsTotal = "collaborators_total"
     }
 }
 

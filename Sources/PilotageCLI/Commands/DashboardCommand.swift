@@ -45,8 +45,8 @@ enum DashboardCommand {
     static let usage = """
         pilotage dashboard practice|receivables|prospects [--level 1|2|3] [filters] [--json]
           level 1   --as-of D                         KPIs at D with their 30-day history
-                    --breakdown N|all (receivables)   offices and collaborators in the breakdown
-                                                      sections (default 10, those with most clients)
+                    --breakdown N|all                 collaborators (and receivables: offices) in the
+                                                      breakdowns (default 10, those with most clients)
           level 2   --from D --to D --periodicity day|week|month|quarter [--kpi K]...
           level 3   --as-of D [--view V] [--sort COLUMN[:desc]]... [--search TEXT]
                     [--page-size N] [--cursor C] [--csv FILE [--watermark W]]

@@ -63,14 +63,13 @@ struct PracticeDashboard: Sendable {
         return try await self.tenants.withTenant(firm) { database in
             let started = ContinuousClock.now
             let (selection, asOf, period, level1, parts) = try await database.read { connection in
-                // Every collaborator's line: the to-do counts by collaborator list them all.
                 let selection = try Self.select(
                     connection: connection,
                     clock: clock,
                     actingUser: actingUser,
                     filter: request.filter,
                     maxStaleness: request.maxStalenessSeconds,
-                    breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit
+                    breakdownLimit: try ReceivablesSummary.breakdownLimit(request.breakdownLimit)
                 )
                 let (asOf, period) = try Self.period(request, today: selection.context.today)
                 let reader = RollupReader(connection: connection)
@@ -102,7 +101,12 @@ struct PracticeDashboard: Sendable {
                     let settings = selection.context.kpi.settings
                     let first = selection.context.kpi.firstDataDate
                     let values = ReferencePracticeValues(facts: facts, settings: settings, firstDataDate: first)
-                    let collaborators = Self.collaboratorValues(facts: facts, settings: settings, firstDataDate: first)
+                    let collaborators = Self.collaboratorValues(
+                        facts: facts,
+                        of: Set(selection.plan.breakdown.collaborators.map(\.key)),
+                        settings: settings,
+                        firstDataDate: first
+                    )
                     return PracticeLevel1(values: values, asOf: asOf, period: period, collaborators: collaborators)
                 }
                 verification = DashboardComparison.verification(
@@ -113,6 +117,8 @@ struct PracticeDashboard: Sendable {
                 )
             }
             let settings = selection.context.kpi.settings.clamped
+            var summary = level1.message
+            summary.collaboratorsTotal = selection.plan.breakdown.totalCollaborators
             return PracticeSummaryReply(
                 asOf: asOf,
                 from: period.start,
@@ -126,7 +132,7 @@ struct PracticeDashboard: Sendable {
                     decliningRatioPercent: settings.decliningRatioPercent,
                     decliningMinimumDocuments: settings.decliningMinimumDocuments
                 ),
-                summary: level1.message,
+                summary: summary,
                 parts: parts,
                 verification: verification
             )
@@ -314,7 +320,8 @@ struct PracticeDashboard: Sendable {
         return try FactRecords(connection: connection).clientFacts(clients, mapper: FactMapper(settings: selection.context.settings))
     }
 
-    /// Each collaborator's values at D from their breakdown line's cover (their slice, mostly).
+    /// The values at D of the plan's collaborators (`breakdown_limit` of them, those with the most
+    /// clients) from their breakdown line's cover (their slice, mostly).
     /// Only the to-do counts are shown by collaborator, and those are exact from stored rows
     /// alone (``RollupStore/RollupReader/storedPracticeSnapshots(of:at:)``).
     static func collaboratorValues(
@@ -331,10 +338,14 @@ struct PracticeDashboard: Sendable {
         }
     }
 
-    /// Each collaborator's values from their clients' raw facts.
-    static func collaboratorValues(facts: [ClientFacts], settings: KPISettings, firstDataDate: CalendarDate?) -> [(String, any PracticeValues)] {
-        let collaborators = Set(facts.flatMap(\.client.assignedCollaborators))
-        return collaborators.map { collaborator in
+    /// The values of each of `collaborators` from their clients' raw facts.
+    static func collaboratorValues(
+        facts: [ClientFacts],
+        of collaborators: Set<String>,
+        settings: KPISettings,
+        firstDataDate: CalendarDate?
+    ) -> [(String, any PracticeValues)] {
+        collaborators.map { collaborator in
             (
                 collaborator,
                 ReferencePracticeValues(
