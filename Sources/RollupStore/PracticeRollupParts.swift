@@ -147,17 +147,21 @@ extension RollupReader {
         return parts
     }
 
-    /// The first day of each client group's day rows, by group id (a group without any row is
-    /// absent). One index seek per group; gateways cache it until the next commit
-    /// (``rollupCommits()``).
-    public func groupFirstDays() throws -> [Int64: CalendarDate] {
-        var result: [Int64: CalendarDate] = [:]
+    /// The first day of each client group's day rows. One index seek per group; gateways cache
+    /// it until the next commit (``rollupCommits()``).
+    public func groupFirstDays() throws -> GroupFirstDays {
+        var days: [Int64: CalendarDate] = [:]
+        var everyGroupHasRows = true
         try self.connection.query(
             "SELECT g.group_id, (SELECT min(d.day) FROM rollup_days d WHERE d.group_id = g.group_id) FROM client_groups g"
         ) { row in
-            if let day = try row.decode(CalendarDate?.self, at: 1) { result[try row.decode(Int64.self, at: 0)] = day }
+            if let day = try row.decode(CalendarDate?.self, at: 1) {
+                days[try row.decode(Int64.self, at: 0)] = day
+            } else {
+                everyGroupHasRows = false
+            }
         }
-        return result
+        return GroupFirstDays(days: days, latest: everyGroupHasRows ? days.values.max() : nil)
     }
 
     /// The number of commits that have published rollups into the file (tenant schema v10): it
@@ -169,7 +173,7 @@ extension RollupReader {
     /// The practice parts of `groups` read from their own rows (``practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``).
     public func practiceParts(
         groups: [StoredGroup],
-        firstDays: [Int64: CalendarDate],
+        firstDays: GroupFirstDays,
         calendar: FiscalCalendar,
         snapshotDates: [CalendarDate],
         flowPeriods: [Period]
@@ -189,13 +193,14 @@ extension RollupReader {
     /// ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
     ///
     /// Two parts of a snapshot are not in the rows read: the days before a group's first row
-    /// (`firstDays`, ``groupFirstDays()``) get ``emptyPracticeSnapshot(_:at:calendar:)``, and
+    /// (`firstDays`, ``groupFirstDays()``; none when every day asked is on or after the firm's
+    /// latest first day) get ``emptyPracticeSnapshot(_:at:calendar:)``, and
     /// the earliest regularity-period start — a minimum, which slices do not keep — is derived
-    /// from the groups' frequencies (``KPI/PracticeRules/earliestPeriodStart(frequencies:asOf:calendar:)``).
+    /// from the groups' frequencies (``KPI/PracticeRules/earliestPeriodStarts(frequencies:at:calendar:)``).
     public func practiceParts(
         selection: RowSelection,
         groups: [StoredGroup],
-        firstDays: [Int64: CalendarDate],
+        firstDays: GroupFirstDays,
         calendar: FiscalCalendar,
         snapshotDates: [CalendarDate],
         flowPeriods: [Period]
@@ -229,9 +234,9 @@ extension RollupReader {
             var day: CalendarDate
         }
         var late: [Late: Int64] = [:]
-        if let earliest = wanted.min() {
-            for group in groups where firstDays[group.id].map({ earliest < $0 }) ?? true {
-                for day in wanted where firstDays[group.id].map({ day < $0 }) ?? true {
+        if let earliest = wanted.min(), firstDays.latest.map({ earliest < $0 }) ?? true {
+            for group in groups where firstDays.days[group.id].map({ earliest < $0 }) ?? true {
+                for day in wanted where firstDays.days[group.id].map({ day < $0 }) ?? true {
                     late[Late(frequency: group.profile.frequency, deactivated: group.profile.deactivated, day: day), default: 0] += Int64(group.clients)
                 }
             }
@@ -245,13 +250,14 @@ extension RollupReader {
                 calendar: calendar
             )
         }
-        let frequencies = Set(groups.map(\.profile.frequency))
+        var frequencies: [ClientFact.Frequency] = []
+        for group in groups where !frequencies.contains(group.profile.frequency) {
+            frequencies.append(group.profile.frequency)
+            if frequencies.count == ClientFact.Frequency.allCases.count { break }
+        }
+        let earliest = PracticeRules.earliestPeriodStarts(frequencies: frequencies, at: Array(wanted), calendar: calendar)
         for day in wanted {
-            parts.snapshots[day, default: .zero].earliestPeriodStart = PracticeRules.earliestPeriodStart(
-                frequencies: frequencies,
-                asOf: day,
-                calendar: calendar
-            )
+            parts.snapshots[day, default: .zero].earliestPeriodStart = earliest[day]
         }
         return parts
     }
@@ -360,5 +366,21 @@ extension RollupReader {
                 try body(.monthlyFlow(month, try PracticeFlow(compactEncoded: blob)))
             }
         }
+    }
+}
+
+/// The first day of each client group's day rows (``RollupReader/groupFirstDays()``): before it,
+/// a group's clients count as empty snapshots.
+public struct GroupFirstDays: Sendable {
+    /// By group id; a group without any row is absent.
+    public var days: [Int64: CalendarDate]
+    /// The latest first day when every group of the firm has rows: no group is empty on or after
+    /// it, so answers about those days need no look-up per group. `nil` otherwise.
+    public var latest: CalendarDate?
+
+    /// Creates a value (`latest` `nil`: every selected group is looked up).
+    public init(days: [Int64: CalendarDate], latest: CalendarDate? = nil) {
+        self.days = days
+        self.latest = latest
     }
 }

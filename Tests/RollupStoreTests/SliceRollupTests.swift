@@ -136,7 +136,7 @@ private func checkSlicesEqualGroups(_ database: Database) async throws -> [Strin
             let practiceFromSlice = try reader.practiceParts(
                 selection: sliceSelection,
                 groups: [],
-                firstDays: [:],
+                firstDays: GroupFirstDays(days: [:]),
                 calendar: .calendarYear,
                 snapshotDates: days,
                 flowPeriods: [range]
@@ -144,7 +144,7 @@ private func checkSlicesEqualGroups(_ database: Database) async throws -> [Strin
             let practiceFromGroups = try reader.practiceParts(
                 selection: RowSelection(groups: groups),
                 groups: [],
-                firstDays: [:],
+                firstDays: GroupFirstDays(days: [:]),
                 calendar: .calendarYear,
                 snapshotDates: days,
                 flowPeriods: [range]
@@ -300,7 +300,7 @@ struct SliceRollupTests {
                 let firstDays = try reader.groupFirstDays()
                 // F's group starts on 2025-03-01 and A's on 2025-01-10: the earlier days are
                 // empty snapshots the reader adds; the earliest period start mixes frequencies.
-                let lateGroups = groups.filter { group in firstDays[group.id].map { $0 > day("2025-01-31") } ?? true }
+                let lateGroups = groups.filter { group in firstDays.days[group.id].map { $0 > day("2025-01-31") } ?? true }
                 #expect(!lateGroups.isEmpty && lateGroups.count < groups.count)
                 let index = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
                 let dates = [day("2024-12-15"), day("2025-01-31"), day("2025-02-28"), day("2025-03-15"), today]
@@ -326,6 +326,20 @@ struct SliceRollupTests {
                     let reference = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings())
                     for date in dates {
                         #expect(parts.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)")
+                    }
+                    // Days on or after every group's first row skip the look-ups; without the
+                    // firm's latest first day, every group is looked up: the same answers.
+                    let latest = try #require(firstDays.latest)
+                    for (asked, known) in [([latest, today], firstDays), (dates, GroupFirstDays(days: firstDays.days))] {
+                        let again = try reader.practiceParts(
+                            selection: try reader.selection(cover),
+                            groups: selected,
+                            firstDays: known,
+                            calendar: .calendarYear,
+                            snapshotDates: asked,
+                            flowPeriods: []
+                        )
+                        for date in asked { #expect(again.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)") }
                     }
                     for period in periods {
                         #expect(parts.flow(over: period) == reference.flow(over: period), "\(label) over \(period)")

@@ -103,7 +103,7 @@ extension PracticeSnapshot: InvertibleParts {
     /// Every count negated. The earliest period start is a minimum, not a sum: it has no inverse
     /// and is left out (`nil`). Sums that are kept by adding and subtracting (slices) hold it
     /// nowhere; readers derive it from the selected groups' frequencies
-    /// (``PracticeRules/earliestPeriodStart(frequencies:asOf:calendar:)``).
+    /// (``PracticeRules/earliestPeriodStarts(frequencies:at:calendar:)``).
     public var negated: PracticeSnapshot {
         var result = PracticeSnapshot()
         result.clients = 0 &- self.clients

@@ -39,15 +39,47 @@ public enum PracticeRules {
         return periods.reversed()
     }
 
-    /// The earliest start of a regularity period at D among clients of `frequencies` (`nil`
-    /// for none): what ``PracticeSnapshot/earliestPeriodStart`` holds for them, since it depends
-    /// on nothing else. Readers of pre-merged parts (slices) derive it from this.
-    public static func earliestPeriodStart(
-        frequencies: some Sequence<ClientFact.Frequency>,
-        asOf date: CalendarDate,
+    /// The earliest start of a regularity period at each of `dates` among clients of
+    /// `frequencies` (absent for none): what ``PracticeSnapshot/earliestPeriodStart`` holds for
+    /// them, since it depends on nothing else. Readers of pre-merged parts (slices) derive it
+    /// from this. The answer only changes when D enters a new bucket of a frequency, so the 12
+    /// periods are derived once per frequency and bucket, not once per day (a level-1 history
+    /// asks 31 days).
+    public static func earliestPeriodStarts(
+        frequencies: [ClientFact.Frequency],
+        at dates: [CalendarDate],
         calendar: FiscalCalendar
-    ) -> CalendarDate? {
-        Set(frequencies).compactMap { Self.regularityPeriods(frequency: $0, asOf: date, calendar: calendar).first?.start }.min()
+    ) -> [CalendarDate: CalendarDate] {
+        struct Key: Hashable {
+            var frequency: ClientFact.Frequency
+            var bucketStart: CalendarDate
+            var atEnd: Bool
+        }
+        var known: [Key: CalendarDate] = [:]
+        var result: [CalendarDate: CalendarDate] = [:]
+        for date in dates {
+            var earliest: CalendarDate?
+            for frequency in frequencies {
+                let kind: BucketKind
+                switch frequency {
+                case .monthly: kind = .month
+                case .quarterly: kind = .quarter
+                case .yearly: kind = .fiscalYear
+                }
+                let bucket = calendar.bucket(kind, containing: date).period
+                let key = Key(frequency: frequency, bucketStart: bucket.start, atEnd: bucket.end == date)
+                let start: CalendarDate
+                if let cached = known[key] {
+                    start = cached
+                } else {
+                    start = Self.regularityPeriods(frequency: frequency, asOf: date, calendar: calendar).first?.start ?? date
+                    known[key] = start
+                }
+                earliest = Swift.min(earliest ?? start, start)
+            }
+            if let earliest { result[date] = earliest }
+        }
+        return result
     }
 
     /// PR-INACTIVE and PR-DECLINING for one client at D, from its sorted received dates.

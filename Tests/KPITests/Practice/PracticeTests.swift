@@ -234,6 +234,22 @@ struct PracticeTests {
         #expect(PracticeFormulas.medianAge(PracticeFlow()).reason == .noData)
     }
 
+    @Test("earliest period starts: per bucket, equal to the first of the 12 regularity periods at each day")
+    func earliestPeriodStarts() throws {
+        let calendars = [FiscalCalendar.calendarYear, try FiscalCalendar(startMonth: 7, startDay: 1), try FiscalCalendar(startMonth: 4, startDay: 6)]
+        let days = (0..<800).map { day("2023-11-15").advanced(by: $0) }
+        let subsets: [[ClientFact.Frequency]] = [[], [.monthly], [.quarterly], [.yearly], [.quarterly, .monthly], [.yearly, .quarterly, .monthly]]
+        for calendar in calendars {
+            for frequencies in subsets {
+                let starts = PracticeRules.earliestPeriodStarts(frequencies: frequencies, at: days, calendar: calendar)
+                for date in days {
+                    let expected = frequencies.compactMap { PracticeRules.regularityPeriods(frequency: $0, asOf: date, calendar: calendar).first?.start }.min()
+                    #expect(starts[date] == expected, "\(frequencies) at \(date)")
+                }
+            }
+        }
+    }
+
     @Test("property: practice parts merged across clients and days equal the direct computation", arguments: 0..<60)
     func property(seed: Int) {
         var rng = SeededGenerator(seed: UInt64(seed))

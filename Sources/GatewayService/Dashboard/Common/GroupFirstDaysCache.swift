@@ -1,7 +1,6 @@
 internal import RollupStore
 internal import ServerSupport
 internal import Synchronization
-internal import Wire
 
 /// The first day of each client group's day rows, per firm file, kept until the next rollup
 /// commit (``RollupStore/RollupReader/rollupCommits()``): practice answers add the empty
@@ -20,7 +19,7 @@ final class GroupFirstDaysCache: Sendable {
     private struct Entry: Sendable {
         var file: FirmGroupsCache.FileVersion
         var commits: Int64
-        var firstDays: [Int64: CalendarDate]
+        var firstDays: GroupFirstDays
     }
 
     private let entries: Mutex<ClearingCache<String, Entry>>
@@ -30,7 +29,7 @@ final class GroupFirstDaysCache: Sendable {
     }
 
     /// The first days of the groups of `file`, as of the reader's read transaction.
-    func firstDays(reader: RollupReader, file: FirmGroupsCache.FileVersion) throws -> [Int64: CalendarDate] {
+    func firstDays(reader: RollupReader, file: FirmGroupsCache.FileVersion) throws -> GroupFirstDays {
         let commits = try reader.rollupCommits()
         if let entry = self.entries.withLock({ $0[file.path] }), entry.file == file, entry.commits == commits {
             return entry.firstDays
