@@ -21,18 +21,23 @@ public struct PracticeRollupParts: Sendable {
     public var monthlyFlows: [Int: PracticeFlow]
     /// Months whose days were read.
     public var dailyMonths: Set<Int>
+    /// Months whose month rows were read: every month a period covers whole (some may also be
+    /// read by days, for the periods that cover them partly).
+    public var wholeMonths: Set<Int>
 
     /// Creates a value.
     public init(
         snapshots: [CalendarDate: PracticeSnapshot] = [:],
         dailyFlows: [CalendarDate: PracticeFlow] = [:],
         monthlyFlows: [Int: PracticeFlow] = [:],
-        dailyMonths: Set<Int> = []
+        dailyMonths: Set<Int> = [],
+        wholeMonths: Set<Int> = []
     ) {
         self.snapshots = snapshots
         self.dailyFlows = dailyFlows
         self.monthlyFlows = monthlyFlows
         self.dailyMonths = dailyMonths
+        self.wholeMonths = wholeMonths
     }
 
     /// The snapshot parts at the end of `date` (zero when not read or before the first data).
@@ -40,14 +45,15 @@ public struct PracticeRollupParts: Sendable {
         self.snapshots[date] ?? .zero
     }
 
-    /// The flow parts over `period`: whole months from month rows, the other days from day rows.
+    /// The flow parts over `period`: the months it covers whole from month rows, the other days
+    /// from day rows.
     /// A period must have been announced to ``RollupReader/practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``.
     public func flow(over period: Period) -> PracticeFlow {
         var total = PracticeFlow.zero
         var cursor = period.start
         while cursor <= period.end {
             let month = Period.month(containing: cursor)
-            if cursor == month.start && month.end <= period.end && !self.dailyMonths.contains(cursor.monthIndex) {
+            if cursor == month.start && month.end <= period.end && self.wholeMonths.contains(cursor.monthIndex) {
                 total += self.monthlyFlows[cursor.monthIndex] ?? .zero
                 guard month.end < period.end, month.end < .max else { break }
                 cursor = month.end.clampedAdding(days: 1)
@@ -207,15 +213,26 @@ extension RollupReader {
     ) throws -> PracticeRollupParts {
         let wanted = Set(snapshotDates)
         let dailyMonths = PracticeRollupParts.dailyMonths(for: flowPeriods)
-        let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods).subtracting(dailyMonths)
-        var parts = PracticeRollupParts(dailyMonths: dailyMonths)
+        let wholeMonths = PracticeRollupParts.wholeMonths(for: flowPeriods)
+        var parts = PracticeRollupParts(dailyMonths: dailyMonths, wholeMonths: wholeMonths)
+        // Days outside every period are never summed: a daily month is read from the first
+        // period's start to the last period's end only.
+        let flowSpan = flowPeriods.isEmpty
+            ? nil : Period(uncheckedStart: flowPeriods.map(\.start).min() ?? .min, end: flowPeriods.map(\.end).max() ?? .max)
         // The first row of a key is kept as decoded (most answers read one slice: no merge).
         func add<Key: Hashable, Parts: InvertibleParts>(_ value: Parts, to sums: inout [Key: Parts], at key: Key, negated: Bool) {
             let value = negated ? value.negated : value
             if sums[key] == nil { sums[key] = value } else { sums[key]! += value }
         }
         for (table, ids, negated) in selection.sources {
-            try self.visitPracticeRows(table: table, ids: ids, snapshotDates: wanted, dailyMonths: dailyMonths, wholeMonths: wholeMonths) { row in
+            try self.visitPracticeRows(
+                table: table,
+                ids: ids,
+                snapshotDates: wanted,
+                dailyMonths: dailyMonths,
+                within: flowSpan,
+                wholeMonths: wholeMonths
+            ) { row in
                 switch row {
                 case .snapshot(let day, var value):
                     value.earliestPeriodStart = nil
@@ -298,7 +315,7 @@ extension RollupReader {
         }
     }
 
-    /// One decoded practice row (``visitPracticeRows(table:ids:snapshotDates:dailyMonths:wholeMonths:body:)``).
+    /// One decoded practice row (``visitPracticeRows(table:ids:snapshotDates:dailyMonths:within:wholeMonths:body:)``).
     enum PracticeRow {
         /// Snapshot parts at the end of a day.
         case snapshot(CalendarDate, PracticeSnapshot)
@@ -309,7 +326,8 @@ extension RollupReader {
     }
 
     /// Calls `body` with each stored practice row of `ids` that the keys need: the snapshots at
-    /// `snapshotDates`, the daily flows of `dailyMonths` and the flows of `wholeMonths`. Day rows
+    /// `snapshotDates`, the daily flows of the days of `dailyMonths` inside `span` and the flows
+    /// of `wholeMonths`. Day rows
     /// are read by ranges (each snapshot day, each daily month; merged when they touch, so that a
     /// 12-month series reads 12 days per id, not the 335 between them), each range one statement
     /// per chunk of ids.
@@ -318,13 +336,16 @@ extension RollupReader {
         ids: [Int64],
         snapshotDates: Set<CalendarDate>,
         dailyMonths: Set<Int>,
+        within span: Period?,
         wholeMonths: Set<Int>,
         body: (PracticeRow) throws -> Void
     ) throws {
         var ranges = snapshotDates.map { (start: $0, end: $0) }
         for month in dailyMonths {
-            let start = CalendarDate.firstOfMonth(index: month)
-            ranges.append((start, start.lastOfMonth))
+            let first = CalendarDate.firstOfMonth(index: month)
+            let start = Swift.max(first, span?.start ?? first)
+            let end = Swift.min(first.lastOfMonth, span?.end ?? first.lastOfMonth)
+            if start <= end { ranges.append((start, end)) }
         }
         ranges.sort { $0.start < $1.start }
         var merged: [(start: CalendarDate, end: CalendarDate)] = []
@@ -348,7 +369,7 @@ extension RollupReader {
                     if snapshotDates.contains(day), let blob = try row.decode([UInt8]?.self, at: 1) {
                         try body(.snapshot(day, try PracticeSnapshot(compactEncoded: blob)))
                     }
-                    if dailyMonths.contains(day.monthIndex), let blob = try row.decode([UInt8]?.self, at: 2) {
+                    if dailyMonths.contains(day.monthIndex), span?.contains(day) ?? true, let blob = try row.decode([UInt8]?.self, at: 2) {
                         try body(.dailyFlow(day, try PracticeFlow(compactEncoded: blob)))
                     }
                 }

@@ -129,8 +129,8 @@ public enum PracticeFormulas {
     public static func medianAge(_ flow: PracticeFlow) -> KPIValue {
         let n = flow.ageHistogram.values.reduce(0, +)
         guard n > 0 else { return .null(.noData, unit: .days, rounding: .r1) }
-        let low = self.ageAtRank((n + 1) / 2, flow.ageHistogram)
-        let high = self.ageAtRank(n / 2 + 1, flow.ageHistogram)
+        let ages = self.ages(atRanks: [(n + 1) / 2, n / 2 + 1], flow.ageHistogram)
+        let (low, high) = (ages[0], ages[1])
         let value = n % 2 == 1 ? Rational(low) : Rational(Int128(low + high), 2)
         return .checked(value, unit: .days, rounding: .r1)
     }
@@ -141,6 +141,25 @@ public enum PracticeFormulas {
         guard n > 0 else { return .null(.noData, unit: .days, rounding: .r1) }
         let rank = (9 * n + 9) / 10  // ⌈0.9 n⌉ for n ≥ 1
         return .checked(Rational(self.ageAtRank(rank, flow.ageHistogram)), unit: .days, rounding: .r1)
+    }
+
+    /// The ages of the documents at 1-based `ranks` (ascending) in ascending age order, with one
+    /// sort of the histogram.
+    static func ages(atRanks ranks: [Int64], _ histogram: [Int: Int64]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(ranks.count)
+        var seen: Int64 = 0
+        var next = 0
+        for age in histogram.keys.sorted() {
+            seen += histogram[age] ?? 0
+            while next < ranks.count, seen >= ranks[next] {
+                result.append(age)
+                next += 1
+            }
+            if next == ranks.count { return result }
+        }
+        let last = histogram.keys.max() ?? 0
+        return result + Array(repeating: last, count: ranks.count - next)
     }
 
     /// The age of the document at 1-based `rank` in ascending age order.

@@ -242,6 +242,7 @@ extension PracticeFlow: CompactParts {
         self.init()
         self.received = try unpacker.int64()
         let channelCount = try unpacker.count(perEntry: 2)
+        self.receivedByChannel.reserveCapacity(channelCount)
         for _ in 0..<channelCount {
             let index = try unpacker.int()
             guard Self.channels.indices.contains(index) else {
@@ -251,6 +252,7 @@ extension PracticeFlow: CompactParts {
         }
         self.published = try unpacker.int64()
         let ages = try unpacker.count(perEntry: 2)
+        self.ageHistogram.reserveCapacity(ages)
         for _ in 0..<ages {
             let age = try unpacker.int()
             self.ageHistogram[age] = try unpacker.int64()

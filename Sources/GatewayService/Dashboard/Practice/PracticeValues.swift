@@ -40,8 +40,13 @@ enum PracticeKPI {
 
     /// The id of a channel's count (`PR-SENT-EMAIL`) and share (`PR-SENT-EMAIL-SHARE`).
     static func channelIDs(_ channel: DocumentFact.Channel) -> (count: String, share: String) {
-        ("PR-SENT-\(channel.rawValue)", "PR-SENT-\(channel.rawValue)-SHARE")
+        Self.channelIDsByChannel[channel] ?? ("PR-SENT-\(channel.rawValue)", "PR-SENT-\(channel.rawValue)-SHARE")
     }
+
+    /// ``channelIDs(_:)`` of every channel, built once (every flow value of every window asks).
+    private static let channelIDsByChannel = Dictionary(
+        uniqueKeysWithValues: DocumentFact.Channel.allCases.map { ($0, (count: "PR-SENT-\($0.rawValue)", share: "PR-SENT-\($0.rawValue)-SHARE")) }
+    )
 
     /// Whether `id` is a flow KPI.
     static func isFlow(_ id: String) -> Bool {
