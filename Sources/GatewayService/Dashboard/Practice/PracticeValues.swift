@@ -77,6 +77,7 @@ enum PracticeKPI {
             "PR-RULES-PERF-CAT": PracticeFormulas.autoCategorisedRate(flow),
             "PR-RULES-PERF-PUB": PracticeFormulas.autoPublishedRate(flow),
         ]
+        values.reserveCapacity(values.count + 2 * DocumentFact.Channel.allCases.count)
         for share in PracticeFormulas.sentByChannel(flow) {
             let ids = Self.channelIDs(share.channel)
             values[ids.count] = .count(share.count)
