@@ -33,7 +33,7 @@ public enum PilotageCLI {
                                                     --unit; --explain, --verify
         Rollups:
           pilotage status [--firm F]                freshness and rollup lag (an operator sees every firm)
-          pilotage verify --firm F [--date D]...    recompute every level-1 answer (KPIs and sections)
+          pilotage verify --firm F [--date D]...    recompute every level-1 answer (KPIs, sections, practice)
                                                     from raw facts;
                                                     exit 1 and print the differences if any
         Collection supervisor (acting collaborator: --user):

@@ -187,4 +187,37 @@ struct TakeoverAndVerificationTests {
             #expect(findings.contains { $0.contains("team/\(collaborator)/") }, "\(dirty.stdout)")
         }
     }
+
+    @Test("firm verification covers the practice dashboard: a tampered practice slice row is reported under (practice)")
+    func verificationOfPractice() async throws {
+        try await Cluster.with(today: Self.today) { cluster in
+            let (operatorEnvironment, clean) = try await Self.publishAndVerify(cluster, clients: 30, documents: 1_500, installments: 200)
+            #expect(clean.stdout.contains("0 difference(s)"))
+            // Two more documents to review today in the firm-wide slice only (the groups' own
+            // rows are untouched): what every firm-wide practice answer reads.
+            try cluster.withFile(cluster.tenantPath, readOnly: false) { connection in
+                let slice = try #require(try connection.fetchValue(Int64.self, "SELECT slice_id FROM rollup_slices WHERE slice_key = 'all'"))
+                var blob: [UInt8]?
+                try connection.query("SELECT practice_snapshot FROM slice_days WHERE slice_id = ? AND day = ?", slice, day(Self.today)) { row in
+                    blob = try row.decode([UInt8].self, at: 0)
+                }
+                var snapshot = try PracticeSnapshot(compactEncoded: try #require(blob))
+                snapshot.toReview += 2
+                try connection.execute(
+                    "UPDATE slice_days SET practice_snapshot = ? WHERE slice_id = ? AND day = ?",
+                    snapshot.compactEncoded,
+                    slice,
+                    day(Self.today)
+                )
+            }
+            let dirty = try await pilotage(["verify", "--firm", cluster.firm, "--date", Self.today], environment: operatorEnvironment)
+            #expect(dirty.status == 1, "\(dirty.stdout)")
+            let findings = dirty.stdout.split(separator: "\n").filter { $0.contains("] D=") }
+            #expect(!findings.isEmpty && findings.allSatisfy { $0.contains("(practice)") }, "\(dirty.stdout)")
+            #expect(findings.contains { $0.contains("PR-TODO-REVIEW") }, "\(dirty.stdout)")
+            // The practice answer itself shows the same difference when verified.
+            let answer = try await cluster.client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(verify: true), metadata: cluster.tenantMetadata)
+            #expect(answer.verification?.differences.contains { $0.kpi == "PR-TODO-REVIEW" && $0.difference == "2" } == true)
+        }
+    }
 }

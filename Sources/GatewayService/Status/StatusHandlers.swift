@@ -85,13 +85,52 @@ public struct StatusHandlers: Sendable {
 
 /// Recomputes every level-1 receivables answer of a firm from raw facts and compares it with the
 /// rollup answer — the KPIs with their 30-day history, and the sections (disputes, matching,
-/// collection, forecast, team lines, aged balance by office, mode and collaborator, widget):
-/// all active clients, with deactivated clients, each bookkeeping mode, the first office and the
-/// first collaborator, at today, 7 and 30 days before and the end of the previous month (or the
-/// dates asked).
+/// collection, forecast, team lines, aged balance by office, mode and collaborator, widget) —
+/// and the level-1 practice answer (its KPIs, history, channels and every collaborator's to-do
+/// counts, over the default 90 days): all active clients, with deactivated clients, each
+/// bookkeeping mode, the first office and the first collaborator, at today, 7 and 30 days
+/// before and the end of the previous month (or the dates asked).
 struct FirmVerification: Sendable {
     let tenants: TenantPool
     let clock: FirmClock
+
+    /// The level-1 practice answer at `asOf` of `plan`'s groups from rollups, and from `facts`
+    /// (the selection's raw facts), as compared values.
+    static func practiceLevel1(
+        reader: RollupReader,
+        plan: SelectionPlan,
+        context: ReceivablesSummary.Context,
+        asOf: CalendarDate,
+        facts: [ClientFacts]
+    ) throws -> (rollup: [ComparedValue], reference: [ComparedValue]) {
+        let period = PracticeLevel1.window(endingAt: asOf, length: PracticeDashboard.defaultPeriodDays)
+        let first = context.kpi.firstDataDate
+        let selection = PracticeDashboard.Selection(context: context, groups: plan.groups, plan: plan)
+        let parts = try PracticeDashboard.parts(
+            reader: reader,
+            selection: selection,
+            snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
+            flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period)
+        )
+        let rollup = PracticeLevel1(
+            values: RollupPracticeValues(parts: parts, firstDataDate: first),
+            asOf: asOf,
+            period: period,
+            collaborators: try PracticeDashboard.collaboratorValues(reader: reader, plan: plan, asOf: asOf, firstDataDate: first)
+        )
+        let reference = PracticeLevel1(
+            values: ReferencePracticeValues(facts: facts, settings: context.kpi.settings, firstDataDate: first),
+            asOf: asOf,
+            period: period,
+            collaborators: PracticeDashboard.collaboratorValues(
+                facts: facts,
+                of: Set(plan.breakdown.collaborators.map(\.key)),
+                settings: context.kpi.settings,
+                firstDataDate: first
+            )
+        )
+        return (rollup.compared, reference.compared)
+    }
 
     func verify(firm: FirmID, dates asked: [CalendarDate]?) async throws -> VerifyReply {
         let clock = self.clock
@@ -137,6 +176,7 @@ struct FirmVerification: Sendable {
                     let breakdown = ReceivablesSummary.breakdown(of: selectedGroups)
                     let lineCovers = SectionLines.covers(slices: context.sliceIndex, selection: selectedGroups, breakdown: breakdown)
                     let paths = served.slices.isEmpty ? [("", served)] : [(" (slice)", served), (" (groups)", RowSelection(groups: groups))]
+                    let practicePlan = SelectionPlan(filter: filter, breakdownLimit: ReceivablesSummaryRequest.maximumBreakdownLimit, context: context)
                     for date in dates {
                         let expected = ReceivablesLevel1(evaluator: reference, asOf: date)
                         for (path, selection) in paths {
@@ -168,6 +208,14 @@ struct FirmVerification: Sendable {
                         values += ReceivablesSectionsReport.flatten(rollupSections).count
                         for difference in ReceivablesSectionsReport.differences(rollup: rollupSections, reference: referenceSections, asOf: date) {
                             findings.append(VerificationFinding(filter: message.label + " (sections)", asOf: date, difference: difference))
+                        }
+                        // The practice dashboard, read as its answer reads it (slices, empty days,
+                        // every collaborator's line).
+                        let practice = try Self.practiceLevel1(reader: reader, plan: practicePlan, context: context, asOf: date, facts: selected)
+                        answers += 1
+                        values += practice.rollup.count
+                        for difference in DashboardComparison.differences(rollup: practice.rollup, reference: practice.reference) {
+                            findings.append(VerificationFinding(filter: message.label + " (practice)", asOf: date, difference: difference))
                         }
                     }
                 }

@@ -42,7 +42,8 @@ enum RollupCommands {
     }
 
     /// `pilotage verify --firm F [--date YYYY-MM-DD]...`: recomputes every level-1 answer of the
-    /// firm (KPIs and sections) from raw facts; exits 1 (printing the differences) when any differs.
+    /// firm (receivables KPIs and sections, practice) from raw facts; exits 1 (printing the
+    /// differences) when any differs.
     static func verify(_ context: CommandContext) async throws {
         try context.arguments.expectNoMorePositionals()
         guard let firm = context.arguments.value("--firm") ?? context.environment["PILOTAGE_FIRM"] else {
