@@ -427,6 +427,25 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
         output(String(format: "RAW name=large-level2 filter=none n=%d raw_median_ms=%.1f unequal=%d", raw2.count, median(raw2), unequal))
         output(String(format: "RATIO name=large-level2 filter=none rollup_p50_ms=%.3f raw_median/rollup_p50=%.0f", median(firmWideLevel2), median(raw2) / max(median(firmWideLevel2), 0.001)))
     }
+    // The firm-wide practice answer from raw facts, against its rollup latency measured above.
+    var rawPractice: [Double] = []
+    var unequalPractice = 0
+    for _ in 0..<options.raw {
+        var request = practiceWide
+        request.verify = true
+        let reply = try await gateway.client.unary(PracticeDashboardService.summary, request, metadata: metadata, deadline: .now + .seconds(3_600))
+        guard let verification = reply.verification else { continue }
+        rawPractice.append(verification.referenceMilliseconds)
+        if !verification.equal { unequalPractice += 1 }
+    }
+    output(String(format: "RAW name=large-practice-level1 filter=none n=%d raw_median_ms=%.1f unequal=%d", rawPractice.count, median(rawPractice), unequalPractice))
+    output(
+        String(
+            format: "RATIO name=large-practice-level1 filter=none rollup_p50_ms=%.3f raw_median/rollup_p50=%.0f target=1000",
+            median(practiceWideLevel1),
+            median(rawPractice) / max(median(practiceWideLevel1), 0.001)
+        )
+    )
 }
 
 func smallFirms(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
