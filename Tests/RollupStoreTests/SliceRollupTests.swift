@@ -92,6 +92,18 @@ private func publishEverything(_ database: Database) async throws {
     }
 }
 
+/// The fixture firm ingested and published into a fresh tenant file; `body` reads it in one
+/// read transaction.
+private func readPublishedFixture(_ body: @escaping @Sendable (SQLiteConnection, TenantRollups, RollupReader) throws -> Void) async throws {
+    try await withTenantDatabase { database in
+        try await ingestRecords(database, organisation + firstActivity, today: today)
+        try await publishEverything(database)
+        try await database.read { connection in
+            try body(connection, TenantRollups(connection: connection), RollupReader(connection: connection))
+        }
+    }
+}
+
 /// Checks that every slice row is the sum of its member groups' rows (and exists exactly when one
 /// of them has the row), for every day, month and period stored; returns the slices checked.
 @discardableResult
@@ -249,40 +261,34 @@ struct SliceRollupTests {
 
     @Test("a selection read as slices minus groups (once or twice) equals its groups' own rows")
     func slicesMinusGroups() async throws {
-        try await withTenantDatabase { database in
-            try await ingestRecords(database, organisation + firstActivity, today: today)
-            try await publishEverything(database)
-            try await database.read { connection in
-                let rollups = TenantRollups(connection: connection)
-                let context = KPIContext(settings: KPISettings(), firstDataDate: try rollups.firstDataDate())
-                let reader = RollupReader(connection: connection)
-                let active = try rollups.groups().filter { !$0.profile.deactivated }
-                let paris = active.filter { $0.profile.office == "PAR" }.map(\.id)
-                let ids = try reader.sliceIDs(of: ["all", "office=PAR"])
-                let all = try #require(ids["all"])
-                let office = try #require(ids["office=PAR"])
-                #expect(paris.count >= 2 && active.count > paris.count)
-                let keys = ReceivablesSectionsReport.keys(asOf: today, today: today, settings: KPISettings())
-                for left in active {
-                    let expected = RowSelection(groups: active.map(\.id).filter { $0 != left.id })
-                    for signed in [
-                        RowSelection(slices: [all], groups: [], subtracted: [left.id]),
-                        // PAR's groups counted twice (by both slices): subtracted once more.
-                        RowSelection(slices: [all, office], groups: [], subtracted: paris + [left.id]),
-                    ] {
-                        let level1 = try reader.receivablesLevel1Parts(selection: signed, asOf: today, context: context)
-                        let reference = try reader.receivablesLevel1Parts(selection: expected, asOf: today, context: context)
-                        #expect(
-                            Level1Report.differences(
-                                rollup: ReceivablesLevel1(evaluator: ReceivablesKPI(source: level1, context: context), asOf: today),
-                                reference: ReceivablesLevel1(evaluator: ReceivablesKPI(source: reference, context: context), asOf: today)
-                            ).isEmpty
-                        )
-                        #expect(try reader.mergedKeyedParts(selection: signed, keys: keys) == reader.mergedKeyedParts(selection: expected, keys: keys))
-                        let periods = [Period.monthToDate(today)]
-                        #expect(try reader.collectionRates(selection: signed, periods: periods) == reader.collectionRates(selection: expected, periods: periods))
-                        #expect(try reader.forecast(selection: signed, asOf: today) == reader.forecast(selection: expected, asOf: today))
-                    }
+        try await readPublishedFixture { connection, rollups, reader in
+            let context = KPIContext(settings: KPISettings(), firstDataDate: try rollups.firstDataDate())
+            let active = try rollups.groups().filter { !$0.profile.deactivated }
+            let paris = active.filter { $0.profile.office == "PAR" }.map(\.id)
+            let ids = try reader.sliceIDs(of: ["all", "office=PAR"])
+            let all = try #require(ids["all"])
+            let office = try #require(ids["office=PAR"])
+            #expect(paris.count >= 2 && active.count > paris.count)
+            let keys = ReceivablesSectionsReport.keys(asOf: today, today: today, settings: KPISettings())
+            for left in active {
+                let expected = RowSelection(groups: active.map(\.id).filter { $0 != left.id })
+                for signed in [
+                    RowSelection(slices: [all], groups: [], subtracted: [left.id]),
+                    // PAR's groups counted twice (by both slices): subtracted once more.
+                    RowSelection(slices: [all, office], groups: [], subtracted: paris + [left.id]),
+                ] {
+                    let level1 = try reader.receivablesLevel1Parts(selection: signed, asOf: today, context: context)
+                    let reference = try reader.receivablesLevel1Parts(selection: expected, asOf: today, context: context)
+                    #expect(
+                        Level1Report.differences(
+                            rollup: ReceivablesLevel1(evaluator: ReceivablesKPI(source: level1, context: context), asOf: today),
+                            reference: ReceivablesLevel1(evaluator: ReceivablesKPI(source: reference, context: context), asOf: today)
+                        ).isEmpty
+                    )
+                    #expect(try reader.mergedKeyedParts(selection: signed, keys: keys) == reader.mergedKeyedParts(selection: expected, keys: keys))
+                    let periods = [Period.monthToDate(today)]
+                    #expect(try reader.collectionRates(selection: signed, periods: periods) == reader.collectionRates(selection: expected, periods: periods))
+                    #expect(try reader.forecast(selection: signed, asOf: today) == reader.forecast(selection: expected, asOf: today))
                 }
             }
         }
@@ -290,119 +296,107 @@ struct SliceRollupTests {
 
     @Test("practice parts read through slices (plain or minus groups) equal the raw facts, before and after each group's first row")
     func practiceThroughSlices() async throws {
-        try await withTenantDatabase { database in
-            try await ingestRecords(database, organisation + firstActivity, today: today)
-            try await publishEverything(database)
-            try await database.read { connection in
-                let rollups = TenantRollups(connection: connection)
-                let reader = RollupReader(connection: connection)
-                let groups = try rollups.groups()
-                let firstDays = try reader.groupFirstDays()
-                // F's group starts on 2025-03-01 and A's on 2025-01-10: the earlier days are
-                // empty snapshots the reader adds; the earliest period start mixes frequencies.
-                let lateGroups = groups.filter { group in firstDays.days[group.id].map { $0 > day("2025-01-31") } ?? true }
-                #expect(!lateGroups.isEmpty && lateGroups.count < groups.count)
-                let index = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
-                let dates = [day("2024-12-15"), day("2025-01-31"), day("2025-02-28"), day("2025-03-15"), today]
-                let periods = [Period(uncheckedStart: day("2025-01-05"), end: day("2025-03-20")), Period.month(containing: day("2025-02-10"))]
-                let clientsOf = try Dictionary(uniqueKeysWithValues: groups.map { ($0.id, try rollups.members(ofGroup: $0.id)) })
-                let facts = try FactRecords(connection: connection).clientFacts(["A", "B", "C", "D", "E", "F"], mapper: FactMapper(settings: nil))
-                let active = groups.filter { !$0.profile.deactivated }
-                for (label, selected, cover) in [
-                    ("active", active, index.cover(active.map(\.id))),
-                    ("everything", groups, index.cover(groups.map(\.id))),
-                    ("all minus one", Array(active.dropFirst()), SliceCover(slices: ["all"], groups: [], subtracted: [active[0].id])),
-                ] {
-                    #expect(!cover.slices.isEmpty, "\(label)")
-                    let parts = try reader.practiceParts(
-                        selection: try reader.selection(cover),
-                        groups: selected,
-                        firstDays: firstDays,
-                        calendar: .calendarYear,
-                        snapshotDates: dates,
-                        flowPeriods: periods
-                    )
-                    let clients = Set(selected.flatMap { clientsOf[$0.id] ?? [] })
-                    let reference = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings())
-                    for date in dates {
-                        #expect(parts.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)")
-                    }
-                    // Days on or after every group's first row skip the look-ups; without the
-                    // firm's latest first day, every group is looked up: the same answers.
-                    let latest = try #require(firstDays.latest)
-                    for (asked, known) in [([latest, today], firstDays), (dates, GroupFirstDays(days: firstDays.days))] {
-                        let again = try reader.practiceParts(
-                            selection: try reader.selection(cover),
-                            groups: selected,
-                            firstDays: known,
-                            calendar: .calendarYear,
-                            snapshotDates: asked,
-                            flowPeriods: []
-                        )
-                        for date in asked { #expect(again.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)") }
-                    }
-                    for period in periods {
-                        #expect(parts.flow(over: period) == reference.flow(over: period), "\(label) over \(period)")
-                    }
-                }
-                // Sliding windows (level 1's history): moved day by day, equal to each window summed.
-                let windows = (0..<25).map { offset in
-                    let end = day("2025-02-18").clampedAdding(days: offset)
-                    return Period(uncheckedStart: end.clampedAdding(days: -39), end: end)
-                }
-                let sliding = try reader.practiceParts(
-                    selection: try reader.selection(index.cover(groups.map(\.id))),
-                    groups: groups,
+        try await readPublishedFixture { connection, rollups, reader in
+            let groups = try rollups.groups()
+            let firstDays = try reader.groupFirstDays()
+            // F's group starts on 2025-03-01 and A's on 2025-01-10: the earlier days are
+            // empty snapshots the reader adds; the earliest period start mixes frequencies.
+            let lateGroups = groups.filter { group in firstDays.days[group.id].map { $0 > day("2025-01-31") } ?? true }
+            #expect(!lateGroups.isEmpty && lateGroups.count < groups.count)
+            let index = SliceIndex(groups: groups.map { SliceIndex.Member(id: $0.id, profile: $0.profile) })
+            let dates = [day("2024-12-15"), day("2025-01-31"), day("2025-02-28"), day("2025-03-15"), today]
+            let periods = [Period(uncheckedStart: day("2025-01-05"), end: day("2025-03-20")), Period.month(containing: day("2025-02-10"))]
+            let clientsOf = try Dictionary(uniqueKeysWithValues: groups.map { ($0.id, try rollups.members(ofGroup: $0.id)) })
+            let facts = try FactRecords(connection: connection).clientFacts(["A", "B", "C", "D", "E", "F"], mapper: FactMapper(settings: nil))
+            let active = groups.filter { !$0.profile.deactivated }
+            for (label, selected, cover) in [
+                ("active", active, index.cover(active.map(\.id))),
+                ("everything", groups, index.cover(groups.map(\.id))),
+                ("all minus one", Array(active.dropFirst()), SliceCover(slices: ["all"], groups: [], subtracted: [active[0].id])),
+            ] {
+                #expect(!cover.slices.isEmpty, "\(label)")
+                let parts = try reader.practiceParts(
+                    selection: try reader.selection(cover),
+                    groups: selected,
                     firstDays: firstDays,
                     calendar: .calendarYear,
-                    snapshotDates: [],
-                    flowPeriods: windows
+                    snapshotDates: dates,
+                    flowPeriods: periods
                 )
-                let everyone = PracticePartsCalculator(facts, settings: KPISettings())
-                #expect(sliding.flows(over: windows) == windows.map(sliding.flow(over:)))
-                #expect(sliding.flows(over: windows) == windows.map(everyone.flow(over:)))
-                #expect(Set(windows.map(everyone.flow(over:))).count > 3, "the windows differ")
-                // Collaborator lines from stored rows: the to-do counts of their clients.
-                let marie = active.filter { $0.profile.collaborators.contains("marie") }
-                let lines = try reader.storedPracticeSnapshots(
-                    of: try reader.selections([SliceCover(slices: ["collaborator=marie"], groups: []), SliceCover(slices: [], groups: marie.map(\.id))]),
-                    at: day("2025-03-10")
-                )
-                let clients = Set(marie.flatMap { clientsOf[$0.id] ?? [] })
-                let expected = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings()).snapshot(at: day("2025-03-10"))
-                for line in lines {
-                    #expect(line.toReview == expected.toReview && line.ready == expected.ready && line.supplierRules == expected.supplierRules)
+                let clients = Set(selected.flatMap { clientsOf[$0.id] ?? [] })
+                let reference = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings())
+                for date in dates {
+                    #expect(parts.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)")
                 }
-                #expect(expected.toReview > 0)
+                // Days on or after every group's first row skip the look-ups; without the
+                // firm's latest first day, every group is looked up: the same answers.
+                let latest = try #require(firstDays.latest)
+                for (asked, known) in [([latest, today], firstDays), (dates, GroupFirstDays(days: firstDays.days))] {
+                    let again = try reader.practiceParts(
+                        selection: try reader.selection(cover),
+                        groups: selected,
+                        firstDays: known,
+                        calendar: .calendarYear,
+                        snapshotDates: asked,
+                        flowPeriods: []
+                    )
+                    for date in asked { #expect(again.snapshot(at: date) == reference.snapshot(at: date), "\(label) at \(date)") }
+                }
+                for period in periods {
+                    #expect(parts.flow(over: period) == reference.flow(over: period), "\(label) over \(period)")
+                }
             }
+            // Sliding windows (level 1's history): moved day by day, equal to each window summed.
+            let windows = (0..<25).map { offset in
+                let end = day("2025-02-18").clampedAdding(days: offset)
+                return Period(uncheckedStart: end.clampedAdding(days: -39), end: end)
+            }
+            let sliding = try reader.practiceParts(
+                selection: try reader.selection(index.cover(groups.map(\.id))),
+                groups: groups,
+                firstDays: firstDays,
+                calendar: .calendarYear,
+                snapshotDates: [],
+                flowPeriods: windows
+            )
+            let everyone = PracticePartsCalculator(facts, settings: KPISettings())
+            #expect(sliding.flows(over: windows) == windows.map(sliding.flow(over:)))
+            #expect(sliding.flows(over: windows) == windows.map(everyone.flow(over:)))
+            #expect(Set(windows.map(everyone.flow(over:))).count > 3, "the windows differ")
+            // Collaborator lines from stored rows: the to-do counts of their clients.
+            let marie = active.filter { $0.profile.collaborators.contains("marie") }
+            let lines = try reader.storedPracticeSnapshots(
+                of: try reader.selections([SliceCover(slices: ["collaborator=marie"], groups: []), SliceCover(slices: [], groups: marie.map(\.id))]),
+                at: day("2025-03-10")
+            )
+            let clients = Set(marie.flatMap { clientsOf[$0.id] ?? [] })
+            let expected = PracticePartsCalculator(facts.filter { clients.contains($0.client.id) }, settings: KPISettings()).snapshot(at: day("2025-03-10"))
+            for line in lines {
+                #expect(line.toReview == expected.toReview && line.ready == expected.ready && line.supplierRules == expected.supplierRules)
+            }
+            #expect(expected.toReview > 0)
         }
     }
 
     @Test("the stored window flow of each day is the flow over the DSO window ending there, from the facts")
     func windowFlows() async throws {
-        try await withTenantDatabase { database in
-            try await ingestRecords(database, organisation + firstActivity, today: today)
-            try await publishEverything(database)
-            try await database.read { connection in
-                let rollups = TenantRollups(connection: connection)
-                let reader = RollupReader(connection: connection)
-                let settings = KPISettings()
-                var keys = ReceivablesKeys()
-                keys.windowFlowDates = Set(Period(uncheckedStart: day("2025-01-01"), end: today).days)
-                keys.windowDays = settings.clamped.dsoWindowDays
-                var checked = 0
-                for group in try rollups.groups() {
-                    let facts = try FactRecords(connection: connection).clientFacts(try rollups.members(ofGroup: group.id), mapper: FactMapper(settings: nil))
-                    let calculator = ReceivablesPartsCalculator(facts, settings: settings)
-                    let stored = try reader.keyedParts(groups: [group.id], keys: keys)[group.id]?.flows ?? [:]
-                    for date in keys.windowFlowDates {
-                        let window = keys.window(endingAt: date)
-                        #expect((stored[window] ?? .zero) == calculator.flow(over: window), "group \(group.id) window ending \(date)")
-                        if calculator.flow(over: window) != .zero { checked += 1 }
-                    }
+        try await readPublishedFixture { connection, rollups, reader in
+            let settings = KPISettings()
+            var keys = ReceivablesKeys()
+            keys.windowFlowDates = Set(Period(uncheckedStart: day("2025-01-01"), end: today).days)
+            keys.windowDays = settings.clamped.dsoWindowDays
+            var checked = 0
+            for group in try rollups.groups() {
+                let facts = try FactRecords(connection: connection).clientFacts(try rollups.members(ofGroup: group.id), mapper: FactMapper(settings: nil))
+                let calculator = ReceivablesPartsCalculator(facts, settings: settings)
+                let stored = try reader.keyedParts(groups: [group.id], keys: keys)[group.id]?.flows ?? [:]
+                for date in keys.windowFlowDates {
+                    let window = keys.window(endingAt: date)
+                    #expect((stored[window] ?? .zero) == calculator.flow(over: window), "group \(group.id) window ending \(date)")
+                    if calculator.flow(over: window) != .zero { checked += 1 }
                 }
-                #expect(checked > 100)
             }
+            #expect(checked > 100)
         }
     }
 

@@ -50,7 +50,9 @@ struct TakeoverAndVerificationTests {
             #expect(try await cluster.status().freshness.pendingPartitions > 0)
 
             // Two workers finish the job; the orphaned partitions wait for their leases to expire.
-            _ = try await cluster.startWorker(id: "rescuer", leaseSeconds: 2, maxPartitions: 24, concurrency: 2)
+            // The rescuer's own leases are long: on a loaded machine (the process suites run
+            // side by side) a renewal can miss a 2 s lease while a first publication commits.
+            _ = try await cluster.startWorker(id: "rescuer", leaseSeconds: 10, maxPartitions: 24, concurrency: 2)
             try await cluster.waitUntilPublished(timeout: .seconds(120))
             let (leases, fences) = try cluster.withFile(cluster.catalogPath) { catalog in
                 let leases = try orphaned.keys.map { key in

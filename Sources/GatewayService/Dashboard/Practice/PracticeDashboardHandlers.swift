@@ -331,6 +331,7 @@ struct PracticeDashboard: Sendable {
         firstDataDate: CalendarDate?
     ) throws -> [(String, any PracticeValues)] {
         let entries = plan.breakdown.collaborators
+        // Line covers follow `breakdown.entries`: offices, modes, then collaborators.
         let covers = Array(plan.lineCovers.suffix(entries.count))
         let snapshots = try reader.storedPracticeSnapshots(of: try reader.selections(covers), at: asOf)
         return zip(entries, snapshots).map { entry, snapshot in
