@@ -50,10 +50,24 @@ struct TakeoverAndVerificationTests {
             #expect(try await cluster.status().freshness.pendingPartitions > 0)
 
             // Two workers finish the job; the orphaned partitions wait for their leases to expire.
-            // The rescuer's own leases are long: on a loaded machine (the process suites run
-            // side by side) a renewal can miss a 2 s lease while a first publication commits.
-            _ = try await cluster.startWorker(id: "rescuer", leaseSeconds: 10, maxPartitions: 24, concurrency: 2)
-            try await cluster.waitUntilPublished(timeout: .seconds(120))
+            // The first publication of a firm writes every slice row (practice parts included):
+            // with the other process suites running beside it, 120 s was not always enough. On a
+            // timeout, what is still pending and the logs are recorded.
+            _ = try await cluster.startWorker(id: "rescuer", leaseSeconds: 2, maxPartitions: 24, concurrency: 2)
+            do {
+                try await cluster.waitUntilPublished(timeout: .seconds(300))
+            } catch {
+                let pending = try cluster.withFile(cluster.tenantPath) { connection in
+                    try connection.fetchColumn(String.self, "SELECT partition_key || ' ' || dirty_sequence || ' ' || generation FROM dirty_partitions LIMIT 20")
+                }
+                let leases = try cluster.withFile(cluster.catalogPath) { connection in
+                    try connection.fetchColumn(String.self, "SELECT partition_key || ' ' || coalesce(holder, '-') || ' ' || fencing_token || ' ' || coalesce(expires_at, '-') FROM worker_leases LIMIT 40")
+                }
+                let log = (try? String(contentsOfFile: cluster.workerLogPath("rescuer"), encoding: .utf8)) ?? "(no log)"
+                let gateway = (try? String(contentsOf: cluster.directory.appendingPathComponent("gateway.log"), encoding: .utf8)) ?? "(no gateway log)"
+                Issue.record("pending: \(pending)\nleases: \(leases)\nrescuer: \(log.suffix(3000))\ngateway: \(gateway.suffix(3000))")
+                throw error
+            }
             let (leases, fences) = try cluster.withFile(cluster.catalogPath) { catalog in
                 let leases = try orphaned.keys.map { key in
                     try catalog.fetchValue(Int64.self, "SELECT fencing_token FROM worker_leases WHERE partition_key = ? AND holder IS NULL", key)
