@@ -11,7 +11,8 @@ public import Wire
 /// from the first change it saw). Before that day none of its clients has a document or a rule,
 /// yet each still counts in the snapshot (expected regularity periods, inactive when active):
 /// the reader adds those days from the group's profile and size alone
-/// (``RollupReader/emptyPracticeSnapshot(_:at:calendar:)``). Flows of days without a row are zero.
+/// (`RollupReader.emptyPracticeSnapshot(clients:frequency:deactivated:at:calendar:)`). Flows of days
+/// without a row are zero.
 public struct PracticeRollupParts: Sendable {
     /// Merged snapshot parts by day.
     public var snapshots: [CalendarDate: PracticeSnapshot]
@@ -120,20 +121,9 @@ public struct PracticeRollupParts: Sendable {
 }
 
 extension RollupReader {
-    /// The snapshot parts of a group's clients at a day before any of their documents and rules:
-    /// what the worker would compute for them (every client expected in its regularity periods,
-    /// none with documents, every active one inactive, no rule).
-    public static func emptyPracticeSnapshot(_ group: StoredGroup, at date: CalendarDate, calendar: FiscalCalendar) -> PracticeSnapshot {
-        Self.emptyPracticeSnapshot(
-            clients: Int64(group.clients),
-            frequency: group.profile.frequency,
-            deactivated: group.profile.deactivated,
-            at: date,
-            calendar: calendar
-        )
-    }
-
-    /// ``emptyPracticeSnapshot(_:at:calendar:)`` of `clients` clients of one frequency and state.
+    /// The snapshot parts of `clients` clients of one frequency and state at a day before any of
+    /// their documents and rules: what the worker would compute for them (every client expected
+    /// in its regularity periods, none with documents, every active one inactive, no rule).
     static func emptyPracticeSnapshot(
         clients: Int64,
         frequency: ClientFact.Frequency,
@@ -200,7 +190,7 @@ extension RollupReader {
     ///
     /// Two parts of a snapshot are not in the rows read: the days before a group's first row
     /// (`firstDays`, ``groupFirstDays()``; none when every day asked is on or after the firm's
-    /// latest first day) get ``emptyPracticeSnapshot(_:at:calendar:)``, and
+    /// latest first day) get the empty snapshot of their clients (`emptyPracticeSnapshot`), and
     /// the earliest regularity-period start — a minimum, which slices do not keep — is derived
     /// from the groups' frequencies (``KPI/PracticeRules/earliestPeriodStarts(frequencies:at:calendar:)``).
     public func practiceParts(

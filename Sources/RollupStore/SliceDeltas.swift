@@ -142,7 +142,8 @@ struct SliceDeltas {
     }
 
     private static func applyDays(_ slice: Slice, id: Int64, key: String, connection: SQLiteConnection) throws {
-        let days = Set(slice.snapshots.keys).union(slice.dayFlows.keys).union(slice.practiceSnapshots.keys).union(slice.practiceDayFlows.keys).sorted()
+        // Every reported day row adds to `snapshots` (flows only when the row has them).
+        let days = slice.snapshots.keys.sorted()
         guard let first = days.first, let last = days.last else { return }
         var stored: [CalendarDate: (row: DayRow, contributors: Int)] = [:]
         try connection.query(
@@ -203,7 +204,8 @@ struct SliceDeltas {
     }
 
     private static func applyMonths(_ slice: Slice, id: Int64, key: String, connection: SQLiteConnection) throws {
-        let months = Set(slice.months.keys).union(slice.practiceMonths.keys).sorted()
+        // Every reported month row adds to both `months` and `practiceMonths`.
+        let months = slice.months.keys.sorted()
         guard let first = months.first, let last = months.last else { return }
         var stored: [CalendarDate: (row: MonthRow, contributors: Int)] = [:]
         try connection.query(

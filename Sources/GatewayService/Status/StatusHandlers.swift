@@ -95,7 +95,8 @@ struct FirmVerification: Sendable {
     let clock: FirmClock
 
     /// The level-1 practice answer at `asOf` of `plan`'s groups from rollups, and from `facts`
-    /// (the selection's raw facts), as compared values.
+    /// (the selection's raw facts), as compared values: what `Practice/Summary` with `verify`
+    /// compares, over the default period.
     static func practiceLevel1(
         reader: RollupReader,
         plan: SelectionPlan,
@@ -104,31 +105,9 @@ struct FirmVerification: Sendable {
         facts: [ClientFacts]
     ) throws -> (rollup: [ComparedValue], reference: [ComparedValue]) {
         let period = PracticeLevel1.window(endingAt: asOf, length: PracticeDashboard.defaultPeriodDays)
-        let first = context.kpi.firstDataDate
-        let selection = PracticeDashboard.Selection(context: context, groups: plan.groups, plan: plan)
-        let parts = try PracticeDashboard.parts(
-            reader: reader,
-            selection: selection,
-            snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
-            flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period)
-        )
-        let rollup = PracticeLevel1(
-            values: RollupPracticeValues(parts: parts, firstDataDate: first),
-            asOf: asOf,
-            period: period,
-            collaborators: try PracticeDashboard.collaboratorValues(reader: reader, plan: plan, asOf: asOf, firstDataDate: first)
-        )
-        let reference = PracticeLevel1(
-            values: ReferencePracticeValues(facts: facts, settings: context.kpi.settings, firstDataDate: first),
-            asOf: asOf,
-            period: period,
-            collaborators: PracticeDashboard.collaboratorValues(
-                facts: facts,
-                of: Set(plan.breakdown.collaborators.map(\.key)),
-                settings: context.kpi.settings,
-                firstDataDate: first
-            )
-        )
+        let selection = PracticeDashboard.Selection(context: context, plan: plan)
+        let (rollup, _) = try PracticeDashboard.rollupLevel1(reader: reader, selection: selection, asOf: asOf, period: period)
+        let reference = PracticeDashboard.referenceLevel1(facts: facts, selection: selection, asOf: asOf, period: period)
         return (rollup.compared, reference.compared)
     }
 

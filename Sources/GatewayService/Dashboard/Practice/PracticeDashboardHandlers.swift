@@ -47,10 +47,12 @@ struct PracticeDashboard: Sendable {
     /// What an answer is computed from, read in the rollup snapshot.
     struct Selection: Sendable {
         var context: ReceivablesSummary.Context
-        /// The selected groups (filter and visibility applied).
-        var groups: [StoredGroup]
-        /// How they are read: their slice cover and, at level 1, each collaborator's.
+        /// How the selected groups are read: their slice cover and, at level 1, each
+        /// collaborator's.
         var plan: SelectionPlan
+
+        /// The selected groups (filter and visibility applied).
+        var groups: [StoredGroup] { self.plan.groups }
     }
 
     /// The default flow period of level 1: the 90 days ending at D (kpi-definitions §1.3).
@@ -72,17 +74,12 @@ struct PracticeDashboard: Sendable {
                     breakdownLimit: try ReceivablesSummary.breakdownLimit(request.breakdownLimit)
                 )
                 let (asOf, period) = try Self.period(request, today: selection.context.today)
-                let reader = RollupReader(connection: connection)
-                let rollupParts = try Self.parts(
-                    reader: reader,
+                let (level1, rollupParts) = try Self.rollupLevel1(
+                    reader: RollupReader(connection: connection),
                     selection: selection,
-                    snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
-                    flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period)
+                    asOf: asOf,
+                    period: period
                 )
-                let first = selection.context.kpi.firstDataDate
-                let values = RollupPracticeValues(parts: rollupParts, firstDataDate: first)
-                let collaborators = try Self.collaboratorValues(reader: reader, plan: selection.plan, asOf: asOf, firstDataDate: first)
-                let level1 = PracticeLevel1(values: values, asOf: asOf, period: period, collaborators: collaborators)
                 var explained: PracticePartsMessage?
                 if request.explain == true {
                     explained = PracticePartsMessage(
@@ -97,17 +94,7 @@ struct PracticeDashboard: Sendable {
             if request.verify == true {
                 let referenceStarted = ContinuousClock.now
                 let reference = try await database.read { connection in
-                    let facts = try Self.facts(connection: connection, selection: selection)
-                    let settings = selection.context.kpi.settings
-                    let first = selection.context.kpi.firstDataDate
-                    let values = ReferencePracticeValues(facts: facts, settings: settings, firstDataDate: first)
-                    let collaborators = Self.collaboratorValues(
-                        facts: facts,
-                        of: Set(selection.plan.breakdown.collaborators.map(\.key)),
-                        settings: settings,
-                        firstDataDate: first
-                    )
-                    return PracticeLevel1(values: values, asOf: asOf, period: period, collaborators: collaborators)
+                    Self.referenceLevel1(facts: try Self.facts(connection: connection, selection: selection), selection: selection, asOf: asOf, period: period)
                 }
                 verification = DashboardComparison.verification(
                     rollup: level1.compared,
@@ -292,7 +279,42 @@ struct PracticeDashboard: Sendable {
             SelectionPlan(filter: kpiFilter, breakdownLimit: breakdownLimit, context: context)
         }
         try ReceivablesSummary.checkFingerprints(RollupReader(connection: connection), groups: plan.groups, current: context.fingerprint)
-        return Selection(context: context, groups: plan.groups, plan: plan)
+        return Selection(context: context, plan: plan)
+    }
+
+    /// The level-1 answer of the selection at `asOf` over `period`, from rollups, and the parts
+    /// it was computed from (explain).
+    static func rollupLevel1(reader: RollupReader, selection: Selection, asOf: CalendarDate, period: Period) throws
+        -> (PracticeLevel1, PracticeRollupParts)
+    {
+        let parts = try Self.parts(
+            reader: reader,
+            selection: selection,
+            snapshotDates: PracticeLevel1.snapshotDates(asOf: asOf),
+            flowPeriods: PracticeLevel1.flowPeriods(asOf: asOf, period: period)
+        )
+        let first = selection.context.kpi.firstDataDate
+        let collaborators = try Self.collaboratorValues(reader: reader, plan: selection.plan, asOf: asOf, firstDataDate: first)
+        let level1 = PracticeLevel1(values: RollupPracticeValues(parts: parts, firstDataDate: first), asOf: asOf, period: period, collaborators: collaborators)
+        return (level1, parts)
+    }
+
+    /// The same answer from the selection's raw `facts` (verification), for the same collaborators.
+    static func referenceLevel1(facts: [ClientFacts], selection: Selection, asOf: CalendarDate, period: Period) -> PracticeLevel1 {
+        let settings = selection.context.kpi.settings
+        let first = selection.context.kpi.firstDataDate
+        let collaborators = Self.collaboratorValues(
+            facts: facts,
+            of: Set(selection.plan.breakdown.collaborators.map(\.key)),
+            settings: settings,
+            firstDataDate: first
+        )
+        return PracticeLevel1(
+            values: ReferencePracticeValues(facts: facts, settings: settings, firstDataDate: first),
+            asOf: asOf,
+            period: period,
+            collaborators: collaborators
+        )
     }
 
     /// The practice parts of the selection, read through its slice cover.
