@@ -166,24 +166,6 @@ extension RollupReader {
         try self.connection.fetchValue(Int64.self, "SELECT commits FROM rollup_commits WHERE singleton = 1") ?? 0
     }
 
-    /// The practice parts of `groups` read from their own rows (``practiceParts(selection:groups:firstDays:calendar:snapshotDates:flowPeriods:)``).
-    public func practiceParts(
-        groups: [StoredGroup],
-        firstDays: GroupFirstDays,
-        calendar: FiscalCalendar,
-        snapshotDates: [CalendarDate],
-        flowPeriods: [Period]
-    ) throws -> PracticeRollupParts {
-        try self.practiceParts(
-            selection: RowSelection(groups: groups.map(\.id)),
-            groups: groups,
-            firstDays: firstDays,
-            calendar: calendar,
-            snapshotDates: snapshotDates,
-            flowPeriods: flowPeriods
-        )
-    }
-
     /// The practice parts of the selected `groups`, read through `selection` (their slices,
     /// other groups and subtracted groups): merged snapshots at `snapshotDates`, and what
     /// ``PracticeRollupParts/flow(over:)`` needs for `flowPeriods`.
