@@ -144,7 +144,7 @@ extension RollupReader {
     }
 
     /// The first day of each client group's day rows. One index seek per group; gateways cache
-    /// it until the next commit (``rollupCommits()``).
+    /// it until a commit changes one (``firstDayChanges()``).
     public func groupFirstDays() throws -> GroupFirstDays {
         var days: [Int64: CalendarDate] = [:]
         var everyGroupHasRows = true
@@ -160,10 +160,10 @@ extension RollupReader {
         return GroupFirstDays(days: days, latest: everyGroupHasRows ? days.values.max() : nil)
     }
 
-    /// The number of commits that have published rollups into the file (tenant schema v10): it
-    /// changes whenever a rollup row may have.
-    public func rollupCommits() throws -> Int64 {
-        try self.connection.fetchValue(Int64.self, "SELECT commits FROM rollup_commits WHERE singleton = 1") ?? 0
+    /// The number of commits that changed the first day of some group's rows (tenant schema
+    /// v11): ``groupFirstDays()`` gives the same answer while it is unchanged.
+    public func firstDayChanges() throws -> Int64 {
+        try self.connection.fetchValue(Int64.self, "SELECT first_day_changes FROM rollup_commits WHERE singleton = 1") ?? 0
     }
 
     /// The practice parts of the selected `groups`, read through `selection` (their slices,

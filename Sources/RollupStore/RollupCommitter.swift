@@ -67,6 +67,7 @@ public enum RollupCommitter {
             }
         )
         let sliceKeys = try rollupsView.profiles(ofGroups: groups).mapValues(RollupSlices.keys(of:))
+        let firstDaysBefore = try Self.firstDays(of: groups, connection: connection)
         var slices = SliceDeltas()
         for leased in partitions {
             guard let partition = RollupPartition(key: leased.key) else {
@@ -131,8 +132,22 @@ public enum RollupCommitter {
             }
         }
         try slices.apply(connection: connection)
-        try connection.execute("UPDATE rollup_commits SET commits = commits + 1")
+        let firstDayChanged = try Self.firstDays(of: groups, connection: connection) != firstDaysBefore
+        try connection.execute(
+            "UPDATE rollup_commits SET commits = commits + 1, first_day_changes = first_day_changes + ?",
+            firstDayChanged ? 1 : 0
+        )
         return outcome
+    }
+
+    /// The first day of each group's day rows (absent: no row), one index seek per group: a
+    /// commit that changes one bumps `first_day_changes`, which keys what gateways cache of them.
+    private static func firstDays(of groups: Set<Int64>, connection: SQLiteConnection) throws -> [Int64: CalendarDate] {
+        var days: [Int64: CalendarDate] = [:]
+        for group in groups {
+            days[group] = try connection.fetchValue(CalendarDate?.self, "SELECT min(day) FROM rollup_days WHERE group_id = ?", group) ?? nil
+        }
+        return days
     }
 
     private static func validate(_ rollup: PartitionRollup, of partition: RollupPartition, from: CalendarDate?, today: CalendarDate) throws {

@@ -91,6 +91,11 @@ public import Storage
 /// each group's rows) can be cached until the next commit. Upgrading empties the slices and the
 /// group rollup rows and marks every client-group partition dirty from its first day, as
 /// versions 6 and 7 did.
+///
+/// Version 11 (first days): `rollup_commits.first_day_changes` counts the commits that changed
+/// the first day of some group's rows (a group's first publication, a rebuild from an earlier
+/// first data date, a group emptied). Most commits (today's rows of groups already published)
+/// change none, so what gateways derive from the first days stays cached across them.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6, 7
@@ -364,6 +369,11 @@ public enum TenantSchema {
                 DELETE FROM slice_periods;
                 DELETE FROM rollup_slices;
                 """
+        ),
+        Migration(
+            version: 11,
+            name: "a count of the rollup commits that changed a group's first day",
+            sql: "ALTER TABLE rollup_commits ADD COLUMN first_day_changes INTEGER NOT NULL DEFAULT 0;"
         ),
     ])
 

@@ -457,6 +457,56 @@ struct SliceRollupTests {
         }
     }
 
+    @Test("first_day_changes moves exactly with the groups' first days: not for today's rows of published groups, yes for a new group or an earlier first data date")
+    func firstDayChanges() async throws {
+        try await withTenantDatabase { database in
+            func state() async throws -> (commits: Int64, changes: Int64, firstDays: [Int64: CalendarDate]) {
+                try await database.read { connection in
+                    let reader = RollupReader(connection: connection)
+                    return (
+                        try connection.fetchValue(Int64.self, "SELECT commits FROM rollup_commits") ?? -1,
+                        try reader.firstDayChanges(),
+                        try reader.groupFirstDays().days
+                    )
+                }
+            }
+            try await ingestRecords(database, organisation + firstActivity, today: today)
+            try await publishEverything(database)
+            let published = try await state()
+            #expect(published.changes >= 1)
+            // Five profiles (A and B share one); each group's rows start at its first activity.
+            #expect(published.firstDays.count == 5)
+
+            // Today's rows of groups already published: commits, but no first day moves.
+            try await ingestRecords(database, invoice("IA-today", client: "A", on: "2025-03-31", amount: 10_000), today: today)
+            try await publishEverything(database)
+            let todays = try await state()
+            #expect(todays.commits > published.commits)
+            #expect(todays.changes == published.changes)
+            #expect(todays.firstDays == published.firstDays)
+
+            // A client of a new profile: its group's first publication adds a first day.
+            try await ingestRecords(
+                database,
+                [ClientRecord(id: "G", name: "G", office: "LYO", bookkeepingMode: .client, assignedCollaborators: ["marie"])]
+                    + invoice("IG1", client: "G", on: "2025-03-20", amount: 5_000),
+                today: today
+            )
+            try await publishEverything(database)
+            let newGroup = try await state()
+            #expect(newGroup.firstDays.count == 6)
+            #expect(newGroup.changes > todays.changes)
+
+            // An invoice before B's first activity: the rows of B's group start earlier.
+            try await ingestRecords(database, invoice("IB0", client: "B", on: "2024-12-15", amount: 1_000), today: today)
+            try await publishEverything(database)
+            let earlier = try await state()
+            #expect(earlier.firstDays.count == 6)
+            #expect(earlier.firstDays.values.min() == day("2024-12-15"), "\(earlier.firstDays)")
+            #expect(earlier.changes > newGroup.changes)
+        }
+    }
+
     @Test("slice ids by key for any number of keys: every written key found, unknown keys absent")
     func sliceIDsByKey() async throws {
         try await withTenantDatabase { database in
@@ -490,12 +540,14 @@ struct SliceRollupTests {
         }
 
         let version9 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(9))))
-        // Today's committer writes version 10's columns: they are added for the publication,
+        // Today's committer writes version 10's (and 11's) columns: they are added for the publication,
         // then dropped again, leaving a version-9 file with published group and slice rows.
         let columns = [("slice_days", "practice_snapshot"), ("slice_days", "practice_flow"), ("slice_months", "practice_flow")]
         try await version9.write { connection in
             for (table, column) in columns { try connection.execute("ALTER TABLE \(table) ADD COLUMN \(column) BLOB") }
-            try connection.executeScript("CREATE TABLE rollup_commits (singleton INTEGER PRIMARY KEY, commits INTEGER NOT NULL); INSERT INTO rollup_commits VALUES (1, 0);")
+            try connection.executeScript(
+                "CREATE TABLE rollup_commits (singleton INTEGER PRIMARY KEY, commits INTEGER NOT NULL, first_day_changes INTEGER NOT NULL); INSERT INTO rollup_commits VALUES (1, 0, 0);"
+            )
         }
         try await ingestRecords(version9, organisation + firstActivity, today: today)
         try await publishEverything(version9)
@@ -521,6 +573,41 @@ struct SliceRollupTests {
         #expect(try await count(upgraded, "SELECT count(*) FROM slice_days WHERE practice_snapshot IS NULL OR practice_flow IS NULL") == 0)
         let slices = try await checkSlicesEqualGroups(upgraded)
         #expect(slices.contains("deactivated:all") && slices.contains { $0.contains("&mode=") })
+        await upgraded.close()
+    }
+
+    @Test("upgrading a version-10 file to version 11 keeps every rollup row and dirties nothing; first-day changes count from zero")
+    func upgradeToVersion11() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("firm.sqlite").path
+        func count(_ database: Database, _ sql: String) async throws -> Int {
+            try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
+        }
+
+        let version10 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(10))))
+        // Today's committer writes version 11's column: added for the publication, then dropped.
+        try await version10.write { try $0.execute("ALTER TABLE rollup_commits ADD COLUMN first_day_changes INTEGER NOT NULL DEFAULT 0") }
+        try await ingestRecords(version10, organisation + firstActivity, today: today)
+        try await publishEverything(version10)
+        try await version10.write { try $0.execute("ALTER TABLE rollup_commits DROP COLUMN first_day_changes") }
+        let days = try await count(version10, "SELECT count(*) FROM rollup_days")
+        let sliceDays = try await count(version10, "SELECT count(*) FROM slice_days")
+        let commits = try await count(version10, "SELECT commits FROM rollup_commits")
+        #expect(days > 0 && sliceDays > 0 && commits > 0)
+        await version10.close()
+
+        let upgraded = try await Database.open(path: path, migrations: TenantSchema.migrations)
+        #expect(try await count(upgraded, "SELECT count(*) FROM rollup_days") == days)
+        #expect(try await count(upgraded, "SELECT count(*) FROM slice_days") == sliceDays)
+        #expect(try await count(upgraded, "SELECT count(*) FROM dirty_partitions") == 0)
+        #expect(try await count(upgraded, "SELECT commits FROM rollup_commits") == commits)
+        #expect(try await upgraded.read { try RollupReader(connection: $0).firstDayChanges() } == 0)
+        try await ingestRecords(upgraded, invoice("IB0", client: "B", on: "2024-12-15", amount: 1_000), today: today)
+        try await publishEverything(upgraded)
+        #expect(try await upgraded.read { try RollupReader(connection: $0).firstDayChanges() } > 0)
+        try await checkSlicesEqualGroups(upgraded)
         await upgraded.close()
     }
 }
