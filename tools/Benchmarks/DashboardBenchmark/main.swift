@@ -7,7 +7,9 @@
 //           same mix with every office and collaborator line) and level 2
 //           (Receivables/Series, 12 months, monthly) for a random mix of filters and dates, one
 //           call at a time; the practice dashboard's level 1 and level 2 (Practice/Summary and
-//           Practice/Series) for the same mix, as many calls, same targets; then the firm-wide answers recomputed from raw facts in the same run
+//           Practice/Series) for the same mix, as many calls, same targets; practice level 1
+//           right after a commit (20 one-row ingestions, each published, then one answer timed:
+//           `large-practice-level1-after-commit`, no target); then the firm-wide answers recomputed from raw facts in the same run
 //           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
 //           rollup latency of that same request. Targets: level 1 p99 <= 5 ms, level 2 p99 <= 10 ms, ratio >= 1,000.
 //   firms   a gateway holding N small firms (default 1,000; 10 clients each): level-1 and level-2
@@ -344,6 +346,32 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
         _ = try await gateway.client.unary(PracticeDashboardService.series, level2Request(&random, staff: staff).request, metadata: metadata)
     }
     report("large-practice-level2-12m-monthly", practice2, target: 10)
+
+    // Practice level 1 right after a commit, as while a firm ingests: one installment of the day
+    // for a random client, published by the workers, then one answer (no target; what a commit
+    // costs the next answer: the groups' first days are re-read only when a commit moved one).
+    var salt = UInt64(truncatingIfNeeded: Int64(Date().timeIntervalSince1970 * 1000))
+    var afterCommit: [Double] = []
+    for index in 0..<20 {
+        salt = salt &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let installment = InstallmentRecord(
+            id: "BENCH-COMMIT-\(index)",
+            client: "CLI-\(String(format: "%05d", random.below(parameters.clients) + 1))",
+            invoiceID: "BENCH-COMMIT-F\(index)",
+            invoiceDate: today,
+            dueDate: today.advanced(by: 30),
+            amount: Int64(1_000 + Int(truncatingIfNeeded: salt >> 33) % 100_000)
+        )
+        let report = try await gateway.ingest([installment], metadata: metadata)
+        guard report.committed, report.rejected == 0 else { throw BenchmarkError(message: "commit batch \(index) rejected") }
+        try await gateway.waitUntilPublished()
+        let (_, filter) = staff.labelledFilter(&random)
+        let request = PracticeSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: filter)
+        let started = ContinuousClock.now
+        _ = try await gateway.client.unary(PracticeDashboardService.summary, request, metadata: metadata)
+        afterCommit.append(seconds(ContinuousClock.now - started) * 1000)
+    }
+    report("large-practice-level1-after-commit", afterCommit)
 
     var level2: [Double] = []
     do {
