@@ -43,6 +43,9 @@ public struct BatchWriter: Sendable {
         let sequence = try records.lastSequence() + 1
         var dirty = DirtyCollector()
         var changedSettings = false
+        // Whether the groups dashboards cache may have changed: a group's members (a client
+        // added, moved or deleted) or a collaborator (their names).
+        var changedGroups = false
 
         for deletion in batch.deletions {
             guard let old = try self.storedRow(deletion.key, connection: connection) else { continue }
@@ -51,6 +54,7 @@ public struct BatchWriter: Sendable {
             if deletion.key.kind == .client {
                 try connection.execute("DELETE FROM client_group_members WHERE client = ?", deletion.key.id)
             }
+            if deletion.key.kind == .client || deletion.key.kind == .collaborator { changedGroups = true }
             try self.noteRemoval(key: deletion.key, from: old.client, sequence: sequence, connection: connection)
             try self.noteChange(key: deletion.key, old: old, new: nil, dirty: &dirty, records: records)
             report.deleted += 1
@@ -95,8 +99,9 @@ public struct BatchWriter: Sendable {
                 )
             }
             if let client = upsert.record as? ClientRecord {
-                try self.assignGroup(client, dirty: &dirty, connection: connection)
+                if try self.assignGroup(client, dirty: &dirty, connection: connection) { changedGroups = true }
             }
+            if upsert.key.kind == .collaborator { changedGroups = true }
             if upsert.key.kind == .firmSettings { changedSettings = true }
             let newRow = StoredRow(client: upsert.owningClient, payload: upsert.payload, firstDate: firstDate)
             try self.noteChange(key: upsert.key, old: old, new: newRow, dirty: &dirty, records: records)
@@ -128,6 +133,9 @@ public struct BatchWriter: Sendable {
             "INSERT INTO ingestions (sequence, committed_at, source, received, landed, unchanged, deleted, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             sequence, stamp, options.source, report.received, report.landed, report.unchanged, report.deleted, report.rejected
         )
+        if changedGroups {
+            try connection.execute("UPDATE groups_changes SET sequence = ?", sequence)
+        }
         report.sequence = sequence
         report.dirtyPartitions = partitions.count
         return report
@@ -202,8 +210,9 @@ public struct BatchWriter: Sendable {
     }
 
     /// Puts `client` in the group of its profile (creating the group), and marks the old and new
-    /// groups dirty from the client's earliest fact when the client changed.
-    private func assignGroup(_ client: ClientRecord, dirty: inout DirtyCollector, connection: SQLiteConnection) throws {
+    /// groups dirty from the client's earliest fact when the client changed; returns whether the
+    /// client joined another group (a new client, or a new profile).
+    private func assignGroup(_ client: ClientRecord, dirty: inout DirtyCollector, connection: SQLiteConnection) throws -> Bool {
         let profile = ClientGroupProfile(client)
         let text = profile.canonicalText
         try connection.execute(
@@ -226,6 +235,7 @@ public struct BatchWriter: Sendable {
         let from = earliest ?? self.today
         dirty.noteGroup(group, from: from)
         if let previous, previous != group { dirty.noteGroup(previous, from: from) }
+        return previous != group
     }
 }
 

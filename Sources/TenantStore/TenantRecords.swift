@@ -95,4 +95,11 @@ public struct TenantRecords: ExistingRecords {
     public func lastSequence() throws -> Int64 {
         (try self.connection.fetchValue(Int64?.self, "SELECT max(sequence) FROM ingestions") ?? nil) ?? 0
     }
+
+    /// The last ingestion that changed the client groups' members or a collaborator (tenant
+    /// schema v12; 0 before any): what is derived from the groups and the collaborators' names
+    /// is unchanged while it is.
+    public func lastGroupsChange() throws -> Int64 {
+        try self.connection.fetchValue(Int64.self, "SELECT sequence FROM groups_changes WHERE singleton = 1") ?? 0
+    }
 }

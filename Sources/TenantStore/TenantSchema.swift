@@ -96,6 +96,12 @@ public import Storage
 /// the first day of some group's rows (a group's first publication, a rebuild from an earlier
 /// first data date, a group emptied). Most commits (today's rows of groups already published)
 /// change none, so what gateways derive from the first days stays cached across them.
+///
+/// Version 12 (groups changes): `groups_changes.sequence` is the last ingestion that changed
+/// the client groups' members (a client added, moved to another profile or deleted) or a
+/// collaborator. Gateways keep what they derive from the groups (slices, filter axes, names,
+/// selection plans) until it moves, instead of until the next ingestion of any record. Upgraded
+/// files start at their last ingestion.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6, 7
@@ -374,6 +380,17 @@ public enum TenantSchema {
             version: 11,
             name: "a count of the rollup commits that changed a group's first day",
             sql: "ALTER TABLE rollup_commits ADD COLUMN first_day_changes INTEGER NOT NULL DEFAULT 0;"
+        ),
+        Migration(
+            version: 12,
+            name: "the last ingestion that changed the client groups or a collaborator",
+            sql: """
+                CREATE TABLE groups_changes (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    sequence INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO groups_changes (singleton, sequence) VALUES (1, coalesce((SELECT max(sequence) FROM ingestions), 0));
+                """
         ),
     ])
 

@@ -529,6 +529,9 @@ struct SliceRollupTests {
         }
     }
 
+    /// Version 12's table, which today's ingestion writes, for files of older versions.
+    static let groupsChangesTable = "CREATE TABLE groups_changes (singleton INTEGER PRIMARY KEY, sequence INTEGER NOT NULL); INSERT INTO groups_changes VALUES (1, 0);"
+
     @Test("upgrading a version-9 file to version 10 empties slices and group rows, re-dirties every group; republished, the new slices (practice parts included) equal their groups")
     func upgradeToVersion10() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
@@ -547,6 +550,7 @@ struct SliceRollupTests {
             for (table, column) in columns { try connection.execute("ALTER TABLE \(table) ADD COLUMN \(column) BLOB") }
             try connection.executeScript(
                 "CREATE TABLE rollup_commits (singleton INTEGER PRIMARY KEY, commits INTEGER NOT NULL, first_day_changes INTEGER NOT NULL); INSERT INTO rollup_commits VALUES (1, 0, 0);"
+                    + Self.groupsChangesTable
             )
         }
         try await ingestRecords(version9, organisation + firstActivity, today: today)
@@ -554,6 +558,7 @@ struct SliceRollupTests {
         try await version9.write { connection in
             for (table, column) in columns { try connection.execute("ALTER TABLE \(table) DROP COLUMN \(column)") }
             try connection.execute("DROP TABLE rollup_commits")
+            try connection.execute("DROP TABLE groups_changes")
         }
         let groupPartitions = try await count(version9, "SELECT count(*) FROM partition_state WHERE partition_key >= 'g' AND partition_key < 'h'")
         #expect(groupPartitions > 0)
@@ -576,7 +581,7 @@ struct SliceRollupTests {
         await upgraded.close()
     }
 
-    @Test("upgrading a version-10 file to version 11 keeps every rollup row and dirties nothing; first-day changes count from zero")
+    @Test("upgrading a version-10 file to versions 11 and 12 keeps every rollup row and dirties nothing; first-day changes count from zero, the last groups change is the last ingestion")
     func upgradeToVersion11() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -587,11 +592,16 @@ struct SliceRollupTests {
         }
 
         let version10 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(10))))
-        // Today's committer writes version 11's column: added for the publication, then dropped.
-        try await version10.write { try $0.execute("ALTER TABLE rollup_commits ADD COLUMN first_day_changes INTEGER NOT NULL DEFAULT 0") }
+        // Today's writers write version 11's column and version 12's table: added for the
+        // publication, then dropped.
+        try await version10.write {
+            try $0.executeScript("ALTER TABLE rollup_commits ADD COLUMN first_day_changes INTEGER NOT NULL DEFAULT 0;" + Self.groupsChangesTable)
+        }
         try await ingestRecords(version10, organisation + firstActivity, today: today)
         try await publishEverything(version10)
-        try await version10.write { try $0.execute("ALTER TABLE rollup_commits DROP COLUMN first_day_changes") }
+        try await version10.write {
+            try $0.executeScript("ALTER TABLE rollup_commits DROP COLUMN first_day_changes; DROP TABLE groups_changes;")
+        }
         let days = try await count(version10, "SELECT count(*) FROM rollup_days")
         let sliceDays = try await count(version10, "SELECT count(*) FROM slice_days")
         let commits = try await count(version10, "SELECT commits FROM rollup_commits")
@@ -604,6 +614,8 @@ struct SliceRollupTests {
         #expect(try await count(upgraded, "SELECT count(*) FROM dirty_partitions") == 0)
         #expect(try await count(upgraded, "SELECT commits FROM rollup_commits") == commits)
         #expect(try await upgraded.read { try RollupReader(connection: $0).firstDayChanges() } == 0)
+        // Version 12: the last groups change starts at the file's last ingestion.
+        #expect(try await upgraded.read { try TenantRecords(connection: $0).lastGroupsChange() } == Int64(try await count(upgraded, "SELECT max(sequence) FROM ingestions")))
         try await ingestRecords(upgraded, invoice("IB0", client: "B", on: "2024-12-15", amount: 1_000), today: today)
         try await publishEverything(upgraded)
         #expect(try await upgraded.read { try RollupReader(connection: $0).firstDayChanges() } > 0)

@@ -127,6 +127,44 @@ struct BatchWriterTests {
         }
     }
 
+    @Test("the last groups change moves with members and collaborators only: not for facts, a renamed client or a re-send")
+    func groupsChanges() async throws {
+        try await withTenantDatabase { database in
+            func lastChange() async throws -> Int64 {
+                try await database.read { try TenantRecords(connection: $0).lastGroupsChange() }
+            }
+            #expect(try await lastChange() == 0)
+            let first = try await ingest(database, [try row(paris), try row(u1), try row(clientA)])
+            #expect(try await lastChange() == first.sequence)
+
+            // Facts, a client renamed within its profile, and a re-sent client: no group moves.
+            let facts = try await ingest(database, [try row(invoice("I1")), try row(invoice("I2", date: "2025-03-02"))])
+            #expect(facts.sequence > first.sequence)
+            var renamed = clientA
+            renamed.name = "Boulangerie Martin & fils"
+            let rename = try await ingest(database, [try row(renamed)])
+            #expect(rename.landed == 1)
+            _ = try await ingest(database, [try row(renamed)])
+            #expect(try await lastChange() == first.sequence)
+
+            // A new client, a client moved to another profile, a collaborator renamed, a client deleted.
+            let clientB = ClientRecord(id: "B", name: "Garage", office: "PARIS", assignedCollaborators: ["U1"])
+            let added = try await ingest(database, [try row(clientB)])
+            #expect(try await lastChange() == added.sequence)
+            var moved = clientB
+            moved.assignedCollaborators = []
+            let move = try await ingest(database, [try row(moved)])
+            #expect(try await lastChange() == move.sequence)
+            var alice = u1
+            alice.name = "Alice Martin"
+            let collaborator = try await ingest(database, [try row(alice)])
+            #expect(try await lastChange() == collaborator.sequence)
+            let deleted = try await ingest(database, [try tombstone(.client, "B")])
+            #expect(deleted.deleted == 1)
+            #expect(try await lastChange() == deleted.sequence)
+        }
+    }
+
     @Test("settings dirty every group with the fiscal year label of the firm's calendar; deals dirty their prospect year")
     func settingsAndProspects() async throws {
         try await withTenantDatabase { database in
