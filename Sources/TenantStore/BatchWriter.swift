@@ -43,8 +43,8 @@ public struct BatchWriter: Sendable {
         let sequence = try records.lastSequence() + 1
         var dirty = DirtyCollector()
         var changedSettings = false
-        // Whether the groups dashboards cache may have changed: a group's members (a client
-        // added, moved or deleted) or a collaborator (their names).
+        // Whether what dashboards derive from the groups may have changed: a group's members (a
+        // client added, moved or deleted) or a collaborator (their names).
         var changedGroups = false
 
         for deletion in batch.deletions {

@@ -348,8 +348,10 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     report("large-practice-level2-12m-monthly", practice2, target: 10)
 
     // Practice level 1 right after a commit, as while a firm ingests: one installment of the day
-    // for a random client, published by the workers, then one answer (no target; what a commit
-    // costs the next answer: the groups' first days are re-read only when a commit moved one).
+    // for a random client, published by the workers, then one answer (no target; what an
+    // ingestion and its commit cost the next answer: the gateway rebuilds what it derives from
+    // the groups only when a batch changed them, and re-reads their first days only when a
+    // commit moved one). The kept firm's BENCH-COMMIT-* installments are rewritten each run.
     var salt = UInt64(truncatingIfNeeded: Int64(Date().timeIntervalSince1970 * 1000))
     var afterCommit: [Double] = []
     for index in 0..<20 {
