@@ -7,9 +7,10 @@
 //           same mix with every office and collaborator line) and level 2
 //           (Receivables/Series, 12 months, monthly) for a random mix of filters and dates, one
 //           call at a time; the practice dashboard's level 1 and level 2 (Practice/Summary and
-//           Practice/Series) for the same mix, as many calls, same targets; practice level 1
-//           right after a commit (20 one-row ingestions, each published, then one answer timed:
-//           `large-practice-level1-after-commit`, no target); then the firm-wide answers recomputed from raw facts in the same run
+//           Practice/Series) for the same mix, as many calls, same targets; practice and
+//           receivables level 1 right after a commit (40 one-row ingestions, each published, then
+//           one answer timed: `large-practice-level1-after-commit`, `large-level1-after-commit`,
+//           no target); then the firm-wide answers recomputed from raw facts in the same run
 //           (`verify: true`: the gateway times its raw-facts computation) and the ratio raw /
 //           rollup latency of that same request. Targets: level 1 p99 <= 5 ms, level 2 p99 <= 10 ms, ratio >= 1,000.
 //   firms   a gateway holding N small firms (default 1,000; 10 clients each): level-1 and level-2
@@ -347,14 +348,16 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
     }
     report("large-practice-level2-12m-monthly", practice2, target: 10)
 
-    // Practice level 1 right after a commit, as while a firm ingests: one installment of the day
-    // for a random client, published by the workers, then one answer (no target; what an
-    // ingestion and its commit cost the next answer: the gateway rebuilds what it derives from
-    // the groups only when a batch changed them, and re-reads their first days only when a
-    // commit moved one). The kept firm's BENCH-COMMIT-* installments are rewritten each run.
+    // Level 1 right after a commit, as while a firm ingests: one installment of the day for a
+    // random client, published by the workers, then one answer, practice and receivables in
+    // turn (no target; what an ingestion and its commit cost the next answer: the gateway
+    // rebuilds what it derives from the groups only when a batch changed them, and re-reads
+    // their first days only when a commit moved one). The kept firm's BENCH-COMMIT-*
+    // installments are rewritten each run.
     var salt = UInt64(truncatingIfNeeded: Int64(Date().timeIntervalSince1970 * 1000))
-    var afterCommit: [Double] = []
-    for index in 0..<20 {
+    var practiceAfterCommit: [Double] = []
+    var receivablesAfterCommit: [Double] = []
+    for index in 0..<40 {
         salt = salt &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         let installment = InstallmentRecord(
             id: "BENCH-COMMIT-\(index)",
@@ -368,12 +371,18 @@ func large(_ options: Options, gateway: Gateway, fresh: Bool) async throws {
         guard report.committed, report.rejected == 0 else { throw BenchmarkError(message: "commit batch \(index) rejected") }
         try await gateway.waitUntilPublished()
         let (_, filter) = staff.labelledFilter(&random)
-        let request = PracticeSummaryRequest(asOf: today.advanced(by: -random.below(60)), filter: filter)
+        let asOf = today.advanced(by: -random.below(60))
         let started = ContinuousClock.now
-        _ = try await gateway.client.unary(PracticeDashboardService.summary, request, metadata: metadata)
-        afterCommit.append(seconds(ContinuousClock.now - started) * 1000)
+        if index.isMultiple(of: 2) {
+            _ = try await gateway.client.unary(PracticeDashboardService.summary, PracticeSummaryRequest(asOf: asOf, filter: filter), metadata: metadata)
+            practiceAfterCommit.append(seconds(ContinuousClock.now - started) * 1000)
+        } else {
+            _ = try await gateway.client.unary(ReceivablesDashboardService.summary, ReceivablesSummaryRequest(asOf: asOf, filter: filter), metadata: metadata)
+            receivablesAfterCommit.append(seconds(ContinuousClock.now - started) * 1000)
+        }
     }
-    report("large-practice-level1-after-commit", afterCommit)
+    report("large-practice-level1-after-commit", practiceAfterCommit)
+    report("large-level1-after-commit", receivablesAfterCommit)
 
     var level2: [Double] = []
     do {
