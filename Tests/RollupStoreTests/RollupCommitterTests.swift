@@ -37,10 +37,6 @@ private func commit(_ database: Database, _ partitions: [LeasedPartition], _ row
     try await commitBatch(database, partitions, rows, today: today)
 }
 
-private func count(_ database: Database, _ sql: String) async throws -> Int {
-    try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
-}
-
 @Suite("RollupCommitter over a real SQLite file")
 struct RollupCommitterTests {
     @Test("a commit publishes every row of its batch and clears the dirty marks; the reader answers from them")

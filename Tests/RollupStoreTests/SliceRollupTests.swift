@@ -529,18 +529,21 @@ struct SliceRollupTests {
         }
     }
 
+    /// A fresh temporary directory for an upgrade test's file (the caller removes it).
+    static func upgradeDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     /// Version 12's table, which today's ingestion writes, for files of older versions.
     static let groupsChangesTable = "CREATE TABLE groups_changes (singleton INTEGER PRIMARY KEY, sequence INTEGER NOT NULL); INSERT INTO groups_changes VALUES (1, 0);"
 
     @Test("upgrading a version-9 file to version 10 empties slices and group rows, re-dirties every group; republished, the new slices (practice parts included) equal their groups")
     func upgradeToVersion10() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.upgradeDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("firm.sqlite").path
-        func count(_ database: Database, _ sql: String) async throws -> Int {
-            try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
-        }
 
         let version9 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(9))))
         // Today's committer writes version 10's (and 11's) columns: they are added for the publication,
@@ -583,13 +586,9 @@ struct SliceRollupTests {
 
     @Test("upgrading a version-10 file to versions 11 and 12 keeps every rollup row and dirties nothing; first-day changes count from zero, the last groups change is the last ingestion")
     func upgradeToVersion11() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slice-upgrade-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.upgradeDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("firm.sqlite").path
-        func count(_ database: Database, _ sql: String) async throws -> Int {
-            try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
-        }
 
         let version10 = try await Database.open(path: path, migrations: MigrationList(Array(TenantSchema.migrations.migrations.prefix(10))))
         // Today's writers write version 11's column and version 12's table: added for the

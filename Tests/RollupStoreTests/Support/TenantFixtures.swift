@@ -24,6 +24,11 @@ func withTenantDatabase<T>(_ body: (Database) async throws -> T) async throws ->
     }
 }
 
+/// The integer `sql` reads (−1 when it reads no row).
+func count(_ database: Database, _ sql: String) async throws -> Int {
+    try await database.read { try $0.fetchValue(Int.self, sql) ?? -1 }
+}
+
 /// Ingests records in one batch, as the gateway does, with `today` as the firm's date.
 @discardableResult
 func ingestRecords(_ database: Database, _ records: [any IngestibleRecord], today: CalendarDate, now: Date = Date()) async throws -> IngestReport {
