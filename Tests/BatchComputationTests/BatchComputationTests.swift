@@ -254,6 +254,37 @@ struct BatchComputationTests {
         #expect(compared > 20)
     }
 
+    @Test(
+        "a group of several clients, computed client by client and summed, has the rows of one computation over all its facts, byte for byte",
+        arguments: [false, true]
+    )
+    func summedClientsEqualWholeGroup(spread: Bool) async throws {
+        let batch = try await GeneratedBatch.make(spread: spread)
+        let sets = try BatchComputation.decodeClientRecords(batch.records[...])
+        let mapper = FactMapper(settings: batch.header.settings)
+        let calculator = GroupRollupCalculator(
+            settings: FactMapper.kpiSettings(batch.header.settings),
+            today: batch.header.today,
+            firstDataDate: batch.header.firstDataDate
+        )
+        var compared = 0
+        for group in batch.header.groups where group.clients.count > 1 {
+            let facts = group.clients.compactMap { sets[$0].flatMap(mapper.facts) }
+            let targets = batch.work.partitions.filter { $0.groupID == group.groupID }.map {
+                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
+            }
+            let summed = calculator.rollupsSummingClients(facts: facts, targets: targets)
+            #expect(summed == calculator.rollupsOverAllFacts(facts: facts, targets: targets), "group \(group.groupID)")
+            // What the worker computes: summed for targets from a day, over all facts for whole months.
+            #expect(calculator.rollups(facts: facts, targets: targets) == summed)
+            compared += summed.filter { !$0.days.isEmpty }.count
+            // Every client's rows are there, in day then client order.
+            let clientRows = summed.flatMap { $0.clients ?? [] }
+            #expect(Set(clientRows.map(\.client)).isSubset(of: Set(group.clients)))
+        }
+        #expect(compared >= (spread ? 1 : 20))
+    }
+
     @Test("a client coming back after the stream moved past it: the early rows are discarded and the result is still exact")
     func streamingOutOfOrder() async throws {
         let batch = try await GeneratedBatch.make(spread: false)

@@ -62,7 +62,121 @@ public struct GroupRollupCalculator: Sendable {
 
     /// The rows of every target, in target order. A target with `from` gets the day and period
     /// rows of the days from it only, and its full month row (flows are cheap, snapshots are not).
+    ///
+    /// When every target starts at a day (`from`: an incremental change, such as the rows of the
+    /// day), a group of several clients is computed client by client and summed
+    /// (``rollupsSummingClients(facts:targets:)``): each client's calculators give its part of
+    /// the group rows and its level-3 client rows, where calculators over the whole group would
+    /// process every fact twice. Whole months (a rebuild) are computed over all the facts at once
+    /// (``rollupsOverAllFacts(facts:targets:)``): summing every day of a history client by client
+    /// costs more than it saves. Both give the same bytes.
     public func rollups(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
+        if facts.count > 1, targets.allSatisfy({ $0.from != nil }) {
+            return self.rollupsSummingClients(facts: facts, targets: targets)
+        }
+        return self.rollupsOverAllFacts(facts: facts, targets: targets)
+    }
+
+    /// The rows computed with one set of calculators over all of `facts`.
+    public func rollupsOverAllFacts(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
+        zip(targets, self.parts(facts: facts, targets: targets)).map { target, parts in parts.rollup(key: target.key) }
+    }
+
+    /// The rows computed client by client and summed: every part is a sum over clients (the
+    /// slices rely on the same property over groups), so they are byte for byte those of
+    /// ``rollupsOverAllFacts(facts:targets:)`` (tests hold them to that).
+    public func rollupsSummingClients(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
+        let clients = facts.map { self.parts(facts: [$0], targets: targets) }
+        return targets.indices.map { index in Parts.sum(clients.map { $0[index] }).rollup(key: targets[index].key) }
+    }
+
+    /// The rows of one target as parts values, before they are encoded.
+    struct Parts {
+        /// One day row.
+        struct Day {
+            var day: CalendarDate
+            var snapshot: ReceivablesSnapshot
+            var flow: ReceivablesFlow?
+            var practiceSnapshot: PracticeSnapshot
+            var practiceFlow: PracticeFlow?
+        }
+
+        /// One period row.
+        enum Period {
+            case collectionRate(KPI.Period, CollectionRateParts)
+            case windowFlow(CalendarDate, ReceivablesFlow)
+            case forecast(CalendarDate, ForecastParts)
+        }
+
+        var days: [Day] = []
+        var periods: [Period] = []
+        /// The month row (absent for a month without days).
+        var month: (start: CalendarDate, flow: ReceivablesFlow, practiceFlow: PracticeFlow)?
+        var clients: [RollupClient] = []
+
+        /// The sum of the rows of several clients' `parts`, computed for the same target: the
+        /// same days and periods in the same order; a flow is present when any client has one;
+        /// client rows by day, then in the clients' order.
+        static func sum(_ parts: [Parts]) -> Parts {
+            guard var total = parts.first else { return Parts() }
+            for other in parts.dropFirst() {
+                for (index, day) in other.days.enumerated() {
+                    total.days[index].snapshot += day.snapshot
+                    total.days[index].practiceSnapshot = total.days[index].practiceSnapshot + day.practiceSnapshot
+                    if let flow = day.flow { total.days[index].flow = (total.days[index].flow ?? .zero) + flow }
+                    if let flow = day.practiceFlow { total.days[index].practiceFlow = (total.days[index].practiceFlow ?? .zero) + flow }
+                }
+                for (index, period) in other.periods.enumerated() {
+                    switch (total.periods[index], period) {
+                    case (.collectionRate(let key, let sum), .collectionRate(_, let value)): total.periods[index] = .collectionRate(key, sum + value)
+                    case (.windowFlow(let day, let sum), .windowFlow(_, let value)): total.periods[index] = .windowFlow(day, sum + value)
+                    case (.forecast(let day, let sum), .forecast(_, let value)): total.periods[index] = .forecast(day, sum + value)
+                    default: preconditionFailure("clients of one target have the same periods in the same order")
+                    }
+                }
+                if let month = other.month, let sum = total.month {
+                    total.month = (sum.start, sum.flow + month.flow, sum.practiceFlow + month.practiceFlow)
+                }
+            }
+            // Stable: within a day, the clients keep the order of `parts`.
+            total.clients = parts.flatMap(\.clients).enumerated()
+                .sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }
+                .map(\.element)
+            return total
+        }
+
+        /// The encoded rows.
+        func rollup(key: String) -> PartitionRollup {
+            var rollup = PartitionRollup(key: key)
+            rollup.days = self.days.map { day in
+                RollupDay(
+                    day: day.day,
+                    receivablesSnapshot: Data(day.snapshot.compactEncoded),
+                    receivablesFlow: day.flow.map { Data($0.compactEncoded) },
+                    practiceSnapshot: Data(day.practiceSnapshot.compactEncoded),
+                    practiceFlow: day.practiceFlow.map { Data($0.compactEncoded) }
+                )
+            }
+            rollup.periods = self.periods.map { period in
+                switch period {
+                case .collectionRate(let key, let parts):
+                    RollupPeriod(kind: .collectionRate, start: key.start, end: key.end, parts: Data(parts.compactEncoded))
+                case .windowFlow(let day, let flow):
+                    RollupPeriod(kind: .windowFlow, start: day, end: day, parts: Data(flow.compactEncoded))
+                case .forecast(let day, let parts):
+                    RollupPeriod(kind: .forecast, start: day, end: day, parts: Data(parts.compactEncoded))
+                }
+            }
+            if let month = self.month {
+                rollup.months = [RollupMonth(month: month.start, receivablesFlow: Data(month.flow.compactEncoded), practiceFlow: Data(month.practiceFlow.compactEncoded))]
+            }
+            if self.month != nil { rollup.clients = self.clients }
+            return rollup
+        }
+    }
+
+    /// The parts of every target computed over `facts` at once (one set of calculators).
+    func parts(facts: [ClientFacts], targets: [Target]) -> [Parts] {
         let daysByTarget = targets.map { self.days(ofMonth: $0.month) }
         let wantedByTarget = zip(targets, daysByTarget).map { target, days in
             target.from.map { from in days.filter { $0 >= from } } ?? days
@@ -70,7 +184,7 @@ public struct GroupRollupCalculator: Sendable {
         let allDays = Array(Set(daysByTarget.joined())).sorted()
         let snapshotDays = Array(Set(wantedByTarget.joined())).sorted()
         guard let first = allDays.first, let last = allDays.last else {
-            return targets.map { PartitionRollup(key: $0.key) }
+            return targets.map { _ in Parts() }
         }
         let receivables = ReceivablesPartsCalculator(facts, settings: self.settings)
         let practice = PracticePartsCalculator(facts, settings: self.settings)
@@ -79,13 +193,14 @@ public struct GroupRollupCalculator: Sendable {
         // One pass of daily flows serves the months and the DSO windows ending on their days.
         let windowDays = self.settings.clamped.dsoWindowDays
         let windowStart = snapshotDays.first.map { $0.clampedAdding(days: -(windowDays - 1)) } ?? first
-        let flows = receivables.dailyFlows(in: Period(uncheckedStart: Swift.min(first, windowStart), end: last))
-        let practiceFlows = practice.dailyFlows(in: Period(uncheckedStart: first, end: last))
+        let flows = receivables.dailyFlows(in: KPI.Period(uncheckedStart: Swift.min(first, windowStart), end: last))
+        let practiceFlows = practice.dailyFlows(in: KPI.Period(uncheckedStart: first, end: last))
         let windowFlows = Self.windowFlows(at: snapshotDays, daily: flows, windowDays: windowDays)
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
-        // A group of one client (most groups) computes its client's parts with the group's
-        // calculators: they were built over exactly that client's facts.
+        // A group of one client (most groups, and every one `rollupsSummingClients` computes)
+        // computes its client's parts with the group's calculators: they were built over exactly
+        // that client's facts.
         let clientParts = clientDays.isEmpty
             ? []
             : facts.map { client in
@@ -97,12 +212,12 @@ public struct GroupRollupCalculator: Sendable {
                 )
             }
 
-        var result: [PartitionRollup] = []
+        var result: [Parts] = []
         result.reserveCapacity(targets.count)
         for ((target, days), wanted) in zip(zip(targets, daysByTarget), wantedByTarget) {
-            var rollup = PartitionRollup(key: target.key)
+            var parts = Parts()
             guard !days.isEmpty else {
-                result.append(rollup)
+                result.append(parts)
                 continue
             }
             var monthFlow = ReceivablesFlow.zero
@@ -112,63 +227,37 @@ public struct GroupRollupCalculator: Sendable {
                 if let practiceFlow = practiceFlows[day] { monthPracticeFlow += practiceFlow }
             }
             for day in wanted {
-                let flow = flows[day]
-                let practiceFlow = practiceFlows[day]
-                rollup.days.append(
-                    RollupDay(
+                parts.days.append(
+                    Parts.Day(
                         day: day,
-                        receivablesSnapshot: Data((snapshots[day] ?? .zero).compactEncoded),
-                        receivablesFlow: flow.map { Data($0.compactEncoded) },
-                        practiceSnapshot: Data((practiceSnapshots[day] ?? .zero).compactEncoded),
-                        practiceFlow: practiceFlow.map { Data($0.compactEncoded) }
+                        snapshot: snapshots[day] ?? .zero,
+                        flow: flows[day],
+                        practiceSnapshot: practiceSnapshots[day] ?? .zero,
+                        practiceFlow: practiceFlows[day]
                     )
                 )
-                let monthToDate = Period.monthToDate(day)
-                rollup.periods.append(
-                    RollupPeriod(
-                        kind: .collectionRate,
-                        start: monthToDate.start,
-                        end: monthToDate.end,
-                        parts: Data(receivables.collectionRate(over: monthToDate).compactEncoded)
-                    )
-                )
-                rollup.periods.append(
-                    RollupPeriod(kind: .windowFlow, start: day, end: day, parts: Data((windowFlows[day] ?? .zero).compactEncoded))
-                )
+                let monthToDate = KPI.Period.monthToDate(day)
+                parts.periods.append(.collectionRate(monthToDate, receivables.collectionRate(over: monthToDate)))
+                parts.periods.append(.windowFlow(day, windowFlows[day] ?? .zero))
                 if day == self.today {
-                    rollup.periods.append(
-                        RollupPeriod(
-                            kind: .forecast,
-                            start: day,
-                            end: day,
-                            parts: Data(receivables.forecast(asOf: day).compactEncoded)
-                        )
-                    )
+                    parts.periods.append(.forecast(day, receivables.forecast(asOf: day)))
                 }
             }
-            var clients: [RollupClient] = []
             for day in wanted where ClientRollupCalculator.storesClientRow(day: day, today: self.today) {
                 for client in clientParts {
-                    guard let parts = client.parts[day] else { continue }
-                    clients.append(
+                    guard let clientDay = client.parts[day] else { continue }
+                    parts.clients.append(
                         RollupClient(
                             client: client.client,
                             day: day,
-                            receivables: Data(parts.receivables.compactEncoded),
-                            practice: Data(parts.practice.compactEncoded)
+                            receivables: Data(clientDay.receivables.compactEncoded),
+                            practice: Data(clientDay.practice.compactEncoded)
                         )
                     )
                 }
             }
-            rollup.clients = clients
-            rollup.months.append(
-                RollupMonth(
-                    month: target.month.firstOfMonth,
-                    receivablesFlow: Data(monthFlow.compactEncoded),
-                    practiceFlow: Data(monthPracticeFlow.compactEncoded)
-                )
-            )
-            result.append(rollup)
+            parts.month = (target.month.firstOfMonth, monthFlow, monthPracticeFlow)
+            result.append(parts)
         }
         return result
     }
