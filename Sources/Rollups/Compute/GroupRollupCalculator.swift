@@ -92,48 +92,44 @@ public struct GroupRollupCalculator: Sendable {
 
     /// The rows of one target as parts values, before they are encoded.
     struct Parts {
-        /// One day row.
+        /// One day: its day row and its period rows.
         struct Day {
             var day: CalendarDate
             var snapshot: ReceivablesSnapshot
             var flow: ReceivablesFlow?
             var practiceSnapshot: PracticeSnapshot
             var practiceFlow: PracticeFlow?
-        }
+            /// AR-REC-RATE parts of the month to date.
+            var collectionRate: CollectionRateParts
+            /// The flow over the DSO window ending at the day.
+            var windowFlow: ReceivablesFlow
+            /// AR-FCST parts, at today only.
+            var forecast: ForecastParts?
 
-        /// One period row.
-        enum Period {
-            case collectionRate(KPI.Period, CollectionRateParts)
-            case windowFlow(CalendarDate, ReceivablesFlow)
-            case forecast(CalendarDate, ForecastParts)
+            /// Adds another client's parts of the same day.
+            mutating func add(_ other: Day) {
+                self.snapshot += other.snapshot
+                self.practiceSnapshot = self.practiceSnapshot + other.practiceSnapshot
+                if let flow = other.flow { self.flow = (self.flow ?? .zero) + flow }
+                if let flow = other.practiceFlow { self.practiceFlow = (self.practiceFlow ?? .zero) + flow }
+                self.collectionRate = self.collectionRate + other.collectionRate
+                self.windowFlow += other.windowFlow
+                if let forecast = other.forecast { self.forecast = (self.forecast ?? .zero) + forecast }
+            }
         }
 
         var days: [Day] = []
-        var periods: [Period] = []
         /// The month row (absent for a month without days).
         var month: (start: CalendarDate, flow: ReceivablesFlow, practiceFlow: PracticeFlow)?
         var clients: [RollupClient] = []
 
-        /// The sum of the rows of several clients' `parts`, computed for the same target: the
-        /// same days and periods in the same order; a flow is present when any client has one;
-        /// client rows by day, then in the clients' order.
+        /// The sum of several clients' parts of the same target (computed for the same days: the
+        /// days depend on the target and the firm, not on the facts); a flow is present when any
+        /// client has one; client rows by day, then in the clients' order.
         static func sum(_ parts: [Parts]) -> Parts {
             guard var total = parts.first else { return Parts() }
             for other in parts.dropFirst() {
-                for (index, day) in other.days.enumerated() {
-                    total.days[index].snapshot += day.snapshot
-                    total.days[index].practiceSnapshot = total.days[index].practiceSnapshot + day.practiceSnapshot
-                    if let flow = day.flow { total.days[index].flow = (total.days[index].flow ?? .zero) + flow }
-                    if let flow = day.practiceFlow { total.days[index].practiceFlow = (total.days[index].practiceFlow ?? .zero) + flow }
-                }
-                for (index, period) in other.periods.enumerated() {
-                    switch (total.periods[index], period) {
-                    case (.collectionRate(let key, let sum), .collectionRate(_, let value)): total.periods[index] = .collectionRate(key, sum + value)
-                    case (.windowFlow(let day, let sum), .windowFlow(_, let value)): total.periods[index] = .windowFlow(day, sum + value)
-                    case (.forecast(let day, let sum), .forecast(_, let value)): total.periods[index] = .forecast(day, sum + value)
-                    default: preconditionFailure("clients of one target have the same periods in the same order")
-                    }
-                }
+                for (index, day) in zip(total.days.indices, other.days) { total.days[index].add(day) }
                 if let month = other.month, let sum = total.month {
                     total.month = (sum.start, sum.flow + month.flow, sum.practiceFlow + month.practiceFlow)
                 }
@@ -145,32 +141,32 @@ public struct GroupRollupCalculator: Sendable {
             return total
         }
 
-        /// The encoded rows.
+        /// The encoded rows: per day its day row, then its AR-REC-RATE, window-flow and (at
+        /// today) AR-FCST period rows.
         func rollup(key: String) -> PartitionRollup {
             var rollup = PartitionRollup(key: key)
-            rollup.days = self.days.map { day in
-                RollupDay(
-                    day: day.day,
-                    receivablesSnapshot: Data(day.snapshot.compactEncoded),
-                    receivablesFlow: day.flow.map { Data($0.compactEncoded) },
-                    practiceSnapshot: Data(day.practiceSnapshot.compactEncoded),
-                    practiceFlow: day.practiceFlow.map { Data($0.compactEncoded) }
+            guard let month = self.month else { return rollup }
+            for day in self.days {
+                rollup.days.append(
+                    RollupDay(
+                        day: day.day,
+                        receivablesSnapshot: Data(day.snapshot.compactEncoded),
+                        receivablesFlow: day.flow.map { Data($0.compactEncoded) },
+                        practiceSnapshot: Data(day.practiceSnapshot.compactEncoded),
+                        practiceFlow: day.practiceFlow.map { Data($0.compactEncoded) }
+                    )
                 )
-            }
-            rollup.periods = self.periods.map { period in
-                switch period {
-                case .collectionRate(let key, let parts):
-                    RollupPeriod(kind: .collectionRate, start: key.start, end: key.end, parts: Data(parts.compactEncoded))
-                case .windowFlow(let day, let flow):
-                    RollupPeriod(kind: .windowFlow, start: day, end: day, parts: Data(flow.compactEncoded))
-                case .forecast(let day, let parts):
-                    RollupPeriod(kind: .forecast, start: day, end: day, parts: Data(parts.compactEncoded))
+                let monthToDate = KPI.Period.monthToDate(day.day)
+                rollup.periods.append(
+                    RollupPeriod(kind: .collectionRate, start: monthToDate.start, end: monthToDate.end, parts: Data(day.collectionRate.compactEncoded))
+                )
+                rollup.periods.append(RollupPeriod(kind: .windowFlow, start: day.day, end: day.day, parts: Data(day.windowFlow.compactEncoded)))
+                if let forecast = day.forecast {
+                    rollup.periods.append(RollupPeriod(kind: .forecast, start: day.day, end: day.day, parts: Data(forecast.compactEncoded)))
                 }
             }
-            if let month = self.month {
-                rollup.months = [RollupMonth(month: month.start, receivablesFlow: Data(month.flow.compactEncoded), practiceFlow: Data(month.practiceFlow.compactEncoded))]
-            }
-            if self.month != nil { rollup.clients = self.clients }
+            rollup.clients = self.clients
+            rollup.months = [RollupMonth(month: month.start, receivablesFlow: Data(month.flow.compactEncoded), practiceFlow: Data(month.practiceFlow.compactEncoded))]
             return rollup
         }
     }
@@ -233,15 +229,12 @@ public struct GroupRollupCalculator: Sendable {
                         snapshot: snapshots[day] ?? .zero,
                         flow: flows[day],
                         practiceSnapshot: practiceSnapshots[day] ?? .zero,
-                        practiceFlow: practiceFlows[day]
+                        practiceFlow: practiceFlows[day],
+                        collectionRate: receivables.collectionRate(over: KPI.Period.monthToDate(day)),
+                        windowFlow: windowFlows[day] ?? .zero,
+                        forecast: day == self.today ? receivables.forecast(asOf: day) : nil
                     )
                 )
-                let monthToDate = KPI.Period.monthToDate(day)
-                parts.periods.append(.collectionRate(monthToDate, receivables.collectionRate(over: monthToDate)))
-                parts.periods.append(.windowFlow(day, windowFlows[day] ?? .zero))
-                if day == self.today {
-                    parts.periods.append(.forecast(day, receivables.forecast(asOf: day)))
-                }
             }
             for day in wanted where ClientRollupCalculator.storesClientRow(day: day, today: self.today) {
                 for client in clientParts {
