@@ -142,24 +142,63 @@ public enum ClientRollupCalculator {
         )
     }
 
+    /// What a group of one client already computed with the same calculators, which its
+    /// client rows reuse instead of computing it again.
+    public struct Computed {
+        /// Snapshots at every day asked for.
+        public var snapshots: [CalendarDate: ReceivablesSnapshot]
+        /// Practice snapshots at every day asked for.
+        public var practiceSnapshots: [CalendarDate: PracticeSnapshot]
+        /// Daily flows over a range that holds each asked day's DSO window and month to date (or
+        /// every day of them on or after the firm's first data date: there are no facts before).
+        public var flows: [CalendarDate: ReceivablesFlow]
+        /// Daily practice flows over a range that holds each asked day's month to date (same rule).
+        public var practiceFlows: [CalendarDate: PracticeFlow]
+
+        /// Creates a value.
+        public init(
+            snapshots: [CalendarDate: ReceivablesSnapshot],
+            practiceSnapshots: [CalendarDate: PracticeSnapshot],
+            flows: [CalendarDate: ReceivablesFlow],
+            practiceFlows: [CalendarDate: PracticeFlow]
+        ) {
+            self.snapshots = snapshots
+            self.practiceSnapshots = practiceSnapshots
+            self.flows = flows
+            self.practiceFlows = practiceFlows
+        }
+    }
+
     /// The client's parts at each of `days`, from calculators already built over the client's
     /// facts alone with `settings` clamped: a group of one client shares its group's (building
-    /// them is most of the work).
+    /// them is most of the work), and what the group computed with them (`computed`).
     public static func parts(
         of facts: ClientFacts,
         at days: [CalendarDate],
         settings: KPISettings,
         receivables: ReceivablesPartsCalculator,
-        practice: PracticePartsCalculator
+        practice: PracticePartsCalculator,
+        computed: Computed? = nil
     ) -> [CalendarDate: (receivables: ClientReceivablesParts, practice: ClientPracticeParts)] {
         guard let first = days.min(), let last = days.max() else { return [:] }
         let settings = settings.clamped
         let openingDays = days.map { Period.monthToDate($0).dayBeforeStart }
-        let snapshots = receivables.snapshots(at: days + openingDays)
-        let practiceSnapshots = practice.snapshots(at: days)
-        let flowStart = Swift.min(Self.window(asOf: first, settings: settings).start, first.firstOfMonth)
-        let flows = receivables.dailyFlows(in: Period(uncheckedStart: flowStart, end: last))
-        let practiceFlows = practice.dailyFlows(in: Period(uncheckedStart: first.firstOfMonth, end: last))
+        let snapshots: [ReceivablesSnapshot]
+        let practiceSnapshots: [PracticeSnapshot]
+        let flows: [CalendarDate: ReceivablesFlow]
+        let practiceFlows: [CalendarDate: PracticeFlow]
+        if let computed {
+            snapshots = days.map { computed.snapshots[$0] ?? .zero } + receivables.snapshots(at: openingDays)
+            practiceSnapshots = days.map { computed.practiceSnapshots[$0] ?? .zero }
+            flows = computed.flows
+            practiceFlows = computed.practiceFlows
+        } else {
+            snapshots = receivables.snapshots(at: days + openingDays)
+            practiceSnapshots = practice.snapshots(at: days)
+            let flowStart = Swift.min(Self.window(asOf: first, settings: settings).start, first.firstOfMonth)
+            flows = receivables.dailyFlows(in: Period(uncheckedStart: flowStart, end: last))
+            practiceFlows = practice.dailyFlows(in: Period(uncheckedStart: first.firstOfMonth, end: last))
+        }
         let payments = facts.credits.filter { $0.kind == .payment }.map(\.date).sorted()
         // Sparse daily flows: walk the period's days when it is shorter than the active days
         // (a window over a long history), else the active days.

@@ -195,15 +195,28 @@ public struct GroupRollupCalculator: Sendable {
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
         // A group of one client (most groups, and every one `rollupsSummingClients` computes)
-        // computes its client's parts with the group's calculators: they were built over exactly
-        // that client's facts.
+        // computes its client's parts with the group's calculators (they were built over exactly
+        // that client's facts) and with the snapshots and daily flows computed above: the client
+        // days are among the snapshot days, and the flows cover their windows and months.
         let clientParts = clientDays.isEmpty
             ? []
             : facts.map { client in
                 (
                     client: client.client.id,
                     parts: facts.count == 1
-                        ? ClientRollupCalculator.parts(of: client, at: clientDays, settings: self.settings, receivables: receivables, practice: practice)
+                        ? ClientRollupCalculator.parts(
+                            of: client,
+                            at: clientDays,
+                            settings: self.settings,
+                            receivables: receivables,
+                            practice: practice,
+                            computed: ClientRollupCalculator.Computed(
+                                snapshots: snapshots,
+                                practiceSnapshots: practiceSnapshots,
+                                flows: flows,
+                                practiceFlows: practiceFlows
+                            )
+                        )
                         : ClientRollupCalculator.parts(of: client, at: clientDays, settings: self.settings)
                 )
             }
