@@ -93,9 +93,9 @@ public import Storage
 /// versions 6 and 7 did.
 ///
 /// Version 11 (first days): `rollup_commits.first_day_changes` counts the commits that changed
-/// the first day of some group's rows (a group's first publication, a rebuild from an earlier
-/// first data date, a group emptied). Most commits (today's rows of groups already published)
-/// change none, so what gateways derive from the first days stays cached across them.
+/// the first day of some group's rows (a group's first publication, its rows recomputed from an
+/// earlier first activity of one of its clients). Most commits (today's rows of groups already
+/// published) change none, so what gateways derive from the first days stays cached across them.
 ///
 /// Version 12 (groups changes): `groups_changes.sequence` is the last ingestion that changed
 /// the client groups' members (a client added, moved to another profile or deleted) or a
