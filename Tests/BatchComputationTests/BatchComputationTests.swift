@@ -163,19 +163,27 @@ struct GeneratedBatch {
             sets[client] = set
         }
         let mapper = FactMapper(settings: self.header.settings)
-        let calculator = GroupRollupCalculator(
+        var result: [PartitionRollup] = []
+        for group in self.header.groups {
+            result += self.calculator.rollups(facts: group.clients.compactMap { sets[$0].flatMap(mapper.facts) }, targets: self.targets(ofGroup: group.groupID))
+        }
+        return result
+    }
+
+    /// The calculator of the batch's header (settings, today, first data date).
+    var calculator: GroupRollupCalculator {
+        GroupRollupCalculator(
             settings: FactMapper.kpiSettings(self.header.settings),
             today: self.header.today,
             firstDataDate: self.header.firstDataDate
         )
-        var result: [PartitionRollup] = []
-        for group in self.header.groups {
-            let targets = self.work.partitions.filter { $0.groupID == group.groupID }.map {
-                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
-            }
-            result += calculator.rollups(facts: group.clients.compactMap { sets[$0].flatMap(mapper.facts) }, targets: targets)
+    }
+
+    /// The batch's partitions of one group, as calculator targets.
+    func targets(ofGroup group: Int64) -> [GroupRollupCalculator.Target] {
+        self.work.partitions.filter { $0.groupID == group }.map {
+            GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
         }
-        return result
     }
 }
 
@@ -235,15 +243,13 @@ struct BatchComputationTests {
         let sets = try BatchComputation.decodeClientRecords(batch.records[...])
         let mapper = FactMapper(settings: batch.header.settings)
         let settings = FactMapper.kpiSettings(batch.header.settings)
-        let calculator = GroupRollupCalculator(settings: settings, today: batch.header.today, firstDataDate: batch.header.firstDataDate)
+        let calculator = batch.calculator
         let single = batch.header.groups.filter { $0.clients.count == 1 }
         #expect(!single.isEmpty && single.count < batch.header.groups.count)
         var compared = 0
         for group in single {
             let facts = try #require(sets[group.clients[0]].flatMap(mapper.facts))
-            let targets = batch.work.partitions.filter { $0.groupID == group.groupID }.map {
-                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
-            }
+            let targets = batch.targets(ofGroup: group.groupID)
             for row in calculator.rollups(facts: [facts], targets: targets).flatMap({ $0.clients ?? [] }) {
                 let alone = try #require(ClientRollupCalculator.parts(of: facts, at: [row.day], settings: settings)[row.day])
                 #expect(try ClientReceivablesParts(compactEncoded: [UInt8](row.receivables)) == alone.receivables)
@@ -262,17 +268,11 @@ struct BatchComputationTests {
         let batch = try await GeneratedBatch.make(spread: spread)
         let sets = try BatchComputation.decodeClientRecords(batch.records[...])
         let mapper = FactMapper(settings: batch.header.settings)
-        let calculator = GroupRollupCalculator(
-            settings: FactMapper.kpiSettings(batch.header.settings),
-            today: batch.header.today,
-            firstDataDate: batch.header.firstDataDate
-        )
+        let calculator = batch.calculator
         var compared = 0
         for group in batch.header.groups where group.clients.count > 1 {
             let facts = group.clients.compactMap { sets[$0].flatMap(mapper.facts) }
-            let targets = batch.work.partitions.filter { $0.groupID == group.groupID }.map {
-                GroupRollupCalculator.Target(key: $0.key, month: $0.month ?? .min, from: $0.from)
-            }
+            let targets = batch.targets(ofGroup: group.groupID)
             let summed = calculator.rollupsSummingClients(facts: facts, targets: targets)
             #expect(summed == calculator.rollupsOverAllFacts(facts: facts, targets: targets), "group \(group.groupID)")
             // What the worker computes: summed for targets from a day, over all facts for whole months.
