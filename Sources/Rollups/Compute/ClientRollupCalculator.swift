@@ -154,18 +154,26 @@ public enum ClientRollupCalculator {
         public var flows: [CalendarDate: ReceivablesFlow]
         /// Daily practice flows over a range that holds each asked day's month to date (same rule).
         public var practiceFlows: [CalendarDate: PracticeFlow]
+        /// The flow over the DSO window ending at every day asked for.
+        public var windowFlows: [CalendarDate: ReceivablesFlow]
+        /// AR-REC-RATE parts of the month to date of every day asked for.
+        public var collectionRates: [CalendarDate: CollectionRateParts]
 
         /// Creates a value.
         public init(
             snapshots: [CalendarDate: ReceivablesSnapshot],
             practiceSnapshots: [CalendarDate: PracticeSnapshot],
             flows: [CalendarDate: ReceivablesFlow],
-            practiceFlows: [CalendarDate: PracticeFlow]
+            practiceFlows: [CalendarDate: PracticeFlow],
+            windowFlows: [CalendarDate: ReceivablesFlow],
+            collectionRates: [CalendarDate: CollectionRateParts]
         ) {
             self.snapshots = snapshots
             self.practiceSnapshots = practiceSnapshots
             self.flows = flows
             self.practiceFlows = practiceFlows
+            self.windowFlows = windowFlows
+            self.collectionRates = collectionRates
         }
     }
 
@@ -222,10 +230,10 @@ public enum ClientRollupCalculator {
             result[day] = (
                 ClientReceivablesParts(
                     snapshot: snapshots[index],
-                    window: sum(flows, over: Self.window(asOf: day, settings: settings)),
+                    window: computed?.windowFlows[day] ?? sum(flows, over: Self.window(asOf: day, settings: settings)),
                     monthToDate: sum(flows, over: monthToDate),
                     openingBalance: snapshots[days.count + index].balance,
-                    collectionRate: receivables.collectionRate(over: monthToDate),
+                    collectionRate: computed?.collectionRates[day] ?? receivables.collectionRate(over: monthToDate),
                     lastPayment: payments.last { $0 <= day }
                 ),
                 ClientPracticeParts(snapshot: practiceSnapshots[index], monthToDate: sum(practiceFlows, over: monthToDate))

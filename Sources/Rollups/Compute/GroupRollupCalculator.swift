@@ -192,12 +192,16 @@ public struct GroupRollupCalculator: Sendable {
         let flows = receivables.dailyFlows(in: KPI.Period(uncheckedStart: Swift.min(first, windowStart), end: last))
         let practiceFlows = practice.dailyFlows(in: KPI.Period(uncheckedStart: first, end: last))
         let windowFlows = Self.windowFlows(at: snapshotDays, daily: flows, windowDays: windowDays)
+        let collectionRates = Dictionary(
+            uniqueKeysWithValues: snapshotDays.map { ($0, receivables.collectionRate(over: KPI.Period.monthToDate($0))) }
+        )
 
         let clientDays = Array(Set(snapshotDays.filter { ClientRollupCalculator.storesClientRow(day: $0, today: self.today) })).sorted()
         // A group of one client (most groups, and every one `rollupsSummingClients` computes)
         // computes its client's parts with the group's calculators (they were built over exactly
-        // that client's facts) and with the snapshots and daily flows computed above: the client
-        // days are among the snapshot days, and the flows cover their windows and months.
+        // that client's facts) and with the snapshots, flows and AR-REC-RATE parts computed
+        // above: the client days are among the snapshot days, and the flows cover their windows
+        // and months.
         let clientParts = clientDays.isEmpty
             ? []
             : facts.map { client in
@@ -214,7 +218,9 @@ public struct GroupRollupCalculator: Sendable {
                                 snapshots: snapshots,
                                 practiceSnapshots: practiceSnapshots,
                                 flows: flows,
-                                practiceFlows: practiceFlows
+                                practiceFlows: practiceFlows,
+                                windowFlows: windowFlows,
+                                collectionRates: collectionRates
                             )
                         )
                         : ClientRollupCalculator.parts(of: client, at: clientDays, settings: self.settings)
@@ -243,7 +249,7 @@ public struct GroupRollupCalculator: Sendable {
                         flow: flows[day],
                         practiceSnapshot: practiceSnapshots[day] ?? .zero,
                         practiceFlow: practiceFlows[day],
-                        collectionRate: receivables.collectionRate(over: KPI.Period.monthToDate(day)),
+                        collectionRate: collectionRates[day] ?? .zero,
                         windowFlow: windowFlows[day] ?? .zero,
                         forecast: day == self.today ? receivables.forecast(asOf: day) : nil
                     )
