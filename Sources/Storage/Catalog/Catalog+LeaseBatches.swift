@@ -150,19 +150,17 @@ extension Catalog {
         }
     }
 
-    /// The partitions of `firm` held (unexpired) at `now`.
+    /// The partitions of `firm` held (unexpired) at `now`: a seek in the index of held leases
+    /// (catalog v2), whatever the number of partitions the firm ever leased.
     public func heldPartitions(firm: FirmID, now: Date = Date()) async throws -> Set<String> {
         try await self.database.read { conn in
-            Set(
-                try conn.fetchColumn(
-                    String.self,
-                    "SELECT partition_key FROM worker_leases WHERE holder IS NOT NULL AND expires_at > ? AND firm_id = ?",
-                    now,
-                    firm
-                )
-            )
+            Set(try conn.fetchColumn(String.self, Self.heldPartitionsQuery, now, firm))
         }
     }
+
+    /// The query of ``heldPartitions(firm:now:)`` (`?1`: now, `?2`: the firm); tests check its plan.
+    package static let heldPartitionsQuery =
+        "SELECT partition_key FROM worker_leases WHERE holder IS NOT NULL AND expires_at > ?1 AND firm_id = ?2"
 
     private static func batchLeaseLost(firm: FirmID, holder: String, _ token: PartitionToken) -> StorageError {
         StorageError(

@@ -49,6 +49,16 @@ extension Catalog {
                 ) STRICT, WITHOUT ROWID;
                 CREATE INDEX worker_leases_by_expiry ON worker_leases(expires_at) WHERE holder IS NOT NULL;
                 """
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "held leases by firm",
+            sql: """
+                -- `worker_leases` keeps a row per partition ever leased (tens of thousands for a
+                -- large firm), but only the held ones matter to `heldPartitions`, which every
+                -- lease and status call runs: without this index it read all of the firm's rows.
+                CREATE INDEX worker_leases_held_by_firm ON worker_leases(firm_id, expires_at) WHERE holder IS NOT NULL;
+                """
+        ),
     ])
 }

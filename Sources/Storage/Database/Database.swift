@@ -27,6 +27,13 @@ public actor Database {
         public var maximumReaderCount = 2
         /// Create missing parent directories of the file at open.
         public var createsParentDirectories = false
+        /// WAL size, in pages, from which a commit asks for a checkpoint on a background
+        /// connection (SQLite's automatic checkpoints, inside the commit, are off); from
+        /// ``synchronousCheckpointFactor`` times that (the background ones fall behind), the
+        /// commit checkpoints itself, as SQLite would. 0: SQLite's automatic checkpoints.
+        public var checkpointPages = 1000
+        /// See ``checkpointPages``.
+        public var synchronousCheckpointFactor = 8
 
         /// Defaults: standard connection options, two readers.
         public init() {}
@@ -39,6 +46,7 @@ public actor Database {
 
     private let executor: DispatchQueueExecutor
     private let readers: ReaderPool
+    private let checkpointer: BackgroundCheckpointer
     private var writer: SQLiteConnection?
     private var isClosed = false
     /// Interrupts the writer's running statement when a writing task is cancelled.
@@ -58,6 +66,7 @@ public actor Database {
         self.readers = ReaderPool(capacity: configuration.maximumReaderCount, path: path) { number in
             DatabaseReader(path: path, options: options, label: label + ".reader\(number)")
         }
+        self.checkpointer = BackgroundCheckpointer(path: path, options: options, label: label + ".checkpointer")
     }
 
     /// Opens the file (creating it unless the options say otherwise), switches it to WAL and
@@ -87,6 +96,7 @@ public actor Database {
         )
         let outcome = try migrations.migrate(connection)
         self.schemaVersion = outcome.version
+        if self.configuration.checkpointPages > 0 { try connection.trackWALFrames() }
         self.writer = connection
     }
 
@@ -128,6 +138,7 @@ public actor Database {
         _ body: @Sendable (SQLiteConnection) throws -> T
     ) throws -> T {
         let connection = try self.writerConnection()
+        defer { self.checkpointIfDue(connection) }
         return try self.writerInterrupt.run(operation: id) {
             if inTransaction {
                 return try connection.transaction(.immediate) { try body(connection) }
@@ -146,6 +157,24 @@ public actor Database {
             return result
         }
     }
+
+    /// After a write: asks for a background checkpoint past ``Configuration/checkpointPages``,
+    /// checkpoints in place past ``Configuration/synchronousCheckpointFactor`` times that.
+    private func checkpointIfDue(_ connection: SQLiteConnection) {
+        let threshold = self.configuration.checkpointPages
+        let frames = connection.framesInWAL
+        guard threshold > 0, frames >= threshold else { return }
+        if frames >= threshold * max(self.configuration.synchronousCheckpointFactor, 1) {
+            // The background checkpoints fall behind: bound the WAL as SQLite would. A failure
+            // here leaves the write committed; the next commits try again.
+            _ = try? connection.checkpointPassively()
+        } else {
+            self.checkpointer.request()
+        }
+    }
+
+    /// Checkpoints run on the background connection so far (tests, metrics).
+    public nonisolated var backgroundCheckpointCount: Int { self.checkpointer.checkpointCount }
 
     /// Runs `body` on a reader connection (`query_only`) inside one read transaction, so all it
     /// reads comes from a single snapshot, whatever the writer commits meanwhile. Reads run in
@@ -178,6 +207,7 @@ public actor Database {
     public func close() async {
         guard !self.isClosed else { return }
         self.isClosed = true
+        await self.checkpointer.close()
         self.writer?.close()
         self.writer = nil
         for reader in self.readers.close() {

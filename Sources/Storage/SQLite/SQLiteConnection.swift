@@ -77,6 +77,9 @@ internal import CSQLite
     package private(set) var statistics = Statistics()
     /// Interrupts this connection's running statement from another thread (cancellation).
     let interruptHandle: InterruptHandle
+    /// Frames in the WAL after this connection's last commit, once ``trackWALFrames()`` registered
+    /// the hook that writes it (on this connection's thread, during the commit).
+    private let walFrames: UnsafeMutablePointer<Int32>
 
     /// Opens (and by default creates) the database at `path` (`sqlite3_open_v2`) and configures it.
     /// The handle is closed again if anything fails.
@@ -112,6 +115,8 @@ internal import CSQLite
             throw error
         }
         unsafe self.handle = database
+        unsafe self.walFrames = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        unsafe self.walFrames.initialize(to: 0)
         unsafe interruptHandle.attach(database)
         self.interruptHandle = interruptHandle
         self.path = path
@@ -120,6 +125,7 @@ internal import CSQLite
 
     deinit {
         self.close()
+        unsafe self.walFrames.deallocate()
     }
 
     /// Finalizes cached statements and closes the handle (`sqlite3_close_v2`). Idempotent; every
@@ -129,6 +135,8 @@ internal import CSQLite
         guard let database = unsafe self.handle else { return }
         self.statementCache.removeAll()
         self.interruptHandle.invalidate()
+        // A zombie handle (statements still alive) must not write through the hook's pointer.
+        unsafe sqlite3_wal_hook(database, nil, nil)
         _ = unsafe sqlite3_close_v2(database)
         unsafe self.handle = nil
     }
@@ -493,6 +501,40 @@ internal import CSQLite
     public var totalChanges: Int {
         guard let database = unsafe self.handle else { return 0 }
         return Int(unsafe sqlite3_total_changes64(database))
+    }
+
+    // MARK: - Checkpoints
+
+    /// Makes every commit of this connection record the WAL's size in ``framesInWAL`` instead
+    /// of checkpointing: SQLite's automatic checkpoints (which run inside the commit that
+    /// crosses 1,000 frames) use the same hook and are turned off. The owner checkpoints, as
+    /// ``Database`` does on a connection of its own.
+    package func trackWALFrames() throws(SQLiteError) {
+        let database = try unsafe self.liveHandle(for: nil)
+        unsafe csqlite_track_wal_frames(database, self.walFrames)
+    }
+
+    /// Frames in the WAL after this connection's last commit (0 before the first one, or
+    /// without ``trackWALFrames()``). A checkpoint does not lower it: the WAL restarts from
+    /// its beginning at the next commit after a complete one.
+    package var framesInWAL: Int { Int(unsafe self.walFrames.pointee) }
+
+    /// Copies the WAL's frames into the database file as far as readers allow, without waiting
+    /// for them or for the writer (`sqlite3_wal_checkpoint_v2`, `SQLITE_CHECKPOINT_PASSIVE`).
+    ///
+    /// - Returns: the frames in the WAL and how many of them are now in the database file
+    ///   (equal: the next commit restarts the WAL), or `nil` when another connection was
+    ///   checkpointing (`SQLITE_BUSY`).
+    package func checkpointPassively() throws(SQLiteError) -> (frames: Int, checkpointed: Int)? {
+        let database = try unsafe self.liveHandle(for: nil)
+        var frames: Int32 = 0
+        var checkpointed: Int32 = 0
+        let code = unsafe sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &checkpointed)
+        if code == SQLITE_BUSY { return nil }
+        guard code == SQLITE_OK else {
+            throw unsafe SQLiteError(resultCode: code, database: database, sql: "sqlite3_wal_checkpoint_v2(PASSIVE)")
+        }
+        return (Int(frames), Int(checkpointed))
     }
 
     private func liveHandle(for sql: String?) throws(SQLiteError) -> OpaquePointer {

@@ -391,6 +391,65 @@ struct CatalogLeaseTests {
         }
     }
 
+    @Test("held partitions: a firm's leased ones until released or expired, read through the index of held leases")
+    func heldPartitions() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/catalog.sqlite"
+            // A catalog at version 1 with a lease already taken: the upgrade keeps it.
+            let version1 = try await Database.open(path: path, migrations: MigrationList(Array(Catalog.migrations.migrations.prefix(1))))
+            try await version1.write { connection in
+                try connection.execute("INSERT INTO firms (id, name, created_at) VALUES ('dupont', 'Dupont', 0), ('martin', 'Martin', 0)")
+                try connection.execute(
+                    """
+                    INSERT INTO worker_leases (firm_id, partition_key, fencing_token, holder, acquired_at, expires_at)
+                    VALUES ('dupont', 'g1/fy2025/m2025-03', 4, 'w0', ?1, ?2)
+                    """,
+                    self.start,
+                    self.start.addingTimeInterval(60)
+                )
+            }
+            await version1.close()
+
+            let catalog = try await Catalog.open(path: path)
+            let dupont = try firm("dupont")
+            let martin = try firm("martin")
+            let leased = try await catalog.acquireLeases(
+                firm: dupont,
+                partitions: ["g1/fy2025/m2025-03", "g2/fy2025/m2025-03", "g3/fy2025/m2025-03"],
+                holder: "w1",
+                duration: .seconds(30),
+                now: self.start
+            )
+            #expect(leased.map(\.partition) == ["g2/fy2025/m2025-03", "g3/fy2025/m2025-03"])
+            _ = try await catalog.acquireLeases(firm: martin, partitions: ["g9/fy2025/m2025-03"], holder: "w2", duration: .seconds(30), now: self.start)
+            #expect(
+                try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(1))
+                    == ["g1/fy2025/m2025-03", "g2/fy2025/m2025-03", "g3/fy2025/m2025-03"]
+            )
+            #expect(try await catalog.heldPartitions(firm: martin, now: self.start.addingTimeInterval(1)) == ["g9/fy2025/m2025-03"])
+            let released = try await catalog.releaseLeases(
+                firm: dupont,
+                holder: "w1",
+                [PartitionToken(partition: "g2/fy2025/m2025-03", fencingToken: leased[0].fencingToken)]
+            )
+            #expect(released == 1)
+            #expect(try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(1)) == ["g1/fy2025/m2025-03", "g3/fy2025/m2025-03"])
+            // The w1 leases expire after 30 s, the one taken before the upgrade after 60 s.
+            #expect(try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(30)) == ["g1/fy2025/m2025-03"])
+            #expect(try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(60)).isEmpty)
+            await catalog.close()
+
+            // Every call of a lease and of a status runs this query: it must seek the held
+            // leases of the firm, not read every partition the firm ever leased.
+            let connection = try SQLiteConnection(path: path)
+            var plan: [String] = []
+            try connection.query("EXPLAIN QUERY PLAN " + Catalog.heldPartitionsQuery, self.start, "dupont") { row in
+                plan.append(try row.decode(String.self, at: 3))
+            }
+            #expect(plan.contains { $0.contains("USING INDEX worker_leases_held_by_firm (firm_id=? AND expires_at>?)") }, "\(plan)")
+        }
+    }
+
     @Test("withLease runs its body only while the lease is held, atomically with the check")
     func withLease() async throws {
         try await withCatalog { catalog, _ in

@@ -206,6 +206,59 @@ struct DatabaseTests {
         }
     }
 
+    @Test("past checkpointPages, the WAL is checkpointed on a background connection and restarts")
+    func backgroundCheckpoints() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = Database.Configuration()
+            configuration.checkpointPages = 20
+            let db = try await Database.open(path: directory + "/db.sqlite", configuration: configuration)
+            try await db.write { conn in try conn.execute("CREATE TABLE t(a INTEGER NOT NULL, b BLOB NOT NULL) STRICT") }
+            for value in 0..<40 {
+                try await db.write { conn in try conn.execute("INSERT INTO t VALUES (?, randomblob(8000))", value) }
+            }
+            // 40 commits of 2-3 pages each went past 20 frames several times.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while db.backgroundCheckpointCount == 0 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(db.backgroundCheckpointCount > 0)
+            // Once a checkpoint copied every frame, the next commit starts the WAL over: the
+            // commit after it sees a short WAL, not the 100+ frames of every write so far.
+            var frames = Int.max
+            while frames >= 20 && ContinuousClock.now < deadline {
+                try await db.write { conn in try conn.execute("INSERT INTO t VALUES (-1, x'00')") }
+                frames = try await db.write { conn in conn.framesInWAL }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(frames < 20)
+            await db.close()
+            let reopened = try await Database.open(path: directory + "/db.sqlite")
+            let rows = try await reopened.read { conn in try conn.fetchValue(Int.self, "SELECT count(*) FROM t WHERE a >= 0 AND length(b) = 8000") }
+            #expect(rows == 40)
+            await reopened.close()
+        }
+    }
+
+    @Test("past synchronousCheckpointFactor × checkpointPages, the commit checkpoints itself")
+    func synchronousCheckpoints() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = Database.Configuration()
+            configuration.checkpointPages = 10
+            configuration.synchronousCheckpointFactor = 1
+            let db = try await Database.open(path: directory + "/db.sqlite", configuration: configuration)
+            try await db.write { conn in try conn.execute("CREATE TABLE t(a INTEGER NOT NULL, b BLOB NOT NULL) STRICT") }
+            var largest = 0
+            for value in 0..<30 {
+                try await db.write { conn in try conn.execute("INSERT INTO t VALUES (?, randomblob(8000))", value) }
+                largest = max(largest, try await db.write { conn in conn.framesInWAL })
+            }
+            // Each commit past 10 frames copied them, so the WAL restarted at the next one.
+            #expect(largest >= 10 && largest < 20)
+            #expect(db.backgroundCheckpointCount == 0)
+            await db.close()
+        }
+    }
+
     @Test("writeWithoutTransaction refuses to leave a transaction open")
     func leakedTransaction() async throws {
         try await withTemporaryDirectory { directory in
