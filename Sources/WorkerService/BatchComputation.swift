@@ -117,6 +117,9 @@ public enum BatchComputation {
         public let jobs: [Job]
         private let mapper: FactMapper
         private let calculator: GroupRollupCalculator
+        /// What a client's share depends on besides its records and its group's targets.
+        private let settingsFingerprint: String
+        private let through: CalendarDate
 
         /// The plan of `work` with the facts stream's `header`.
         ///
@@ -139,12 +142,52 @@ public enum BatchComputation {
                 today: header.today,
                 firstDataDate: header.firstDataDate
             )
+            self.settingsFingerprint = header.settingsFingerprint
+            self.through = header.through
         }
 
         /// The rows of `job`'s partitions from its clients' records (`records(client)`).
         public func rollups(_ job: Job, records: (String) -> ClientRecordSet?) -> [PartitionRollup] {
             let facts = job.clients.compactMap { records($0).flatMap(self.mapper.facts) }
             return self.calculator.rollups(facts: facts, targets: job.targets)
+        }
+
+        /// The rows of `job`'s partitions from its clients' records held by key, and the shares
+        /// to keep with the records of the clients computed (``Rollups/ClientShareMemo``).
+        ///
+        /// When every target starts at a day, the rows are the sum of the clients' shares
+        /// (``Rollups/GroupRollupCalculator/rollups(summing:targets:)``, the same bytes as
+        /// ``rollups(_:records:)``): a client whose records carry a memo computed from this
+        /// batch's inputs gives it without being mapped or computed again. Whole months are
+        /// computed over all the facts, without shares.
+        public func rollups(_ job: Job, keyed records: (String) -> KeyedClientRecords?) -> (rows: [PartitionRollup], memos: [String: ClientShareMemo]) {
+            let held = job.clients.compactMap { client in records(client).flatMap { $0.count > 0 ? (client, $0) : nil } }
+            guard job.targets.allSatisfy({ $0.from != nil }) else {
+                let facts = held.compactMap { self.mapper.facts($0.1.recordSet(through: self.through)) }
+                return (self.calculator.rollups(facts: facts, targets: job.targets), [:])
+            }
+            let inputs = ClientShareMemo.Inputs(
+                settingsFingerprint: self.settingsFingerprint,
+                today: self.calculator.today,
+                firstDataDate: self.calculator.firstDataDate,
+                through: self.through,
+                targets: job.targets
+            )
+            var shares: [GroupRollupCalculator.ClientShare] = []
+            var memos: [String: ClientShareMemo] = [:]
+            for (client, records) in held {
+                if let memo = records.memo, memo.inputs == inputs {
+                    shares.append(memo.share)
+                    continue
+                }
+                guard let facts = self.mapper.facts(records.recordSet(through: self.through)) else { continue }
+                let share = self.calculator.share(of: facts, targets: job.targets)
+                shares.append(share)
+                memos[client] = ClientShareMemo(inputs: inputs, share: share)
+            }
+            // A group without facts still gets its (empty) day and month rows.
+            guard !shares.isEmpty else { return (self.calculator.rollups(facts: [], targets: job.targets), memos) }
+            return (self.calculator.rollups(summing: shares, targets: job.targets), memos)
         }
     }
 

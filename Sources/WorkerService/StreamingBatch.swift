@@ -38,8 +38,6 @@ package final class StreamingBatch: Sendable {
     private struct State {
         var plan: BatchComputation.GroupPlan?
         var planError: RollupError?
-        /// The day the batch's months end at: records dated after it are left out.
-        var through = CalendarDate.min
         /// The clients sent as their changes, and whether the stream may still be on them.
         var changedOnly: Set<String> = []
         var onChangedClients = true
@@ -82,7 +80,6 @@ package final class StreamingBatch: Sendable {
                 state.planError = error
             case .success(let plan):
                 state.plan = plan
-                state.through = header.through
                 state.changedOnly = Set(header.changedOnly ?? [])
                 for (index, job) in plan.jobs.enumerated() {
                     for client in job.clients { state.groupsOfClient[client, default: []].append(index) }
@@ -153,7 +150,7 @@ package final class StreamingBatch: Sendable {
     /// Brings `job`'s clients up to date — the records held plus the changes of a client sent
     /// as changes, the records received of a client sent whole — and computes its rows.
     private func compute(job index: Int, of plan: BatchComputation.GroupPlan, received: [String: [KeyedClientRecords.Change]]) {
-        let (changedOnly, through) = self.state.withLock { ($0.changedOnly, $0.through) }
+        let changedOnly = self.state.withLock { $0.changedOnly }
         var current: [String: KeyedClientRecords] = [:]
         for (client, changes) in received {
             if changedOnly.contains(client) {
@@ -168,10 +165,8 @@ package final class StreamingBatch: Sendable {
                 current[client] = KeyedClientRecords(changes: changes)
             }
         }
-        let rows = plan.rollups(plan.jobs[index]) { client in
-            guard let records = current[client], records.count > 0 else { return nil }
-            return records.recordSet(through: through)
-        }
+        let (rows, memos) = plan.rollups(plan.jobs[index]) { client in current[client] }
+        for (client, memo) in memos { current[client]?.memo = memo }
         self.state.withLock { state in
             // Void when the stream turned out of order meanwhile: finish() recomputes it.
             guard !state.outOfOrder else { return }

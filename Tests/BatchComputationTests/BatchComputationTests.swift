@@ -285,6 +285,44 @@ struct BatchComputationTests {
         #expect(compared >= (spread ? 1 : 20))
     }
 
+    @Test("a batch over the records held reuses the shares kept for unchanged clients, only when computed from the same inputs")
+    func keptSharesOfUnchangedClients() async throws {
+        let batch = try await GeneratedBatch.make(spread: true)
+        let reference = try batch.referenceRollups()
+        let (first, held) = try await Self.stream(batch.keyed, of: batch, chunkSize: 500)
+        #expect(first == reference)
+        #expect(held.count == batch.header.clientCount)
+        #expect(held.values.allSatisfy { $0.memo != nil })
+
+        // Each client's records cut down to its client record, its memo kept: rows computed
+        // from these records would differ, rows from the memos do not.
+        let clientRecords = try BatchComputation.decodeKeyedRecords(batch.keyed.filter { $0.kind == .client }[...])
+        var stripped: [String: KeyedClientRecords] = [:]
+        for (client, changes) in clientRecords {
+            var records = KeyedClientRecords(changes: changes)
+            records.memo = held[client]?.memo
+            stripped[client] = records
+        }
+        #expect(stripped.count == held.count)
+        var header = batch.header
+        header.changedOnly = Array(held.keys)
+        let (second, kept) = try await Self.stream([], of: batch, header: header, cached: stripped, chunkSize: 500)
+        #expect(second == reference)
+        #expect(kept.values.allSatisfy { $0.memo != nil })
+        // Computed for other settings, a memo is not used: the cut-down records are computed.
+        header.settingsFingerprint += "-other"
+        let (third, _) = try await Self.stream([], of: batch, header: header, cached: stripped, chunkSize: 500)
+        #expect(third != reference)
+        #expect(third.filter { !$0.days.isEmpty }.count == reference.filter { !$0.days.isEmpty }.count)
+
+        // Records that change drop their memo; applying nothing keeps it.
+        var records = try #require(held.values.first)
+        records.apply([])
+        #expect(records.memo != nil)
+        records.apply(try #require(clientRecords.first?.changes))
+        #expect(records.memo == nil)
+    }
+
     @Test("a client coming back after the stream moved past it: the early rows are discarded and the result is still exact")
     func streamingOutOfOrder() async throws {
         let batch = try await GeneratedBatch.make(spread: false)

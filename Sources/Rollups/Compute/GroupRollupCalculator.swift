@@ -86,14 +86,34 @@ public struct GroupRollupCalculator: Sendable {
     /// slices rely on the same property over groups), so they are byte for byte those of
     /// ``rollupsOverAllFacts(facts:targets:)`` (tests hold them to that).
     public func rollupsSummingClients(facts: [ClientFacts], targets: [Target]) -> [PartitionRollup] {
-        let clients = facts.map { self.parts(facts: [$0], targets: targets) }
-        return targets.indices.map { index in Parts.sum(clients.map { $0[index] }).rollup(key: targets[index].key) }
+        self.rollups(summing: facts.map { self.share(of: $0, targets: targets) }, targets: targets)
+    }
+
+    /// One client's share of its group's rows: its parts of each target and its level-3 rows,
+    /// computed alone, to be summed with the other clients' shares
+    /// (``rollups(summing:targets:)``). It depends only on the client's facts, the targets and
+    /// the calculator, so a worker keeps it for the next batch over an unchanged client
+    /// (``ClientShareMemo``).
+    public struct ClientShare: Sendable {
+        let parts: [Parts]
+    }
+
+    /// `client`'s share of the rows of `targets`.
+    public func share(of client: ClientFacts, targets: [Target]) -> ClientShare {
+        ClientShare(parts: self.parts(facts: [client], targets: targets))
+    }
+
+    /// The rows of `targets` as the sum of the clients' shares (computed for the same targets),
+    /// client rows in the shares' order within a day: with the shares of every client of the
+    /// group, the rows of ``rollupsSummingClients(facts:targets:)``.
+    public func rollups(summing shares: [ClientShare], targets: [Target]) -> [PartitionRollup] {
+        targets.indices.map { index in Parts.sum(shares.map { $0.parts[index] }).rollup(key: targets[index].key) }
     }
 
     /// The rows of one target as parts values, before they are encoded.
-    struct Parts {
+    struct Parts: Sendable {
         /// One day: its day row and its period rows.
-        struct Day {
+        struct Day: Sendable {
             var day: CalendarDate
             var snapshot: ReceivablesSnapshot
             var flow: ReceivablesFlow?

@@ -47,6 +47,9 @@ public struct KeyedClientRecords: Sendable {
     private var keys: [EntityKind: [Key]] = [:]
     /// The latest first date of the records held (`nil`: none is dated).
     public private(set) var latestFirstDate: CalendarDate?
+    /// The client's share of its group's rows computed from these records, for the next batch;
+    /// ``apply(_:)`` drops it when anything changes.
+    public var memo: ClientShareMemo?
 
     /// No records.
     public init() {}
@@ -63,6 +66,7 @@ public struct KeyedClientRecords: Sendable {
     /// its place by id; a removal drops it (removing a record not held changes nothing).
     public mutating func apply(_ changes: [Change]) {
         guard !changes.isEmpty else { return }
+        self.memo = nil
         var byKind: [EntityKind: [Change]] = [:]
         for change in changes { byKind[change.kind, default: []].append(change) }
         for (kind, changes) in byKind {
