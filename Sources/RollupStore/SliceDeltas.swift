@@ -256,17 +256,23 @@ struct SliceDeltas {
         key: String,
         connection: SQLiteConnection
     ) throws {
-        guard let first = periods.keys.map(\.start).min(), let last = periods.keys.map(\.start).max() else { return }
+        guard let first = periods.keys.map(\.start).min(), let last = periods.keys.map(\.start).max(),
+            let firstEnd = periods.keys.map(\.end).min(), let lastEnd = periods.keys.map(\.end).max()
+        else { return }
         var stored: [PeriodKey: (parts: [UInt8], contributors: Int)] = [:]
+        // The end days bound the rows too: a month's AR-REC-RATE rows all start on its first
+        // day, and a commit of today's rows needs only today's, not every day's of the month.
         try connection.query(
             """
             SELECT start_day, end_day, parts, contributors FROM slice_periods
-            WHERE slice_id = ? AND kind = ? AND start_day BETWEEN ? AND ?
+            WHERE slice_id = ? AND kind = ? AND start_day BETWEEN ? AND ? AND end_day BETWEEN ? AND ?
             """,
             id,
             kind.rawValue,
             first,
-            last
+            last,
+            firstEnd,
+            lastEnd
         ) { row in
             let period = PeriodKey(kind: kind, start: try row.decode(CalendarDate.self, at: 0), end: try row.decode(CalendarDate.self, at: 1))
             guard periods[period] != nil else { return }

@@ -24,7 +24,8 @@
 // --worker-record-cache N: its --record-cache (0: every batch streams its groups' whole history).
 //
 // `lag` also prints the first `spread` batch's lag apart (`first_ms`: the worker starts with an
-// empty record cache, so that batch streams the whole firm) and the worker's memory (`LAG-MEMORY`).
+// empty record cache, so that batch streams the whole firm), every batch's lag in order
+// (`LAG-SERIES`) and the worker's memory (`LAG-MEMORY`).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -224,6 +225,9 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
                 + "max_ms=\(String(format: "%.0f", lags.max() ?? 0)) first_ms=\(String(format: "%.0f", lags.first ?? 0)) "
                 + "after_first_p99_ms=\(String(format: "%.0f", percentile(Array(lags.dropFirst()), 0.99)))"
         )
+        // Each batch's lag in order: the first batches after the worker starts find less in its
+        // caches than the later ones.
+        output("LAG-SERIES composition=\(composition) ms=\(lags.map { String(format: "%.0f", $0) }.joined(separator: ","))")
         if let worker = workers.first {
             let memory = worker.memoryMiB
             output("LAG-MEMORY composition=\(composition) worker_rss_mib=\(String(format: "%.0f", memory.resident)) worker_peak_mib=\(String(format: "%.0f", memory.peak))")
