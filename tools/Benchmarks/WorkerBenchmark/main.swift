@@ -11,21 +11,25 @@
 //                          firm's watermark reaches its sequence (every partition it dirtied is
 //                          published). Two compositions: `spread` (new documents, installments and
 //                          payments of the day for random clients) and `one-client` (the same rows
-//                          for one client, like the import of one client's file).
+//                          for one client, like the import of one client's file). The measured
+//                          batches follow `--warmup N` batches of the same composition (default
+//                          10), whose lags are printed apart: a worker that just started holds
+//                          none of the firm's records and none of its clients' shares, and fills
+//                          its caches over the first batches (see `LAG-WARMUP`).
 //
 // Prints `RESULT name=… ops=… secs=… rate=…` per run, `MEDIAN …` lines, and `LAG …` lines with
 // p50/p99. The generated firm is ingested once per invocation (or reused with --data DIR --keep).
 //
 // Usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
-//                        [--batches N] [--data DIR] [--keep] [--worker-concurrency N]
+//                        [--batches N] [--warmup N] [--data DIR] [--keep] [--worker-concurrency N]
 //                        [--worker-max-partitions N] [--worker-record-cache N] [names…]
 // --worker-concurrency N: each worker process computes N batches in parallel (its --concurrency;
 // default 2, the worker's own default); --worker-max-partitions N: its --max-partitions;
 // --worker-record-cache N: its --record-cache (0: every batch streams its groups' whole history).
 //
-// `lag` also prints the first `spread` batch's lag apart (`first_ms`: the worker starts with an
-// empty record cache, so that batch streams the whole firm), every batch's lag in order
-// (`LAG-SERIES`) and the worker's memory (`LAG-MEMORY`).
+// `lag` also prints the warm-up batches' lags (`LAG-WARMUP`; `cold_ms` is the first one: the
+// worker starts with an empty record cache, so that batch streams its groups' whole history),
+// every measured batch's lag in order (`LAG-SERIES`) and the worker's memory (`LAG-MEMORY`).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -43,6 +47,8 @@ struct Options {
     var size = DemoFirmSize.large
     var runs = 3
     var batches = 100
+    /// Batches of each `lag` composition run before the measured ones.
+    var warmup = 10
     var data: String?
     var keep = false
     /// Batches each worker process computes in parallel (`pilotage-worker --concurrency`).
@@ -56,7 +62,7 @@ struct Options {
 
 let usage = """
     usage: WorkerBenchmark --gateway PATH --worker PATH [--size small|medium|large] [--runs N]
-                           [--batches N] [--data DIR] [--keep] [--worker-concurrency N] [--worker-max-partitions N]
+                           [--batches N] [--warmup N] [--data DIR] [--keep] [--worker-concurrency N] [--worker-max-partitions N]
                            [--worker-record-cache N] [rebuild-1] [rebuild-2] [lag]
     """
 
@@ -69,6 +75,7 @@ func parseOptions() -> Options {
         switch argument {
         case "--runs": options.runs = arguments.count(of: argument)
         case "--batches": options.batches = arguments.count(of: argument)
+        case "--warmup": options.warmup = arguments.count(of: argument)
         case "--worker-concurrency": options.workerConcurrency = max(1, arguments.count(of: argument))
         case "--worker-max-partitions": options.workerMaxPartitions = max(1, arguments.count(of: argument))
         case "--worker-record-cache": options.workerRecordCache = arguments.count(of: argument)
@@ -201,10 +208,14 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
         // A seed per composition: batch i sends its rows to the same clients whatever --batches
         // was (a shared sequence moved the spread rows to other clients after a run of another length).
         var random: UInt64 = composition == "spread" ? 0x5EED_5B2E : 0x5EED
-        let logStart = workers.first.map { batchLines($0, from: 0).lines } ?? 0
+        var logStart = 0
+        var warmupLags: [Double] = []
         var lags: [Double] = []
         var partitions: [Double] = []
-        for index in 0..<options.batches {
+        for index in 0..<(options.warmup + options.batches) {
+            if index == options.warmup {
+                logStart = workers.first.map { batchLines($0, from: 0).lines } ?? 0
+            }
             let batch = lagBatch(index: index, composition: composition, parameters: parameters, random: &random, salt: &salt)
             let report = try await session.ingest(batch)
             let committed = ContinuousClock.now
@@ -215,18 +226,26 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
             while try await session.status().freshness.watermarkSequence < report.sequence {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            lags.append(seconds(ContinuousClock.now - committed) * 1000)
-            partitions.append(Double(report.dirtyPartitions))
+            let lag = seconds(ContinuousClock.now - committed) * 1000
+            if index < options.warmup {
+                warmupLags.append(lag)
+            } else {
+                lags.append(lag)
+                partitions.append(Double(report.dirtyPartitions))
+            }
         }
         output(
-            "LAG composition=\(composition) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
+            "LAG composition=\(composition) warmup=\(warmupLags.count) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
                 + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p90_ms=\(String(format: "%.0f", percentile(lags, 0.9))) "
-                + "p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) "
-                + "max_ms=\(String(format: "%.0f", lags.max() ?? 0)) first_ms=\(String(format: "%.0f", lags.first ?? 0)) "
-                + "after_first_p99_ms=\(String(format: "%.0f", percentile(Array(lags.dropFirst()), 0.99)))"
+                + "p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) max_ms=\(String(format: "%.0f", lags.max() ?? 0))"
         )
-        // Each batch's lag in order: the first batches after the worker starts find less in its
-        // caches than the later ones.
+        // The warm-up batches: the first after the worker started finds nothing of this
+        // composition's clients in its caches.
+        output(
+            "LAG-WARMUP composition=\(composition) batches=\(warmupLags.count) cold_ms=\(String(format: "%.0f", warmupLags.first ?? 0)) "
+                + "ms=\(warmupLags.map { String(format: "%.0f", $0) }.joined(separator: ","))"
+        )
+        // Each measured batch's lag in order.
         output("LAG-SERIES composition=\(composition) ms=\(lags.map { String(format: "%.0f", $0) }.joined(separator: ","))")
         if let worker = workers.first {
             let memory = worker.memoryMiB
