@@ -152,19 +152,23 @@ public enum BatchComputation {
             return self.calculator.rollups(facts: facts, targets: job.targets)
         }
 
-        /// The rows of `job`'s partitions from its clients' records held by key, and the shares
-        /// to keep with the records of the clients computed (``Rollups/ClientShareMemo``).
+        /// The rows of `job`'s partitions from its clients' records held by key, the shares to
+        /// keep with the records of the clients computed (``Rollups/ClientShareMemo``), and how
+        /// many clients gave their kept share instead.
         ///
         /// When every target starts at a day, the rows are the sum of the clients' shares
         /// (``Rollups/GroupRollupCalculator/rollups(summing:targets:)``, the same bytes as
         /// ``rollups(_:records:)``): a client whose records carry a memo computed from this
         /// batch's inputs gives it without being mapped or computed again. Whole months are
         /// computed over all the facts, without shares.
-        public func rollups(_ job: Job, keyed records: (String) -> KeyedClientRecords?) -> (rows: [PartitionRollup], memos: [String: ClientShareMemo]) {
+        public func rollups(
+            _ job: Job,
+            keyed records: (String) -> KeyedClientRecords?
+        ) -> (rows: [PartitionRollup], memos: [String: ClientShareMemo], reused: Int) {
             let held = job.clients.compactMap { client in records(client).flatMap { $0.count > 0 ? (client, $0) : nil } }
             guard job.targets.allSatisfy({ $0.from != nil }) else {
                 let facts = held.compactMap { self.mapper.facts($0.1.recordSet(through: self.through)) }
-                return (self.calculator.rollups(facts: facts, targets: job.targets), [:])
+                return (self.calculator.rollups(facts: facts, targets: job.targets), [:], 0)
             }
             let inputs = ClientShareMemo.Inputs(
                 settingsFingerprint: self.settingsFingerprint,
@@ -175,9 +179,11 @@ public enum BatchComputation {
             )
             var shares: [GroupRollupCalculator.ClientShare] = []
             var memos: [String: ClientShareMemo] = [:]
+            var reused = 0
             for (client, records) in held {
                 if let memo = records.memo, memo.inputs == inputs {
                     shares.append(memo.share)
+                    reused += 1
                     continue
                 }
                 guard let facts = self.mapper.facts(records.recordSet(through: self.through)) else { continue }
@@ -186,8 +192,8 @@ public enum BatchComputation {
                 memos[client] = ClientShareMemo(inputs: inputs, share: share)
             }
             // A group without facts still gets its (empty) day and month rows.
-            guard !shares.isEmpty else { return (self.calculator.rollups(facts: [], targets: job.targets), memos) }
-            return (self.calculator.rollups(summing: shares, targets: job.targets), memos)
+            guard !shares.isEmpty else { return (self.calculator.rollups(facts: [], targets: job.targets), memos, reused) }
+            return (self.calculator.rollups(summing: shares, targets: job.targets), memos, reused)
         }
     }
 

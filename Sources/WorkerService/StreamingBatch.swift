@@ -52,6 +52,9 @@ package final class StreamingBatch: Sendable {
         var received: [String: [KeyedClientRecords.Change]] = [:]
         /// Each computed client's records now, for the worker's cache.
         var records: [String: KeyedClientRecords] = [:]
+        /// Clients whose kept share was used, and clients computed into a new one.
+        var sharesReused = 0
+        var sharesComputed = 0
         /// Clients the stream has moved past, and the one it is on.
         var complete: Set<String> = []
         var current: String?
@@ -140,6 +143,12 @@ package final class StreamingBatch: Sendable {
         }
     }
 
+    /// Clients of the groups computed so far whose share kept from an earlier batch was used,
+    /// and clients computed into a new share (groups recomputed from a day only).
+    package var shareCounts: (reused: Int, computed: Int) {
+        self.state.withLock { ($0.sharesReused, $0.sharesComputed) }
+    }
+
     /// The changes received for each client of `job`.
     private static func received(of job: BatchComputation.GroupPlan.Job, in state: State) -> [String: [KeyedClientRecords.Change]] {
         var received: [String: [KeyedClientRecords.Change]] = [:]
@@ -165,12 +174,14 @@ package final class StreamingBatch: Sendable {
                 current[client] = KeyedClientRecords(changes: changes)
             }
         }
-        let (rows, memos) = plan.rollups(plan.jobs[index]) { client in current[client] }
+        let (rows, memos, reused) = plan.rollups(plan.jobs[index]) { client in current[client] }
         for (client, memo) in memos { current[client]?.memo = memo }
         self.state.withLock { state in
             // Void when the stream turned out of order meanwhile: finish() recomputes it.
             guard !state.outOfOrder else { return }
             state.rows[index] = rows
+            state.sharesReused += reused
+            state.sharesComputed += memos.count
             state.records.merge(current) { _, new in new }
         }
     }

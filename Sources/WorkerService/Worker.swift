@@ -119,7 +119,7 @@ public final class Worker: Sendable {
         let started = ContinuousClock.now
         let lost = LeaseFlag()
         var committed = false
-        var timings = (fetched: started, computed: started, records: 0, changedClients: 0)
+        var timings = (fetched: started, computed: started, records: 0, changedClients: 0, sharesReused: 0, sharesComputed: 0)
         do {
             let reply = try await withThrowingTaskGroup(of: Void.self) { group -> CommitReply in
                 group.addTask { await self.renewLoop(work, workerID: workerID, lost: lost) }
@@ -131,6 +131,7 @@ public final class Worker: Sendable {
                 case .streamed(let batch):
                     let (rows, records) = try await batch.finish()
                     rollups = rows
+                    (timings.sharesReused, timings.sharesComputed) = batch.shareCounts
                     if let asOf = header.recordsAsOf {
                         self.recordCache.store(firm: work.firmID, groups: header.groups, clients: records, asOf: asOf)
                     }
@@ -154,7 +155,8 @@ public final class Worker: Sendable {
                 metadata: [
                     "worker": workerID, "firm": work.firmID, "partitions": "\(work.partitions.count)",
                     "published": "\(reply.published.count)", "still_dirty": "\(reply.stillDirty.count)", "rows": "\(reply.rows)",
-                    "records": "\(timings.records)", "changed_clients": "\(timings.changedClients)", "fetch_ms": "\(Self.milliseconds(timings.fetched - started))",
+                    "records": "\(timings.records)", "changed_clients": "\(timings.changedClients)",
+                    "shares_reused": "\(timings.sharesReused)", "shares_computed": "\(timings.sharesComputed)", "fetch_ms": "\(Self.milliseconds(timings.fetched - started))",
                     "compute_ms": "\(Self.milliseconds(timings.computed - timings.fetched))",
                     "commit_ms": "\(Self.milliseconds(ContinuousClock.now - timings.computed))",
                     "elapsed_ms": "\(Self.milliseconds(ContinuousClock.now - started))",

@@ -289,10 +289,11 @@ struct BatchComputationTests {
     func keptSharesOfUnchangedClients() async throws {
         let batch = try await GeneratedBatch.make(spread: true)
         let reference = try batch.referenceRollups()
-        let (first, held) = try await Self.stream(batch.keyed, of: batch, chunkSize: 500)
+        let (first, held, firstShares) = try await Self.streamCountingShares(batch.keyed, of: batch, chunkSize: 500)
         #expect(first == reference)
         #expect(held.count == batch.header.clientCount)
         #expect(held.values.allSatisfy { $0.memo != nil })
+        #expect(firstShares.reused == 0 && firstShares.computed == held.count)
 
         // Each client's records cut down to its client record, its memo kept: rows computed
         // from these records would differ, rows from the memos do not.
@@ -306,13 +307,15 @@ struct BatchComputationTests {
         #expect(stripped.count == held.count)
         var header = batch.header
         header.changedOnly = Array(held.keys)
-        let (second, kept) = try await Self.stream([], of: batch, header: header, cached: stripped, chunkSize: 500)
+        let (second, kept, secondShares) = try await Self.streamCountingShares([], of: batch, header: header, cached: stripped, chunkSize: 500)
         #expect(second == reference)
         #expect(kept.values.allSatisfy { $0.memo != nil })
+        #expect(secondShares.reused == held.count && secondShares.computed == 0)
         // Computed for other settings, a memo is not used: the cut-down records are computed.
         header.settingsFingerprint += "-other"
-        let (third, _) = try await Self.stream([], of: batch, header: header, cached: stripped, chunkSize: 500)
+        let (third, _, thirdShares) = try await Self.streamCountingShares([], of: batch, header: header, cached: stripped, chunkSize: 500)
         #expect(third != reference)
+        #expect(thirdShares.reused == 0 && thirdShares.computed == held.count)
         #expect(third.filter { !$0.days.isEmpty }.count == reference.filter { !$0.days.isEmpty }.count)
 
         // Records that change drop their memo; applying nothing keeps it.
@@ -354,12 +357,25 @@ struct BatchComputationTests {
         cached: [String: KeyedClientRecords] = [:],
         chunkSize: Int
     ) async throws -> (rows: [PartitionRollup], records: [String: KeyedClientRecords]) {
+        let (rows, held, _) = try await Self.streamCountingShares(records, of: batch, header: header, cached: cached, chunkSize: chunkSize)
+        return (rows, held)
+    }
+
+    /// ``stream(_:of:header:cached:chunkSize:)``, with the batch's ``StreamingBatch/shareCounts``.
+    static func streamCountingShares(
+        _ records: [StoredRecord],
+        of batch: GeneratedBatch,
+        header: FactsHeader? = nil,
+        cached: [String: KeyedClientRecords] = [:],
+        chunkSize: Int
+    ) async throws -> (rows: [PartitionRollup], records: [String: KeyedClientRecords], shares: (reused: Int, computed: Int)) {
         let streaming = StreamingBatch(work: batch.work, queue: DispatchQueue(label: "test.compute", attributes: .concurrent), cached: cached)
         streaming.start(header ?? batch.header)
         for start in stride(from: 0, to: records.count, by: chunkSize) {
             streaming.submit(Array(records[start..<min(start + chunkSize, records.count)]))
         }
-        return try await streaming.finish()
+        let (rows, held) = try await streaming.finish()
+        return (rows, held, streaming.shareCounts)
     }
 
     @Test("a record without a client, or whose payload is not its kind, is refused with invalidFacts")

@@ -256,6 +256,7 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
         func medianOf(_ key: String) -> String { String(format: "%.0f", median(batches.compactMap { $0[key] })) }
         output(
             "LAG-BATCHES composition=\(composition) worker_batches=\(batches.count) partitions=\(medianOf("partitions")) records=\(medianOf("records")) changed_clients=\(medianOf("changed_clients")) "
+                + "shares_reused=\(medianOf("shares_reused")) shares_computed=\(medianOf("shares_computed")) "
                 + "fetch_ms=\(medianOf("fetch_ms")) compute_ms=\(medianOf("compute_ms")) commit_ms=\(medianOf("commit_ms")) elapsed_ms=\(medianOf("elapsed_ms"))"
         )
     }
