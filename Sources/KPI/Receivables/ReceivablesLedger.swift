@@ -24,21 +24,48 @@ struct ReceivablesLedger: Sendable {
         var fact: InstallmentFact
         var client: Int
         /// Indices into `allocations`, sorted by effective date.
-        var allocations: [Int] = []
+        var allocations = Run<Int>()
         var disputes: [DisputeFact] = []
         var provisions: [ProvisionFact] = []
         /// Σ of every allocation (whatever its date).
         var allocatedTotal: WideInt = .zero
         /// Cumulative allocated amount after each entry of `allocations`.
-        var cumulative: [WideInt] = []
+        var cumulative = Run<WideInt>()
     }
 
     /// One credit document.
     struct Credit: Sendable {
         var fact: CreditFact
         var client: Int
-        var allocations: [Int] = []
-        var cumulative: [WideInt] = []
+        var allocations = Run<Int>()
+        var cumulative = Run<WideInt>()
+    }
+
+    /// A run of consecutive elements of an array shared by every item (or credit) of the
+    /// ledger, indexed from 0: a ledger holds its items' allocation lists in two arrays instead
+    /// of two small arrays per item, whose allocations were 40 % of building it.
+    struct Run<Element: Sendable>: RandomAccessCollection, Sendable {
+        private let storage: [Element]
+        private let offset: Int
+        let endIndex: Int
+
+        /// An empty run.
+        init() {
+            self.storage = []
+            self.offset = 0
+            self.endIndex = 0
+        }
+
+        /// The elements `range` of `storage`.
+        init(_ storage: [Element], _ range: Range<Int>) {
+            self.storage = storage
+            self.offset = range.lowerBound
+            self.endIndex = range.count
+        }
+
+        var startIndex: Int { 0 }
+
+        subscript(position: Int) -> Element { self.storage[self.offset + position] }
     }
 
     private(set) var clients: [ClientFact] = []
@@ -98,7 +125,6 @@ struct ReceivablesLedger: Sendable {
                 self.items[item].client == self.credits[credit].client
             else { continue }
             let effective = Swift.max(self.credits[credit].fact.date, self.items[item].fact.invoiceDate)
-            let index = self.allocations.count
             self.allocations.append(
                 Allocation(
                     fact: fact,
@@ -108,8 +134,6 @@ struct ReceivablesLedger: Sendable {
                     credit: credit
                 )
             )
-            self.items[item].allocations.append(index)
-            self.credits[credit].allocations.append(index)
         }
         for dispute in pendingDisputes {
             if let item = itemIndex[dispute.installment] { self.items[item].disputes.append(dispute) }
@@ -117,29 +141,60 @@ struct ReceivablesLedger: Sendable {
         for provision in pendingProvisions {
             if let item = itemIndex[provision.installment] { self.items[item].provisions.append(provision) }
         }
-        let allocations = self.allocations
-        func byEffectiveDate(_ a: Int, _ b: Int) -> Bool {
-            let left = allocations[a]
-            let right = allocations[b]
-            return left.effective != right.effective ? left.effective < right.effective : left.fact.id < right.fact.id
-        }
+        let items = Self.runs(of: self.allocations, count: self.items.count, owner: \.item)
         for index in self.items.indices {
-            self.items[index].allocations.sort(by: byEffectiveDate)
-            var running = WideInt.zero
-            self.items[index].cumulative = self.items[index].allocations.map {
-                running = running + WideInt(allocations[$0].amount)
-                return running
-            }
-            self.items[index].allocatedTotal = running
+            self.items[index].allocations = items.allocations[index]
+            self.items[index].cumulative = items.cumulative[index]
+            self.items[index].allocatedTotal = items.cumulative[index].last ?? .zero
         }
+        let credits = Self.runs(of: self.allocations, count: self.credits.count, owner: \.credit)
         for index in self.credits.indices {
-            self.credits[index].allocations.sort(by: byEffectiveDate)
+            self.credits[index].allocations = credits.allocations[index]
+            self.credits[index].cumulative = credits.cumulative[index]
+        }
+    }
+
+    /// Each owner's allocations (indices into `allocations`) sorted by effective date then id,
+    /// and the cumulative amounts after each, as runs of two shared arrays (`count` owners,
+    /// `owner`: an allocation's item or credit).
+    private static func runs(
+        of allocations: [Allocation],
+        count: Int,
+        owner: KeyPath<Allocation, Int>
+    ) -> (allocations: [Run<Int>], cumulative: [Run<WideInt>]) {
+        // Counting sort by owner, then each owner's run sorted in place.
+        var starts = [Int](repeating: 0, count: count + 1)
+        for allocation in allocations { starts[allocation[keyPath: owner] + 1] += 1 }
+        for index in 0..<count { starts[index + 1] += starts[index] }
+        var order = [Int](repeating: 0, count: allocations.count)
+        var next = starts
+        for (index, allocation) in allocations.enumerated() {
+            let slot = allocation[keyPath: owner]
+            order[next[slot]] = index
+            next[slot] += 1
+        }
+        var cumulative = [WideInt](repeating: .zero, count: allocations.count)
+        for slot in 0..<count where starts[slot + 1] > starts[slot] {
+            let range = starts[slot]..<starts[slot + 1]
+            order[range].sort { a, b in
+                let left = allocations[a]
+                let right = allocations[b]
+                return left.effective != right.effective ? left.effective < right.effective : left.fact.id < right.fact.id
+            }
             var running = WideInt.zero
-            self.credits[index].cumulative = self.credits[index].allocations.map {
-                running = running + WideInt(allocations[$0].amount)
-                return running
+            for position in range {
+                running = running + WideInt(allocations[order[position]].amount)
+                cumulative[position] = running
             }
         }
+        let empty = (Run<Int>(), Run<WideInt>())
+        var runs = (allocations: [Run<Int>](repeating: empty.0, count: count), cumulative: [Run<WideInt>](repeating: empty.1, count: count))
+        for slot in 0..<count where starts[slot + 1] > starts[slot] {
+            let range = starts[slot]..<starts[slot + 1]
+            runs.allocations[slot] = Run(order, range)
+            runs.cumulative[slot] = Run(cumulative, range)
+        }
+        return runs
     }
 
     // MARK: - Definitions of §2.1
@@ -150,7 +205,7 @@ struct ReceivablesLedger: Sendable {
     }
 
     /// Σ allocated to an item or credit with `eff ≤ date` (binary search on the cumulative sums).
-    func allocated(_ indices: [Int], _ cumulative: [WideInt], through date: CalendarDate) -> WideInt {
+    func allocated(_ indices: Run<Int>, _ cumulative: Run<WideInt>, through date: CalendarDate) -> WideInt {
         var low = 0
         var high = indices.count
         while low < high {
