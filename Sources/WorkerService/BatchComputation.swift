@@ -115,7 +115,8 @@ public enum BatchComputation {
 
         /// The groups, by id.
         public let jobs: [Job]
-        private let mapper: FactMapper
+        /// Maps the batch's records to facts (with the firm's time zone).
+        public let mapper: FactMapper
         private let calculator: GroupRollupCalculator
         /// What a client's share depends on besides its records and its group's targets.
         private let settingsFingerprint: String
@@ -152,9 +153,10 @@ public enum BatchComputation {
             return self.calculator.rollups(facts: facts, targets: job.targets)
         }
 
-        /// The rows of `job`'s partitions from its clients' records held by key, the shares to
-        /// keep with the records of the clients computed (``Rollups/ClientShareMemo``), and how
-        /// many clients gave their kept share instead.
+        /// The rows of `job`'s partitions from its clients' records held by key (`records`,
+        /// by client), and how many clients gave their kept share and how many were computed.
+        /// The records of the clients computed keep their facts (``Rollups/KeyedClientRecords/facts(through:mapper:)``)
+        /// and, for a day's rows, their new share (``Rollups/ClientShareMemo``).
         ///
         /// When every target starts at a day, the rows are the sum of the clients' shares
         /// (``Rollups/GroupRollupCalculator/rollups(summing:targets:)``, the same bytes as
@@ -163,12 +165,12 @@ public enum BatchComputation {
         /// computed over all the facts, without shares.
         public func rollups(
             _ job: Job,
-            keyed records: (String) -> KeyedClientRecords?
-        ) -> (rows: [PartitionRollup], memos: [String: ClientShareMemo], reused: Int) {
-            let held = job.clients.compactMap { client in records(client).flatMap { $0.count > 0 ? (client, $0) : nil } }
+            keyed records: inout [String: KeyedClientRecords]
+        ) -> (rows: [PartitionRollup], reused: Int, computed: Int) {
+            let held = job.clients.filter { (records[$0]?.count ?? 0) > 0 }
             guard job.targets.allSatisfy({ $0.from != nil }) else {
-                let facts = held.compactMap { self.mapper.facts($0.1.recordSet(through: self.through)) }
-                return (self.calculator.rollups(facts: facts, targets: job.targets), [:], 0)
+                let facts = held.compactMap { records[$0]?.facts(through: self.through, mapper: self.mapper) }
+                return (self.calculator.rollups(facts: facts, targets: job.targets), 0, 0)
             }
             let inputs = ClientShareMemo.Inputs(
                 settingsFingerprint: self.settingsFingerprint,
@@ -178,22 +180,23 @@ public enum BatchComputation {
                 targets: job.targets
             )
             var shares: [GroupRollupCalculator.ClientShare] = []
-            var memos: [String: ClientShareMemo] = [:]
             var reused = 0
-            for (client, records) in held {
-                if let memo = records.memo, memo.inputs == inputs {
+            var computed = 0
+            for client in held {
+                if let memo = records[client]?.memo, memo.inputs == inputs {
                     shares.append(memo.share)
                     reused += 1
                     continue
                 }
-                guard let facts = self.mapper.facts(records.recordSet(through: self.through)) else { continue }
+                guard let facts = records[client]?.facts(through: self.through, mapper: self.mapper) else { continue }
                 let share = self.calculator.share(of: facts, targets: job.targets)
                 shares.append(share)
-                memos[client] = ClientShareMemo(inputs: inputs, share: share)
+                records[client]?.memo = ClientShareMemo(inputs: inputs, share: share)
+                computed += 1
             }
             // A group without facts still gets its (empty) day and month rows.
-            guard !shares.isEmpty else { return (self.calculator.rollups(facts: [], targets: job.targets), memos, reused) }
-            return (self.calculator.rollups(summing: shares, targets: job.targets), memos, reused)
+            guard !shares.isEmpty else { return (self.calculator.rollups(facts: [], targets: job.targets), reused, computed) }
+            return (self.calculator.rollups(summing: shares, targets: job.targets), reused, computed)
         }
     }
 

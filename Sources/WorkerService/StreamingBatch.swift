@@ -168,20 +168,19 @@ package final class StreamingBatch: Sendable {
                     self.state.withLock { state in state.failure = state.failure ?? error }
                     return
                 }
-                records.apply(changes)
+                records.apply(changes, mapper: plan.mapper)
                 current[client] = records
             } else {
                 current[client] = KeyedClientRecords(changes: changes)
             }
         }
-        let (rows, memos, reused) = plan.rollups(plan.jobs[index]) { client in current[client] }
-        for (client, memo) in memos { current[client]?.memo = memo }
+        let (rows, reused, computed) = plan.rollups(plan.jobs[index], keyed: &current)
         self.state.withLock { state in
             // Void when the stream turned out of order meanwhile: finish() recomputes it.
             guard !state.outOfOrder else { return }
             state.rows[index] = rows
             state.sharesReused += reused
-            state.sharesComputed += memos.count
+            state.sharesComputed += computed
             state.records.merge(current) { _, new in new }
         }
     }

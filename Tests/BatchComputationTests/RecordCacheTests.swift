@@ -137,6 +137,61 @@ struct RecordCacheTests {
         #expect(ids(records) == ["0", "a", "é"] && records.count == 3)
     }
 
+    @Test("kept facts follow the records through changes: always the mapper's facts of the records, for any date bound and time zone")
+    func keptFactsFollowTheRecords() async throws {
+        let batch = try await GeneratedBatch.make(spread: false)
+        let paris = FactMapper(settings: batch.header.settings)
+        var settings = try #require(batch.header.settings)
+        settings.timeZone = paris.timeZone.identifier == "Pacific/Auckland" ? "America/New_York" : "Pacific/Auckland"
+        let elsewhere = FactMapper(settings: settings)
+        #expect(elsewhere.timeZone != paris.timeZone)
+        // The client with the most collection events (their business dates depend on the time zone).
+        let decoded = try BatchComputation.decodeKeyedRecords(batch.keyed[...])
+        let (client, changes) = try #require(decoded.max { left, right in
+            left.changes.filter { $0.kind == .collectionEvent }.count < right.changes.filter { $0.kind == .collectionEvent }.count
+        })
+        #expect(changes.contains { $0.kind == .collectionEvent })
+        let today = GeneratedBatch.today
+        let bounds = [today, today.advanced(by: -40), today.advanced(by: -400)]
+        func expectKept(_ records: inout KeyedClientRecords, _ mapper: FactMapper, _ label: String) {
+            for through in bounds {
+                let expected = mapper.facts(records.recordSet(through: through))
+                #expect(expected != nil)
+                #expect(records.facts(through: through, mapper: mapper) == expected, "\(label), through \(through)")
+            }
+        }
+
+        var records = KeyedClientRecords(changes: changes)
+        expectKept(&records, paris, "mapped whole")
+        // Rewritten, removed and new records of several kinds, new ids before, among and after
+        // the others: with the mapper, each fact is mapped in its record's place.
+        func first(_ kind: EntityKind) throws -> KeyedClientRecords.Change { try #require(changes.first { $0.kind == kind }) }
+        var installment = try first(.installment)
+        if case .installment(var value) = installment.record {
+            value.amount += 1_234
+            installment.record = .installment(value)
+        }
+        var document = try first(.document)
+        document.record = nil
+        var event = try first(.collectionEvent)
+        if case .event(var value) = event.record {
+            value.id = "0-EARLY-EVENT"
+            value.at = value.at.addingTimeInterval(-86_400 * 3 - 3_600 * 5)
+            event = KeyedClientRecords.Change(kind: .collectionEvent, id: value.id, firstDate: event.firstDate, record: .event(value))
+        }
+        let added = DocumentRecord(id: "ZZZ-LATE", client: client, receivedOn: today.advanced(by: -50), channel: .paper, kind: .sale)
+        let newDocument = KeyedClientRecords.Change(kind: .document, id: added.id, firstDate: added.receivedOn, record: .document(added))
+        records.apply([installment, document, event, newDocument], mapper: paris)
+        expectKept(&records, paris, "changes with the mapper")
+        // Without the mapper the facts are dropped, then mapped whole again.
+        records.apply([document], mapper: nil)
+        expectKept(&records, paris, "changes without the mapper")
+        // Another time zone maps the events again.
+        expectKept(&records, elsewhere, "another time zone")
+        records.apply([KeyedClientRecords.Change(kind: .document, id: added.id, firstDate: nil, record: nil)], mapper: elsewhere)
+        expectKept(&records, elsewhere, "a removal with the mapper")
+    }
+
     @Test("the cache lists what it holds of a batch's groups by version, and drops the clients used least recently past its capacity")
     func cacheBoundsAndVersions() throws {
         func records(_ count: Int) -> KeyedClientRecords {

@@ -1,3 +1,5 @@
+internal import Foundation
+public import KPI
 public import PilotageProtocol
 public import Wire
 
@@ -9,10 +11,15 @@ public import Wire
 /// `BINARY` collation does), so ``recordSet(through:)`` is exactly the ``ClientRecordSet`` a
 /// complete facts stream of the client decodes to, whatever order the changes came in.
 ///
+/// Once asked for its facts (``facts(through:mapper:)``), it also keeps them position for
+/// position with the records, and ``apply(_:mapper:)`` maps only the records that change: a
+/// client that gains a document is not mapped whole again at every batch.
+///
 /// ```swift
 /// var cached = KeyedClientRecords(changes: wholeClient)   // a complete stream of the client
-/// cached.apply(changesSinceThen)                           // removals and upserts, by key
+/// cached.apply(changesSinceThen, mapper: mapper)           // removals and upserts, by key
 /// let set = cached.recordSet(through: header.through)
+/// let facts = cached.facts(through: header.through, mapper: mapper)
 /// ```
 public struct KeyedClientRecords: Sendable {
     /// One record of a keyed facts stream, decoded, or its removal.
@@ -48,8 +55,44 @@ public struct KeyedClientRecords: Sendable {
     /// The latest first date of the records held (`nil`: none is dated).
     public private(set) var latestFirstDate: CalendarDate?
     /// The client's share of its group's rows computed from these records, for the next batch;
-    /// ``apply(_:)`` drops it when anything changes.
+    /// ``apply(_:mapper:)`` drops it when anything changes.
     public var memo: ClientShareMemo?
+    /// The facts of the records held, position for position, once mapped.
+    private var mapped: MappedFacts?
+
+    /// The facts of every record held, each at its record's position in ``set`` (the facts of
+    /// debit documents apart from those of installments, as ``FactMapper`` appends them after).
+    private struct MappedFacts: Sendable {
+        /// The time zone of the mapper (collection events' business dates depend on it).
+        var timeZone: TimeZone
+        var client: ClientFact?
+        var installments: [InstallmentFact] = []
+        var debits: [InstallmentFact] = []
+        var credits: [CreditFact] = []
+        var allocations: [AllocationFact] = []
+        var disputes: [DisputeFact] = []
+        var provisions: [ProvisionFact] = []
+        var exposures: [OffLedgerExposureFact] = []
+        var documents: [DocumentFact] = []
+        var supplierRules: [SupplierRuleFact] = []
+        var events: [CollectionEventFact] = []
+
+        /// The facts of every record of `set`.
+        init(_ set: ClientRecordSet, mapper: FactMapper) {
+            self.timeZone = mapper.timeZone
+            self.client = set.client.map(FactMapper.client)
+            self.installments = set.installments.map(FactMapper.installment)
+            self.debits = set.debitDocuments.map(FactMapper.debit)
+            self.credits = set.creditDocuments.map(FactMapper.credit)
+            self.allocations = set.allocations.map(FactMapper.allocation)
+            self.disputes = set.disputes.map(FactMapper.dispute)
+            self.provisions = set.provisions.map(FactMapper.provision)
+            self.exposures = set.exposures.map(FactMapper.exposure)
+            self.documents = set.documents.map(FactMapper.document)
+            self.supplierRules = set.supplierRules.map(FactMapper.supplierRule)
+            self.events = set.events.map { mapper.event($0) }
+        }
+    }
 
     /// No records.
     public init() {}
@@ -63,30 +106,78 @@ public struct KeyedClientRecords: Sendable {
     public var count: Int { self.set.count }
 
     /// Applies changes in order: a record replaces the one of the same kind and id, or joins in
-    /// its place by id; a removal drops it (removing a record not held changes nothing).
-    public mutating func apply(_ changes: [Change]) {
+    /// its place by id; a removal drops it (removing a record not held changes nothing). With
+    /// the `mapper` the facts were mapped with, the facts of the changed records are mapped
+    /// and put in their place; without it, the facts are dropped (mapped again when asked for).
+    public mutating func apply(_ changes: [Change], mapper: FactMapper? = nil) {
         guard !changes.isEmpty else { return }
         self.memo = nil
+        if let mapped = self.mapped, mapper?.timeZone != mapped.timeZone { self.mapped = nil }
         var byKind: [EntityKind: [Change]] = [:]
         for change in changes { byKind[change.kind, default: []].append(change) }
         for (kind, changes) in byKind {
             switch kind {
             case .client: self.mergeClient(changes)
-            case .installment: self.merge(\.installments, kind, changes) { if case .installment(let value) = $0 { value } else { nil } }
-            case .debitDocument: self.merge(\.debitDocuments, kind, changes) { if case .debitDocument(let value) = $0 { value } else { nil } }
-            case .creditDocument: self.merge(\.creditDocuments, kind, changes) { if case .creditDocument(let value) = $0 { value } else { nil } }
-            case .allocation: self.merge(\.allocations, kind, changes) { if case .allocation(let value) = $0 { value } else { nil } }
-            case .dispute: self.merge(\.disputes, kind, changes) { if case .dispute(let value) = $0 { value } else { nil } }
-            case .provision: self.merge(\.provisions, kind, changes) { if case .provision(let value) = $0 { value } else { nil } }
-            case .offLedgerExposure: self.merge(\.exposures, kind, changes) { if case .exposure(let value) = $0 { value } else { nil } }
-            case .document: self.merge(\.documents, kind, changes) { if case .document(let value) = $0 { value } else { nil } }
-            case .supplierRule: self.merge(\.supplierRules, kind, changes) { if case .supplierRule(let value) = $0 { value } else { nil } }
-            case .collectionEvent: self.merge(\.events, kind, changes) { if case .event(let value) = $0 { value } else { nil } }
+            case .installment:
+                self.merge(\.installments, \.installments, kind, changes, FactMapper.installment) { if case .installment(let value) = $0 { value } else { nil } }
+            case .debitDocument:
+                self.merge(\.debitDocuments, \.debits, kind, changes, FactMapper.debit) { if case .debitDocument(let value) = $0 { value } else { nil } }
+            case .creditDocument:
+                self.merge(\.creditDocuments, \.credits, kind, changes, FactMapper.credit) { if case .creditDocument(let value) = $0 { value } else { nil } }
+            case .allocation:
+                self.merge(\.allocations, \.allocations, kind, changes, FactMapper.allocation) { if case .allocation(let value) = $0 { value } else { nil } }
+            case .dispute: self.merge(\.disputes, \.disputes, kind, changes, FactMapper.dispute) { if case .dispute(let value) = $0 { value } else { nil } }
+            case .provision:
+                self.merge(\.provisions, \.provisions, kind, changes, FactMapper.provision) { if case .provision(let value) = $0 { value } else { nil } }
+            case .offLedgerExposure:
+                self.merge(\.exposures, \.exposures, kind, changes, FactMapper.exposure) { if case .exposure(let value) = $0 { value } else { nil } }
+            case .document: self.merge(\.documents, \.documents, kind, changes, FactMapper.document) { if case .document(let value) = $0 { value } else { nil } }
+            case .supplierRule:
+                self.merge(\.supplierRules, \.supplierRules, kind, changes, FactMapper.supplierRule) { if case .supplierRule(let value) = $0 { value } else { nil } }
+            case .collectionEvent:
+                // Facts are kept only when `mapper` is given (above): the fallback never maps.
+                let event = { (record: CollectionEventRecord) in (mapper ?? FactMapper(settings: nil)).event(record) }
+                self.merge(\.events, \.events, kind, changes, event) { if case .event(let value) = $0 { value } else { nil } }
             case .firmSettings, .organisationUnit, .collaborator, .collectionStrategy, .deal, .offerDocument:
                 continue
             }
         }
         self.latestFirstDate = self.keys.values.lazy.flatMap { $0 }.compactMap(\.firstDate).max()
+    }
+
+    /// The facts of ``recordSet(through:)`` (``FactMapper/facts(_:)`` of it, equal value), from
+    /// the facts kept with the records: mapped whole the first time, or when `mapper` has
+    /// another time zone than the facts kept; `nil` when the set has no client record.
+    public mutating func facts(through: CalendarDate, mapper: FactMapper) -> ClientFacts? {
+        if self.mapped?.timeZone != mapper.timeZone { self.mapped = MappedFacts(self.set, mapper: mapper) }
+        guard let mapped = self.mapped, let client = mapped.client else { return nil }
+        guard let latest = self.latestFirstDate, latest > through else {
+            return ClientFacts(
+                client: client,
+                installments: mapped.installments + mapped.debits,
+                credits: mapped.credits,
+                allocations: mapped.allocations,
+                disputes: mapped.disputes,
+                provisions: mapped.provisions,
+                exposures: mapped.exposures,
+                documents: mapped.documents,
+                supplierRules: mapped.supplierRules,
+                events: mapped.events
+            )
+        }
+        guard let key = self.keys[.client]?.first, Self.isOnOrBefore(key, through) else { return nil }
+        return ClientFacts(
+            client: client,
+            installments: self.filtered(mapped.installments, .installment, through) + self.filtered(mapped.debits, .debitDocument, through),
+            credits: self.filtered(mapped.credits, .creditDocument, through),
+            allocations: self.filtered(mapped.allocations, .allocation, through),
+            disputes: self.filtered(mapped.disputes, .dispute, through),
+            provisions: self.filtered(mapped.provisions, .provision, through),
+            exposures: self.filtered(mapped.exposures, .offLedgerExposure, through),
+            documents: self.filtered(mapped.documents, .document, through),
+            supplierRules: self.filtered(mapped.supplierRules, .supplierRule, through),
+            events: self.filtered(mapped.events, .collectionEvent, through)
+        )
     }
 
     /// The records whose first date is on or before `through` (undated ones included), as the
@@ -120,9 +211,13 @@ public struct KeyedClientRecords: Sendable {
     }
 
     private func filtered<R>(_ path: KeyPath<ClientRecordSet, [R]>, _ kind: EntityKind, _ through: CalendarDate) -> [R] {
+        self.filtered(self.set[keyPath: path], kind, through)
+    }
+
+    /// The elements of `values` (a kind's records, or their facts) whose record is on or before `through`.
+    private func filtered<R>(_ values: [R], _ kind: EntityKind, _ through: CalendarDate) -> [R] {
         guard let keys = self.keys[kind] else { return [] }
-        let records = self.set[keyPath: path]
-        return records.indices.compactMap { Self.isOnOrBefore(keys[$0], through) ? records[$0] : nil }
+        return values.indices.compactMap { Self.isOnOrBefore(keys[$0], through) ? values[$0] : nil }
     }
 
     private mutating func mergeClient(_ changes: [Change]) {
@@ -134,20 +229,30 @@ public struct KeyedClientRecords: Sendable {
             self.set.client = nil
             self.keys[.client] = nil
         }
+        self.mapped?.client = self.set.client.map(FactMapper.client)
     }
 
     /// Applies one kind's changes, in order, to its array of ``set`` and its keys, keeping the
     /// id order: a change past the last id appends (a whole client arrives in id order), any
-    /// other finds its place by binary search.
-    private mutating func merge<R>(
+    /// other finds its place by binary search. The kept facts (`factPath`), if any, follow:
+    /// `map` gives the fact of each record put in.
+    private mutating func merge<R, F>(
         _ path: WritableKeyPath<ClientRecordSet, [R]>,
+        _ factPath: WritableKeyPath<MappedFacts, [F]>,
         _ kind: EntityKind,
         _ changes: [Change],
+        _ map: (R) -> F,
         _ extract: (DecodedClientRecord) -> R?
     ) {
         var keys = self.keys.removeValue(forKey: kind) ?? []
         var records = self.set[keyPath: path]
         self.set[keyPath: path] = []
+        // Taken out while edited, so that the arrays stay uniquely referenced.
+        var facts = self.mapped?[keyPath: factPath]
+        if facts != nil { self.mapped?[keyPath: factPath] = [] }
+        defer {
+            if let facts { self.mapped?[keyPath: factPath] = facts }
+        }
         for change in changes {
             let record = change.record.flatMap(extract)
             let key = Key(id: change.id, firstDate: change.firstDate)
@@ -155,6 +260,7 @@ public struct KeyedClientRecords: Sendable {
                 if let record {
                     keys.append(key)
                     records.append(record)
+                    facts?.append(map(record))
                 }
                 continue
             }
@@ -168,13 +274,16 @@ public struct KeyedClientRecords: Sendable {
                 if let record {
                     keys[low] = key
                     records[low] = record
+                    facts?[low] = map(record)
                 } else {
                     keys.remove(at: low)
                     records.remove(at: low)
+                    facts?.remove(at: low)
                 }
             } else if let record {
                 keys.insert(key, at: low)
                 records.insert(record, at: low)
+                facts?.insert(map(record), at: low)
             }
         }
         if !keys.isEmpty { self.keys[kind] = keys }
