@@ -415,38 +415,35 @@ public enum RollupCommitter {
                 practiceSnapshot: [UInt8](day.practiceSnapshot),
                 practiceFlow: day.practiceFlow.map { [UInt8]($0) }
             )
-            if let old = oldDays.removeValue(forKey: day.day) {
-                if old == new { continue }
-                try slices.day(day.day, row: old, sign: -1, slices: keys)
-            }
-            try slices.day(day.day, row: new, sign: 1, slices: keys)
+            let old = oldDays.removeValue(forKey: day.day)
+            if old == new { continue }
+            try slices.day(day.day, old: old, new: new, slices: keys)
         }
         for (day, old) in oldDays {
-            try slices.day(day, row: old, sign: -1, slices: keys)
+            try slices.day(day, old: old, new: nil, slices: keys)
         }
         for row in rollup.months {
             let new = SliceDeltas.MonthRow(flow: [UInt8](row.receivablesFlow), practiceFlow: [UInt8](row.practiceFlow))
-            if row.month == month, let old = oldMonth {
+            var old: SliceDeltas.MonthRow?
+            if row.month == month {
+                old = oldMonth
                 oldMonth = nil
-                if old == new { continue }
-                try slices.month(month, row: old, sign: -1, slices: keys)
             }
-            try slices.month(row.month, row: new, sign: 1, slices: keys)
+            if old == new { continue }
+            try slices.month(row.month, old: old, new: new, slices: keys)
         }
         if let old = oldMonth {
-            try slices.month(month, row: old, sign: -1, slices: keys)
+            try slices.month(month, old: old, new: nil, slices: keys)
         }
         for period in rollup.periods {
             let key = SliceDeltas.PeriodKey(kind: period.kind, start: period.start, end: period.end)
             let parts = [UInt8](period.parts)
-            if let old = oldPeriods.removeValue(forKey: key) {
-                if old == parts { continue }
-                try slices.period(key, parts: old, sign: -1, slices: keys)
-            }
-            try slices.period(key, parts: parts, sign: 1, slices: keys)
+            let old = oldPeriods.removeValue(forKey: key)
+            if old == parts { continue }
+            try slices.period(key, old: old, new: parts, slices: keys)
         }
         for (key, old) in oldPeriods {
-            try slices.period(key, parts: old, sign: -1, slices: keys)
+            try slices.period(key, old: old, new: nil, slices: keys)
         }
     }
 }

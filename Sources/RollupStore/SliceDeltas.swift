@@ -20,9 +20,11 @@ struct SliceDeltas {
         var parts: Parts = .zero
         var contributors = 0
 
-        mutating func add(_ parts: Parts, sign: Int) {
-            self.parts += sign < 0 ? parts.negated : parts
-            self.contributors += sign
+        /// Adds a change already signed (computed once per group row, then added to each of
+        /// its slices).
+        mutating func add(_ change: Parts, contributors: Int) {
+            self.parts += change
+            self.contributors += contributors
         }
     }
 
@@ -65,52 +67,83 @@ struct SliceDeltas {
         var practiceFlow: [UInt8]
     }
 
-    /// A day row of a group in `slices` deleted (−1) or inserted (+1).
-    mutating func day(_ day: CalendarDate, row: DayRow, sign: Int, slices: [String]) throws {
-        guard !slices.isEmpty else { return }
-        let snapshot = try ReceivablesSnapshot(compactEncoded: row.snapshot)
-        let flow = try row.flow.map { try ReceivablesFlow(compactEncoded: $0) }
-        var practiceSnapshot = try PracticeSnapshot(compactEncoded: row.practiceSnapshot)
-        practiceSnapshot.earliestPeriodStart = nil
-        let practiceFlow = try row.practiceFlow.map { try PracticeFlow(compactEncoded: $0) }
-        let negative = sign < 0
+    /// The change in contributing rows when `old` is replaced by `new` (either may be absent).
+    private static func contributors(_ old: (some Any)?, _ new: (some Any)?) -> Int {
+        (new == nil ? 0 : 1) - (old == nil ? 0 : 1)
+    }
+
+    /// `new − old` of one column (absent when neither row has it), decoded once.
+    private static func change<Parts: InvertibleParts>(
+        _ old: [UInt8]?,
+        _ new: [UInt8]?,
+        _ decode: ([UInt8]) throws -> Parts
+    ) rethrows -> Parts? {
+        switch (old, new) {
+        case (nil, nil): nil
+        case (let old?, nil): try decode(old).negated
+        case (nil, let new?): try decode(new)
+        case (let old?, let new?): try decode(new) + decode(old).negated
+        }
+    }
+
+    /// A group's day row `old` replaced by `new` (deleted: no `new`; inserted: no `old`), in
+    /// each of its `slices`: the difference is computed once and added to each slice.
+    mutating func day(_ day: CalendarDate, old: DayRow?, new: DayRow?, slices: [String]) throws {
+        guard !slices.isEmpty, old != nil || new != nil else { return }
+        func practice(_ bytes: [UInt8]) throws -> PracticeSnapshot {
+            var snapshot = try PracticeSnapshot(compactEncoded: bytes)
+            snapshot.earliestPeriodStart = nil
+            return snapshot
+        }
+        let snapshot = try Self.change(old?.snapshot, new?.snapshot) { try ReceivablesSnapshot(compactEncoded: $0) } ?? .zero
+        let flow = try Self.change(old?.flow, new?.flow) { try ReceivablesFlow(compactEncoded: $0) }
+        let practiceSnapshot = try Self.change(old?.practiceSnapshot, new?.practiceSnapshot, practice) ?? .zero
+        let practiceFlow = try Self.change(old?.practiceFlow, new?.practiceFlow) { try PracticeFlow(compactEncoded: $0) }
+        let contributors = Self.contributors(old, new)
         for key in slices {
-            self.slices[key, default: Slice()].snapshots[day, default: Delta()].add(snapshot, sign: sign)
-            self.slices[key, default: Slice()].practiceSnapshots[day, default: .zero] += negative ? practiceSnapshot.negated : practiceSnapshot
-            if let flow {
-                self.slices[key, default: Slice()].dayFlows[day, default: .zero] += negative ? flow.negated : flow
-            }
-            if let practiceFlow {
-                self.slices[key, default: Slice()].practiceDayFlows[day, default: .zero] += negative ? practiceFlow.negated : practiceFlow
+            Self.update(&self.slices[key, default: Slice()]) { slice in
+                slice.snapshots[day, default: Delta()].add(snapshot, contributors: contributors)
+                slice.practiceSnapshots[day, default: .zero] += practiceSnapshot
+                if let flow { slice.dayFlows[day, default: .zero] += flow }
+                if let practiceFlow { slice.practiceDayFlows[day, default: .zero] += practiceFlow }
             }
         }
     }
 
-    /// A month row of a group in `slices` deleted (−1) or inserted (+1).
-    mutating func month(_ month: CalendarDate, row: MonthRow, sign: Int, slices: [String]) throws {
-        guard !slices.isEmpty else { return }
-        let flow = try ReceivablesFlow(compactEncoded: row.flow)
-        let practiceFlow = try PracticeFlow(compactEncoded: row.practiceFlow)
+    /// A group's month row `old` replaced by `new`, in each of its `slices`.
+    mutating func month(_ month: CalendarDate, old: MonthRow?, new: MonthRow?, slices: [String]) throws {
+        guard !slices.isEmpty, old != nil || new != nil else { return }
+        let flow = try Self.change(old?.flow, new?.flow) { try ReceivablesFlow(compactEncoded: $0) } ?? .zero
+        let practiceFlow = try Self.change(old?.practiceFlow, new?.practiceFlow) { try PracticeFlow(compactEncoded: $0) } ?? .zero
+        let contributors = Self.contributors(old, new)
         for key in slices {
-            self.slices[key, default: Slice()].months[month, default: Delta()].add(flow, sign: sign)
-            self.slices[key, default: Slice()].practiceMonths[month, default: .zero] += sign < 0 ? practiceFlow.negated : practiceFlow
+            Self.update(&self.slices[key, default: Slice()]) { slice in
+                slice.months[month, default: Delta()].add(flow, contributors: contributors)
+                slice.practiceMonths[month, default: .zero] += practiceFlow
+            }
         }
     }
 
-    /// A period row of a group in `slices` deleted (−1) or inserted (+1).
-    mutating func period(_ key: PeriodKey, parts: [UInt8], sign: Int, slices: [String]) throws {
-        guard !slices.isEmpty else { return }
+    /// A group's period row `old` replaced by `new`, in each of its `slices`.
+    mutating func period(_ key: PeriodKey, old: [UInt8]?, new: [UInt8]?, slices: [String]) throws {
+        guard !slices.isEmpty, old != nil || new != nil else { return }
+        let contributors = Self.contributors(old, new)
         switch key.kind {
         case .collectionRate:
-            let parts = try CollectionRateParts(compactEncoded: parts)
-            for slice in slices { self.slices[slice, default: Slice()].rates[key, default: Delta()].add(parts, sign: sign) }
+            let change = try Self.change(old, new) { try CollectionRateParts(compactEncoded: $0) } ?? .zero
+            for slice in slices { Self.update(&self.slices[slice, default: Slice()]) { $0.rates[key, default: Delta()].add(change, contributors: contributors) } }
         case .forecast:
-            let parts = try ForecastParts(compactEncoded: parts)
-            for slice in slices { self.slices[slice, default: Slice()].forecasts[key, default: Delta()].add(parts, sign: sign) }
+            let change = try Self.change(old, new) { try ForecastParts(compactEncoded: $0) } ?? .zero
+            for slice in slices { Self.update(&self.slices[slice, default: Slice()]) { $0.forecasts[key, default: Delta()].add(change, contributors: contributors) } }
         case .windowFlow:
-            let parts = try ReceivablesFlow(compactEncoded: parts)
-            for slice in slices { self.slices[slice, default: Slice()].windowFlows[key, default: Delta()].add(parts, sign: sign) }
+            let change = try Self.change(old, new) { try ReceivablesFlow(compactEncoded: $0) } ?? .zero
+            for slice in slices { Self.update(&self.slices[slice, default: Slice()]) { $0.windowFlows[key, default: Delta()].add(change, contributors: contributors) } }
         }
+    }
+
+    /// Runs `body` on a slice in place (one dictionary access for all its updates).
+    private static func update(_ slice: inout Slice, _ body: (inout Slice) -> Void) {
+        body(&slice)
     }
 
     // MARK: - Applying

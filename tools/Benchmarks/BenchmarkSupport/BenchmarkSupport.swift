@@ -78,6 +78,19 @@ package final class Child {
         return (kibibytes("VmRSS") / 1024, kibibytes("VmHWM") / 1024)
     }
 
+    /// CPU time used so far, user and system, in seconds (`utime` + `stime` of
+    /// `/proc/<pid>/stat`; 0 when not running): compared before and after a phase, what the
+    /// phase cost the process, whatever the other processes did to its wall-clock times.
+    package var cpuSeconds: Double {
+        let text = (try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // Fields 14 and 15 of the whole line are the 12th and 13th after the name.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM, then waits for the exit.
     package func stop() {
         if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }

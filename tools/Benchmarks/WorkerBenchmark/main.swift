@@ -29,7 +29,8 @@
 //
 // `lag` also prints the warm-up batches' lags (`LAG-WARMUP`; `cold_ms` is the first one: the
 // worker starts with an empty record cache, so that batch streams its groups' whole history),
-// every measured batch's lag in order (`LAG-SERIES`) and the worker's memory (`LAG-MEMORY`).
+// every measured batch's lag in order (`LAG-SERIES`), the CPU time a measured batch cost the
+// gateway and the worker (`LAG-CPU`) and the worker's memory (`LAG-MEMORY`).
 
 internal import BenchmarkSupport
 internal import Foundation
@@ -198,7 +199,7 @@ func batchLines(_ worker: Child, from: Int) -> (lines: Int, batches: [[String: D
     return (lines.count, batches)
 }
 
-func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
+func lag(_ options: Options, gateway: Child, session: BenchmarkSession, parameters: DemoFirmParameters, directory: URL) async throws {
     let workers = try startWorkers(1, session: session, worker: options.worker, directory: directory, tag: "lag", logLevel: "info", concurrency: options.workerConcurrency,
         maxPartitions: options.workerMaxPartitions, recordCache: options.workerRecordCache)
     defer { for worker in workers { worker.stop() } }
@@ -209,12 +210,14 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
         // was (a shared sequence moved the spread rows to other clients after a run of another length).
         var random: UInt64 = composition == "spread" ? 0x5EED_5B2E : 0x5EED
         var logStart = 0
+        var cpuStart = (gateway: 0.0, worker: 0.0)
         var warmupLags: [Double] = []
         var lags: [Double] = []
         var partitions: [Double] = []
         for index in 0..<(options.warmup + options.batches) {
             if index == options.warmup {
                 logStart = workers.first.map { batchLines($0, from: 0).lines } ?? 0
+                cpuStart = (gateway.cpuSeconds, workers.first?.cpuSeconds ?? 0)
             }
             let batch = lagBatch(index: index, composition: composition, parameters: parameters, random: &random, salt: &salt)
             let report = try await session.ingest(batch)
@@ -238,6 +241,13 @@ func lag(_ options: Options, session: BenchmarkSession, parameters: DemoFirmPara
             "LAG composition=\(composition) warmup=\(warmupLags.count) batches=\(lags.count) rows=1000 partitions_per_batch=\(String(format: "%.0f", median(partitions))) "
                 + "p50_ms=\(String(format: "%.0f", percentile(lags, 0.5))) p90_ms=\(String(format: "%.0f", percentile(lags, 0.9))) "
                 + "p99_ms=\(String(format: "%.0f", percentile(lags, 0.99))) max_ms=\(String(format: "%.0f", lags.max() ?? 0))"
+        )
+        // What a measured batch cost each process in CPU (the two cores are shared: a batch's lag
+        // is at least half their sum).
+        let measured = Double(max(lags.count, 1))
+        output(
+            "LAG-CPU composition=\(composition) gateway_ms_per_batch=\(String(format: "%.0f", (gateway.cpuSeconds - cpuStart.gateway) * 1000 / measured)) "
+                + "worker_ms_per_batch=\(String(format: "%.0f", ((workers.first?.cpuSeconds ?? 0) - cpuStart.worker) * 1000 / measured))"
         )
         // The warm-up batches: the first after the worker started finds nothing of this
         // composition's clients in its caches.
@@ -288,7 +298,7 @@ do {
             }
             output("MEDIAN name=\(name) partitions_per_s=\(String(format: "%.0f", median(partitionRates))) facts_per_s=\(String(format: "%.0f", median(factRates)))")
         case "lag":
-            try await lag(options, session: session, parameters: parameters, directory: directory)
+            try await lag(options, gateway: gateway, session: session, parameters: parameters, directory: directory)
         default:
             break
         }
