@@ -74,90 +74,74 @@ public struct FactRecords {
     }
 
     /// Which member clients a worker holding `known` gets as changes, with the sequence of the
-    /// version it holds each at, and those changes (``changes(since:limit:)``). A version that
-    /// is not this file's (``hasVersion(_:)``), or after which more than `limit` records changed
-    /// in the firm, has its clients sent whole: a client the worker has not needed for long does
-    /// not make the other clients of the batch whole.
+    /// version it holds each at, and those changes (``changes(since:limit:)``). A client held
+    /// at a version that is not this file's (``hasVersion(_:)``) is sent whole; so are the
+    /// clients with the most changes when the clients' changes add up to more than `limit`
+    /// records (a client the worker has not needed for long, or that was re-imported, does not
+    /// make the other clients of the batch whole).
     public func changes(known: [KnownRecords], members: [String], limit: Int) throws -> (since: [String: Int64], changes: [StoredRecord]) {
         let memberSet = Set(members)
-        var since: [String: Int64] = [:]
-        // Newest first, counting each version's changes on from the previous one's: one pass
-        // over the index ranges however many versions the worker holds.
-        var counted = (after: Int64.max, changes: 0)
+        var held: [(client: String, sequence: Int64, changes: Int)] = []
+        var seen: Set<String> = []
         for version in known.sorted(by: { $0.asOf.sequence > $1.asOf.sequence }) where try self.hasVersion(version.asOf) {
-            if version.asOf.sequence < counted.after {
-                counted.changes += try self.changeCount(after: version.asOf.sequence, through: counted.after)
-                counted.after = version.asOf.sequence
+            for client in version.clients where memberSet.contains(client) && seen.insert(client).inserted {
+                held.append((client, version.asOf.sequence, try self.changeCount(of: client, after: version.asOf.sequence)))
             }
-            guard counted.changes <= limit else { break }
-            for client in version.clients where memberSet.contains(client) && since[client] == nil {
-                since[client] = version.asOf.sequence
-            }
+        }
+        var since: [String: Int64] = [:]
+        var total = 0
+        for client in held.sorted(by: { ($0.changes, $0.client) < ($1.changes, $1.client) }) {
+            guard total + client.changes <= limit else { break }
+            total += client.changes
+            since[client.client] = client.sequence
         }
         guard !since.isEmpty, let changes = try self.changes(since: since, limit: limit) else { return ([:], []) }
         return (since, changes)
     }
 
-    /// How many records were added, rewritten or removed in the firm by the ingestions after
-    /// `after` up to `through` (two index ranges: `records_by_sequence` and `record_removals`).
-    public func changeCount(after: Int64, through: Int64 = .max) throws -> Int {
-        let written = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM records WHERE sequence > ? AND sequence <= ?", after, through) ?? 0
-        let removed = try self.connection.fetchValue(
-            Int.self, "SELECT count(*) FROM record_removals WHERE sequence > ? AND sequence <= ?", after, through
-        ) ?? 0
+    /// How many of `client`'s records were added, rewritten or removed by the ingestions after
+    /// `after` (two index ranges of the client: `records_by_owner_sequence` and
+    /// `record_removals_by_owner`, tenant schema v13).
+    public func changeCount(of client: String, after: Int64) throws -> Int {
+        let written = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM records WHERE owner = ? AND sequence > ?", client, after) ?? 0
+        let removed = try self.connection.fetchValue(Int.self, "SELECT count(*) FROM record_removals WHERE owner = ? AND sequence > ?", client, after) ?? 0
         return written + removed
     }
 
     /// What changed for each client of `since` after its sequence there: the records that left
     /// it (``StoredRecord/removed``), then those added or rewritten, with ids and first dates,
-    /// clients in id order. `nil` when more than `limit` records changed in the firm after the
-    /// earliest of those sequences (sending the clients whole is then cheaper).
+    /// clients in id order. Each client's changes are read from its own index ranges (tenant
+    /// schema v13). `nil` when the clients' changes add up to more than `limit` records
+    /// (sending the clients whole is then cheaper).
     public func changes(since: [String: Int64], limit: Int) throws -> [StoredRecord]? {
-        guard let earliest = since.values.min() else { return [] }
-        var removed: [String: [StoredRecord]] = [:]
-        try self.connection.query(
-            "SELECT sequence, owner, kind, id FROM record_removals WHERE sequence > ?",
-            arguments: [.integer(earliest)]
-        ) { row in
-            let owner = try row.decode(String.self, at: 1)
-            guard let after = since[owner], try row.decode(Int64.self, at: 0) > after else { return }
-            removed[owner, default: []].append(
-                StoredRecord(kind: try row.decode(EntityKind.self, at: 2), client: owner, payload: Data(), id: try row.decode(String.self, at: 3), removed: true)
-            )
-        }
-        // The keys first, from `records_by_sequence` alone (it holds the primary key); then the
-        // payloads of the clients' records only, by primary key (most changes of a firm are
-        // other clients').
-        var keys: [(owner: String, kind: EntityKind, id: String)] = []
-        var scanned = 0
-        try self.connection.query(
-            "SELECT sequence, owner, kind, id FROM records WHERE sequence > ? LIMIT ?",
-            arguments: [.integer(earliest), .integer(Int64(limit) + 1)]
-        ) { row in
-            scanned += 1
-            let owner = try row.decode(String.self, at: 1)
-            guard let after = since[owner], try row.decode(Int64.self, at: 0) > after else { return }
-            keys.append((owner, try row.decode(EntityKind.self, at: 2), try row.decode(String.self, at: 3)))
-        }
-        guard scanned <= limit else { return nil }
-        var changed: [String: [StoredRecord]] = [:]
-        for key in keys {
+        var result: [StoredRecord] = []
+        for (client, after) in since.sorted(by: { $0.key < $1.key }) {
             try self.connection.query(
-                "SELECT payload, first_date FROM records WHERE owner = ? AND kind = ? AND id = ?",
-                arguments: [.text(key.owner), .text(key.kind.rawValue), .text(key.id)]
+                "SELECT kind, id FROM record_removals WHERE owner = ? AND sequence > ? ORDER BY sequence, kind, id",
+                arguments: [.text(client), .integer(after)]
             ) { row in
-                changed[key.owner, default: []].append(
+                result.append(
+                    StoredRecord(kind: try row.decode(EntityKind.self, at: 0), client: client, payload: Data(), id: try row.decode(String.self, at: 1), removed: true)
+                )
+            }
+            guard result.count <= limit else { return nil }
+            try self.connection.query(
+                "SELECT kind, id, payload, first_date FROM records WHERE owner = ? AND sequence > ? ORDER BY sequence, kind, id",
+                arguments: [.text(client), .integer(after)]
+            ) { row in
+                result.append(
                     StoredRecord(
-                        kind: key.kind,
-                        client: key.owner,
-                        payload: Data(try row.decode([UInt8].self, at: 0)),
-                        id: key.id,
-                        firstDate: try row.decode(CalendarDate?.self, at: 1)
+                        kind: try row.decode(EntityKind.self, at: 0),
+                        client: client,
+                        payload: Data(try row.decode([UInt8].self, at: 2)),
+                        id: try row.decode(String.self, at: 1),
+                        firstDate: try row.decode(CalendarDate?.self, at: 3)
                     )
                 )
             }
+            guard result.count <= limit else { return nil }
         }
-        return Set(removed.keys).union(changed.keys).sorted().flatMap { (removed[$0] ?? []) + (changed[$0] ?? []) }
+        return result
     }
 
     /// The facts of `clients` (every record, whatever its date), mapped with `mapper`; clients

@@ -97,6 +97,14 @@ public import Storage
 /// earlier first activity of one of its clients). Most commits (today's rows of groups already
 /// published) change none, so what gateways derive from the first days stays cached across them.
 ///
+/// Version 13 (each client's changes): `records_by_owner_sequence` and
+/// `record_removals_by_owner`, so that what changed for a client since a sequence (the facts
+/// stream of a worker that holds the client's records) is two index ranges of that client,
+/// whatever else changed in the firm meanwhile. Before, it was a scan of every change of the
+/// firm since the oldest version the worker held of the batch's clients: tens of thousands of
+/// index rows per batch on a large firm ingesting steadily. Upgrading builds the two indexes
+/// (seconds for millions of records).
+///
 /// Version 12 (groups changes): `groups_changes.sequence` is the last ingestion that changed
 /// the client groups' members (a client added, moved to another profile or deleted) or a
 /// collaborator. Gateways keep what they derive from the groups (slices, filter axes, names,
@@ -390,6 +398,14 @@ public enum TenantSchema {
                     sequence INTEGER NOT NULL
                 ) STRICT;
                 INSERT INTO groups_changes (singleton, sequence) VALUES (1, coalesce((SELECT max(sequence) FROM ingestions), 0));
+                """
+        ),
+        Migration(
+            version: 13,
+            name: "each client's changes by sequence (records and removals)",
+            sql: """
+                CREATE INDEX records_by_owner_sequence ON records (owner, sequence);
+                CREATE INDEX record_removals_by_owner ON record_removals (owner, sequence);
                 """
         ),
     ])

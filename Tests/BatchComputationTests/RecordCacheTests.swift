@@ -83,12 +83,24 @@ struct RecordCacheTests {
                 let facts = FactRecords(connection: connection)
                 return (
                     try facts.changes(known: known, members: members, limit: 1_000),
-                    try facts.changes(known: known, members: members, limit: 3)
+                    try facts.changes(known: known, members: members, limit: 2)
                 )
             }
             #expect(generous.since == [client(1): version.sequence, client(2): now.sequence])
             #expect(Set(generous.changes.compactMap(\.client)) == [client(1)])
+            // Client 1's three changes do not fit in 2: it is sent whole, client 2 still as changes.
             #expect(strict.since == [client(2): now.sequence] && strict.changes.isEmpty)
+            // Each client's changes come from its own index ranges, not from every change of the firm.
+            let first = client(1)
+            let plans = try await database.read { connection in
+                try ["SELECT count(*) FROM records WHERE owner = ?1 AND sequence > ?2", "SELECT count(*) FROM record_removals WHERE owner = ?1 AND sequence > ?2"].map { sql in
+                    var plan: [String] = []
+                    try connection.query("EXPLAIN QUERY PLAN " + sql, first, version.sequence) { row in plan.append(try row.decode(String.self, at: 3)) }
+                    return plan.joined(separator: "; ")
+                }
+            }
+            #expect(plans[0].contains("records_by_owner_sequence (owner=? AND sequence>?)"), "\(plans[0])")
+            #expect(plans[1].contains("record_removals_by_owner (owner=? AND sequence>?)"), "\(plans[1])")
 
             var header = after.header
             header.changedOnly = changedOnly.sorted()

@@ -44,7 +44,7 @@ public struct StatusHandlers: Sendable {
                     FirmRollupStatus(
                         firmID: firm.rawValue,
                         freshness: freshness,
-                        leasedPartitions: try await self.catalog.heldPartitions(firm: firm).count,
+                        leasedPartitions: try await self.catalog.heldPartitionCount(firm: firm),
                         lag: self.lag.summaries(firm: firm)
                     )
                 )

@@ -158,6 +158,14 @@ extension Catalog {
         }
     }
 
+    /// How many partitions of `firm` are held (unexpired) at `now` (`pilotage status`), from the
+    /// same index range as ``heldPartitions(firm:now:)``.
+    public func heldPartitionCount(firm: FirmID, now: Date = Date()) async throws -> Int {
+        try await self.database.read { conn in
+            try conn.fetchValue(Int.self, "SELECT count(*) FROM (\(Self.heldPartitionsQuery))", now, firm) ?? 0
+        }
+    }
+
     /// The query of ``heldPartitions(firm:now:)`` (`?1`: now, `?2`: the firm); tests check its plan.
     package static let heldPartitionsQuery =
         "SELECT partition_key FROM worker_leases WHERE holder IS NOT NULL AND expires_at > ?1 AND firm_id = ?2"

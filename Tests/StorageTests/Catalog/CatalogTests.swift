@@ -427,6 +427,7 @@ struct CatalogLeaseTests {
                     == ["g1/fy2025/m2025-03", "g2/fy2025/m2025-03", "g3/fy2025/m2025-03"]
             )
             #expect(try await catalog.heldPartitions(firm: martin, now: self.start.addingTimeInterval(1)) == ["g9/fy2025/m2025-03"])
+            #expect(try await catalog.heldPartitionCount(firm: dupont, now: self.start.addingTimeInterval(1)) == 3)
             let released = try await catalog.releaseLeases(
                 firm: dupont,
                 holder: "w1",
@@ -437,6 +438,7 @@ struct CatalogLeaseTests {
             // The w1 leases expire after 30 s, the one taken before the upgrade after 60 s.
             #expect(try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(30)) == ["g1/fy2025/m2025-03"])
             #expect(try await catalog.heldPartitions(firm: dupont, now: self.start.addingTimeInterval(60)).isEmpty)
+            #expect(try await catalog.heldPartitionCount(firm: dupont, now: self.start.addingTimeInterval(60)) == 0)
             await catalog.close()
 
             // Every call of a lease and of a status runs this query: it must seek the held
