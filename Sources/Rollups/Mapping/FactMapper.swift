@@ -77,23 +77,24 @@ public struct FactMapper: Sendable {
     /// The facts of one client; `nil` when its client record is missing.
     public func facts(_ set: ClientRecordSet) -> ClientFacts? {
         guard let record = set.client else { return nil }
-        var facts = ClientFacts(client: Self.client(record))
-        facts.installments.reserveCapacity(set.installments.count + set.debitDocuments.count)
-        for installment in set.installments {
-            facts.installments.append(Self.installment(installment))
-        }
-        for debit in set.debitDocuments {
-            facts.installments.append(Self.debit(debit))
-        }
-        facts.credits = set.creditDocuments.map(Self.credit)
-        facts.allocations = set.allocations.map(Self.allocation)
-        facts.disputes = set.disputes.map(Self.dispute)
-        facts.provisions = set.provisions.map(Self.provision)
-        facts.exposures = set.exposures.map(Self.exposure)
-        facts.documents = set.documents.map(Self.document)
-        facts.supplierRules = set.supplierRules.map(Self.supplierRule)
-        facts.events = set.events.map { self.event($0) }
-        return facts
+        return self.lists(set).facts(of: Self.client(record))
+    }
+
+    /// The facts of each record of `set` but the client's own, kind by kind, each at its
+    /// record's position.
+    public func lists(_ set: ClientRecordSet) -> FactLists {
+        var lists = FactLists()
+        lists.installments = set.installments.map(Self.installment)
+        lists.debits = set.debitDocuments.map(Self.debit)
+        lists.credits = set.creditDocuments.map(Self.credit)
+        lists.allocations = set.allocations.map(Self.allocation)
+        lists.disputes = set.disputes.map(Self.dispute)
+        lists.provisions = set.provisions.map(Self.provision)
+        lists.exposures = set.exposures.map(Self.exposure)
+        lists.documents = set.documents.map(Self.document)
+        lists.supplierRules = set.supplierRules.map(Self.supplierRule)
+        lists.events = set.events.map { self.event($0) }
+        return lists
     }
 
     /// `ClientRecord` → `ClientFact`.
@@ -359,5 +360,50 @@ public struct FactMapper: Sendable {
             case .office: .office
             }
         return OrganisationUnitFact(id: record.id, name: record.name, kind: kind, parent: record.parent)
+    }
+}
+
+/// The facts of a client's records kind by kind, each list in the order of its records in the
+/// ``ClientRecordSet`` (``FactMapper/lists(_:)``); debit documents apart from installments,
+/// which a client's facts list first.
+public struct FactLists: Sendable {
+    /// Of the installment records.
+    public var installments: [InstallmentFact] = []
+    /// Of the debit documents (refunds, debit adjustments).
+    public var debits: [InstallmentFact] = []
+    /// Of the credit documents.
+    public var credits: [CreditFact] = []
+    /// Of the allocations.
+    public var allocations: [AllocationFact] = []
+    /// Of the disputes.
+    public var disputes: [DisputeFact] = []
+    /// Of the provisions.
+    public var provisions: [ProvisionFact] = []
+    /// Of the off-ledger exposures.
+    public var exposures: [OffLedgerExposureFact] = []
+    /// Of the practice documents.
+    public var documents: [DocumentFact] = []
+    /// Of the supplier rules.
+    public var supplierRules: [SupplierRuleFact] = []
+    /// Of the collection events (business dates in the mapper's time zone).
+    public var events: [CollectionEventFact] = []
+
+    /// Empty lists.
+    public init() {}
+
+    /// The facts of `client` made of these lists (installments, then debit documents).
+    public func facts(of client: ClientFact) -> ClientFacts {
+        ClientFacts(
+            client: client,
+            installments: self.installments + self.debits,
+            credits: self.credits,
+            allocations: self.allocations,
+            disputes: self.disputes,
+            provisions: self.provisions,
+            exposures: self.exposures,
+            documents: self.documents,
+            supplierRules: self.supplierRules,
+            events: self.events
+        )
     }
 }

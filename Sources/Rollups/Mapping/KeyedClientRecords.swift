@@ -60,37 +60,18 @@ public struct KeyedClientRecords: Sendable {
     /// The facts of the records held, position for position, once mapped.
     private var mapped: MappedFacts?
 
-    /// The facts of every record held, each at its record's position in ``set`` (the facts of
-    /// debit documents apart from those of installments, as ``FactMapper`` appends them after).
+    /// The facts of every record held, each at its record's position in ``set``.
     private struct MappedFacts: Sendable {
         /// The time zone of the mapper (collection events' business dates depend on it).
         var timeZone: TimeZone
         var client: ClientFact?
-        var installments: [InstallmentFact] = []
-        var debits: [InstallmentFact] = []
-        var credits: [CreditFact] = []
-        var allocations: [AllocationFact] = []
-        var disputes: [DisputeFact] = []
-        var provisions: [ProvisionFact] = []
-        var exposures: [OffLedgerExposureFact] = []
-        var documents: [DocumentFact] = []
-        var supplierRules: [SupplierRuleFact] = []
-        var events: [CollectionEventFact] = []
+        var lists: FactLists
 
         /// The facts of every record of `set`.
         init(_ set: ClientRecordSet, mapper: FactMapper) {
             self.timeZone = mapper.timeZone
             self.client = set.client.map(FactMapper.client)
-            self.installments = set.installments.map(FactMapper.installment)
-            self.debits = set.debitDocuments.map(FactMapper.debit)
-            self.credits = set.creditDocuments.map(FactMapper.credit)
-            self.allocations = set.allocations.map(FactMapper.allocation)
-            self.disputes = set.disputes.map(FactMapper.dispute)
-            self.provisions = set.provisions.map(FactMapper.provision)
-            self.exposures = set.exposures.map(FactMapper.exposure)
-            self.documents = set.documents.map(FactMapper.document)
-            self.supplierRules = set.supplierRules.map(FactMapper.supplierRule)
-            self.events = set.events.map { mapper.event($0) }
+            self.lists = mapper.lists(set)
         }
     }
 
@@ -119,25 +100,25 @@ public struct KeyedClientRecords: Sendable {
             switch kind {
             case .client: self.mergeClient(changes)
             case .installment:
-                self.merge(\.installments, \.installments, kind, changes, FactMapper.installment) { if case .installment(let value) = $0 { value } else { nil } }
+                self.merge(\.installments, \.lists.installments, kind, changes, FactMapper.installment) { if case .installment(let value) = $0 { value } else { nil } }
             case .debitDocument:
-                self.merge(\.debitDocuments, \.debits, kind, changes, FactMapper.debit) { if case .debitDocument(let value) = $0 { value } else { nil } }
+                self.merge(\.debitDocuments, \.lists.debits, kind, changes, FactMapper.debit) { if case .debitDocument(let value) = $0 { value } else { nil } }
             case .creditDocument:
-                self.merge(\.creditDocuments, \.credits, kind, changes, FactMapper.credit) { if case .creditDocument(let value) = $0 { value } else { nil } }
+                self.merge(\.creditDocuments, \.lists.credits, kind, changes, FactMapper.credit) { if case .creditDocument(let value) = $0 { value } else { nil } }
             case .allocation:
-                self.merge(\.allocations, \.allocations, kind, changes, FactMapper.allocation) { if case .allocation(let value) = $0 { value } else { nil } }
-            case .dispute: self.merge(\.disputes, \.disputes, kind, changes, FactMapper.dispute) { if case .dispute(let value) = $0 { value } else { nil } }
+                self.merge(\.allocations, \.lists.allocations, kind, changes, FactMapper.allocation) { if case .allocation(let value) = $0 { value } else { nil } }
+            case .dispute: self.merge(\.disputes, \.lists.disputes, kind, changes, FactMapper.dispute) { if case .dispute(let value) = $0 { value } else { nil } }
             case .provision:
-                self.merge(\.provisions, \.provisions, kind, changes, FactMapper.provision) { if case .provision(let value) = $0 { value } else { nil } }
+                self.merge(\.provisions, \.lists.provisions, kind, changes, FactMapper.provision) { if case .provision(let value) = $0 { value } else { nil } }
             case .offLedgerExposure:
-                self.merge(\.exposures, \.exposures, kind, changes, FactMapper.exposure) { if case .exposure(let value) = $0 { value } else { nil } }
-            case .document: self.merge(\.documents, \.documents, kind, changes, FactMapper.document) { if case .document(let value) = $0 { value } else { nil } }
+                self.merge(\.exposures, \.lists.exposures, kind, changes, FactMapper.exposure) { if case .exposure(let value) = $0 { value } else { nil } }
+            case .document: self.merge(\.documents, \.lists.documents, kind, changes, FactMapper.document) { if case .document(let value) = $0 { value } else { nil } }
             case .supplierRule:
-                self.merge(\.supplierRules, \.supplierRules, kind, changes, FactMapper.supplierRule) { if case .supplierRule(let value) = $0 { value } else { nil } }
+                self.merge(\.supplierRules, \.lists.supplierRules, kind, changes, FactMapper.supplierRule) { if case .supplierRule(let value) = $0 { value } else { nil } }
             case .collectionEvent:
                 // Facts are kept only when `mapper` is given (above): the fallback never maps.
                 let event = { (record: CollectionEventRecord) in (mapper ?? FactMapper(settings: nil)).event(record) }
-                self.merge(\.events, \.events, kind, changes, event) { if case .event(let value) = $0 { value } else { nil } }
+                self.merge(\.events, \.lists.events, kind, changes, event) { if case .event(let value) = $0 { value } else { nil } }
             case .firmSettings, .organisationUnit, .collaborator, .collectionStrategy, .deal, .offerDocument:
                 continue
             }
@@ -151,33 +132,20 @@ public struct KeyedClientRecords: Sendable {
     public mutating func facts(through: CalendarDate, mapper: FactMapper) -> ClientFacts? {
         if self.mapped?.timeZone != mapper.timeZone { self.mapped = MappedFacts(self.set, mapper: mapper) }
         guard let mapped = self.mapped, let client = mapped.client else { return nil }
-        guard let latest = self.latestFirstDate, latest > through else {
-            return ClientFacts(
-                client: client,
-                installments: mapped.installments + mapped.debits,
-                credits: mapped.credits,
-                allocations: mapped.allocations,
-                disputes: mapped.disputes,
-                provisions: mapped.provisions,
-                exposures: mapped.exposures,
-                documents: mapped.documents,
-                supplierRules: mapped.supplierRules,
-                events: mapped.events
-            )
-        }
+        guard let latest = self.latestFirstDate, latest > through else { return mapped.lists.facts(of: client) }
         guard let key = self.keys[.client]?.first, Self.isOnOrBefore(key, through) else { return nil }
-        return ClientFacts(
-            client: client,
-            installments: self.filtered(mapped.installments, .installment, through) + self.filtered(mapped.debits, .debitDocument, through),
-            credits: self.filtered(mapped.credits, .creditDocument, through),
-            allocations: self.filtered(mapped.allocations, .allocation, through),
-            disputes: self.filtered(mapped.disputes, .dispute, through),
-            provisions: self.filtered(mapped.provisions, .provision, through),
-            exposures: self.filtered(mapped.exposures, .offLedgerExposure, through),
-            documents: self.filtered(mapped.documents, .document, through),
-            supplierRules: self.filtered(mapped.supplierRules, .supplierRule, through),
-            events: self.filtered(mapped.events, .collectionEvent, through)
-        )
+        var lists = FactLists()
+        lists.installments = self.filtered(mapped.lists.installments, .installment, through)
+        lists.debits = self.filtered(mapped.lists.debits, .debitDocument, through)
+        lists.credits = self.filtered(mapped.lists.credits, .creditDocument, through)
+        lists.allocations = self.filtered(mapped.lists.allocations, .allocation, through)
+        lists.disputes = self.filtered(mapped.lists.disputes, .dispute, through)
+        lists.provisions = self.filtered(mapped.lists.provisions, .provision, through)
+        lists.exposures = self.filtered(mapped.lists.exposures, .offLedgerExposure, through)
+        lists.documents = self.filtered(mapped.lists.documents, .document, through)
+        lists.supplierRules = self.filtered(mapped.lists.supplierRules, .supplierRule, through)
+        lists.events = self.filtered(mapped.lists.events, .collectionEvent, through)
+        return lists.facts(of: client)
     }
 
     /// The records whose first date is on or before `through` (undated ones included), as the

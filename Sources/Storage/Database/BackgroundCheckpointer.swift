@@ -12,9 +12,7 @@ internal import Synchronization
 /// commit after a complete one restarts the WAL from its beginning.
 actor BackgroundCheckpointer {
     private let executor: DispatchQueueExecutor
-    private let path: String
-    private let options: SQLiteConnection.Options
-    private var connection: SQLiteConnection?
+    private var connection: LazyConnection
     private var isClosed = false
     private nonisolated let isRequested = Atomic<Bool>(false)
     private nonisolated let completed = Atomic<Int>(0)
@@ -24,12 +22,7 @@ actor BackgroundCheckpointer {
 
     init(path: String, options: SQLiteConnection.Options, label: String) {
         self.executor = DispatchQueueExecutor(label: label)
-        self.path = path
-        var options = options
-        options.access = .readWrite(create: false)
-        options.enablesWAL = false
-        options.queryOnly = false
-        self.options = options
+        self.connection = LazyConnection(path: path, options: options, queryOnly: false)
     }
 
     /// Checkpoints ran to their end (whatever they could copy).
@@ -48,26 +41,17 @@ actor BackgroundCheckpointer {
         defer { self.isRequested.store(false, ordering: .releasing) }
         guard !self.isClosed else { return }
         do {
-            let connection: SQLiteConnection
-            if let open = self.connection {
-                connection = open
-            } else {
-                connection = try SQLiteConnection(path: self.path, options: self.options)
-                self.connection = connection
-            }
-            _ = try connection.checkpointPassively()
+            _ = try self.connection.open().checkpointPassively()
             self.completed.add(1, ordering: .relaxed)
         } catch {
             self.failed.add(1, ordering: .relaxed)
-            self.connection?.close()
-            self.connection = nil
+            self.connection.close()
         }
     }
 
     /// Waits for a checkpoint under way and closes the connection; later requests do nothing.
     func close() {
         self.isClosed = true
-        self.connection?.close()
-        self.connection = nil
+        self.connection.close()
     }
 }

@@ -3,9 +3,7 @@
 /// writes) without blocking the cooperative pool. Opened lazily on first use.
 actor DatabaseReader {
     private let executor: DispatchQueueExecutor
-    private let path: String
-    private let options: SQLiteConnection.Options
-    private var connection: SQLiteConnection?
+    private var connection: LazyConnection
     private var isClosed = false
     /// Interrupts this reader's running statement when a reading task is cancelled.
     nonisolated let interrupt = InterruptHandle()
@@ -14,27 +12,16 @@ actor DatabaseReader {
 
     init(path: String, options: SQLiteConnection.Options, label: String) {
         self.executor = DispatchQueueExecutor(label: label)
-        self.path = path
-        var options = options
-        options.access = .readWrite(create: false)
-        options.enablesWAL = false
-        options.queryOnly = true
-        self.options = options
+        self.connection = LazyConnection(path: path, options: options, queryOnly: true, interrupt: self.interrupt)
     }
 
     /// Runs `body` in a deferred transaction: the snapshot is taken at its first read and holds
     /// until it returns, so everything it reads is mutually consistent.
     func read<T: Sendable>(operation id: UInt64, _ body: @Sendable (SQLiteConnection) throws -> T) throws -> T {
         guard !self.isClosed else {
-            throw StorageError(code: .closed, message: "\(self.path) is closed")
+            throw StorageError(code: .closed, message: "\(self.connection.path) is closed")
         }
-        let connection: SQLiteConnection
-        if let open = self.connection {
-            connection = open
-        } else {
-            connection = try SQLiteConnection(path: self.path, options: self.options, interruptHandle: self.interrupt)
-            self.connection = connection
-        }
+        let connection = try self.connection.open()
         return try self.interrupt.run(operation: id) {
             try connection.transaction(.deferred) { try body(connection) }
         }
@@ -43,7 +30,6 @@ actor DatabaseReader {
     /// Closes the connection; later reads throw ``StorageError/Code/closed``.
     func close() {
         self.isClosed = true
-        self.connection?.close()
-        self.connection = nil
+        self.connection.close()
     }
 }
