@@ -19,8 +19,9 @@ public struct WorkerConfiguration: Sendable {
     public var rowsPerCommitChunk: Int
     /// Longest pause between two lease requests when nothing is pending.
     public var idlePoll: Duration
-    /// Most records kept decoded between batches (0: none; every batch then streams and decodes
-    /// its clients' whole history). See ``Worker``.
+    /// Most records kept decoded between batches, with their facts and their clients' shares
+    /// (0: none; every batch then streams, decodes and computes its clients' whole history).
+    /// See ``Worker``.
     public var recordCacheCapacity: Int
 
     /// Defaults: two loops, 30 s leases, 128 partitions per batch, idle polling up to 100 ms, a

@@ -19,9 +19,11 @@ struct WorkerCommand {
           --lease-seconds N     lease duration, renewed every third of it (default 30)
           --max-partitions N    partitions per batch (default 128, at most 240)
           --idle-poll-ms N      longest pause between lease requests when idle (default 100)
-          --record-cache N      records kept decoded between batches, so that a batch over
-                                clients seen before fetches only what changed since
-                                (default 5000000, about 1 GB: ~200 bytes a record; 0: off)
+          --record-cache N      records kept decoded between batches, with their facts and
+                                each client's share of its group's rows, so that a batch
+                                over clients seen before fetches and computes only what
+                                changed since (default 5000000, about 1.5 GB: ~300 bytes a
+                                record; 0: off)
           --log-level LEVEL     trace, debug, info, notice, warning, error, critical (default info)
 
         Prints "worker ID started" on standard output once running; SIGTERM or SIGINT stop
