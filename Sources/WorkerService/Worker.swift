@@ -20,9 +20,9 @@ internal import Synchronization
 /// → commit. The worker keeps the decoded records of the clients it computed (``RecordCache``,
 /// up to ``WorkerConfiguration/recordCacheCapacity`` records), with their facts and each
 /// client's share of its group's rows: a later batch over them fetches and maps only what
-/// changed since, and computes only the clients that changed. A batch whose lease is lost is dropped (the gateway refuses its
-/// commit anyway); a batch that fails otherwise is released so another worker can take it at
-/// once.
+/// changed since, and computes only the clients that changed. A batch whose lease is lost is
+/// dropped (the gateway refuses its commit anyway); a batch that fails otherwise is released
+/// so another worker can take it at once.
 public final class Worker: Sendable {
     /// The configuration in effect.
     public let configuration: WorkerConfiguration
