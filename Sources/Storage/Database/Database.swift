@@ -176,6 +176,9 @@ public actor Database {
     /// Checkpoints run on the background connection so far (tests, metrics).
     public nonisolated var backgroundCheckpointCount: Int { self.checkpointer.checkpointCount }
 
+    /// Background checkpoints that failed so far (the next commit past the threshold asks again).
+    public nonisolated var backgroundCheckpointFailureCount: Int { self.checkpointer.failureCount }
+
     /// Runs `body` on a reader connection (`query_only`) inside one read transaction, so all it
     /// reads comes from a single snapshot, whatever the writer commits meanwhile. Reads run in
     /// parallel up to ``Configuration/maximumReaderCount``; beyond, they wait for a reader.

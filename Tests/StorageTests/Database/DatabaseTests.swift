@@ -222,6 +222,7 @@ struct DatabaseTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(db.backgroundCheckpointCount > 0)
+            #expect(db.backgroundCheckpointFailureCount == 0)
             // Once a checkpoint copied every frame, the next commit starts the WAL over: the
             // commit after it sees a short WAL, not the 100+ frames of every write so far.
             var frames = Int.max
