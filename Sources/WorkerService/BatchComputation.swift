@@ -119,7 +119,7 @@ public enum BatchComputation {
         public let mapper: FactMapper
         private let calculator: GroupRollupCalculator
         /// What a client's share depends on besides its records and its group's targets.
-        private let settingsFingerprint: String
+        private let settings: FirmSettingsRecord?
         private let through: CalendarDate
 
         /// The plan of `work` with the facts stream's `header`.
@@ -143,7 +143,7 @@ public enum BatchComputation {
                 today: header.today,
                 firstDataDate: header.firstDataDate
             )
-            self.settingsFingerprint = header.settingsFingerprint
+            self.settings = header.settings
             self.through = header.through
         }
 
@@ -173,7 +173,7 @@ public enum BatchComputation {
                 return (self.calculator.rollups(facts: facts, targets: job.targets), 0, 0)
             }
             let inputs = ClientShareMemo.Inputs(
-                settingsFingerprint: self.settingsFingerprint,
+                settings: self.settings,
                 today: self.calculator.today,
                 firstDataDate: self.calculator.firstDataDate,
                 through: self.through,

@@ -285,7 +285,7 @@ struct BatchComputationTests {
         #expect(compared >= (spread ? 1 : 20))
     }
 
-    @Test("a batch over the records held reuses the shares kept for unchanged clients, only when computed from the same inputs")
+    @Test("a batch over the records held reuses the shares kept for unchanged clients, only when computed from the same inputs and settings")
     func keptSharesOfUnchangedClients() async throws {
         let batch = try await GeneratedBatch.make(spread: true)
         let reference = try batch.referenceRollups()
@@ -312,7 +312,10 @@ struct BatchComputationTests {
         #expect(kept.values.allSatisfy { $0.memo != nil })
         #expect(secondShares.reused == held.count && secondShares.computed == 0)
         // Computed for other settings, a memo is not used: the cut-down records are computed.
-        header.settingsFingerprint += "-other"
+        // The DSO window is not in the parts fingerprint, but the window flows depend on it.
+        var settings = try #require(header.settings)
+        settings.dsoWindowDays = (settings.dsoWindowDays ?? 90) + 30
+        header.settings = settings
         let (third, _, thirdShares) = try await Self.streamCountingShares([], of: batch, header: header, cached: stripped, chunkSize: 500)
         #expect(third != reference)
         #expect(thirdShares.reused == 0 && thirdShares.computed == held.count)

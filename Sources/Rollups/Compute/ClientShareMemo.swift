@@ -1,3 +1,4 @@
+public import PilotageProtocol
 public import Wire
 
 /// A client's share of its group's rows (``GroupRollupCalculator/ClientShare``) kept with its
@@ -11,8 +12,9 @@ public import Wire
 public struct ClientShareMemo: Sendable {
     /// What a share depends on besides the client's records.
     public struct Inputs: Sendable, Hashable {
-        /// The fingerprint of the firm settings that shape the facts and the parts.
-        public var settingsFingerprint: String
+        /// The firm settings, whole: they shape the facts (the time zone) and the parts (the
+        /// DSO window and more than `KPISettings.partsFingerprint` sums up).
+        public var settings: FirmSettingsRecord?
         /// The firm's business date.
         public var today: CalendarDate
         /// The firm's first data date.
@@ -24,13 +26,13 @@ public struct ClientShareMemo: Sendable {
 
         /// Creates a value.
         public init(
-            settingsFingerprint: String,
+            settings: FirmSettingsRecord?,
             today: CalendarDate,
             firstDataDate: CalendarDate?,
             through: CalendarDate,
             targets: [GroupRollupCalculator.Target]
         ) {
-            self.settingsFingerprint = settingsFingerprint
+            self.settings = settings
             self.today = today
             self.firstDataDate = firstDataDate
             self.through = through
