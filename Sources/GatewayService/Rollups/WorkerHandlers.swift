@@ -271,8 +271,8 @@ public struct WorkerHandlers: Sendable {
         }
     }
 
-    /// Most records changed in the firm since a version a worker holds for the stream to send
-    /// that version's clients as changes (``RollupStore/FactRecords/changes(known:members:limit:)``).
+    /// Most records a stream sends as changes: past it, the clients with the most changes are
+    /// sent whole (``RollupStore/FactRecords/changes(known:members:limit:)``).
     static let maximumChangedRecords = 50_000
 
     // MARK: - Commit
