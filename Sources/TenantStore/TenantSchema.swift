@@ -97,6 +97,12 @@ public import Storage
 /// earlier first activity of one of its clients). Most commits (today's rows of groups already
 /// published) change none, so what gateways derive from the first days stays cached across them.
 ///
+/// Version 12 (groups changes): `groups_changes.sequence` is the last ingestion that changed
+/// the client groups' members (a client added, moved to another profile or deleted) or a
+/// collaborator. Gateways keep what they derive from the groups (slices, filter axes, names,
+/// selection plans) until it moves, instead of until the next ingestion of any record. Upgraded
+/// files start at their last ingestion.
+///
 /// Version 13 (each client's changes): `records_by_owner_sequence` and
 /// `record_removals_by_owner`, so that what changed for a client since a sequence (the facts
 /// stream of a worker that holds the client's records) is two index ranges of that client,
@@ -104,12 +110,6 @@ public import Storage
 /// firm since the oldest version the worker held of the batch's clients: tens of thousands of
 /// index rows per batch on a large firm ingesting steadily. Upgrading builds the two indexes
 /// (seconds for millions of records).
-///
-/// Version 12 (groups changes): `groups_changes.sequence` is the last ingestion that changed
-/// the client groups' members (a client added, moved to another profile or deleted) or a
-/// collaborator. Gateways keep what they derive from the groups (slices, filter axes, names,
-/// selection plans) until it moves, instead of until the next ingestion of any record. Upgraded
-/// files start at their last ingestion.
 public enum TenantSchema {
     /// Marks every client-group partition dirty from its first day and empties the group rollup
     /// rows, so that the workers rebuild the group rows and the slices together (versions 6, 7

@@ -116,7 +116,7 @@ public enum BatchComputation {
         /// The groups, by id.
         public let jobs: [Job]
         /// Maps the batch's records to facts (with the firm's time zone).
-        public let mapper: FactMapper
+        let mapper: FactMapper
         private let calculator: GroupRollupCalculator
         /// What a client's share depends on besides its records and its group's targets.
         private let settings: FirmSettingsRecord?

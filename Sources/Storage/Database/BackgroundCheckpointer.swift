@@ -41,7 +41,7 @@ actor BackgroundCheckpointer {
         defer { self.isRequested.store(false, ordering: .releasing) }
         guard !self.isClosed else { return }
         do {
-            _ = try self.connection.open().checkpointPassively()
+            try self.connection.open().checkpointPassively()
             self.completed.add(1, ordering: .relaxed)
         } catch {
             self.failed.add(1, ordering: .relaxed)

@@ -167,7 +167,7 @@ public actor Database {
         if frames >= threshold * max(self.configuration.synchronousCheckpointFactor, 1) {
             // The background checkpoints fall behind: bound the WAL as SQLite would. A failure
             // here leaves the write committed; the next commits try again.
-            _ = try? connection.checkpointPassively()
+            try? connection.checkpointPassively()
         } else {
             self.checkpointer.request()
         }

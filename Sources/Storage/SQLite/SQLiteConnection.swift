@@ -521,20 +521,13 @@ internal import CSQLite
 
     /// Copies the WAL's frames into the database file as far as readers allow, without waiting
     /// for them or for the writer (`sqlite3_wal_checkpoint_v2`, `SQLITE_CHECKPOINT_PASSIVE`).
-    ///
-    /// - Returns: the frames in the WAL and how many of them are now in the database file
-    ///   (equal: the next commit restarts the WAL), or `nil` when another connection was
-    ///   checkpointing (`SQLITE_BUSY`).
-    package func checkpointPassively() throws(SQLiteError) -> (frames: Int, checkpointed: Int)? {
+    /// Another connection checkpointing already (`SQLITE_BUSY`) is not an error: it does the work.
+    package func checkpointPassively() throws(SQLiteError) {
         let database = try unsafe self.liveHandle(for: nil)
-        var frames: Int32 = 0
-        var checkpointed: Int32 = 0
-        let code = unsafe sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &checkpointed)
-        if code == SQLITE_BUSY { return nil }
-        guard code == SQLITE_OK else {
+        let code = unsafe sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        guard code == SQLITE_OK || code == SQLITE_BUSY else {
             throw unsafe SQLiteError(resultCode: code, database: database, sql: "sqlite3_wal_checkpoint_v2(PASSIVE)")
         }
-        return (Int(frames), Int(checkpointed))
     }
 
     private func liveHandle(for sql: String?) throws(SQLiteError) -> OpaquePointer {
